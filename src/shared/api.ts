@@ -1,0 +1,220 @@
+/**
+ * The wire contract of the credit service (shared/API.md), as zod schemas.
+ * Both the service (to validate input and shape output) and the desktop core (to validate what
+ * it receives) import these; types are inferred, never written twice.
+ */
+import { z } from 'zod';
+import { CREDIT_TYPES, HANDOFF_PATHS, LEDGER_KINDS, PLANS, PLATFORMS } from './credit-types';
+
+export const CreditTypeSchema = z.enum(CREDIT_TYPES);
+export const PlatformSchema = z.enum(PLATFORMS);
+export const PlanSchema = z.enum(PLANS);
+export const LedgerKindSchema = z.enum(LEDGER_KINDS);
+
+const isoDate = z.string().datetime({ offset: true });
+const id = z.string().min(1).max(128);
+
+/** A positive safe integer amount of credits. */
+export const AmountSchema = z.number().int().positive().max(1_000_000_000);
+
+export const DeviceSchema = z.object({
+  id: z.string().min(1).max(128).regex(/^[\x21-\x7e]+$/, 'visible ASCII only'),
+  platform: PlatformSchema,
+});
+export type Device = z.infer<typeof DeviceSchema>;
+
+export const BatchSchema = z.object({
+  id,
+  type: CreditTypeSchema,
+  scope: z.enum(['user', 'team']),
+  remaining: z.number().int().nonnegative(),
+  expiresAt: isoDate.nullable(),
+  grantedAt: isoDate,
+  source: z.string(),
+});
+export type Batch = z.infer<typeof BatchSchema>;
+
+export const ProUsesSchema = z.object({
+  remaining: z.number().int().nonnegative(),
+  perCycle: z.number().int().nonnegative(),
+});
+export type ProUses = z.infer<typeof ProUsesSchema>;
+
+export const BalanceSnapshotSchema = z.object({
+  version: z.number().int().nonnegative(),
+  total: z.number().int().nonnegative(),
+  held: z.number().int().nonnegative(),
+  byType: z.object({
+    subscription: z.number().int().nonnegative(),
+    activity: z.number().int().nonnegative(),
+    purchased: z.number().int().nonnegative(),
+  }),
+  proUses: ProUsesSchema.nullable(),
+  batches: z.array(BatchSchema),
+  nextExpiry: z.object({ amount: z.number().int().nonnegative(), at: isoDate }).nullable(),
+});
+export type BalanceSnapshot = z.infer<typeof BalanceSnapshotSchema>;
+
+export const MeSchema = z.object({
+  id,
+  email: z.string(),
+  plan: PlanSchema,
+  teamId: z.string().nullable(),
+  proUses: ProUsesSchema.nullable(),
+  exchanged: z.boolean(),
+  cycleEndsAt: isoDate.nullable(),
+});
+export type Me = z.infer<typeof MeSchema>;
+
+export const ToolSchema = z.object({
+  id: z.string(),
+  name: z.string(),
+  cost: z.number().int().positive(),
+  eligibleForProUses: z.boolean(),
+});
+export type Tool = z.infer<typeof ToolSchema>;
+
+export const LedgerEntrySchema = z.object({
+  id,
+  at: isoDate,
+  kind: LedgerKindSchema,
+  amount: z.number().int(),
+  /** Credit type; null for a Pro-use movement (extension: see `unit`). */
+  type: CreditTypeSchema.nullable(),
+  batchId: z.string().nullable(),
+  chargeId: z.string().nullable(),
+  tool: z.string().nullable(),
+  device: DeviceSchema.nullable(),
+  /** Extension (README): what `amount` counts — credits, or Pro uses. */
+  unit: z.enum(['credits', 'proUses']),
+});
+export type LedgerEntry = z.infer<typeof LedgerEntrySchema>;
+
+export const LedgerPageSchema = z.object({
+  entries: z.array(LedgerEntrySchema),
+  next: z.string().nullable(),
+});
+export type LedgerPage = z.infer<typeof LedgerPageSchema>;
+
+export const AllocationSchema = z.object({
+  type: CreditTypeSchema,
+  batchId: z.string(),
+  amount: z.number().int().positive(),
+});
+export type Allocation = z.infer<typeof AllocationSchema>;
+
+export const ChargeStatusSchema = z.enum(['held', 'captured', 'released', 'expired']);
+export type ChargeStatus = z.infer<typeof ChargeStatusSchema>;
+
+export const ChargeSchema = z.object({
+  id,
+  status: ChargeStatusSchema,
+  tool: z.string(),
+  quantity: z.number().int().positive(),
+  cost: z.number().int().nonnegative(),
+  usesProUse: z.boolean(),
+  allocation: z.array(AllocationSchema),
+  holdExpiresAt: isoDate,
+  createdAt: isoDate,
+  device: DeviceSchema.nullable(),
+  /** Why a released charge was released (failed, cancelled, or expired for a lapsed hold). */
+  releaseReason: z.enum(['failed', 'cancelled', 'expired']).nullable(),
+});
+export type Charge = z.infer<typeof ChargeSchema>;
+
+export const ChargeResponseSchema = z.object({ charge: ChargeSchema, balance: BalanceSnapshotSchema });
+export type ChargeResponse = z.infer<typeof ChargeResponseSchema>;
+
+export const QuoteResponseSchema = z.object({
+  cost: z.number().int().nonnegative(),
+  covered: z.boolean(),
+  usesProUse: z.boolean(),
+  plan: z.array(AllocationSchema),
+  balance: BalanceSnapshotSchema,
+});
+export type QuoteResponse = z.infer<typeof QuoteResponseSchema>;
+
+// ---- request bodies -------------------------------------------------------------------------
+
+export const QuantitySchema = z.number().int().min(1).max(100);
+export const ToolIdSchema = z.string().min(1).max(64);
+
+export const QuoteRequestSchema = z.strictObject({
+  tool: ToolIdSchema,
+  quantity: QuantitySchema.default(1),
+});
+export const ChargeRequestSchema = z.strictObject({
+  tool: ToolIdSchema,
+  quantity: QuantitySchema.default(1),
+  device: DeviceSchema,
+});
+export type ChargeRequest = z.infer<typeof ChargeRequestSchema>;
+
+export const ReleaseRequestSchema = z.strictObject({
+  reason: z.enum(['failed', 'cancelled']),
+});
+
+/** 1–128 visible ASCII characters (API.md § Charges). */
+export const IdempotencyKeySchema = z.string().regex(/^[\x21-\x7e]{1,128}$/);
+
+export const HandoffPathSchema = z.enum(HANDOFF_PATHS);
+export const HandoffRequestSchema = z.strictObject({ next: HandoffPathSchema.default('/credits') });
+export const HandoffResponseSchema = z.object({ url: z.string().url() });
+
+export const TokenResponseSchema = z.object({
+  access_token: z.string(),
+  refresh_token: z.string(),
+  token_type: z.literal('Bearer'),
+  expires_in: z.number().int().positive(),
+});
+export type TokenResponse = z.infer<typeof TokenResponseSchema>;
+
+export const LedgerQuerySchema = z.object({
+  limit: z.coerce.number().int().min(1).max(200).default(50),
+  before: z.string().min(1).max(64).optional(),
+});
+
+// ---- events ---------------------------------------------------------------------------------
+
+export const EventCauseSchema = z.object({
+  kind: z.string(),
+  chargeId: z.string().optional(),
+  tool: z.string().optional(),
+  device: DeviceSchema.optional(),
+  entry: LedgerEntrySchema.optional(),
+});
+export type EventCause = z.infer<typeof EventCauseSchema>;
+
+export const BalanceEventSchema = z.object({ balance: BalanceSnapshotSchema, cause: EventCauseSchema });
+export type BalanceEvent = z.infer<typeof BalanceEventSchema>;
+
+// ---- errors ---------------------------------------------------------------------------------
+
+export const ERROR_CODES = [
+  'invalid_request',
+  'unauthorized',
+  'forbidden',
+  'not_found',
+  'conflict',
+  'insufficient_credits',
+  'idempotency_mismatch',
+  'rate_limited',
+] as const;
+export type ErrorCode = (typeof ERROR_CODES)[number];
+
+export const ErrorBodySchema = z
+  .object({
+    error: z.string(),
+    message: z.string(),
+  })
+  .passthrough();
+export type ErrorBody = z.infer<typeof ErrorBodySchema>;
+
+export const InsufficientCreditsSchema = z.object({
+  error: z.literal('insufficient_credits'),
+  message: z.string(),
+  cost: z.number().int(),
+  available: z.number().int(),
+  storeUrl: z.string(),
+});
+export type InsufficientCredits = z.infer<typeof InsufficientCreditsSchema>;

@@ -1,0 +1,186 @@
+/**
+ * The one IPC contract between the renderer and the main process (DESIGN.md § Layout).
+ *
+ * - `CutlineApi` is what the preload exposes as `window.cutline` (it must `satisfies` it), and
+ *   what the browser host's WebSocket bridge exposes with the very same shape.
+ * - `INVOKE_CHANNELS` maps every request method to its channel and the zod schema of its
+ *   arguments; main validates every call against it (and checks the sender frame).
+ * - `EVENT_CHANNELS` are the pushes main → renderer; subscriptions return an unsubscribe.
+ */
+import { z } from 'zod';
+import {
+  BalanceSnapshotSchema,
+  ChargeSchema,
+  HandoffPathSchema,
+  LedgerEntrySchema,
+  LedgerPageSchema,
+  MeSchema,
+  QuoteResponseSchema,
+  ToolSchema,
+  type BalanceSnapshot,
+  type Charge,
+  type LedgerEntry,
+  type LedgerPage,
+  type Me,
+  type QuoteResponse,
+  type Tool,
+} from './api';
+import type { HandoffPath } from './credit-types';
+import type { AppError, Result } from './result';
+
+// ---- state pushed to the renderer -----------------------------------------------------------
+
+export const ConnectionSchema = z.enum(['online', 'offline', 'connecting']);
+export type Connection = z.infer<typeof ConnectionSchema>;
+
+/** Everything the window chrome needs. Never contains a token. */
+export const AppStateSchema = z.object({
+  account: MeSchema.nullable(),
+  signingIn: z.boolean(),
+  connection: ConnectionSchema,
+  /** Why the app is offline, in words a person understands; null when online. */
+  offlineReason: z.string().nullable(),
+  /** Tokens could not be stored encrypted: the user must sign in again after a restart. */
+  vaultWarning: z.string().nullable(),
+  serviceUrl: z.string(),
+});
+export type AppState = z.infer<typeof AppStateSchema>;
+
+/** A notice the app shows after a deep link or another event (PRODUCT.md § Deep links back). */
+export const NoticeSchema = z.discriminatedUnion('kind', [
+  z.object({ kind: z.literal('signed-in'), email: z.string() }),
+  z.object({ kind: z.literal('purchase-complete'), order: z.string(), balance: BalanceSnapshotSchema.nullable() }),
+  z.object({ kind: z.literal('exchange-complete'), balance: BalanceSnapshotSchema.nullable() }),
+  z.object({ kind: z.literal('error'), message: z.string() }),
+]);
+export type Notice = z.infer<typeof NoticeSchema>;
+
+// ---- projects (persisted by main) -----------------------------------------------------------
+
+export const ClipSchema = z.object({
+  id: z.string().min(1).max(64),
+  mediaId: z.string().min(1).max(64),
+  name: z.string().max(200),
+  /** Applied AI results: tool ids in the order they succeeded. */
+  effects: z.array(z.string().max(64)).max(50),
+  corrupt: z.boolean().optional(),
+});
+export type Clip = z.infer<typeof ClipSchema>;
+
+export const ProjectSchema = z.object({
+  id: z.string().min(1).max(64),
+  name: z.string().min(1).max(120),
+  createdAt: z.string(),
+  updatedAt: z.string(),
+  clips: z.array(ClipSchema).max(500),
+});
+export type Project = z.infer<typeof ProjectSchema>;
+
+export const ProjectsStateSchema = z.object({
+  projects: z.array(ProjectSchema).max(200),
+  openProjectId: z.string().nullable(),
+});
+export type ProjectsState = z.infer<typeof ProjectsStateSchema>;
+
+export const PrefsSchema = z.object({
+  /** The user chose "Not now" on the exchange prompt. */
+  exchangePromptDismissed: z.boolean(),
+});
+export type Prefs = z.infer<typeof PrefsSchema>;
+
+// ---- the API ----------------------------------------------------------------------------------
+
+export interface CutlineApi {
+  getState(): Promise<AppState>;
+  /** Opens the system browser on the sign-in page; resolves when the browser was opened. */
+  signIn(): Promise<Result<void>>;
+  signOut(): Promise<Result<void>>;
+
+  getBalance(): Promise<BalanceSnapshot | null>;
+  listTools(): Promise<Result<Tool[]>>;
+  getLedger(query: { limit?: number; before?: string }): Promise<Result<LedgerPage>>;
+
+  /** Prices an action; changes nothing. */
+  quote(req: { tool: string; quantity?: number }): Promise<Result<QuoteResponse>>;
+  /**
+   * Holds the cost of one user action. `actionId` is made once per user action by the renderer;
+   * the core derives the Idempotency-Key from it, so a retry is the same charge.
+   */
+  hold(req: { actionId: string; tool: string; quantity?: number }): Promise<Result<Charge>>;
+  capture(req: { chargeId: string }): Promise<Result<Charge>>;
+  release(req: { chargeId: string; reason: 'failed' | 'cancelled' }): Promise<Result<Charge>>;
+
+  /** Opens a web page (store, pricing, exchange, credits) in the browser, already signed in. */
+  openWeb(req: { path: HandoffPath }): Promise<Result<void>>;
+
+  loadProjects(): Promise<ProjectsState>;
+  saveProjects(state: ProjectsState): Promise<Result<void>>;
+  getPrefs(): Promise<Prefs>;
+  setPrefs(prefs: Partial<Prefs>): Promise<Prefs>;
+
+  onState(cb: (state: AppState) => void): () => void;
+  onBalance(cb: (balance: BalanceSnapshot) => void): () => void;
+  /** Ledger entries as they arrive by push, from any device. */
+  onLedgerEntry(cb: (entry: LedgerEntry) => void): () => void;
+  onNotice(cb: (notice: Notice) => void): () => void;
+}
+
+const none = z.tuple([]);
+export const INVOKE_CHANNELS = {
+  getState: { channel: 'cutline:getState', args: none },
+  signIn: { channel: 'cutline:signIn', args: none },
+  signOut: { channel: 'cutline:signOut', args: none },
+  getBalance: { channel: 'cutline:getBalance', args: none },
+  listTools: { channel: 'cutline:listTools', args: none },
+  getLedger: {
+    channel: 'cutline:getLedger',
+    args: z.tuple([
+      z.strictObject({ limit: z.number().int().min(1).max(200).optional(), before: z.string().max(64).optional() }),
+    ]),
+  },
+  quote: {
+    channel: 'cutline:quote',
+    args: z.tuple([z.strictObject({ tool: z.string().min(1).max(64), quantity: z.number().int().min(1).max(100).optional() })]),
+  },
+  hold: {
+    channel: 'cutline:hold',
+    args: z.tuple([
+      z.strictObject({
+        actionId: z.string().regex(/^[A-Za-z0-9_-]{8,100}$/),
+        tool: z.string().min(1).max(64),
+        quantity: z.number().int().min(1).max(100).optional(),
+      }),
+    ]),
+  },
+  capture: { channel: 'cutline:capture', args: z.tuple([z.strictObject({ chargeId: z.string().min(1).max(128) })]) },
+  release: {
+    channel: 'cutline:release',
+    args: z.tuple([
+      z.strictObject({ chargeId: z.string().min(1).max(128), reason: z.enum(['failed', 'cancelled']) }),
+    ]),
+  },
+  openWeb: { channel: 'cutline:openWeb', args: z.tuple([z.strictObject({ path: HandoffPathSchema })]) },
+  loadProjects: { channel: 'cutline:loadProjects', args: none },
+  saveProjects: { channel: 'cutline:saveProjects', args: z.tuple([ProjectsStateSchema]) },
+  getPrefs: { channel: 'cutline:getPrefs', args: none },
+  setPrefs: { channel: 'cutline:setPrefs', args: z.tuple([PrefsSchema.partial().strict()]) },
+} as const satisfies Record<string, { channel: string; args: z.ZodType<unknown[]> }>;
+
+export type InvokeMethod = keyof typeof INVOKE_CHANNELS;
+
+export const EVENT_CHANNELS = {
+  onState: { channel: 'cutline:state', payload: AppStateSchema },
+  onBalance: { channel: 'cutline:balance', payload: BalanceSnapshotSchema },
+  onLedgerEntry: { channel: 'cutline:ledgerEntry', payload: LedgerEntrySchema },
+  onNotice: { channel: 'cutline:notice', payload: NoticeSchema },
+} as const;
+
+export type EventMethod = keyof typeof EVENT_CHANNELS;
+
+// Compile-time proof that the channel maps cover the interface exactly.
+type _InvokeCovers = Exclude<keyof CutlineApi, InvokeMethod | EventMethod> extends never ? true : never;
+const _check: _InvokeCovers = true;
+void _check;
+
+export { ChargeSchema, LedgerPageSchema, QuoteResponseSchema, ToolSchema };
+export type { AppError, BalanceSnapshot, Charge, LedgerEntry, LedgerPage, Me, QuoteResponse, Tool };

@@ -1,0 +1,45 @@
+/**
+ * Errors are values with a code the UI can show (DESIGN.md § Style), not strings thrown
+ * across layers. Every core operation the renderer calls returns a Result.
+ */
+import { z } from 'zod';
+
+export const APP_ERROR_CODES = [
+  // from the credit service (API.md § Errors)
+  'invalid_request',
+  'unauthorized',
+  'forbidden',
+  'not_found',
+  'conflict',
+  'insufficient_credits',
+  'idempotency_mismatch',
+  'rate_limited',
+  // from the desktop core itself
+  'offline', // the service cannot be reached
+  'signed_out', // the action needs an account
+  'hold_lost', // the hold was released or expired before capture (409 on capture)
+  'timeout',
+  'server_error',
+  'not_allowed', // a URL or path outside the allowlist
+  'cancelled',
+  'internal',
+] as const;
+export type AppErrorCode = (typeof APP_ERROR_CODES)[number];
+
+export const AppErrorSchema = z.object({
+  code: z.enum(APP_ERROR_CODES),
+  /** A sentence a person understands. */
+  message: z.string(),
+  /** For insufficient_credits: what the action costs and what is available. */
+  cost: z.number().int().optional(),
+  available: z.number().int().optional(),
+});
+export type AppError = z.infer<typeof AppErrorSchema>;
+
+export type Result<T> = { ok: true; value: T } | { ok: false; error: AppError };
+
+export const ok = <T>(value: T): Result<T> => ({ ok: true, value });
+export const err = (code: AppErrorCode, message: string, extra: Partial<AppError> = {}): Result<never> => ({
+  ok: false,
+  error: { code, message, ...extra },
+});
