@@ -1,0 +1,45 @@
+/** The service's environment (API.md § Starting it), validated. */
+import { homedir } from 'node:os';
+import { join } from 'node:path';
+import { z } from 'zod';
+
+const Env = z.object({
+  PORT: z.coerce.number().int().min(0).max(65535).default(4780),
+  CUTLINE_DB: z.string().min(1).optional(),
+  CUTLINE_ADMIN_TOKEN: z.string().min(16, 'CUTLINE_ADMIN_TOKEN must be at least 16 characters').optional(),
+  CUTLINE_SEED: z.enum(['demo']).optional(),
+  CUTLINE_HOLD_TTL_MS: z.coerce.number().int().min(1000).max(7 * 86_400_000).default(900_000),
+  CUTLINE_PUBLIC_URL: z.string().url().optional(),
+  // Extensions (README): token lifetime, ping and sweep periods.
+  CUTLINE_ACCESS_TTL_S: z.coerce.number().int().min(5).max(86_400).default(3600),
+  CUTLINE_PING_MS: z.coerce.number().int().min(100).max(60_000).default(15_000),
+  CUTLINE_SWEEP_MS: z.coerce.number().int().min(50).max(600_000).default(1000),
+});
+
+/** The per-user data folder, as Electron's `app.getPath('userData')` would place it. */
+export function userDataDir(): string {
+  const home = homedir();
+  if (process.platform === 'win32') return join(process.env.APPDATA ?? join(home, 'AppData', 'Roaming'), 'Cutline');
+  if (process.platform === 'darwin') return join(home, 'Library', 'Application Support', 'Cutline');
+  return join(process.env.XDG_DATA_HOME ?? join(home, '.local', 'share'), 'cutline');
+}
+
+export function readEnv(env: NodeJS.ProcessEnv) {
+  const r = Env.safeParse(env);
+  if (!r.success) {
+    const i = r.error.issues[0];
+    throw new Error(`invalid environment: ${i.path.join('.')}: ${i.message}`);
+  }
+  const e = r.data;
+  return {
+    port: e.PORT,
+    db: e.CUTLINE_DB ?? join(userDataDir(), 'cutline-credits.db'),
+    adminToken: e.CUTLINE_ADMIN_TOKEN ?? null,
+    seed: e.CUTLINE_SEED ?? null,
+    holdTtlMs: e.CUTLINE_HOLD_TTL_MS,
+    publicUrl: e.CUTLINE_PUBLIC_URL,
+    accessTokenTtlS: e.CUTLINE_ACCESS_TTL_S,
+    pingMs: e.CUTLINE_PING_MS,
+    sweepMs: e.CUTLINE_SWEEP_MS,
+  };
+}

@@ -1,0 +1,76 @@
+/**
+ * The Fastify application: body parsing with hard limits, the one JSON error shape of API.md,
+ * and every route group. Route modules get the service context and register their routes.
+ */
+import formbody from '@fastify/formbody';
+import Fastify, { type FastifyError, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
+import type { Ctx } from '../service/context';
+import { ServiceError } from '../service/errors';
+import { adminRoutes } from './routes-admin';
+import { eventRoutes } from './routes-events';
+import { oauthRoutes } from './routes-oauth';
+import { v1Routes } from './routes-v1';
+import { esc, page, PAGE_CSP, raw } from './html';
+
+export interface AppOptions {
+  adminToken: string | null;
+  pingMs: number;
+  /** Extra route groups (the web pages) registered after the API. */
+  plugins?: ((app: FastifyInstance, ctx: Ctx) => void | Promise<void>)[];
+  log?: (msg: string) => void;
+}
+
+export const BODY_LIMIT = 64 * 1024;
+
+export function wantsHtml(req: FastifyRequest): boolean {
+  const accept = String(req.headers.accept ?? '');
+  return accept.includes('text/html');
+}
+
+export function sendError(req: FastifyRequest, reply: FastifyReply, e: ServiceError): FastifyReply {
+  if (wantsHtml(req) && req.method === 'GET' && !req.url.startsWith('/v1/') && !req.url.startsWith('/admin/')) {
+    return reply
+      .status(e.status)
+      .header('content-security-policy', PAGE_CSP)
+      .type('text/html; charset=utf-8')
+      .send(page('Something went wrong', raw(`<div class="card"><h1>Something went wrong</h1><p class="error">${esc(e.message)}</p></div>`)));
+  }
+  return reply.status(e.status).type('application/json; charset=utf-8').send(e.body());
+}
+
+export async function buildApp(ctx: Ctx, opts: AppOptions): Promise<FastifyInstance> {
+  const app = Fastify({ logger: false, bodyLimit: BODY_LIMIT, trustProxy: false, return503OnClosing: true });
+
+  // JSON: an empty body is "no body" (so POST …/capture with Content-Type but nothing works);
+  // anything unparseable is a 400 of our own shape.
+  app.addContentTypeParser('application/json', { parseAs: 'string' }, (_req, body, done) => {
+    const text = String(body);
+    if (text.trim() === '') return done(null, undefined);
+    try {
+      done(null, JSON.parse(text));
+    } catch {
+      done(new ServiceError('invalid_request', 'the body is not valid JSON'), undefined);
+    }
+  });
+  await app.register(formbody, { bodyLimit: BODY_LIMIT });
+
+  app.setErrorHandler((error: FastifyError | ServiceError, req, reply) => {
+    if (error instanceof ServiceError) return sendError(req, reply, error);
+    const status = (error as FastifyError).statusCode ?? 500;
+    if (status === 413) return sendError(req, reply, new ServiceError('invalid_request', `the body is larger than ${BODY_LIMIT} bytes`, {}, 413));
+    if (status === 415) return sendError(req, reply, new ServiceError('invalid_request', 'send the body as application/json', {}, 415));
+    if (status >= 400 && status < 500) return sendError(req, reply, new ServiceError('invalid_request', error.message || 'bad request', {}, status));
+    opts.log?.(`internal error on ${req.method} ${req.url}: ${error.stack ?? error.message}`);
+    return reply.status(500).send({ error: 'internal', message: 'Something went wrong on our side; nothing was changed.' });
+  });
+
+  app.setNotFoundHandler((req, reply) => sendError(req, reply, new ServiceError('not_found', `no route for ${req.method} ${req.url.split('?')[0]}`)));
+
+  await oauthRoutes(app, ctx);
+  await v1Routes(app, ctx);
+  await eventRoutes(app, ctx, { pingMs: opts.pingMs });
+  await adminRoutes(app, ctx, { token: opts.adminToken });
+  for (const p of opts.plugins ?? []) await p(app, ctx);
+  app.get('/healthz', async () => ({ ok: true }));
+  return app;
+}

@@ -1,0 +1,115 @@
+/** /oauth: the sign-in page, the code and token endpoints, revocation (API.md § Sign-in). */
+import type { FastifyInstance, FastifyReply } from 'fastify';
+import { z } from 'zod';
+import type { Ctx } from '../service/context';
+import { ServiceError } from '../service/errors';
+import { authenticate, checkClient, issueCode, redeemCode, revokeToken, rotateRefresh } from '../service/oauth';
+import { html, page, PAGE_CSP, type Raw } from './html';
+import { RateLimiter } from './rate-limit';
+import { parse } from './validate';
+
+const AuthorizeQuery = z.object({
+  response_type: z.literal('code'),
+  client_id: z.string().min(1).max(64),
+  redirect_uri: z.string().min(1).max(256),
+  state: z.string().min(1).max(512),
+  code_challenge: z.string().regex(/^[A-Za-z0-9_-]{43,128}$/, 'must be a base64url S256 challenge'),
+  code_challenge_method: z.literal('S256'),
+});
+type AuthorizeQuery = z.infer<typeof AuthorizeQuery>;
+
+const Credentials = z.object({
+  email: z.string().trim().min(1, 'enter your email').max(254),
+  password: z.string().min(1, 'enter your password').max(1024),
+});
+
+const TokenRequest = z.discriminatedUnion('grant_type', [
+  z.object({
+    grant_type: z.literal('authorization_code'),
+    code: z.string().min(1).max(256),
+    code_verifier: z.string().regex(/^[A-Za-z0-9._~-]{43,128}$/, 'must be 43–128 unreserved characters'),
+    redirect_uri: z.string().min(1).max(256),
+    client_id: z.string().min(1).max(64),
+  }),
+  z.object({ grant_type: z.literal('refresh_token'), refresh_token: z.string().min(1).max(256), client_id: z.string().max(64).optional() }),
+]);
+
+function signInPage(q: AuthorizeQuery, opts: { email?: string; error?: string } = {}): string {
+  const hidden = Object.entries(q).map(([k, v]) => html`<input type="hidden" name="${k}" value="${v}">`);
+  const body: Raw = html`<div class="card" style="max-width:420px;margin:48px auto">
+  <h1>Sign in to Cutline</h1>
+  <p class="muted">Cutline desktop is asking to use your account.</p>
+  ${opts.error ? html`<p class="error" role="alert">${opts.error}</p>` : ''}
+  <form method="post" action="/oauth/authorize">
+    ${hidden}
+    <label for="email">Email</label><input id="email" name="email" type="email" autocomplete="username" required value="${opts.email ?? ''}">
+    <label for="password">Password</label><input id="password" name="password" type="password" autocomplete="current-password" required>
+    <button type="submit">Sign in</button>
+  </form></div>`;
+  return page('Sign in', body);
+}
+
+function sendPage(reply: FastifyReply, status: number, body: string): FastifyReply {
+  return reply
+    .status(status)
+    .header('content-security-policy', PAGE_CSP)
+    .header('cache-control', 'no-store')
+    .header('x-frame-options', 'DENY')
+    .type('text/html; charset=utf-8')
+    .send(body);
+}
+
+export async function oauthRoutes(app: FastifyInstance, ctx: Ctx): Promise<void> {
+  // Failed sign-ins per email and per client address: 10 in 5 minutes, then 429.
+  const failures = new RateLimiter(10, 5 * 60_000, () => ctx.clock.now());
+
+  app.get('/oauth/authorize', async (req, reply) => {
+    const q = parse(AuthorizeQuery, req.query, 'query');
+    checkClient(q.client_id, q.redirect_uri);
+    return sendPage(reply, 200, signInPage(q));
+  });
+
+  app.post('/oauth/authorize', async (req, reply) => {
+    const fields = { ...(req.query as object), ...((req.body as object) ?? {}) } as Record<string, unknown>;
+    const q = parse(AuthorizeQuery, pick(fields, Object.keys(AuthorizeQuery.shape)), 'query');
+    checkClient(q.client_id, q.redirect_uri);
+    const creds = Credentials.safeParse(fields);
+    if (!creds.success) return sendPage(reply, 400, signInPage(q, { error: creds.error.issues[0].message }));
+    const email = creds.data.email.toLowerCase();
+    if (failures.isLimited(`e:${email}`) || failures.isLimited(`ip:${req.ip}`)) {
+      return sendPage(reply, 429, signInPage(q, { email, error: 'Too many failed attempts. Wait a few minutes and try again.' }));
+    }
+    const user = await authenticate(ctx, email, creds.data.password);
+    if (!user) {
+      failures.hit(`e:${email}`);
+      failures.hit(`ip:${req.ip}`);
+      return sendPage(reply, 401, signInPage(q, { email, error: 'That email and password do not match an account.' }));
+    }
+    const code = await issueCode(ctx, user.id, { clientId: q.client_id, redirectUri: q.redirect_uri, codeChallenge: q.code_challenge });
+    const to = new URL(q.redirect_uri);
+    to.searchParams.set('code', code);
+    to.searchParams.set('state', q.state);
+    return reply.status(302).header('location', to.toString()).header('cache-control', 'no-store').send();
+  });
+
+  app.post('/oauth/token', async (req, reply) => {
+    const body = parse(TokenRequest, req.body ?? {});
+    reply.header('cache-control', 'no-store').header('pragma', 'no-cache');
+    if (body.grant_type === 'authorization_code') {
+      checkClient(body.client_id, body.redirect_uri);
+      return redeemCode(ctx, { code: body.code, verifier: body.code_verifier, redirectUri: body.redirect_uri, clientId: body.client_id });
+    }
+    if (body.client_id !== undefined && body.client_id !== 'cutline-desktop') throw new ServiceError('invalid_request', 'unknown client_id');
+    return rotateRefresh(ctx, body.refresh_token);
+  });
+
+  app.post('/oauth/revoke', async (req, reply) => {
+    const body = parse(z.object({ token: z.string().min(1).max(256) }), req.body ?? {});
+    await revokeToken(ctx, body.token);
+    return reply.status(200).send({});
+  });
+}
+
+function pick(o: Record<string, unknown>, keys: string[]): Record<string, unknown> {
+  return Object.fromEntries(keys.filter((k) => k in o).map((k) => [k, o[k]]));
+}

@@ -1,0 +1,20 @@
+import type { ToolDef } from './tools';
+
+export interface ProUseAccount {
+  proUsesRemaining: number | null;
+  exchanged: boolean;
+}
+
+/**
+ * Whether an action is paid with Pro uses (PRODUCT.md § Credits 8): a legacy Pro account that has
+ * not exchanged pays each eligible action with one Pro use per unit of quantity, whatever the
+ * tool's credit price, while enough remain; credits after that.
+ */
+export function paysWithProUses(account: ProUseAccount, tool: ToolDef, quantity: number): boolean {
+  return (
+    !account.exchanged &&
+    account.proUsesRemaining !== null &&
+    tool.eligibleForProUses &&
+    account.proUsesRemaining >= quantity
+  );
+}

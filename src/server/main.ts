@@ -1,0 +1,24 @@
+/** `npm run server`: the credit service as a process (API.md § Starting it). */
+import { readEnv } from './config';
+import { startServer } from './start';
+
+async function main(): Promise<void> {
+  const env = readEnv(process.env);
+  const server = await startServer({ ...env, seed: env.seed });
+  process.stdout.write(`cutline-server listening on ${server.url}\n`);
+  let stopping = false;
+  const stop = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    process.stderr.write(`[cutline-server] ${signal}: closing\n`);
+    await server.close();
+    process.exit(0);
+  };
+  process.on('SIGTERM', () => void stop('SIGTERM'));
+  process.on('SIGINT', () => void stop('SIGINT'));
+}
+
+main().catch((e: unknown) => {
+  process.stderr.write(`cutline-server failed to start: ${e instanceof Error ? e.message : String(e)}\n`);
+  process.exit(1);
+});

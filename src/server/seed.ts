@@ -1,0 +1,39 @@
+/** CUTLINE_SEED=demo: the demo accounts listed in the README. Idempotent: skipped when present. */
+import { DAY_MS } from './ledger/plans';
+import { addTeamMember, adminGrant, createTeam, createUser } from './service/accounts';
+import type { Ctx } from './service/context';
+
+export const DEMO_PASSWORD = 'cutline-demo';
+export const DEMO_ACCOUNTS = {
+  pro: 'pro@cutline.test',
+  proUses: 'prouses@cutline.test',
+  alice: 'alice@cutline.test',
+  bob: 'bob@cutline.test',
+  free: 'free@cutline.test',
+} as const;
+
+export async function seedDemo(ctx: Ctx): Promise<boolean> {
+  const exists = await ctx.db.read((tx) => tx.get('SELECT id FROM users WHERE email = ?', [DEMO_ACCOUNTS.pro]));
+  if (exists) return false;
+  const now = ctx.clock.now();
+  const base = { password: DEMO_PASSWORD, billing: 'monthly' as const, teamId: null };
+
+  const pro = await createUser(ctx, { ...base, email: DEMO_ACCOUNTS.pro, plan: 'pro', proUses: null }); // 200 subscription
+  await adminGrant(ctx, { userId: pro.id, type: 'activity', amount: 30, expiresAt: now + 3 * DAY_MS, source: 'campaign:winter-challenge' });
+  await adminGrant(ctx, { userId: pro.id, type: 'activity', amount: 25, expiresAt: null, source: 'reward:creator-badge' });
+  await adminGrant(ctx, { userId: pro.id, type: 'purchased', amount: 100, expiresAt: now + 730 * DAY_MS, source: 'store:pack-100' });
+
+  await createUser(ctx, { ...base, email: DEMO_ACCOUNTS.proUses, plan: 'pro', proUses: 50 });
+
+  const team = await createTeam(ctx, 'Studio', 500);
+  for (const email of [DEMO_ACCOUNTS.alice, DEMO_ACCOUNTS.bob]) {
+    const u = await createUser(ctx, { ...base, email, plan: 'free', proUses: null });
+    await addTeamMember(ctx, team.id, u.id);
+    if (email === DEMO_ACCOUNTS.alice) {
+      await adminGrant(ctx, { userId: u.id, type: 'activity', amount: 20, expiresAt: now + 30 * DAY_MS, source: 'campaign:team-kickoff' });
+    }
+  }
+
+  await createUser(ctx, { ...base, email: DEMO_ACCOUNTS.free, plan: 'free', proUses: null });
+  return true;
+}

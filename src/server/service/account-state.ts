@@ -1,0 +1,70 @@
+/** Reads of one account's state inside a transaction: the user, its team, its live batches, its snapshot. */
+import type { BalanceSnapshot } from '../../shared/api';
+import { summarize } from '../ledger/summary';
+import type { BatchState } from '../ledger/types';
+import type { Tx } from '../store/db';
+import { notFound } from './errors';
+import { batchState, batchWire, isoOrNull, teamRow, userRow, type TeamRow, type UserRow } from './rows';
+
+export async function getUser(tx: Tx, id: string): Promise<UserRow | undefined> {
+  const r = await tx.get('SELECT * FROM users WHERE id = ?', [id]);
+  return r ? userRow(r) : undefined;
+}
+
+export async function requireUser(tx: Tx, id: string): Promise<UserRow> {
+  const u = await getUser(tx, id);
+  if (!u) throw notFound('user');
+  return u;
+}
+
+export async function getTeam(tx: Tx, id: string): Promise<TeamRow | undefined> {
+  const r = await tx.get('SELECT * FROM teams WHERE id = ?', [id]);
+  return r ? teamRow(r) : undefined;
+}
+
+export async function teamMemberIds(tx: Tx, teamId: string): Promise<string[]> {
+  const rows = await tx.all<{ id: string }>('SELECT id FROM users WHERE team_id = ? ORDER BY id', [teamId]);
+  return rows.map((r) => r.id);
+}
+
+/**
+ * The batches an account may spend now: its own and (for a team member) the team's subscription
+ * batches. Reads only live rows through the (owner, expiry) partial index, so the cost follows
+ * the number of live batches, never the length of history.
+ */
+export async function liveBatches(tx: Tx, user: Pick<UserRow, 'id' | 'team_id'>, now: number): Promise<BatchState[]> {
+  const sql =
+    'SELECT * FROM batches WHERE owner_id = ? AND remaining > 0 AND (expires_at IS NULL OR expires_at > ?)';
+  const own = (await tx.all(sql, [user.id, now])).map(batchState);
+  if (!user.team_id) return own;
+  // Teams: subscription credits belong to the team; activity and purchased stay personal.
+  const team = (await tx.all(sql, [user.team_id, now])).map(batchState).filter((b) => b.type === 'subscription');
+  return own.concat(team);
+}
+
+export async function heldCredits(tx: Tx, userId: string): Promise<number> {
+  const r = await tx.get<{ held: unknown }>(
+    "SELECT COALESCE(SUM(cost), 0) AS held FROM charges WHERE user_id = ? AND status = 'held' AND uses_pro_use = 0",
+    [userId],
+  );
+  return Number(r?.held ?? 0);
+}
+
+export async function snapshotOf(tx: Tx, user: UserRow, now: number): Promise<BalanceSnapshot> {
+  const batches = await liveBatches(tx, user, now);
+  const s = summarize(batches, now);
+  return {
+    version: user.version,
+    total: s.total,
+    held: await heldCredits(tx, user.id),
+    byType: s.byType,
+    proUses: proUsesOf(user),
+    batches: s.live.map(batchWire),
+    nextExpiry: s.nextExpiry ? { amount: s.nextExpiry.amount, at: isoOrNull(s.nextExpiry.at)! } : null,
+  };
+}
+
+export function proUsesOf(user: UserRow): { remaining: number; perCycle: number } | null {
+  if (user.exchanged || user.pro_uses_per_cycle === null) return null;
+  return { remaining: user.pro_uses_remaining ?? 0, perCycle: user.pro_uses_per_cycle };
+}

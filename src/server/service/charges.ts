@@ -1,0 +1,285 @@
+/** The two-phase charge: hold → capture, or release back to the very batches (PRODUCT.md § Credits 6, 7). */
+import { createHash } from 'node:crypto';
+import type { BalanceSnapshot, Charge, ChargeRequest, QuoteResponse } from '../../shared/api';
+import { allocate } from '../ledger/allocate';
+import { paysWithProUses } from '../ledger/pro-uses';
+import { planRelease } from '../ledger/release';
+import { findTool, type ToolDef } from '../ledger/tools';
+import type { AllocationPart } from '../ledger/types';
+import type { Tx } from '../store/db';
+import { liveBatches, requireUser, snapshotOf } from './account-state';
+import type { Ctx } from './context';
+import { conflict, invalid, notFound, ServiceError } from './errors';
+import { newId } from './ids';
+import type { Journal } from './journal';
+import { mutate } from './mutate';
+import { chargeRow, chargeWire, type ChargeRow, type UserRow } from './rows';
+
+export interface ChargeResult {
+  charge: Charge;
+  balance: BalanceSnapshot;
+}
+
+function toolOrThrow(id: string): ToolDef {
+  const t = findTool(id);
+  if (!t) throw invalid(`unknown tool "${id}"`);
+  return t;
+}
+
+export async function quote(ctx: Ctx, userId: string, toolId: string, quantity: number): Promise<QuoteResponse> {
+  const tool = toolOrThrow(toolId);
+  const cost = tool.cost * quantity;
+  return ctx.db.read(async (tx) => {
+    const now = ctx.clock.now();
+    const user = await requireUser(tx, userId);
+    const balance = await snapshotOf(tx, user, now);
+    if (paysWithProUses(proUseAccount(user), tool, quantity)) {
+      return { cost, covered: true, usesProUse: true, plan: [], balance };
+    }
+    const plan = allocate(await liveBatches(tx, user, now), cost, now);
+    return { cost, covered: plan.covered, usesProUse: false, plan: plan.parts.map(wirePart), balance };
+  });
+}
+
+const wirePart = (p: AllocationPart) => ({ type: p.type, batchId: p.batchId, amount: p.amount });
+const proUseAccount = (u: UserRow) => ({ proUsesRemaining: u.pro_uses_remaining, exchanged: u.exchanged === 1 });
+
+/** A stable digest of what a charge request asks for: the same key must ask for the same thing. */
+export function requestHash(req: ChargeRequest): string {
+  const canon = JSON.stringify([req.tool, req.quantity, req.device.id, req.device.platform]);
+  return createHash('sha256').update(canon).digest('base64url');
+}
+
+async function lockAccount(tx: Tx, userId: string): Promise<UserRow> {
+  const pre = await requireUser(tx, userId);
+  if (pre.team_id) await tx.lock('teams', [pre.team_id]);
+  await tx.lock('users', [userId]);
+  return requireUser(tx, userId);
+}
+
+async function loadParts(tx: Tx, chargeId: string): Promise<AllocationPart[]> {
+  const rows = await tx.all<{ batch_id: string; type: AllocationPart['type']; amount: unknown }>(
+    'SELECT batch_id, type, amount FROM allocations WHERE charge_id = ? ORDER BY ord',
+    [chargeId],
+  );
+  return rows.map((r) => ({ batchId: r.batch_id, type: r.type, amount: Number(r.amount) }));
+}
+
+async function loadCharge(tx: Tx, userId: string, chargeId: string): Promise<ChargeRow> {
+  const r = await tx.get('SELECT * FROM charges WHERE id = ? AND user_id = ?', [chargeId, userId]);
+  if (!r) throw notFound('charge');
+  return chargeRow(r);
+}
+
+/**
+ * Holds the cost of one action. Same key + same request → the same charge (replayed: true);
+ * same key + another request → 422; not enough → 402 and nothing held.
+ */
+export async function hold(
+  ctx: Ctx,
+  userId: string,
+  key: string,
+  req: ChargeRequest,
+): Promise<ChargeResult & { replayed: boolean }> {
+  const tool = toolOrThrow(req.tool);
+  const hash = requestHash(req);
+  const cost = tool.cost * req.quantity;
+  let replayed = false;
+  const out = await mutate(ctx, { kind: 'hold', tool: tool.id, device: req.device }, async (tx, journal, now) => {
+    const user = await lockAccount(tx, userId);
+    const prior = await tx.get('SELECT * FROM charges WHERE user_id = ? AND idem_key = ?', [userId, key]);
+    if (prior) {
+      const c = chargeRow(prior);
+      if (c.request_hash !== hash) {
+        throw new ServiceError('idempotency_mismatch', 'this Idempotency-Key was already used for a different request');
+      }
+      replayed = true;
+      return { charge: chargeWire(c, await loadParts(tx, c.id)), user };
+    }
+    const id = newId('ch');
+    const usesProUse = paysWithProUses(proUseAccount(user), tool, req.quantity);
+    let parts: AllocationPart[] = [];
+    if (usesProUse) {
+      await tx.run('UPDATE users SET pro_uses_remaining = pro_uses_remaining - ? WHERE id = ?', [req.quantity, userId]);
+    } else {
+      const plan = allocate(await liveBatches(tx, user, now), cost, now);
+      if (!plan.covered) {
+        throw new ServiceError('insufficient_credits', `Not enough credits: ${tool.name} costs ${cost}, ${plan.available} available`, {
+          cost,
+          available: plan.available,
+          storeUrl: `${ctx.config.publicUrl}/store`,
+        });
+      }
+      parts = plan.parts;
+    }
+    const row: ChargeRow = {
+      id,
+      user_id: userId,
+      idem_key: key,
+      request_hash: hash,
+      tool: tool.id,
+      quantity: req.quantity,
+      cost,
+      uses_pro_use: usesProUse ? 1 : 0,
+      pro_uses: usesProUse ? req.quantity : 0,
+      status: 'held',
+      release_reason: null,
+      hold_expires_at: now + ctx.config.holdTtlMs,
+      created_at: now,
+      settled_at: null,
+      device_id: req.device.id,
+      device_platform: req.device.platform,
+    };
+    await tx.run(
+      `INSERT INTO charges (id, user_id, idem_key, request_hash, tool, quantity, cost, uses_pro_use, pro_uses, status,
+        release_reason, hold_expires_at, created_at, settled_at, device_id, device_platform)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      [row.id, row.user_id, row.idem_key, row.request_hash, row.tool, row.quantity, row.cost, row.uses_pro_use, row.pro_uses,
+        row.status, row.release_reason, row.hold_expires_at, row.created_at, row.settled_at, row.device_id, row.device_platform],
+    );
+    for (const [ord, p] of parts.entries()) {
+      const r = await tx.run('UPDATE batches SET remaining = remaining - ? WHERE id = ? AND remaining >= ?', [p.amount, p.batchId, p.amount]);
+      if (r.changes !== 1) throw new Error(`batch ${p.batchId} changed under a locked hold`);
+      await tx.run('INSERT INTO allocations (charge_id, batch_id, type, amount, ord) VALUES (?, ?, ?, ?, ?)', [id, p.batchId, p.type, p.amount, ord]);
+    }
+    recordMovement(journal, user, row, parts, 'hold');
+    return { charge: chargeWire(row, parts), user };
+  });
+  const balance = await currentBalance(ctx, userId, out.events);
+  return { charge: out.value.charge, balance, replayed };
+}
+
+/** Ledger entries and touched accounts of one movement of a charge (hold, capture, release). */
+function recordMovement(
+  journal: Journal,
+  user: UserRow,
+  c: ChargeRow,
+  parts: readonly AllocationPart[],
+  kind: 'hold' | 'capture' | 'release',
+): void {
+  const common = { userId: user.id, scopeId: user.id, chargeId: c.id, tool: c.tool, device: deviceOfRow(c) };
+  if (c.uses_pro_use === 1) {
+    journal.add({ ...common, kind, amount: c.pro_uses, unit: 'proUses', type: null, batchId: null });
+  }
+  for (const p of parts) journal.add({ ...common, kind, amount: p.amount, unit: 'credits', type: p.type, batchId: p.batchId });
+  journal.touchUser(user.id);
+  if (kind !== 'capture' && user.team_id && parts.some((p) => p.type === 'subscription')) journal.touchTeam(user.team_id);
+}
+
+const deviceOfRow = (c: ChargeRow) =>
+  c.device_id && c.device_platform ? { id: c.device_id, platform: c.device_platform } : null;
+
+/**
+ * Returns a held charge's credits (or Pro uses) to where they came from and settles it as
+ * `released` (failed/cancelled) or `expired` (its hold lapsed). See ledger/release.ts for a
+ * batch that expired meanwhile.
+ */
+async function settleRelease(
+  tx: Tx,
+  journal: Journal,
+  user: UserRow,
+  c: ChargeRow,
+  reason: 'failed' | 'cancelled' | 'expired',
+  now: number,
+): Promise<ChargeRow> {
+  const parts = await loadParts(tx, c.id);
+  const expiry = new Map<string, number | null>();
+  for (const p of parts) {
+    const b = await tx.get<{ expires_at: unknown }>('SELECT expires_at FROM batches WHERE id = ?', [p.batchId]);
+    expiry.set(p.batchId, b?.expires_at === null || b?.expires_at === undefined ? null : Number(b.expires_at));
+  }
+  const plan = planRelease(parts, (id) => expiry.get(id) ?? null, now);
+  if (c.uses_pro_use === 1) {
+    // Back to the quota, never above one cycle's worth (a renewal may have refilled it meanwhile).
+    await tx.run(
+      `UPDATE users SET pro_uses_remaining = CASE WHEN pro_uses_remaining + ? > pro_uses_per_cycle
+         THEN pro_uses_per_cycle ELSE pro_uses_remaining + ? END WHERE id = ? AND exchanged = 0`,
+      [c.pro_uses, c.pro_uses, user.id],
+    );
+  }
+  for (const p of plan) {
+    if (!p.expiredMeanwhile) await tx.run('UPDATE batches SET remaining = remaining + ? WHERE id = ?', [p.amount, p.batchId]);
+  }
+  const status = reason === 'expired' ? 'expired' : 'released';
+  await tx.run("UPDATE charges SET status = ?, release_reason = ?, settled_at = ? WHERE id = ? AND status = 'held'", [
+    status,
+    reason,
+    now,
+    c.id,
+  ]);
+  recordMovement(journal, user, c, parts, 'release');
+  const device = deviceOfRow(c);
+  for (const p of plan.filter((x) => x.expiredMeanwhile)) {
+    journal.add({ userId: user.id, scopeId: user.id, kind: 'expire', amount: p.amount, unit: 'credits', type: p.type, batchId: p.batchId, chargeId: c.id, tool: c.tool, device });
+  }
+  return { ...c, status, release_reason: reason, settled_at: now };
+}
+
+export async function capture(ctx: Ctx, userId: string, chargeId: string): Promise<ChargeResult> {
+  const out = await mutate(ctx, { kind: 'capture', chargeId }, async (tx, journal, now) => {
+    const user = await lockAccount(tx, userId);
+    let c = await loadCharge(tx, userId, chargeId);
+    const parts = await loadParts(tx, c.id);
+    if (c.status === 'held' && c.hold_expires_at <= now) {
+      // The hold lapsed: release it now (committed), then refuse the capture.
+      c = await settleRelease(tx, journal, user, c, 'expired', now);
+      return { charge: chargeWire(c, parts), lapsed: true };
+    }
+    if (c.status === 'released' || c.status === 'expired') return { charge: chargeWire(c, parts), lapsed: true };
+    if (c.status === 'held') {
+      await tx.run("UPDATE charges SET status = 'captured', settled_at = ? WHERE id = ?", [now, c.id]);
+      c = { ...c, status: 'captured', settled_at: now };
+      recordMovement(journal, user, c, parts, 'capture');
+    }
+    return { charge: chargeWire(c, parts), lapsed: false };
+  });
+  if (out.value.lapsed) {
+    throw conflict(out.value.charge.status === 'expired' ? 'the hold expired before it was captured; its credits were returned' : 'the charge was released and cannot be captured');
+  }
+  return { charge: out.value.charge, balance: await currentBalance(ctx, userId, out.events) };
+}
+
+export async function release(ctx: Ctx, userId: string, chargeId: string, reason: 'failed' | 'cancelled'): Promise<ChargeResult> {
+  const out = await mutate(ctx, { kind: 'release', chargeId }, async (tx, journal, now) => {
+    const user = await lockAccount(tx, userId);
+    let c = await loadCharge(tx, userId, chargeId);
+    if (c.status === 'captured') return { charge: chargeWire(c, await loadParts(tx, c.id)), captured: true };
+    if (c.status === 'held') c = await settleRelease(tx, journal, user, c, c.hold_expires_at <= now ? 'expired' : reason, now);
+    return { charge: chargeWire(c, await loadParts(tx, c.id)), captured: false };
+  });
+  if (out.value.captured) throw conflict('the charge was already captured and cannot be released');
+  return { charge: out.value.charge, balance: await currentBalance(ctx, userId, out.events) };
+}
+
+export async function getCharge(ctx: Ctx, userId: string, chargeId: string): Promise<Charge> {
+  return ctx.db.read(async (tx) => {
+    const c = await loadCharge(tx, userId, chargeId);
+    return chargeWire(c, await loadParts(tx, c.id));
+  });
+}
+
+/** Releases holds whose time ran out (the app crashed): PRODUCT.md § Credits 6. */
+export async function expireLapsedHolds(ctx: Ctx, limit = 100): Promise<number> {
+  const now = ctx.clock.now();
+  const due = await ctx.db.read((tx) =>
+    tx.all<{ id: string; user_id: string }>(
+      "SELECT id, user_id FROM charges WHERE status = 'held' AND hold_expires_at <= ? ORDER BY hold_expires_at LIMIT ?",
+      [now, limit],
+    ),
+  );
+  for (const d of due) {
+    await mutate(ctx, { kind: 'release', chargeId: d.id }, async (tx, journal, at) => {
+      const user = await lockAccount(tx, d.user_id);
+      const c = await loadCharge(tx, d.user_id, d.id);
+      if (c.status === 'held' && c.hold_expires_at <= at) await settleRelease(tx, journal, user, c, 'expired', at);
+    });
+  }
+  return due.length;
+}
+
+/** The caller's snapshot after a change: from the committed event when there is one. */
+async function currentBalance(ctx: Ctx, userId: string, events: readonly { userId: string; payload: string }[]): Promise<BalanceSnapshot> {
+  const mine = events.find((e) => e.userId === userId);
+  if (mine) return (JSON.parse(mine.payload) as { balance: BalanceSnapshot }).balance;
+  return ctx.db.read(async (tx) => snapshotOf(tx, await requireUser(tx, userId), ctx.clock.now()));
+}

@@ -1,0 +1,33 @@
+import type { ErrorCode } from '../../shared/api';
+
+const STATUS: Record<ErrorCode, number> = {
+  invalid_request: 400,
+  unauthorized: 401,
+  insufficient_credits: 402,
+  forbidden: 403,
+  not_found: 404,
+  conflict: 409,
+  idempotency_mismatch: 422,
+  rate_limited: 429,
+};
+
+/** A refusal the API reports as `{"error", "message", …extra}` with the status of its code. */
+export class ServiceError extends Error {
+  readonly status: number;
+  constructor(
+    readonly code: ErrorCode,
+    message: string,
+    readonly extra: Record<string, unknown> = {},
+    status?: number,
+  ) {
+    super(message);
+    this.status = status ?? STATUS[code];
+  }
+  body(): Record<string, unknown> {
+    return { error: this.code, message: this.message, ...this.extra };
+  }
+}
+
+export const notFound = (what: string) => new ServiceError('not_found', `${what} not found`);
+export const conflict = (message: string) => new ServiceError('conflict', message);
+export const invalid = (message: string) => new ServiceError('invalid_request', message);

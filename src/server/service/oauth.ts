@@ -1,0 +1,170 @@
+/**
+ * OAuth 2.0 authorization code + PKCE for the desktop app (RFC 6749, 7636, 8252), opaque bearer
+ * tokens stored only as hashes, refresh-token rotation with reuse detection, and the one-time
+ * web handoff codes.
+ */
+import { createHash, timingSafeEqual } from 'node:crypto';
+import type { HandoffPath } from '../../shared/credit-types';
+import type { TokenResponse } from '../../shared/api';
+import type { Tx } from '../store/db';
+import type { Ctx } from './context';
+import { invalid, ServiceError } from './errors';
+import { newId, newSecret, sha256 } from './ids';
+import { verifyPassword } from './passwords';
+import { userRow, type UserRow } from './rows';
+
+export const CLIENT_ID = 'cutline-desktop';
+export const REDIRECT_URIS: readonly string[] = ['cutline://auth/callback'];
+export const CODE_TTL_MS = 60_000;
+export const HANDOFF_TTL_MS = 60_000;
+
+const unauthorized = (message: string) => new ServiceError('unauthorized', message);
+
+export async function authenticate(ctx: Ctx, email: string, password: string): Promise<UserRow | null> {
+  const row = await ctx.db.read((tx) => tx.get('SELECT * FROM users WHERE email = ?', [email.trim().toLowerCase()]));
+  if (!row) {
+    // Same cost as a real check, so timing does not reveal which emails exist.
+    await verifyPassword(password, 'scrypt$32768$8$1$AAAAAAAAAAAAAAAAAAAAAA$AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA');
+    return null;
+  }
+  const user = userRow(row);
+  return (await verifyPassword(password, user.password_hash)) ? user : null;
+}
+
+export function checkClient(clientId: string, redirectUri: string): void {
+  if (clientId !== CLIENT_ID) throw invalid('unknown client_id');
+  if (!REDIRECT_URIS.includes(redirectUri)) throw invalid('redirect_uri is not registered for this client');
+}
+
+export async function issueCode(ctx: Ctx, userId: string, p: { clientId: string; redirectUri: string; codeChallenge: string }): Promise<string> {
+  const code = newSecret();
+  await ctx.db.transaction((tx) =>
+    tx.run(
+      'INSERT INTO auth_codes (code_hash, user_id, client_id, redirect_uri, code_challenge, expires_at) VALUES (?, ?, ?, ?, ?, ?)',
+      [sha256(code), userId, p.clientId, p.redirectUri, p.codeChallenge, ctx.clock.now() + CODE_TTL_MS],
+    ),
+  );
+  return code;
+}
+
+function s256(verifier: string): string {
+  return createHash('sha256').update(verifier).digest('base64url');
+}
+
+function safeEqual(a: string, b: string): boolean {
+  const x = Buffer.from(a);
+  const y = Buffer.from(b);
+  return x.length === y.length && timingSafeEqual(x, y);
+}
+
+async function issueTokens(tx: Tx, ctx: Ctx, userId: string, familyId: string, now: number): Promise<TokenResponse> {
+  const access = newSecret();
+  const refresh = newSecret();
+  const { accessTokenTtlS, refreshTokenTtlS } = ctx.config;
+  const ins = 'INSERT INTO tokens (token_hash, kind, user_id, family_id, expires_at, created_at) VALUES (?, ?, ?, ?, ?, ?)';
+  await tx.run(ins, [sha256(access), 'access', userId, familyId, now + accessTokenTtlS * 1000, now]);
+  await tx.run(ins, [sha256(refresh), 'refresh', userId, familyId, now + refreshTokenTtlS * 1000, now]);
+  return { access_token: access, refresh_token: refresh, token_type: 'Bearer', expires_in: accessTokenTtlS };
+}
+
+/** Redeems a single-use, short-lived code with its PKCE verifier. */
+export async function redeemCode(ctx: Ctx, p: { code: string; verifier: string; redirectUri: string; clientId: string }): Promise<TokenResponse> {
+  return ctx.db.transaction(async (tx) => {
+    const now = ctx.clock.now();
+    const row = await tx.get<{ user_id: string; client_id: string; redirect_uri: string; code_challenge: string; expires_at: unknown; used: unknown }>(
+      'SELECT * FROM auth_codes WHERE code_hash = ?',
+      [sha256(p.code)],
+    );
+    if (!row) throw unauthorized('the authorization code is not valid');
+    // Burn the code on any attempt: a code is good for one try.
+    await tx.run('UPDATE auth_codes SET used = 1 WHERE code_hash = ?', [sha256(p.code)]);
+    if (Number(row.used) === 1) throw unauthorized('the authorization code was already used');
+    if (Number(row.expires_at) <= now) throw unauthorized('the authorization code has expired');
+    if (row.client_id !== p.clientId || row.redirect_uri !== p.redirectUri) throw invalid('client_id or redirect_uri does not match the authorization request');
+    if (!safeEqual(s256(p.verifier), row.code_challenge)) throw unauthorized('code_verifier does not match the code challenge');
+    return issueTokens(tx, ctx, row.user_id, newId('f'), now);
+  });
+}
+
+/**
+ * Rotates a refresh token: the old one is spent and a new pair issued in the same family. A spent
+ * refresh token presented again means it leaked: the whole family is revoked.
+ */
+export async function rotateRefresh(ctx: Ctx, refreshToken: string): Promise<TokenResponse> {
+  const hash = sha256(refreshToken);
+  const out = await ctx.db.transaction(async (tx) => {
+    const now = ctx.clock.now();
+    const row = await tx.get<{ user_id: string; family_id: string; expires_at: unknown; revoked: unknown; used: unknown; kind: string }>(
+      'SELECT * FROM tokens WHERE token_hash = ?',
+      [hash],
+    );
+    if (!row || row.kind !== 'refresh') throw unauthorized('the refresh token is not valid');
+    if (Number(row.revoked) === 1) throw unauthorized('the refresh token was revoked');
+    if (Number(row.used) === 1) {
+      // Reuse: the token leaked. Revoke the family (committed), then refuse.
+      await tx.run('UPDATE tokens SET revoked = 1 WHERE family_id = ?', [row.family_id]);
+      const access = await tx.all<{ token_hash: string }>("SELECT token_hash FROM tokens WHERE family_id = ? AND kind = 'access'", [row.family_id]);
+      return { reused: access.map((a) => a.token_hash) };
+    }
+    if (Number(row.expires_at) <= now) throw unauthorized('the refresh token has expired');
+    await tx.run('UPDATE tokens SET used = 1 WHERE token_hash = ?', [hash]);
+    return { tokens: await issueTokens(tx, ctx, row.user_id, row.family_id, now) };
+  });
+  if (out.tokens) return out.tokens;
+  for (const h of out.reused ?? []) ctx.hub.revoke(h);
+  throw unauthorized('the refresh token was already used; every session it belonged to was signed out');
+}
+
+/** RFC 7009: revoking an unknown token succeeds silently. A refresh token takes its family with it. */
+export async function revokeToken(ctx: Ctx, token: string): Promise<void> {
+  const hash = sha256(token);
+  const revoked = await ctx.db.transaction(async (tx) => {
+    const row = await tx.get<{ kind: string; family_id: string }>('SELECT kind, family_id FROM tokens WHERE token_hash = ?', [hash]);
+    if (!row) return [];
+    if (row.kind === 'refresh') {
+      await tx.run('UPDATE tokens SET revoked = 1 WHERE family_id = ?', [row.family_id]);
+      return (await tx.all<{ token_hash: string }>("SELECT token_hash FROM tokens WHERE family_id = ? AND kind = 'access'", [row.family_id])).map((r) => r.token_hash);
+    }
+    await tx.run('UPDATE tokens SET revoked = 1 WHERE token_hash = ?', [hash]);
+    return [hash];
+  });
+  for (const h of revoked) ctx.hub.revoke(h);
+}
+
+export interface AccessGrant {
+  userId: string;
+  tokenHash: string;
+  expiresAt: number;
+}
+
+export async function verifyAccess(ctx: Ctx, token: string): Promise<AccessGrant | null> {
+  const hash = sha256(token);
+  const row = await ctx.db.read((tx) =>
+    tx.get<{ user_id: string; expires_at: unknown; revoked: unknown; kind: string }>('SELECT user_id, expires_at, revoked, kind FROM tokens WHERE token_hash = ?', [hash]),
+  );
+  if (!row || row.kind !== 'access' || Number(row.revoked) === 1 || Number(row.expires_at) <= ctx.clock.now()) return null;
+  return { userId: row.user_id, tokenHash: hash, expiresAt: Number(row.expires_at) };
+}
+
+/** A one-time, 60-second link that signs a browser in and goes to `next`. */
+export async function createHandoff(ctx: Ctx, userId: string, next: HandoffPath): Promise<string> {
+  const code = newSecret();
+  await ctx.db.transaction((tx) =>
+    tx.run('INSERT INTO handoff_codes (code_hash, user_id, next, expires_at) VALUES (?, ?, ?, ?)', [sha256(code), userId, next, ctx.clock.now() + HANDOFF_TTL_MS]),
+  );
+  const url = new URL('/handoff', ctx.config.publicUrl);
+  url.searchParams.set('code', code);
+  url.searchParams.set('next', next);
+  return url.toString();
+}
+
+/** Spends a handoff code: the user it signs in and where it was meant to go, or null. */
+export async function consumeHandoff(ctx: Ctx, code: string): Promise<{ userId: string; next: HandoffPath } | null> {
+  return ctx.db.transaction(async (tx) => {
+    const row = await tx.get<{ user_id: string; next: HandoffPath; expires_at: unknown; used: unknown }>('SELECT * FROM handoff_codes WHERE code_hash = ?', [sha256(code)]);
+    if (!row) return null;
+    await tx.run('UPDATE handoff_codes SET used = 1 WHERE code_hash = ?', [sha256(code)]);
+    if (Number(row.used) === 1 || Number(row.expires_at) <= ctx.clock.now()) return null;
+    return { userId: row.user_id, next: row.next };
+  });
+}

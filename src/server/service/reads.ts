@@ -1,0 +1,40 @@
+/** Read-only views of an account: profile, balance snapshot, history. */
+import type { BalanceSnapshot, LedgerPage, Me } from '../../shared/api';
+import { requireUser, snapshotOf } from './account-state';
+import { meOf } from './accounts';
+import type { Ctx } from './context';
+import { invalid } from './errors';
+import { ledgerWire } from './rows';
+
+export function me(ctx: Ctx, userId: string): Promise<Me> {
+  return ctx.db.read(async (tx) => meOf(await requireUser(tx, userId)));
+}
+
+export function balance(ctx: Ctx, userId: string): Promise<BalanceSnapshot> {
+  return ctx.db.read(async (tx) => snapshotOf(tx, await requireUser(tx, userId), ctx.clock.now()));
+}
+
+/**
+ * History newest first: the account's own entries and its team's pool-level entries. The cursor
+ * is the sequence number of the last entry returned; each side is an index range scan with a
+ * limit, so a page costs the same however long the history is.
+ */
+export function ledgerPage(ctx: Ctx, userId: string, limit: number, before?: string): Promise<LedgerPage> {
+  let cursor = Number.MAX_SAFE_INTEGER;
+  if (before !== undefined) {
+    if (!/^[0-9]{1,15}$/.test(before)) throw invalid('before must be a cursor returned by this endpoint');
+    cursor = Number(before);
+  }
+  return ctx.db.read(async (tx) => {
+    const user = await requireUser(tx, userId);
+    const sql = 'SELECT * FROM ledger WHERE scope_id = ? AND seq < ? ORDER BY seq DESC LIMIT ?';
+    let rows = await tx.all(sql, [userId, cursor, limit + 1]);
+    if (user.team_id) {
+      const team = await tx.all(sql, [user.team_id, cursor, limit + 1]);
+      rows = rows.concat(team).sort((a, b) => Number(b.seq) - Number(a.seq));
+    }
+    const page = rows.slice(0, limit);
+    const more = rows.length > limit;
+    return { entries: page.map(ledgerWire), next: more ? String(page[page.length - 1].seq) : null };
+  });
+}

@@ -1,0 +1,152 @@
+/** Row ↔ domain ↔ wire mappings. Storage rows use snake_case and integer milliseconds. */
+import type { Batch, Charge, Device, LedgerEntry } from '../../shared/api';
+import type { CreditType, Plan, Platform } from '../../shared/credit-types';
+import type { Billing } from '../ledger/plans';
+import type { AllocationPart, BatchState } from '../ledger/types';
+
+const num = (v: unknown): number => (typeof v === 'number' ? v : Number(v));
+const numOrNull = (v: unknown): number | null => (v === null || v === undefined ? null : num(v));
+export const iso = (ms: number): string => new Date(ms).toISOString();
+export const isoOrNull = (ms: number | null): string | null => (ms === null ? null : iso(ms));
+
+export interface UserRow {
+  id: string;
+  email: string;
+  password_hash: string;
+  plan: Plan;
+  billing: Billing;
+  team_id: string | null;
+  pro_uses_remaining: number | null;
+  pro_uses_per_cycle: number | null;
+  exchanged: number;
+  cycle_started_at: number | null;
+  cycle_ends_at: number | null;
+  version: number;
+  created_at: number;
+}
+
+export function userRow(r: Record<string, unknown>): UserRow {
+  return {
+    ...(r as unknown as UserRow),
+    pro_uses_remaining: numOrNull(r.pro_uses_remaining),
+    pro_uses_per_cycle: numOrNull(r.pro_uses_per_cycle),
+    exchanged: num(r.exchanged),
+    cycle_started_at: numOrNull(r.cycle_started_at),
+    cycle_ends_at: numOrNull(r.cycle_ends_at),
+    version: num(r.version),
+    created_at: num(r.created_at),
+  };
+}
+
+export interface TeamRow {
+  id: string;
+  name: string;
+  credits_per_cycle: number;
+  cycle_days: number;
+  cycle_started_at: number;
+  cycle_ends_at: number;
+  created_at: number;
+}
+export function teamRow(r: Record<string, unknown>): TeamRow {
+  return {
+    id: String(r.id),
+    name: String(r.name),
+    credits_per_cycle: num(r.credits_per_cycle),
+    cycle_days: num(r.cycle_days),
+    cycle_started_at: num(r.cycle_started_at),
+    cycle_ends_at: num(r.cycle_ends_at),
+    created_at: num(r.created_at),
+  };
+}
+
+export function batchState(r: Record<string, unknown>): BatchState {
+  return {
+    id: String(r.id),
+    ownerKind: r.owner_kind as 'user' | 'team',
+    ownerId: String(r.owner_id),
+    type: r.type as CreditType,
+    amount: num(r.amount),
+    remaining: num(r.remaining),
+    grantedAt: num(r.granted_at),
+    expiresAt: numOrNull(r.expires_at),
+    source: String(r.source),
+  };
+}
+
+export function batchWire(b: BatchState): Batch {
+  return {
+    id: b.id,
+    type: b.type,
+    scope: b.ownerKind,
+    remaining: b.remaining,
+    expiresAt: isoOrNull(b.expiresAt),
+    grantedAt: iso(b.grantedAt),
+    source: b.source,
+  };
+}
+
+export interface ChargeRow {
+  id: string;
+  user_id: string;
+  idem_key: string;
+  request_hash: string;
+  tool: string;
+  quantity: number;
+  cost: number;
+  uses_pro_use: number;
+  pro_uses: number;
+  status: Charge['status'];
+  release_reason: Charge['releaseReason'];
+  hold_expires_at: number;
+  created_at: number;
+  settled_at: number | null;
+  device_id: string | null;
+  device_platform: Platform | null;
+}
+export function chargeRow(r: Record<string, unknown>): ChargeRow {
+  return {
+    ...(r as unknown as ChargeRow),
+    quantity: num(r.quantity),
+    cost: num(r.cost),
+    uses_pro_use: num(r.uses_pro_use),
+    pro_uses: num(r.pro_uses),
+    hold_expires_at: num(r.hold_expires_at),
+    created_at: num(r.created_at),
+    settled_at: numOrNull(r.settled_at),
+  };
+}
+
+export function deviceOf(id: unknown, platform: unknown): Device | null {
+  return id && platform ? { id: String(id), platform: platform as Platform } : null;
+}
+
+export function chargeWire(c: ChargeRow, parts: readonly AllocationPart[]): Charge {
+  return {
+    id: c.id,
+    status: c.status,
+    tool: c.tool,
+    quantity: c.quantity,
+    cost: c.cost,
+    usesProUse: c.uses_pro_use === 1,
+    allocation: parts.map((p) => ({ type: p.type, batchId: p.batchId, amount: p.amount })),
+    holdExpiresAt: iso(c.hold_expires_at),
+    createdAt: iso(c.created_at),
+    device: deviceOf(c.device_id, c.device_platform),
+    releaseReason: c.release_reason ?? null,
+  };
+}
+
+export function ledgerWire(r: Record<string, unknown>): LedgerEntry {
+  return {
+    id: `le_${r.seq}`,
+    at: iso(num(r.at)),
+    kind: r.kind as LedgerEntry['kind'],
+    amount: num(r.amount),
+    type: (r.type as CreditType | null) ?? null,
+    batchId: (r.batch_id as string | null) ?? null,
+    chargeId: (r.charge_id as string | null) ?? null,
+    tool: (r.tool as string | null) ?? null,
+    device: deviceOf(r.device_id, r.device_platform),
+    unit: r.unit as LedgerEntry['unit'],
+  };
+}

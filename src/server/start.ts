@@ -1,0 +1,98 @@
+/** Starts the credit service in this process: storage, migrations, seed, HTTP, sweeper. */
+import type { FastifyInstance } from 'fastify';
+import { buildApp } from './http/app';
+import { seedDemo } from './seed';
+import type { Clock, Ctx } from './service/context';
+import { systemClock } from './service/context';
+import { EventHub } from './service/event-hub';
+import { startSweeper } from './service/sweeper';
+import type { Db } from './store/db';
+import { openSqlite } from './store/sqlite';
+
+export interface ServerOptions {
+  port?: number;
+  /** SQLite file path (or ':memory:'), or a postgres:// URL. */
+  db: string;
+  adminToken?: string | null;
+  seed?: 'demo' | null;
+  holdTtlMs?: number;
+  publicUrl?: string;
+  accessTokenTtlS?: number;
+  pingMs?: number;
+  sweepMs?: number;
+  clock?: Clock;
+  quiet?: boolean;
+  /** Extra route groups (the web pages). */
+  plugins?: Parameters<typeof buildApp>[1]['plugins'];
+}
+
+export interface RunningServer {
+  url: string;
+  port: number;
+  publicUrl: string;
+  ctx: Ctx;
+  app: FastifyInstance;
+  close(): Promise<void>;
+}
+
+export async function openDb(spec: string): Promise<Db> {
+  if (/^postgres(ql)?:\/\//.test(spec)) {
+    throw new Error('CUTLINE_DB=postgres://… needs the PostgreSQL store (src/server/store/postgres.ts), which is not built yet');
+  }
+  return openSqlite(spec);
+}
+
+export async function startServer(opts: ServerOptions): Promise<RunningServer> {
+  const log = (m: string) => {
+    if (!opts.quiet) process.stderr.write(`[cutline-server] ${m}\n`);
+  };
+  const db = await openDb(opts.db);
+  const hub = new EventHub();
+  const ctx: Ctx = {
+    db,
+    clock: opts.clock ?? systemClock,
+    hub,
+    config: {
+      publicUrl: 'http://127.0.0.1', // set once the port is known
+      holdTtlMs: opts.holdTtlMs ?? 900_000,
+      accessTokenTtlS: opts.accessTokenTtlS ?? 3600,
+      refreshTokenTtlS: 30 * 86_400,
+    },
+  };
+  if (opts.seed === 'demo' && (await seedDemo(ctx))) log('seeded the demo accounts');
+
+  const { plugins } = opts;
+  const allPlugins = [...(plugins ?? []), ...(await defaultPlugins())];
+  const app = await buildApp(ctx, { adminToken: opts.adminToken ?? null, pingMs: opts.pingMs ?? 15_000, plugins: allPlugins, log });
+  await app.listen({ host: '127.0.0.1', port: opts.port ?? 4780 });
+  const address = app.server.address();
+  const port = typeof address === 'object' && address ? address.port : (opts.port ?? 4780);
+  const url = `http://127.0.0.1:${port}`;
+  ctx.config.publicUrl = (opts.publicUrl ?? url).replace(/\/$/, '');
+  if ('startRelay' in db && typeof (db as { startRelay?: unknown }).startRelay === 'function') {
+    await (db as unknown as { startRelay(hub: EventHub): Promise<void> }).startRelay(hub);
+  }
+  const sweeper = startSweeper(ctx, opts.sweepMs ?? 1000, log);
+
+  let closing: Promise<void> | null = null;
+  return {
+    url,
+    port,
+    publicUrl: ctx.config.publicUrl,
+    ctx,
+    app,
+    close() {
+      closing ??= (async () => {
+        await sweeper.stop();
+        await app.close();
+        await db.close();
+      })();
+      return closing;
+    },
+  };
+}
+
+/** Route groups that live beside the API (the web pages), when present. */
+async function defaultPlugins() {
+  return [];
+}

@@ -1,0 +1,33 @@
+/**
+ * The one storage interface the service is written against. SQL is written once with `?`
+ * placeholders and portable types (times are integer milliseconds since the epoch, booleans are
+ * 0/1 integers); each engine adapts it. Every access goes through `transaction` or `read`, so
+ * a reader never sees another request's uncommitted writes and every mutation is atomic.
+ */
+export type Row = Record<string, unknown>;
+
+export interface Tx {
+  all<T = Row>(sql: string, params?: readonly unknown[]): Promise<T[]>;
+  get<T = Row>(sql: string, params?: readonly unknown[]): Promise<T | undefined>;
+  run(sql: string, params?: readonly unknown[]): Promise<{ changes: number }>;
+  /**
+   * Locks rows for the rest of the transaction (PostgreSQL: SELECT … FOR UPDATE, in id order).
+   * Callers lock a team before its members. SQLite's BEGIN IMMEDIATE already serialises writers.
+   */
+  lock(table: 'users' | 'teams', ids: readonly string[]): Promise<void>;
+}
+
+export interface Db {
+  readonly kind: 'sqlite' | 'postgres';
+  /** Runs `fn` in one write transaction; retried on serialization failures where the engine has them. */
+  transaction<T>(fn: (tx: Tx) => Promise<T>): Promise<T>;
+  /** Runs `fn` on a consistent read snapshot. */
+  read<T>(fn: (tx: Tx) => Promise<T>): Promise<T>;
+  close(): Promise<void>;
+}
+
+/** Converts a `?`-placeholder statement to PostgreSQL's `$1, $2, …`. Statements hold no `?` literals. */
+export function toDollarParams(sql: string): string {
+  let n = 0;
+  return sql.replace(/\?/g, () => `$${++n}`);
+}

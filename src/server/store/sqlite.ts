@@ -1,0 +1,105 @@
+import Database from 'better-sqlite3';
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import type { Db, Tx } from './db';
+import { MIGRATIONS } from './migrations';
+
+/**
+ * Embedded SQLite (better-sqlite3): WAL, synchronous=FULL (a captured charge survives power
+ * loss), one connection, `BEGIN IMMEDIATE` for writes. better-sqlite3 is synchronous, so each
+ * statement resolves at once; a promise-chain mutex keeps transactions and reads from
+ * interleaving between awaits.
+ */
+export async function openSqlite(path: string): Promise<Db> {
+  if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
+  const conn = new Database(path);
+  conn.pragma('journal_mode = WAL');
+  conn.pragma('synchronous = FULL');
+  conn.pragma('foreign_keys = ON');
+  conn.pragma('busy_timeout = 5000');
+
+  const cache = new Map<string, Database.Statement>();
+  const prepare = (sql: string): Database.Statement => {
+    let st = cache.get(sql);
+    if (!st) {
+      st = conn.prepare(sql);
+      cache.set(sql, st);
+    }
+    return st;
+  };
+  const norm = (params: readonly unknown[]) => params.map((p) => (typeof p === 'boolean' ? (p ? 1 : 0) : p));
+  const tx: Tx = {
+    async all<T>(sql: string, params: readonly unknown[] = []) {
+      return prepare(sql).all(...norm(params)) as T[];
+    },
+    async get<T>(sql: string, params: readonly unknown[] = []) {
+      return prepare(sql).get(...norm(params)) as T | undefined;
+    },
+    async run(sql: string, params: readonly unknown[] = []) {
+      const r = prepare(sql).run(...norm(params));
+      return { changes: r.changes };
+    },
+    async lock() {
+      // BEGIN IMMEDIATE already holds the database write lock.
+    },
+  };
+
+  let tail: Promise<unknown> = Promise.resolve();
+  const exclusive = <T>(fn: () => Promise<T>): Promise<T> => {
+    const result = tail.then(fn, fn);
+    tail = result.catch(() => undefined);
+    return result;
+  };
+
+  migrate(conn);
+  let closed = false;
+
+  return {
+    kind: 'sqlite',
+    transaction<T>(fn: (t: Tx) => Promise<T>) {
+      return exclusive(async () => {
+        if (closed) throw new Error('database closed');
+        conn.exec('BEGIN IMMEDIATE');
+        try {
+          const out = await fn(tx);
+          conn.exec('COMMIT');
+          return out;
+        } catch (e) {
+          if (conn.inTransaction) conn.exec('ROLLBACK');
+          throw e;
+        }
+      });
+    },
+    read<T>(fn: (t: Tx) => Promise<T>) {
+      return exclusive(async () => {
+        if (closed) throw new Error('database closed');
+        conn.exec('BEGIN');
+        try {
+          return await fn(tx);
+        } finally {
+          if (conn.inTransaction) conn.exec('COMMIT');
+        }
+      });
+    },
+    close() {
+      return exclusive(async () => {
+        if (closed) return;
+        closed = true;
+        conn.pragma('wal_checkpoint(TRUNCATE)');
+        conn.close();
+      });
+    },
+  };
+}
+
+function migrate(conn: Database.Database): void {
+  conn.exec('CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, applied_at INTEGER NOT NULL)');
+  const done = new Set((conn.prepare('SELECT version FROM schema_migrations').all() as { version: number }[]).map((r) => r.version));
+  for (const m of MIGRATIONS) {
+    if (done.has(m.version)) continue;
+    conn.transaction(() => {
+      conn.exec(m.sql('sqlite'));
+      conn.prepare('INSERT INTO schema_migrations (version, applied_at) VALUES (?, ?)').run(m.version, Date.now());
+    }).immediate();
+  }
+}

@@ -1,0 +1,30 @@
+/** Starts the real credit service on a free port with a fresh temp database (SQLite by default). */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { startServer, type RunningServer, type ServerOptions } from '../../src/server/start';
+
+export const ADMIN_TOKEN = 'test-admin-token-0123456789';
+
+export interface TestServer extends RunningServer {
+  adminToken: string;
+  dbPath: string;
+  dir: string;
+}
+
+export async function startTestServer(opts: Partial<ServerOptions> = {}): Promise<TestServer> {
+  const dir = mkdtempSync(join(tmpdir(), 'cutline-test-'));
+  const dbPath = opts.db ?? process.env.CUTLINE_TEST_DB ?? join(dir, 'credits.db');
+  const server = await startServer({ port: 0, seed: 'demo', adminToken: ADMIN_TOKEN, quiet: true, ...opts, db: dbPath });
+  const close = server.close;
+  return {
+    ...server,
+    adminToken: ADMIN_TOKEN,
+    dbPath,
+    dir,
+    async close() {
+      await close();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
