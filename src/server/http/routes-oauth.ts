@@ -60,8 +60,9 @@ function sendPage(reply: FastifyReply, status: number, body: string): FastifyRep
 }
 
 export async function oauthRoutes(app: FastifyInstance, ctx: Ctx): Promise<void> {
-  // Failed sign-ins per email and per client address: 10 in 5 minutes, then 429.
-  const failures = new RateLimiter(10, 5 * 60_000, () => ctx.clock.now());
+  // Failed sign-ins: 10 per email and 100 per client address in 5 minutes, then 429.
+  const perEmail = new RateLimiter(10, 5 * 60_000, () => ctx.clock.now());
+  const perAddress = new RateLimiter(100, 5 * 60_000, () => ctx.clock.now());
 
   app.get('/oauth/authorize', async (req, reply) => {
     const q = parse(AuthorizeQuery, req.query, 'query');
@@ -76,13 +77,13 @@ export async function oauthRoutes(app: FastifyInstance, ctx: Ctx): Promise<void>
     const creds = Credentials.safeParse(fields);
     if (!creds.success) return sendPage(reply, 400, signInPage(q, { error: creds.error.issues[0].message }));
     const email = creds.data.email.toLowerCase();
-    if (failures.isLimited(`e:${email}`) || failures.isLimited(`ip:${req.ip}`)) {
+    if (perEmail.isLimited(email) || perAddress.isLimited(req.ip)) {
       return sendPage(reply, 429, signInPage(q, { email, error: 'Too many failed attempts. Wait a few minutes and try again.' }));
     }
     const user = await authenticate(ctx, email, creds.data.password);
     if (!user) {
-      failures.hit(`e:${email}`);
-      failures.hit(`ip:${req.ip}`);
+      perEmail.hit(email);
+      perAddress.hit(req.ip);
       return sendPage(reply, 401, signInPage(q, { email, error: 'That email and password do not match an account.' }));
     }
     const code = await issueCode(ctx, user.id, { clientId: q.client_id, redirectUri: q.redirect_uri, codeChallenge: q.code_challenge });

@@ -67,23 +67,25 @@ async function issueTokens(tx: Tx, ctx: Ctx, userId: string, familyId: string, n
   return { access_token: access, refresh_token: refresh, token_type: 'Bearer', expires_in: accessTokenTtlS };
 }
 
-/** Redeems a single-use, short-lived code with its PKCE verifier. */
+/** Redeems a single-use, short-lived code with its PKCE verifier. Any attempt burns the code. */
 export async function redeemCode(ctx: Ctx, p: { code: string; verifier: string; redirectUri: string; clientId: string }): Promise<TokenResponse> {
-  return ctx.db.transaction(async (tx) => {
+  const out = await ctx.db.transaction(async (tx): Promise<TokenResponse | ServiceError> => {
     const now = ctx.clock.now();
     const row = await tx.get<{ user_id: string; client_id: string; redirect_uri: string; code_challenge: string; expires_at: unknown; used: unknown }>(
       'SELECT * FROM auth_codes WHERE code_hash = ?',
       [sha256(p.code)],
     );
-    if (!row) throw unauthorized('the authorization code is not valid');
-    // Burn the code on any attempt: a code is good for one try.
+    if (!row) return unauthorized('the authorization code is not valid');
+    // Burned on any attempt (committed even when refused): a code is good for one try.
     await tx.run('UPDATE auth_codes SET used = 1 WHERE code_hash = ?', [sha256(p.code)]);
-    if (Number(row.used) === 1) throw unauthorized('the authorization code was already used');
-    if (Number(row.expires_at) <= now) throw unauthorized('the authorization code has expired');
-    if (row.client_id !== p.clientId || row.redirect_uri !== p.redirectUri) throw invalid('client_id or redirect_uri does not match the authorization request');
-    if (!safeEqual(s256(p.verifier), row.code_challenge)) throw unauthorized('code_verifier does not match the code challenge');
+    if (Number(row.used) === 1) return unauthorized('the authorization code was already used');
+    if (Number(row.expires_at) <= now) return unauthorized('the authorization code has expired');
+    if (row.client_id !== p.clientId || row.redirect_uri !== p.redirectUri) return invalid('client_id or redirect_uri does not match the authorization request');
+    if (!safeEqual(s256(p.verifier), row.code_challenge)) return unauthorized('code_verifier does not match the code challenge');
     return issueTokens(tx, ctx, row.user_id, newId('f'), now);
   });
+  if (out instanceof ServiceError) throw out;
+  return out;
 }
 
 /**

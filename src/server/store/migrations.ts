@@ -157,4 +157,14 @@ CREATE TABLE orders (
 CREATE UNIQUE INDEX orders_form ON orders(user_id, form_key);
 `,
   },
+  {
+    version: 2,
+    name: 'web: usage-by-kind index, session and order lookups',
+    sql: () => `
+CREATE INDEX ledger_scope_kind_at ON ledger(scope_id, kind, at);
+CREATE INDEX web_sessions_expiry ON web_sessions(expires_at);
+CREATE INDEX web_sessions_user ON web_sessions(user_id);
+CREATE INDEX orders_user_recent ON orders(user_id, created_at);
+`,
+  },
 ];
