@@ -1,0 +1,116 @@
+/**
+ * The browser host's `window.cutline`: the same `CutlineApi` the Electron preload exposes, carried
+ * over a WebSocket to the core running in Node. Served as a classic script before the renderer
+ * bundle (so `window.cutline` exists when the renderer starts); calls made before the socket is
+ * open wait for it. Runs in the page: no imports but types, no DOM lib in this project's Node
+ * tsconfig, so the few browser globals used are typed locally.
+ */
+import type { CutlineApi, EventMethod } from '../../shared/ipc';
+import type { ServerMessage } from '../bridge-protocol';
+
+interface BrowserSocket {
+  readonly readyState: number;
+  send(data: string): void;
+  addEventListener(type: 'open' | 'close', listener: () => void): void;
+  addEventListener(type: 'message', listener: (event: { data: unknown }) => void): void;
+}
+interface BrowserGlobals {
+  WebSocket: new (url: string) => BrowserSocket;
+  location: { protocol: string; host: string };
+  open(url: string, target: string, features: string): unknown;
+  setTimeout(fn: () => void, ms: number): unknown;
+  cutline?: CutlineApi;
+}
+
+(() => {
+  const page = globalThis as unknown as BrowserGlobals;
+  const url = `${page.location.protocol === 'https:' ? 'wss' : 'ws'}://${page.location.host}/__cutline/bridge`;
+  const OPEN = 1;
+  let socket: BrowserSocket | null = null;
+  let nextId = 1;
+  const pending = new Map<number, { resolve: (value: unknown) => void; reject: (error: Error) => void }>();
+  const outbox: string[] = [];
+  const listeners: Record<EventMethod, Set<(payload: never) => void>> = {
+    onState: new Set(),
+    onBalance: new Set(),
+    onLedgerEntry: new Set(),
+    onNotice: new Set(),
+  };
+
+  const connect = () => {
+    const ws = new page.WebSocket(url);
+    socket = ws;
+    ws.addEventListener('open', () => {
+      for (const message of outbox.splice(0)) ws.send(message);
+    });
+    ws.addEventListener('message', (event) => {
+      let message: ServerMessage;
+      try {
+        message = JSON.parse(String(event.data)) as ServerMessage;
+      } catch {
+        return;
+      }
+      if (message.type === 'result') {
+        const call = pending.get(message.id);
+        if (!call) return;
+        pending.delete(message.id);
+        if (message.ok) call.resolve(message.value);
+        else call.reject(new Error(message.error));
+      } else if (message.type === 'event') {
+        for (const listener of listeners[message.name] ?? []) (listener as (payload: unknown) => void)(message.payload);
+      } else if (message.type === 'open') {
+        page.open(message.url, '_blank', 'noopener,noreferrer');
+      }
+    });
+    ws.addEventListener('close', () => {
+      for (const call of pending.values()) call.reject(new Error('The Cutline host went away.'));
+      pending.clear();
+      socket = null;
+      page.setTimeout(connect, 1000);
+    });
+  };
+
+  const invoke = (method: string, args: unknown[]): Promise<never> =>
+    new Promise((resolve, reject) => {
+      const id = nextId++;
+      pending.set(id, { resolve: resolve as (value: unknown) => void, reject });
+      const message = JSON.stringify({ type: 'invoke', id, method, args });
+      if (socket && socket.readyState === OPEN) socket.send(message);
+      else outbox.push(message);
+    });
+
+  const subscribe =
+    <M extends EventMethod>(name: M) =>
+    (callback: Parameters<CutlineApi[M]>[0]): (() => void) => {
+      const listener = callback as (payload: never) => void;
+      listeners[name].add(listener);
+      return () => {
+        listeners[name].delete(listener);
+      };
+    };
+
+  const cutline = {
+    getState: () => invoke('getState', []),
+    signIn: () => invoke('signIn', []),
+    signOut: () => invoke('signOut', []),
+    getBalance: () => invoke('getBalance', []),
+    listTools: () => invoke('listTools', []),
+    getLedger: (query) => invoke('getLedger', [query]),
+    quote: (req) => invoke('quote', [req]),
+    hold: (req) => invoke('hold', [req]),
+    capture: (req) => invoke('capture', [req]),
+    release: (req) => invoke('release', [req]),
+    openWeb: (req) => invoke('openWeb', [req]),
+    loadProjects: () => invoke('loadProjects', []),
+    saveProjects: (state) => invoke('saveProjects', [state]),
+    getPrefs: () => invoke('getPrefs', []),
+    setPrefs: (prefs) => invoke('setPrefs', [prefs]),
+    onState: subscribe('onState'),
+    onBalance: subscribe('onBalance'),
+    onLedgerEntry: subscribe('onLedgerEntry'),
+    onNotice: subscribe('onNotice'),
+  } satisfies CutlineApi;
+
+  Object.defineProperty(page, 'cutline', { value: Object.freeze(cutline), enumerable: true });
+  connect();
+})();

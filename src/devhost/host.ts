@@ -1,0 +1,218 @@
+/**
+ * The browser host: the same core as the Electron app, running in Node, serving the renderer to
+ * a browser with `window.cutline` carried over a WebSocket (DESIGN.md § devhost). It is how a
+ * machine without an Electron runtime runs Cutline, how renderer work gets hot reload, and what
+ * the end-to-end tests drive in Chromium.
+ *
+ * Differences from Electron, each deliberate:
+ * - `openExternal` records the URL (GET /__cutline/opened) and asks connected pages to open it
+ *   in a new tab — the browser is the "system browser";
+ * - deep links arrive by POST /__cutline/deep-link {url} — the stand-in for the OS — and go
+ *   through the same router as Electron's argv / second-instance / open-url;
+ * - tokens stay in memory (no OS keychain here): a restart of the host means signing in again;
+ * - settings, projects and prefs are JSON files in the data directory.
+ *
+ * The renderer comes either from the build (`out/renderer`, mode `built`: production CSP, what the
+ * tests use) or from Vite's dev middleware on `src/renderer` (mode `vite`: hot reload, with the
+ * CSP relaxed for Vite's inline preamble).
+ */
+import { readFile } from 'node:fs/promises';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { ViteDevServer } from 'vite';
+import { CutlineCore, type CoreDeps } from '../main/core/app-core';
+import { contentSecurityPolicy } from '../main/core/content-security-policy';
+import { DeepLinkRouter } from '../main/core/deep-link-router';
+import { JsonFileStore } from '../main/core/key-value-store';
+import { consoleLogger, type Logger } from '../main/core/logger';
+import { MemoryVault } from '../main/core/vault';
+import { BRIDGE_SCRIPT_PATH } from './bridge-protocol';
+import { createBridgeServer } from './bridge-server';
+import { BRIDGE_TAG, createStaticRenderer } from './static-renderer';
+
+export type RendererSource = { mode: 'built'; dir: string } | { mode: 'vite'; configFile?: string };
+
+export interface DevhostOptions {
+  /** The credit service the core talks to. */
+  serviceUrl: string;
+  /** Origin of the web pages, when not the service's. */
+  webUrl?: string;
+  /** TCP port on 127.0.0.1; 0 (default) picks a free one. */
+  port?: number;
+  /** Where settings.json (service URL, device id) and data.json (projects, prefs) live. */
+  dataDir: string;
+  renderer: RendererSource;
+  logger?: Logger;
+  /** Extra core options (tests shorten backoff and idle limits). */
+  core?: Partial<Pick<CoreDeps, 'fetch' | 'backoff' | 'streamIdleTimeoutMs' | 'requestTimeoutMs' | 'retryBaseMs' | 'random'>>;
+}
+
+export interface RunningDevhost {
+  url: string;
+  port: number;
+  core: CutlineCore;
+  router: DeepLinkRouter;
+  /** Every URL the app asked the "system browser" to open, oldest first. */
+  openedUrls(): string[];
+  close(): Promise<void>;
+}
+
+const MAX_BODY = 16 * 1024;
+
+function readJsonBody(req: IncomingMessage): Promise<unknown> {
+  return new Promise((resolveBody, reject) => {
+    let size = 0;
+    const chunks: Buffer[] = [];
+    req.on('data', (chunk: Buffer) => {
+      size += chunk.length;
+      if (size > MAX_BODY) {
+        reject(new Error('body too large'));
+        req.destroy();
+      } else chunks.push(chunk);
+    });
+    req.on('end', () => {
+      try {
+        resolveBody(JSON.parse(Buffer.concat(chunks).toString('utf8')));
+      } catch {
+        reject(new Error('bad JSON'));
+      }
+    });
+    req.on('error', reject);
+  });
+}
+
+function json(res: ServerResponse, status: number, body: unknown): void {
+  res.writeHead(status, { 'content-type': 'application/json', 'cache-control': 'no-store' }).end(JSON.stringify(body));
+}
+
+async function bridgeScript(): Promise<string> {
+  const { transformWithEsbuild } = await import('vite');
+  const path = fileURLToPath(new URL('./client/bridge-client.ts', import.meta.url));
+  const result = await transformWithEsbuild(await readFile(path, 'utf8'), path, { loader: 'ts', target: 'es2020' });
+  return result.code;
+}
+
+export async function startDevhost(options: DevhostOptions): Promise<RunningDevhost> {
+  const logger = options.logger ?? consoleLogger('cutline-devhost');
+  const opened: string[] = [];
+  let port = 0;
+  const origins = () => [`http://127.0.0.1:${port}`, `http://localhost:${port}`];
+
+  const core = new CutlineCore({
+    settingsStore: new JsonFileStore(join(options.dataDir, 'settings.json')),
+    dataStore: new JsonFileStore(join(options.dataDir, 'data.json')),
+    vault: new MemoryVault(null),
+    openExternal: async (url) => {
+      opened.push(url);
+      const tabs = bridge.openInPages(url);
+      logger.info('opened in the browser', { tabs });
+    },
+    logger,
+    env: { CUTLINE_SERVICE_URL: options.serviceUrl, CUTLINE_WEB_URL: options.webUrl },
+    ...options.core,
+  });
+  const router = new DeepLinkRouter({ logger });
+  const bridge = createBridgeServer({
+    api: core.cutline,
+    allowedOrigins: origins,
+    logger,
+    // the first page to connect is "the window is ready"
+    onFirstClient: () => {
+      if (!router.ready) router.setReady(core.deepLinkHandlers);
+    },
+  });
+
+  const script = await bridgeScript();
+  const csp = (dev: boolean) => contentSecurityPolicy({ dev, connect: origins().map((o) => o.replace(/^http/, 'ws')) });
+  let vite: ViteDevServer | null = null;
+  const serveBuilt = options.renderer.mode === 'built' ? createStaticRenderer(resolve(options.renderer.dir), () => csp(false)) : null;
+
+  const server: Server = createServer((req, res) => {
+    const path = new URL(req.url ?? '/', 'http://host').pathname;
+    void (async () => {
+      if (path === BRIDGE_SCRIPT_PATH && req.method === 'GET') {
+        res.writeHead(200, { 'content-type': 'text/javascript; charset=utf-8', 'cache-control': 'no-store' }).end(script);
+      } else if (path === '/__cutline/opened' && req.method === 'GET') {
+        json(res, 200, { urls: opened });
+      } else if (path === '/__cutline/health' && req.method === 'GET') {
+        json(res, 200, { ok: true, serviceUrl: core.settings.serviceUrl, pages: bridge.clientCount });
+      } else if (path === '/__cutline/deep-link') {
+        // JSON only: a cross-site form cannot send it without a CORS preflight, which we never answer
+        if (req.method !== 'POST' || !String(req.headers['content-type']).startsWith('application/json')) {
+          json(res, 415, { error: 'POST application/json {"url": "cutline://…"}' });
+          return;
+        }
+        const body = (await readJsonBody(req).catch(() => null)) as { url?: unknown } | null;
+        if (!body || typeof body.url !== 'string') {
+          json(res, 400, { error: 'body must be {"url": "cutline://…"}' });
+          return;
+        }
+        json(res, 200, { outcome: router.receive(body.url, 'devhost') });
+      } else if (path.startsWith('/__cutline/')) {
+        json(res, 404, { error: 'not found' });
+      } else if (serveBuilt) {
+        await serveBuilt(req, res);
+      } else if (vite) {
+        res.setHeader('content-security-policy', csp(true));
+        vite.middlewares(req, res);
+      } else {
+        res.writeHead(503).end('starting');
+      }
+    })().catch((error: unknown) => {
+      logger.error('request failed', { path, error: String(error) });
+      if (!res.headersSent) res.writeHead(500).end();
+    });
+  });
+  server.on('upgrade', (req, socket, head) => {
+    if (bridge.handleUpgrade(req, socket, head)) return;
+    // anything else is Vite's HMR socket (its own upgrade listener), or nobody's
+    if (!vite) socket.destroy();
+  });
+
+  await new Promise<void>((resolveListen, reject) => {
+    server.once('error', reject);
+    server.listen(options.port ?? 0, '127.0.0.1', () => resolveListen());
+  });
+  port = (server.address() as AddressInfo).port;
+  const url = `http://127.0.0.1:${port}`;
+
+  if (options.renderer.mode === 'vite') {
+    const { createServer: createViteServer } = await import('vite');
+    const { loadConfigFromFile } = await import('electron-vite');
+    const loaded = await loadConfigFromFile(
+      { command: 'serve', mode: 'development' },
+      options.renderer.configFile ?? resolve('electron.vite.config.ts'),
+    );
+    const renderer = loaded.config.renderer ?? {};
+    vite = await createViteServer({
+      ...renderer,
+      configFile: false,
+      appType: 'spa',
+      server: { middlewareMode: true, hmr: { server } },
+      plugins: [
+        ...(renderer.plugins ?? []),
+        { name: 'cutline-bridge', transformIndexHtml: (html: string) => html.replace(/<head[^>]*>/i, (m) => m + BRIDGE_TAG) },
+      ],
+    });
+  }
+
+  await core.start();
+  logger.info('browser host ready', { url, renderer: options.renderer.mode });
+
+  return {
+    url,
+    port,
+    core,
+    router,
+    openedUrls: () => [...opened],
+    async close() {
+      core.stop();
+      await bridge.close();
+      await vite?.close();
+      server.closeAllConnections();
+      await new Promise<void>((resolveClose) => server.close(() => resolveClose()));
+    },
+  };
+}

@@ -1,0 +1,303 @@
+/**
+ * The desktop app's core (DESIGN.md § main/core): everything the main process does, with no
+ * Electron in it. It wires the session, the API client, the event stream, the balance, the charge
+ * flow, the web handoff and the stored data together, keeps the `AppState` the window chrome
+ * shows, and exposes it all as a `CutlineApi` object (`core.cutline`) — the very interface the
+ * preload and the browser host's bridge expose to the renderer. All I/O is injected.
+ */
+import type { BalanceEvent, BalanceSnapshot, LedgerEntry } from '../../shared/api';
+import type { AppState, CutlineApi, Notice } from '../../shared/ipc';
+import { err, ok, type Result } from '../../shared/result';
+import { ApiClient } from './api-client';
+import { AppDataStore } from './app-data-store';
+import type { BackoffOptions } from './backoff';
+import { BalanceState } from './balance-state';
+import { ChargeFlow } from './charge-flow';
+import type { DeepLinkHandlers } from './deep-link-router';
+import { Emitter } from './emitter';
+import { EventStream } from './event-stream';
+import type { KeyValueStore } from './key-value-store';
+import { consoleLogger, type Logger } from './logger';
+import { PENDING_SIGN_IN_TTL_MS } from './pending-sign-ins';
+import type { RandomBytes } from './pkce';
+import { Session } from './session';
+import { loadSettings, type Settings } from './settings';
+import { realTimers, type Timers } from './timers';
+import type { AllowedOrigins } from './url-allowlist';
+import type { TokenVault } from './vault';
+import { openChecked, WebHandoff } from './web-handoff';
+
+export interface CoreDeps {
+  /** Settings (service URL, device id). */
+  settingsStore: KeyValueStore;
+  /** Projects and prefs. */
+  dataStore: KeyValueStore;
+  vault: TokenVault;
+  /** Opens an allowlisted URL in the system browser. */
+  openExternal: (url: string) => Promise<void>;
+  fetch?: typeof fetch;
+  logger?: Logger;
+  env?: Record<string, string | undefined>;
+  now?: () => number;
+  random?: () => number;
+  randomBytes?: RandomBytes;
+  timers?: Timers;
+  backoff?: BackoffOptions;
+  streamIdleTimeoutMs?: number;
+  requestTimeoutMs?: number;
+  retryBaseMs?: number;
+}
+
+interface CoreEvents extends Record<string, unknown> {
+  state: AppState;
+  balance: BalanceSnapshot;
+  ledgerEntry: LedgerEntry;
+  notice: Notice;
+}
+
+export class CutlineCore {
+  readonly settings: Settings;
+  readonly origins: AllowedOrigins;
+  readonly session: Session;
+  readonly service: ApiClient;
+  readonly balance = new BalanceState();
+  readonly charges: ChargeFlow;
+  readonly handoff: WebHandoff;
+  readonly data: AppDataStore;
+  readonly stream: EventStream;
+  /** The renderer-facing API: what `window.cutline` is, in Electron and in the browser host. */
+  readonly cutline: CutlineApi;
+  /** What the deep-link router delivers to once the app is ready. */
+  readonly deepLinkHandlers: DeepLinkHandlers;
+
+  private readonly logger: Logger;
+  private readonly events = new Emitter<CoreEvents>();
+  private readonly timers: Timers;
+  private state: AppState;
+  private signingInTimer: unknown = null;
+  private stopped = false;
+
+  constructor(private readonly deps: CoreDeps) {
+    const fetchImpl = deps.fetch ?? globalThis.fetch.bind(globalThis);
+    const now = deps.now ?? Date.now;
+    this.logger = deps.logger ?? consoleLogger('cutline-core');
+    this.timers = deps.timers ?? realTimers;
+    this.settings = loadSettings({ store: deps.settingsStore, env: deps.env ?? {} });
+    this.origins = { serviceOrigin: new URL(this.settings.serviceUrl).origin, webOrigin: this.settings.webOrigin };
+
+    this.session = new Session({
+      settings: this.settings,
+      fetch: fetchImpl,
+      vault: deps.vault,
+      logger: this.logger,
+      now,
+      random: deps.randomBytes,
+      timeoutMs: deps.requestTimeoutMs,
+    });
+    this.service = new ApiClient({
+      settings: this.settings,
+      fetch: fetchImpl,
+      session: this.session,
+      timeoutMs: deps.requestTimeoutMs,
+      retryBaseMs: deps.retryBaseMs,
+    });
+    this.charges = new ChargeFlow({ service: this.service, balance: this.balance, deviceId: this.settings.deviceId, logger: this.logger });
+    this.handoff = new WebHandoff({
+      service: this.service,
+      session: this.session,
+      origins: this.origins,
+      openExternal: deps.openExternal,
+      logger: this.logger,
+    });
+    this.data = new AppDataStore(deps.dataStore, this.logger);
+    this.stream = new EventStream({
+      serviceUrl: this.settings.serviceUrl,
+      fetch: fetchImpl,
+      session: this.session,
+      logger: this.logger,
+      random: deps.random,
+      timers: this.timers,
+      backoff: deps.backoff,
+      idleTimeoutMs: deps.streamIdleTimeoutMs,
+      onEvent: (event) => this.onPush(event),
+      onOpen: (reconnected) => void this.onStreamOpen(reconnected),
+      onStatus: (connection, offlineReason) => this.setState({ connection, offlineReason }),
+      onSignedOut: () => this.onSessionEnded(),
+    });
+    this.session.onEnded(() => this.onSessionEnded());
+    this.balance.onChange((snapshot) => this.events.emit('balance', snapshot));
+
+    this.state = {
+      account: null,
+      signingIn: false,
+      connection: 'online',
+      offlineReason: null,
+      vaultWarning: deps.vault.warning,
+      serviceUrl: this.settings.serviceUrl,
+    };
+
+    this.deepLinkHandlers = {
+      isIssuedState: (state) => this.session.isIssuedState(state),
+      authCallback: (code, state) => void this.completeSignIn(code, state),
+      storeComplete: (order) => void this.purchaseCompleted(order),
+      exchangeComplete: () => void this.exchangeCompleted(),
+    };
+    this.cutline = this.createApi();
+  }
+
+  /** Restores a stored session, if any: loads the account and opens the stream. */
+  async start(): Promise<void> {
+    if (!this.session.signedIn) return;
+    this.setState({ connection: 'connecting' });
+    const me = await this.service.me();
+    if (this.stopped) return;
+    if (me.ok) this.setState({ account: me.value });
+    else if (me.error.code === 'signed_out') return;
+    // offline: the stream retries with backoff and loads the account when it opens
+    this.stream.start();
+  }
+
+  stop(): void {
+    this.stopped = true;
+    this.stream.stop();
+    if (this.signingInTimer !== null) this.timers.clearTimeout(this.signingInTimer);
+  }
+
+  getState(): AppState {
+    return structuredClone(this.state);
+  }
+
+  // ---- sign-in / sign-out ------------------------------------------------------------------
+
+  private async signIn(): Promise<Result<void>> {
+    const url = this.session.beginSignIn();
+    const opened = await openChecked(url, { origins: this.origins, openExternal: this.deps.openExternal, logger: this.logger });
+    if (!opened.ok) return opened;
+    this.setState({ signingIn: true });
+    if (this.signingInTimer !== null) this.timers.clearTimeout(this.signingInTimer);
+    // the pending sign-in expires after ten minutes; stop showing "signing in" then
+    this.signingInTimer = this.timers.setTimeout(() => {
+      this.signingInTimer = null;
+      this.setState({ signingIn: false });
+    }, PENDING_SIGN_IN_TTL_MS);
+    return ok(undefined);
+  }
+
+  private async completeSignIn(code: string, state: string): Promise<void> {
+    const result = await this.session.completeSignIn(code, state);
+    if (this.signingInTimer !== null) this.timers.clearTimeout(this.signingInTimer);
+    this.signingInTimer = null;
+    if (!result.ok) {
+      this.setState({ signingIn: false });
+      this.notify({ kind: 'error', message: `Sign-in failed: ${result.error.message}` });
+      return;
+    }
+    this.stream.stop();
+    this.balance.reset();
+    const me = await this.service.me();
+    if (!me.ok) {
+      this.setState({ signingIn: false });
+      this.notify({ kind: 'error', message: `Signed in, but the account could not be loaded: ${me.error.message}` });
+      this.stream.start();
+      return;
+    }
+    this.setState({ account: me.value, signingIn: false, connection: 'connecting', offlineReason: null });
+    this.stream.start();
+    await this.resyncBalance();
+    this.notify({ kind: 'signed-in', email: me.value.email });
+  }
+
+  private async signOut(): Promise<Result<void>> {
+    this.stream.stop();
+    await this.session.signOut();
+    this.balance.reset();
+    this.setState({ account: null, signingIn: false, connection: 'online', offlineReason: null });
+    return ok(undefined);
+  }
+
+  private onSessionEnded(): void {
+    this.stream.stop();
+    this.balance.reset();
+    const wasSignedIn = this.state.account !== null;
+    this.setState({ account: null, connection: 'online', offlineReason: null });
+    if (wasSignedIn) this.notify({ kind: 'error', message: 'Your session has ended. Sign in again.' });
+  }
+
+  // ---- push and resync ---------------------------------------------------------------------
+
+  private onPush(event: BalanceEvent): void {
+    this.balance.applyBalance(event.balance);
+    if (event.cause.entry) this.events.emit('ledgerEntry', event.cause.entry);
+    if (event.cause.kind === 'exchange') void this.reloadAccount();
+  }
+
+  private async onStreamOpen(reconnected: boolean): Promise<void> {
+    if (!this.state.account) await this.reloadAccount();
+    if (reconnected) await this.resyncBalance();
+  }
+
+  private async resyncBalance(): Promise<void> {
+    const balance = await this.service.balance();
+    if (balance.ok) this.balance.applyBalance(balance.value);
+    else this.logger.warn('balance resync failed', { code: balance.error.code });
+  }
+
+  private async reloadAccount(): Promise<void> {
+    const me = await this.service.me();
+    if (me.ok && this.session.signedIn) this.setState({ account: me.value });
+  }
+
+  // ---- deep links back from the web -----------------------------------------------------------
+
+  private async purchaseCompleted(order: string): Promise<void> {
+    if (this.session.signedIn) await this.resyncBalance();
+    this.notify({ kind: 'purchase-complete', order, balance: this.balance.current });
+  }
+
+  private async exchangeCompleted(): Promise<void> {
+    if (this.session.signedIn) await Promise.all([this.resyncBalance(), this.reloadAccount()]);
+    this.notify({ kind: 'exchange-complete', balance: this.balance.current });
+  }
+
+  // ---- state and events ----------------------------------------------------------------------
+
+  private setState(patch: Partial<AppState>): void {
+    const next = { ...this.state, ...patch };
+    if (JSON.stringify(next) === JSON.stringify(this.state)) return;
+    this.state = next;
+    this.events.emit('state', this.getState());
+  }
+
+  private notify(notice: Notice): void {
+    this.events.emit('notice', notice);
+  }
+
+  private requireAccount<T>(run: () => Promise<Result<T>>): Promise<Result<T>> {
+    if (!this.session.signedIn) return Promise.resolve(err('signed_out', 'Sign in to use AI tools.'));
+    return run();
+  }
+
+  private createApi(): CutlineApi {
+    return {
+      getState: async () => this.getState(),
+      signIn: () => this.signIn(),
+      signOut: () => this.signOut(),
+      getBalance: async () => this.balance.current,
+      listTools: () => this.service.tools(),
+      getLedger: (query) => this.service.ledger(query),
+      quote: (req) => this.requireAccount(() => this.charges.quote(req)),
+      hold: (req) => this.requireAccount(() => this.charges.hold(req)),
+      capture: ({ chargeId }) => this.requireAccount(() => this.charges.capture(chargeId)),
+      release: ({ chargeId, reason }) => this.requireAccount(() => this.charges.release(chargeId, reason)),
+      openWeb: ({ path }) => this.handoff.open(path),
+      loadProjects: async () => this.data.loadProjects(),
+      saveProjects: async (state) => this.data.saveProjects(state),
+      getPrefs: async () => this.data.getPrefs(),
+      setPrefs: async (prefs) => this.data.setPrefs(prefs),
+      onState: (cb) => this.events.on('state', cb),
+      onBalance: (cb) => this.events.on('balance', cb),
+      onLedgerEntry: (cb) => this.events.on('ledgerEntry', cb),
+      onNotice: (cb) => this.events.on('notice', cb),
+    } satisfies CutlineApi;
+  }
+}

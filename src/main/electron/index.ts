@@ -1,0 +1,107 @@
+/**
+ * Electron main entry: app lifecycle, the single-instance lock, deep links, the window, IPC.
+ * Everything with a rule in it lives in `../core` (no Electron there) or in the small adapters
+ * next to this file; this file only wires them to Electron's objects.
+ */
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { app, BrowserWindow, protocol, safeStorage, session } from 'electron';
+import { CutlineCore } from '../core/app-core';
+import { forwardEvents } from '../core/bridge';
+import { contentSecurityPolicy } from '../core/content-security-policy';
+import { findDeepLinks } from '../core/deep-link';
+import { DeepLinkRouter } from '../core/deep-link-router';
+import { consoleLogger } from '../core/logger';
+import { APP_ORIGIN, registerAppScheme, serveAppScheme } from './app-scheme';
+import { electronKeyValueStore } from './electron-store';
+import { createExternalOpener } from './external';
+import { isTrustedSender, originOf, registerIpcHandlers } from './ipc';
+import { registerProtocolClient } from './protocol-client';
+import { SafeStorageVault } from './vault';
+import { bringToFront, createMainWindow, denyPermissions, hardenWebContents } from './window';
+
+const here = dirname(fileURLToPath(import.meta.url));
+const logger = consoleLogger('cutline');
+
+// A separate profile (tests, side-by-side runs) must be chosen before anything reads userData.
+if (process.env.CUTLINE_USER_DATA) app.setPath('userData', process.env.CUTLINE_USER_DATA);
+
+let mainWindow: BrowserWindow | null = null;
+const deepLinks = new DeepLinkRouter({ logger, onDelivered: () => bringToFront(mainWindow) });
+
+if (!app.requestSingleInstanceLock()) {
+  // Another Cutline is running: it receives our argv (and any deep link) via 'second-instance'.
+  app.quit();
+} else {
+  registerAppScheme(protocol);
+  registerProtocolClient(app, process);
+
+  // macOS delivers links with open-url, possibly before 'ready' (a link that launched the app).
+  app.on('open-url', (event, url) => {
+    event.preventDefault();
+    deepLinks.receive(url, 'open-url');
+    bringToFront(mainWindow);
+  });
+  // Windows and Linux start a second instance with the link on its command line.
+  app.on('second-instance', (_event, argv) => {
+    for (const url of findDeepLinks(argv)) deepLinks.receive(url, 'second-instance');
+    bringToFront(mainWindow);
+  });
+  for (const url of findDeepLinks(process.argv)) deepLinks.receive(url, 'argv');
+
+  app.on('web-contents-created', (_event, contents) => hardenWebContents(contents));
+  app.on('window-all-closed', () => {
+    if (process.platform !== 'darwin') app.quit();
+  });
+  app.whenReady().then(onReady, (error: unknown) => {
+    logger.error('startup failed', { error: String(error) });
+    app.exit(1);
+  });
+}
+
+async function onReady(): Promise<void> {
+  const devServerUrl = !app.isPackaged ? process.env.ELECTRON_RENDERER_URL : undefined;
+  const appOrigin = devServerUrl ? originOf(devServerUrl)! : APP_ORIGIN;
+  const csp = contentSecurityPolicy({ dev: Boolean(devServerUrl), connect: devServerUrl ? [`ws://${new URL(devServerUrl).host}`] : [] });
+
+  denyPermissions(session.defaultSession);
+  if (devServerUrl) {
+    session.defaultSession.webRequest.onHeadersReceived((details, callback) => {
+      callback({ responseHeaders: { ...details.responseHeaders, 'Content-Security-Policy': [csp] } });
+    });
+  } else {
+    serveAppScheme(protocol, join(here, '../renderer'), csp);
+  }
+
+  const vault = new SafeStorageVault(safeStorage, electronKeyValueStore('vault'), process.platform, logger);
+  const openExternal = createExternalOpener(() => core.origins, logger);
+  const core: CutlineCore = new CutlineCore({
+    settingsStore: electronKeyValueStore('settings'),
+    dataStore: electronKeyValueStore('data'),
+    vault,
+    openExternal,
+    logger,
+    env: process.env,
+  });
+
+  registerIpcHandlers(core.cutline, (event) => isTrustedSender(event.senderFrame, mainWindow?.webContents.mainFrame, appOrigin), logger);
+  forwardEvents(core.cutline, (channel, payload) => {
+    if (mainWindow && !mainWindow.isDestroyed()) mainWindow.webContents.send(channel, payload);
+  });
+
+  const openWindow = () => {
+    mainWindow = createMainWindow({ preload: join(here, '../preload/index.cjs'), url: devServerUrl ?? `${APP_ORIGIN}/index.html` });
+    mainWindow.on('closed', () => {
+      mainWindow = null;
+    });
+    mainWindow.webContents.once('did-finish-load', () => {
+      if (!deepLinks.ready) deepLinks.setReady(core.deepLinkHandlers);
+    });
+  };
+  openWindow();
+  app.on('activate', () => {
+    if (BrowserWindow.getAllWindows().length === 0) openWindow();
+  });
+  app.on('before-quit', () => core.stop());
+  await core.start();
+}
