@@ -24,7 +24,10 @@ export async function openSse(base: string, token: string, lastEventId?: string)
       events.push(e);
       for (const w of [...waiters]) w();
     },
-    onComment: (c) => comments.push(c),
+    onComment: (c) => {
+      comments.push(c);
+      for (const w of [...waiters]) w();
+    },
   });
   const closed = (async () => {
     const reader = res.body!.getReader();
