@@ -35,9 +35,10 @@ export interface RunningServer {
   close(): Promise<void>;
 }
 
-export async function openDb(spec: string): Promise<Db> {
+export async function openDb(spec: string, log?: (msg: string) => void): Promise<Db> {
   if (/^postgres(ql)?:\/\//.test(spec)) {
-    throw new Error('CUTLINE_DB=postgres://… needs the PostgreSQL store (src/server/store/postgres.ts), which is not built yet');
+    const { openPostgres } = await import('./store/postgres');
+    return openPostgres(spec, { log });
   }
   return openSqlite(spec);
 }
@@ -46,7 +47,7 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
   const log = (m: string) => {
     if (!opts.quiet) process.stderr.write(`[cutline-server] ${m}\n`);
   };
-  const db = await openDb(opts.db);
+  const db = await openDb(opts.db, log);
   const hub = new EventHub();
   const ctx: Ctx = {
     db,
@@ -59,19 +60,30 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
       refreshTokenTtlS: 30 * 86_400,
     },
   };
-  if (opts.seed === 'demo' && (await seedDemo(ctx))) log('seeded the demo accounts');
+  let app: FastifyInstance;
+  try {
+    // Other instances' commits reach this one's connections from the first request on.
+    if (db.startRelay) await db.startRelay(hub, ctx.clock);
+    if (opts.seed === 'demo' && (await seedDemo(ctx))) log('seeded the demo accounts');
 
-  const { plugins } = opts;
-  const allPlugins = [...(plugins ?? []), ...(await defaultPlugins())];
-  const app = await buildApp(ctx, { adminToken: opts.adminToken ?? null, pingMs: opts.pingMs ?? 15_000, plugins: allPlugins, log });
-  await app.listen({ host: '127.0.0.1', port: opts.port ?? 4780 });
+    const { plugins } = opts;
+    const allPlugins = [...(plugins ?? []), ...(await defaultPlugins())];
+    app = await buildApp(ctx, { adminToken: opts.adminToken ?? null, pingMs: opts.pingMs ?? 15_000, plugins: allPlugins, log });
+  } catch (e) {
+    await db.close(); // an open pool (and LISTEN connection) would keep the process alive
+    throw e;
+  }
+  try {
+    await app.listen({ host: '127.0.0.1', port: opts.port ?? 4780 });
+  } catch (e) {
+    await app.close();
+    await db.close();
+    throw e;
+  }
   const address = app.server.address();
   const port = typeof address === 'object' && address ? address.port : (opts.port ?? 4780);
   const url = `http://127.0.0.1:${port}`;
   ctx.config.publicUrl = (opts.publicUrl ?? url).replace(/\/$/, '');
-  if ('startRelay' in db && typeof (db as { startRelay?: unknown }).startRelay === 'function') {
-    await (db as unknown as { startRelay(hub: EventHub): Promise<void> }).startRelay(hub);
-  }
   const sweeper = startSweeper(ctx, opts.sweepMs ?? 1000, log);
 
   let closing: Promise<void> | null = null;

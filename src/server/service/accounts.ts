@@ -133,10 +133,10 @@ export async function adminGrant(ctx: Ctx, g: AdminGrant): Promise<Batch> {
   return out.value;
 }
 
-/** Expires the owner's current cycle batches at `now`, writing their expire entries. */
+/** Expires the owner's subscription batches valid for the cycle ending at `cycleEnd` (cycle grants and exchanges) at `now`. */
 async function endCycleBatches(tx: Tx, journal: Journal, ownerKind: 'user' | 'team', ownerId: string, cycleEnd: number, now: number): Promise<void> {
   const rows = await tx.all<{ id: string; type: CreditType; remaining: unknown }>(
-    "SELECT id, type, remaining FROM batches WHERE owner_id = ? AND source = 'cycle' AND expires_at = ? AND remaining > 0",
+    "SELECT id, type, remaining FROM batches WHERE owner_id = ? AND type = 'subscription' AND expires_at = ? AND remaining > 0",
     [ownerId, cycleEnd],
   );
   for (const b of rows) {

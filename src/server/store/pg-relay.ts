@@ -1,0 +1,298 @@
+/**
+ * Carries committed balance events between service instances over PostgreSQL LISTEN/NOTIFY.
+ *
+ * Sending: after a transaction commits, `EventHub.publish` calls `announce`, which sends one
+ * small NOTIFY (`{"i": instance, "e": [[userId, version], …]}`) — never the payload itself.
+ * Receiving: a dedicated connection LISTENs; for a notification from another instance, the
+ * relay reads the event rows (written in the committed transaction) for the users that have
+ * connections here, from just after what it last delivered up to the announced version, and
+ * hands them to `EventHub.deliver` in version order. SSE connections drop versions they already
+ * sent and fill any remaining gap from the `events` table themselves, so a late or reordered
+ * notification can never make a client skip or repeat a version.
+ *
+ * When the LISTEN connection drops, the relay reconnects with backoff and then replays the
+ * event rows stamped since shortly before the drop, so changes committed meanwhile still arrive.
+ */
+import { randomUUID } from 'node:crypto';
+import pg from 'pg';
+import type { Clock } from '../service/context';
+import type { EventHub, HubEvent, Relay } from '../service/event-hub';
+
+export const CHANNEL = 'cutline_events';
+/** NOTIFY payloads must stay under 8000 bytes; keep a margin. */
+const MAX_PAYLOAD = 7000;
+/** Replay window before the moment the LISTEN connection was lost (clock skew between instances). */
+const CATCH_UP_MARGIN_MS = 30_000;
+
+type Notice = { i: string; e?: [string, number][]; r?: string };
+
+export interface RelayStats {
+  connected: boolean;
+  /** Times the LISTEN connection was re-established after a drop. */
+  reconnects: number;
+  /** Notifications received from other instances. */
+  received: number;
+  /** Events handed to the local hub from other instances (including catch-up). */
+  delivered: number;
+  /** Events handed to the local hub by catch-up after a reconnect. */
+  caughtUp: number;
+}
+
+export interface PgRelayOptions {
+  /** Connection settings for the dedicated LISTEN connection. */
+  connection: pg.ClientConfig;
+  /** Runs queries (the service's pool). */
+  pool: pg.Pool;
+  hub: EventHub;
+  /** The clock that stamps `events.at` (the service's), for the catch-up window. */
+  clock: Clock;
+  instanceId?: string;
+  log?: (msg: string) => void;
+  /** First reconnect delay; doubles up to 5 s. */
+  reconnectMs?: number;
+}
+
+export class PgRelay implements Relay {
+  readonly instanceId: string;
+  private client: pg.Client | null = null;
+  private stopping = false;
+  private reconnectTimer: NodeJS.Timeout | null = null;
+  private reconnectDelay: number;
+  private lostAt: number | null = null;
+  /** Highest version handed to the local hub, for users with connections here. */
+  private readonly lastDelivered = new Map<string, number>();
+  /** user → highest announced version not yet read. */
+  private readonly pending = new Map<string, number>();
+  private draining: Promise<void> | null = null;
+  private readonly inflight = new Set<Promise<unknown>>();
+  private readonly stats_: RelayStats = { connected: false, reconnects: 0, received: 0, delivered: 0, caughtUp: 0 };
+
+  constructor(private readonly opts: PgRelayOptions) {
+    this.instanceId = opts.instanceId ?? randomUUID();
+    this.reconnectDelay = opts.reconnectMs ?? 100;
+  }
+
+  get stats(): Readonly<RelayStats> {
+    return { ...this.stats_ };
+  }
+
+  /** Connects and LISTENs, then plugs into the hub. Throws if the first connection fails. */
+  async start(): Promise<void> {
+    await this.connect();
+    this.opts.hub.setRelay(this);
+  }
+
+  async stop(): Promise<void> {
+    this.stopping = true;
+    this.opts.hub.setRelay(null);
+    if (this.reconnectTimer) clearTimeout(this.reconnectTimer);
+    const c = this.client;
+    this.client = null;
+    this.stats_.connected = false;
+    if (c) await c.end().catch(() => undefined);
+    await this.settle();
+  }
+
+  /** Waits for NOTIFYs being sent and deliveries being read. */
+  async settle(): Promise<void> {
+    while (this.inflight.size || this.draining) {
+      await Promise.allSettled([...this.inflight, this.draining]);
+    }
+  }
+
+  announce(events: readonly HubEvent[]): void {
+    for (const e of events) {
+      if (this.opts.hub.hasListeners(e.userId)) this.noteDelivered(e.userId, e.version);
+    }
+    let batch: [string, number][] = [];
+    let size = 0;
+    const flush = () => {
+      if (batch.length) this.notify({ i: this.instanceId, e: batch });
+      batch = [];
+      size = 0;
+    };
+    for (const e of events) {
+      const item = JSON.stringify([e.userId, e.version]);
+      if (size + item.length + 64 > MAX_PAYLOAD) flush();
+      batch.push([e.userId, e.version]);
+      size += item.length + 1;
+    }
+    flush();
+  }
+
+  announceRevoke(tokenHash: string): void {
+    this.notify({ i: this.instanceId, r: tokenHash });
+  }
+
+  private notify(n: Notice): void {
+    if (this.stopping) return;
+    const p = this.opts.pool
+      .query('SELECT pg_notify($1, $2)', [CHANNEL, JSON.stringify(n)])
+      .catch((e: unknown) => this.log(`NOTIFY failed (other instances learn of it with the account's next change): ${msg(e)}`))
+      .finally(() => this.inflight.delete(p));
+    this.inflight.add(p);
+  }
+
+  private async connect(): Promise<void> {
+    const client = new pg.Client({ ...this.opts.connection, application_name: `cutline-listen:${this.instanceId}`, keepAlive: true });
+    client.on('notification', (m) => {
+      if (m.channel === CHANNEL && m.payload) this.onNotice(m.payload);
+    });
+    client.on('error', (e) => this.lost(client, e));
+    client.on('end', () => this.lost(client, null));
+    try {
+      await client.connect();
+      await client.query(`LISTEN ${CHANNEL}`);
+    } catch (e) {
+      client.removeAllListeners('end');
+      client.removeAllListeners('error');
+      client.on('error', () => undefined);
+      await client.end().catch(() => undefined);
+      throw e;
+    }
+    if (this.stopping) {
+      await client.end().catch(() => undefined);
+      return;
+    }
+    this.client = client;
+    this.stats_.connected = true;
+  }
+
+  private lost(client: pg.Client, e: Error | null): void {
+    if (this.client !== client || this.stopping) return;
+    this.client = null;
+    this.stats_.connected = false;
+    this.lostAt = this.opts.clock.now();
+    this.log(`LISTEN connection lost${e ? `: ${e.message}` : ''}; reconnecting`);
+    client.removeAllListeners('end');
+    client.on('error', () => undefined);
+    void client.end().catch(() => undefined);
+    this.scheduleReconnect();
+  }
+
+  private scheduleReconnect(): void {
+    if (this.stopping || this.reconnectTimer) return;
+    const delay = this.reconnectDelay * (0.75 + Math.random() * 0.5);
+    this.reconnectTimer = setTimeout(() => {
+      this.reconnectTimer = null;
+      void this.reconnect();
+    }, delay);
+    this.reconnectTimer.unref();
+  }
+
+  private async reconnect(): Promise<void> {
+    if (this.stopping) return;
+    try {
+      await this.connect();
+    } catch (e) {
+      this.reconnectDelay = Math.min(this.reconnectDelay * 2, 5000);
+      this.log(`LISTEN reconnect failed: ${msg(e)}`);
+      this.scheduleReconnect();
+      return;
+    }
+    if (this.stopping) return;
+    this.reconnectDelay = this.opts.reconnectMs ?? 100;
+    this.stats_.reconnects++;
+    const since = (this.lostAt ?? this.opts.clock.now()) - CATCH_UP_MARGIN_MS;
+    this.lostAt = null;
+    this.track(this.catchUp(since));
+  }
+
+  /** After a reconnect: every event stamped since `since`, for users with connections here. */
+  private async catchUp(since: number): Promise<void> {
+    const keys = await this.opts.pool.query<{ user_id: string; version: number }>(
+      'SELECT user_id, MAX(version) AS version FROM events WHERE at >= $1 GROUP BY user_id',
+      [since],
+    );
+    const want = keys.rows.filter((r) => this.opts.hub.hasListeners(r.user_id));
+    if (!want.length) return;
+    const { rows } = await this.opts.pool.query<{ user_id: string; version: number; payload: string }>(
+      `SELECT user_id, version, payload FROM events WHERE user_id = ANY($1::text[]) AND at >= $2 ORDER BY user_id, version`,
+      [want.map((r) => r.user_id), since],
+    );
+    const fresh = rows.filter((r) => r.version > (this.lastDelivered.get(r.user_id) ?? -1));
+    this.stats_.caughtUp += fresh.length;
+    this.deliver(fresh);
+  }
+
+  private onNotice(raw: string): void {
+    let n: Notice;
+    try {
+      n = JSON.parse(raw) as Notice;
+    } catch {
+      this.log('ignored a malformed notification');
+      return;
+    }
+    if (n.i === this.instanceId) return;
+    this.stats_.received++;
+    if (typeof n.r === 'string') this.opts.hub.revoke(n.r, false);
+    for (const [userId, version] of n.e ?? []) {
+      if (!this.opts.hub.hasListeners(userId)) continue;
+      if (version <= (this.lastDelivered.get(userId) ?? -1)) continue;
+      this.pending.set(userId, Math.max(version, this.pending.get(userId) ?? -1));
+    }
+    if (this.pending.size && !this.draining) {
+      this.draining = this.drain().finally(() => (this.draining = null));
+    }
+  }
+
+  /** Reads what was announced, in one query per round, until nothing is pending. */
+  private async drain(): Promise<void> {
+    while (this.pending.size && !this.stopping) {
+      const users: string[] = [];
+      const lo: number[] = [];
+      const hi: number[] = [];
+      for (const [userId, version] of this.pending) {
+        const last = this.lastDelivered.get(userId);
+        // Unknown so far: the connection filled up to its snapshot; it fills any gap itself.
+        const from = last ?? version - 1;
+        if (version > from) {
+          users.push(userId);
+          lo.push(from);
+          hi.push(version);
+        }
+      }
+      this.pending.clear();
+      if (!users.length) continue;
+      try {
+        const { rows } = await this.opts.pool.query<{ user_id: string; version: number; payload: string }>(
+          `SELECT e.user_id, e.version, e.payload
+             FROM events e JOIN unnest($1::text[], $2::bigint[], $3::bigint[]) AS w(u, lo, hi)
+               ON e.user_id = w.u AND e.version > w.lo AND e.version <= w.hi
+            ORDER BY e.user_id, e.version`,
+          [users, lo, hi],
+        );
+        this.deliver(rows);
+      } catch (e) {
+        // The rows are committed; a connection that sees the next version reads the gap itself.
+        this.log(`reading announced events failed: ${msg(e)}`);
+      }
+    }
+  }
+
+  private deliver(rows: readonly { user_id: string; version: number; payload: string }[]): void {
+    const events: HubEvent[] = rows.map((r) => ({ userId: r.user_id, version: Number(r.version), payload: r.payload }));
+    for (const e of events) this.noteDelivered(e.userId, e.version);
+    this.stats_.delivered += events.length;
+    this.opts.hub.deliver(events);
+    // Forget users nobody here listens to any more.
+    for (const userId of this.lastDelivered.keys()) {
+      if (!this.opts.hub.hasListeners(userId)) this.lastDelivered.delete(userId);
+    }
+  }
+
+  private noteDelivered(userId: string, version: number): void {
+    if (version > (this.lastDelivered.get(userId) ?? -1)) this.lastDelivered.set(userId, version);
+  }
+
+  private track(p: Promise<void>): void {
+    const q = p.catch((e: unknown) => this.log(`catch-up after reconnect failed: ${msg(e)}`)).finally(() => this.inflight.delete(q));
+    this.inflight.add(q);
+  }
+
+  private log(m: string): void {
+    this.opts.log?.(`[pg-relay ${this.instanceId.slice(0, 8)}] ${m}`);
+  }
+}
+
+const msg = (e: unknown) => (e instanceof Error ? e.message : String(e));

@@ -1,0 +1,82 @@
+/**
+ * The frame of every web page: the shared look of `http/html.ts` (the desktop sign-in page's),
+ * a navigation bar with the signed-in account and a sign-out form, the extra styles the
+ * dashboard needs, and the response headers (strict CSP without scripts, no caching, no
+ * framing, no referrer — handoff codes never leak through Referer).
+ */
+import type { FastifyReply } from 'fastify';
+import type { Me } from '../../shared/api';
+import { html, page, PAGE_CSP, raw, type Raw } from '../http/html';
+import type { WebSession } from '../service/web-sessions';
+
+export interface Viewer {
+  session: WebSession;
+  me: Me;
+}
+
+const WEB_CSS = `
+header nav a{text-decoration:none}header nav a[aria-current=page]{font-weight:700;text-decoration:underline}
+header nav form{margin:0;display:inline}header nav button{margin:0;padding:5px 10px}
+.stats{display:grid;grid-template-columns:repeat(auto-fit,minmax(150px,1fr));gap:12px;margin:12px 0}
+.stat{border:1px solid var(--line);border-radius:8px;padding:10px 12px}.stat b{display:block;font-size:22px}
+.big{font-size:34px;font-weight:700;margin:0}.badge{display:inline-block;padding:1px 7px;border-radius:10px;font-size:12px;font-weight:600;background:color-mix(in srgb,var(--accent) 15%,transparent);color:var(--accent)}
+.num{text-align:right;font-variant-numeric:tabular-nums}.in{color:#0f8a5f}.out{color:var(--bad)}
+.legend{display:flex;gap:16px;flex-wrap:wrap;font-size:13px}.swatch{display:inline-block;width:10px;height:10px;border-radius:2px;margin-right:5px}
+.packs{display:grid;grid-template-columns:repeat(auto-fit,minmax(200px,1fr));gap:12px}.pack{border:1px solid var(--line);border-radius:8px;padding:16px}
+.notice{border-left:4px solid var(--accent);padding:8px 12px;background:color-mix(in srgb,var(--accent) 8%,transparent)}
+.ok{color:#0f8a5f;font-weight:600}.pager{display:flex;gap:16px;margin-top:12px}.actions{display:flex;gap:12px;flex-wrap:wrap;align-items:center}
+.plans{display:grid;grid-template-columns:repeat(auto-fit,minmax(190px,1fr));gap:12px}.plan.current{outline:2px solid var(--accent)}
+.table-wrap{overflow-x:auto}td small{color:var(--muted)}
+`;
+
+const LINKS: { href: string; label: string; needsProUses?: boolean }[] = [
+  { href: '/credits', label: 'Credits' },
+  { href: '/store', label: 'Store' },
+  { href: '/exchange', label: 'Exchange', needsProUses: true },
+  { href: '/pricing', label: 'Pricing' },
+];
+
+function nav(viewer: Viewer | null, active: string | null): Raw {
+  const links = LINKS.filter((l) => !l.needsProUses || viewer?.me.proUses).map((l) =>
+    l.href === active ? html`<a href="${l.href}" aria-current="page">${l.label}</a>` : html`<a href="${l.href}">${l.label}</a>`,
+  );
+  const who = viewer
+    ? html`<span class="muted">${viewer.me.email}</span><form method="post" action="/signout"><input type="hidden" name="csrf" value="${viewer.session.csrf}"><button type="submit" class="secondary">Sign out</button></form>`
+    : html`<a href="/signin">Sign in</a>`;
+  return html`<nav aria-label="Cutline on the web">${links}${who}</nav>`;
+}
+
+/** A whole page: `body` inside the shared frame, with navigation. */
+export function webPage(title: string, body: Raw, viewer: Viewer | null, active: string | null = null): string {
+  return page(title, raw(`<style>${WEB_CSS}</style>${body.html}`), { nav: nav(viewer, active) });
+}
+
+export function sendHtml(reply: FastifyReply, status: number, body: string): FastifyReply {
+  return reply
+    .status(status)
+    .header('content-security-policy', PAGE_CSP)
+    .header('cache-control', 'no-store')
+    .header('x-frame-options', 'DENY')
+    .header('x-content-type-options', 'nosniff')
+    .header('referrer-policy', 'no-referrer')
+    .type('text/html; charset=utf-8')
+    .send(body);
+}
+
+/** POST-redirect-GET and sign-in redirects: 303 so a reload never resubmits. */
+export function seeOther(reply: FastifyReply, location: string): FastifyReply {
+  return reply.status(303).header('location', location).header('cache-control', 'no-store').header('referrer-policy', 'no-referrer').send();
+}
+
+/** A page that explains a refusal or a failure, with a way on. */
+export function messagePage(viewer: Viewer | null, title: string, message: string, actions: Raw = defaultActions(viewer)): string {
+  return webPage(
+    title,
+    html`<div class="card" style="max-width:560px;margin:48px auto"><h1>${title}</h1><p class="error" role="alert">${message}</p><div class="actions">${actions}</div></div>`,
+    viewer,
+  );
+}
+
+function defaultActions(viewer: Viewer | null): Raw {
+  return viewer ? html`<a class="button" href="/credits">Go to your credits</a>` : html`<a class="button" href="/signin">Sign in</a>`;
+}

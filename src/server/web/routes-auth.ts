@@ -1,0 +1,146 @@
+/** Browser sign-in (`/signin`), sign-out (`POST /signout`) and the desktop's one-time handoff (`/handoff`). */
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { z } from 'zod';
+import { HANDOFF_PATHS } from '../../shared/credit-types';
+import { html } from '../http/html';
+import { RateLimiter } from '../http/rate-limit';
+import type { Ctx } from '../service/context';
+import { newSecret } from '../service/ids';
+import { authenticate, consumeHandoff } from '../service/oauth';
+import { createSession, endSession, tokensMatch } from '../service/web-sessions';
+import { messagePage, seeOther, sendHtml, webPage } from './layout';
+import {
+  clearSessionCookie,
+  cookieOptions,
+  currentSession,
+  formOf,
+  requireForm,
+  safeNext,
+  setSessionCookie,
+  SIGNIN_FORM_TTL_S,
+  signinCookie,
+  signInUrl,
+  viewerOf,
+} from './session';
+
+const Credentials = z.object({
+  email: z.string().trim().min(1, 'Enter your email.').max(254, 'That email is too long.'),
+  password: z.string().min(1, 'Enter your password.').max(1024, 'That password is too long.'),
+});
+
+function signInForm(token: string, next: string, opts: { email?: string; error?: string; info?: string } = {}): string {
+  return webPage(
+    'Sign in',
+    html`<div class="card" style="max-width:420px;margin:48px auto">
+  <h1>Sign in to Cutline</h1>
+  <p class="muted">Your credits, the store and your plan, in the browser.</p>
+  ${opts.info ? html`<p class="ok" role="status">${opts.info}</p>` : ''}
+  ${opts.error ? html`<p class="error" role="alert">${opts.error}</p>` : ''}
+  <form method="post" action="/signin">
+    <input type="hidden" name="csrf" value="${token}">
+    <input type="hidden" name="next" value="${next}">
+    <label for="email">Email</label><input id="email" name="email" type="email" autocomplete="username" required value="${opts.email ?? ''}">
+    <label for="password">Password</label><input id="password" name="password" type="password" autocomplete="current-password" required>
+    <button type="submit">Sign in</button>
+  </form></div>`,
+    null,
+  );
+}
+
+/** The sign-in form's token: the one its cookie already holds, or a fresh one (set on the reply). */
+function signinToken(ctx: Ctx, req: FastifyRequest, reply: FastifyReply, fresh = false): string {
+  const have = req.cookies?.[signinCookie(ctx)];
+  if (!fresh && have && /^[A-Za-z0-9_-]{43}$/.test(have)) return have;
+  const token = newSecret();
+  reply.setCookie(signinCookie(ctx), token, cookieOptions(ctx, SIGNIN_FORM_TTL_S));
+  return token;
+}
+
+export async function authRoutes(app: FastifyInstance, ctx: Ctx): Promise<void> {
+  // Failed sign-ins: 10 per email and 100 per client address in 5 minutes, then 429 (as /oauth).
+  const perEmail = new RateLimiter(10, 5 * 60_000, () => ctx.clock.now());
+  const perAddress = new RateLimiter(100, 5 * 60_000, () => ctx.clock.now());
+
+  app.get('/', async (_req, reply) => seeOther(reply, '/credits'));
+
+  app.get('/signin', async (req, reply) => {
+    const q = (req.query ?? {}) as Record<string, unknown>;
+    const next = safeNext(q.next);
+    if (await currentSession(ctx, req)) return seeOther(reply, next);
+    const info = q.signedout === '1' ? 'You are signed out.' : undefined;
+    return sendHtml(reply, 200, signInForm(signinToken(ctx, req, reply), next, { info }));
+  });
+
+  app.post('/signin', async (req, reply) => {
+    const form = formOf(req);
+    const next = safeNext(form.next);
+    const cookieToken = req.cookies?.[signinCookie(ctx)];
+    if (!cookieToken || !tokensMatch(form.csrf, cookieToken)) {
+      // Login CSRF: a form posted from elsewhere (or one whose cookie expired) signs nobody in.
+      return sendHtml(reply, 403, signInForm(signinToken(ctx, req, reply, true), next, { error: 'This sign-in form expired or did not come from Cutline. Please sign in again.' }));
+    }
+    const creds = Credentials.safeParse(form);
+    if (!creds.success) return sendHtml(reply, 400, signInForm(cookieToken, next, { error: creds.error.issues[0].message }));
+    const email = creds.data.email.toLowerCase();
+    if (perEmail.isLimited(email) || perAddress.isLimited(req.ip)) {
+      return sendHtml(reply, 429, signInForm(cookieToken, next, { email, error: 'Too many failed attempts. Wait a few minutes and try again.' }));
+    }
+    const user = await authenticate(ctx, email, creds.data.password);
+    if (!user) {
+      perEmail.hit(email);
+      perAddress.hit(req.ip);
+      return sendHtml(reply, 401, signInForm(cookieToken, next, { email, error: 'That email and password do not match an account.' }));
+    }
+    const old = await currentSession(ctx, req);
+    if (old) await endSession(ctx, old.idHash);
+    const { secret } = await createSession(ctx, user.id);
+    setSessionCookie(ctx, reply, secret);
+    reply.clearCookie(signinCookie(ctx), { path: '/' });
+    return seeOther(reply, next);
+  });
+
+  app.post('/signout', async (req, reply) => {
+    if (!(await currentSession(ctx, req))) {
+      clearSessionCookie(ctx, reply);
+      return seeOther(reply, '/signin?signedout=1');
+    }
+    const { viewer } = await requireForm(ctx, req);
+    await endSession(ctx, viewer.session.idHash);
+    clearSessionCookie(ctx, reply);
+    return seeOther(reply, '/signin?signedout=1');
+  });
+
+  app.get('/handoff', async (req, reply) => {
+    const q = (req.query ?? {}) as Record<string, unknown>;
+    const wanted = typeof q.next === 'string' ? q.next : undefined;
+    if (wanted !== undefined && !(HANDOFF_PATHS as readonly string[]).includes(wanted)) {
+      // Checked before the code is spent: a tampered link signs nobody in and goes nowhere.
+      return sendHtml(
+        reply,
+        400,
+        messagePage(null, 'This link cannot be used', 'This sign-in link points somewhere Cutline does not send you. Nothing was done.', html`<a class="button" href="/signin">Sign in</a>`),
+      );
+    }
+    const code = typeof q.code === 'string' && /^[A-Za-z0-9_-]{20,128}$/.test(q.code) ? q.code : null;
+    const spent = code ? await consumeHandoff(ctx, code) : null;
+    if (!spent) {
+      const next = wanted ?? '/credits';
+      return sendHtml(
+        reply,
+        410,
+        messagePage(
+          await viewerOf(ctx, req),
+          'This sign-in link has expired',
+          'Links from the Cutline app work once and only for 60 seconds, and this one has already been used or is too old. Sign in with your email and password instead, or open the page from the app again.',
+          html`<a class="button" href="${signInUrl(next)}">Sign in</a>`,
+        ),
+      );
+    }
+    const old = await currentSession(ctx, req);
+    if (old) await endSession(ctx, old.idHash);
+    const { secret } = await createSession(ctx, spent.userId);
+    setSessionCookie(ctx, reply, secret);
+    // The code's own destination wins: it was fixed when the app asked for the link.
+    return seeOther(reply, spent.next);
+  });
+}

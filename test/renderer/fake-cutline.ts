@@ -1,0 +1,439 @@
+/**
+ * An in-memory `CutlineApi` for component tests only. It follows the product's rules that the UI
+ * depends on (consumption order, holds / capture / release back to the same batches, Pro uses,
+ * versions that only grow, ledger entries per batch, idempotent actions), and records calls.
+ */
+import type { Allocation, BalanceSnapshot, Batch, Charge, LedgerEntry, Me, Tool } from '../../src/shared/api';
+import { TYPE_RANK, type CreditType, type HandoffPath } from '../../src/shared/credit-types';
+import type { AppState, CutlineApi, Notice, Prefs, ProjectsState } from '../../src/shared/ipc';
+import type { AppError, Result } from '../../src/shared/result';
+
+export const TOOLS: Tool[] = [
+  { id: 'remove-background', name: 'Remove Background', cost: 5, eligibleForProUses: true },
+  { id: 'smart-cutout', name: 'Smart Cutout', cost: 8, eligibleForProUses: true },
+  { id: 'ai-portrait', name: 'AI Portrait', cost: 15, eligibleForProUses: true },
+  { id: 'premium-voiceover', name: 'Premium Voiceover', cost: 10, eligibleForProUses: true },
+  { id: 'auto-captions', name: 'Auto Captions', cost: 3, eligibleForProUses: true },
+  { id: 'ai-image', name: 'AI Image', cost: 20, eligibleForProUses: true },
+  { id: 'script-to-video', name: 'Script to Video', cost: 60, eligibleForProUses: false },
+];
+
+const DAY = 86_400_000;
+const NOW = Date.parse('2026-03-01T12:00:00.000Z');
+
+export function batch(type: CreditType, remaining: number, expiresInDays: number | null, id = `${type}-${remaining}`): Batch {
+  return {
+    id,
+    type,
+    scope: 'user',
+    remaining,
+    expiresAt: expiresInDays === null ? null : new Date(NOW + expiresInDays * DAY).toISOString(),
+    grantedAt: new Date(NOW - DAY).toISOString(),
+    source: type === 'subscription' ? 'cycle' : type === 'purchased' ? 'store' : 'campaign',
+  };
+}
+
+export function account(over: Partial<Me> = {}): Me {
+  return {
+    id: 'u1',
+    email: 'pro@cutline.test',
+    plan: 'pro',
+    teamId: null,
+    proUses: null,
+    exchanged: false,
+    cycleEndsAt: new Date(NOW + 20 * DAY).toISOString(),
+    ...over,
+  };
+}
+
+type Method = keyof CutlineApi;
+
+export class FakeCutline implements CutlineApi {
+  state: AppState = {
+    account: null,
+    signingIn: false,
+    connection: 'online',
+    offlineReason: null,
+    vaultWarning: null,
+    serviceUrl: 'http://127.0.0.1:4780',
+  };
+  batches: Batch[] = [];
+  proUsesLeft: { remaining: number; perCycle: number } | null = null;
+  held = 0;
+  version = 1;
+  tools: Tool[] = TOOLS;
+  charges = new Map<string, Charge>();
+  byAction = new Map<string, string>();
+  entries: LedgerEntry[] = [];
+  projects: ProjectsState = { projects: [], openProjectId: null };
+  prefs: Prefs = { exchangePromptDismissed: false };
+  /** Every call, in order: [method, argument]. */
+  calls: Array<[Method, unknown]> = [];
+  /** The next call of a method fails with this error. */
+  failures = new Map<Method, AppError>();
+  private seq = 0;
+  private listeners = {
+    state: new Set<(s: AppState) => void>(),
+    balance: new Set<(b: BalanceSnapshot) => void>(),
+    entry: new Set<(e: LedgerEntry) => void>(),
+    notice: new Set<(n: Notice) => void>(),
+  };
+
+  // ---- test controls ----------------------------------------------------------------------------
+
+  /** Signs in (without events: call before the app connects) with the given credits. */
+  withAccount(me: Me, batches: Batch[], proUses: { remaining: number; perCycle: number } | null = null): this {
+    this.state = { ...this.state, account: { ...me, proUses } };
+    this.batches = batches.map((b) => ({ ...b }));
+    this.proUsesLeft = proUses ? { ...proUses } : null;
+    return this;
+  }
+
+  setState(p: Partial<AppState>): void {
+    this.state = { ...this.state, ...p };
+    this.listeners.state.forEach((cb) => cb(this.state));
+  }
+
+  pushBalance(b: BalanceSnapshot): void {
+    this.listeners.balance.forEach((cb) => cb(b));
+  }
+
+  pushEntry(e: LedgerEntry): void {
+    this.entries.unshift(e);
+    this.listeners.entry.forEach((cb) => cb(e));
+  }
+
+  pushNotice(n: Notice): void {
+    this.listeners.notice.forEach((cb) => cb(n));
+  }
+
+  /** A charge made on another device: spends, bumps the version, pushes balance and entries. */
+  spendFromOtherDevice(tool: string, cost: number, platform: 'web' | 'mobile' = 'web'): void {
+    const alloc = this.allocate(cost)!;
+    this.applyAlloc(alloc, -1);
+    this.version++;
+    const chargeId = `remote-${++this.seq}`;
+    for (const a of alloc) {
+      this.pushEntry(this.entry('capture', -a.amount, a.type, a.batchId, chargeId, tool, platform));
+    }
+    this.pushBalance(this.snapshot());
+  }
+
+  fail(method: Method, error: AppError): void {
+    this.failures.set(method, error);
+  }
+
+  callsOf(method: Method): unknown[] {
+    return this.calls.filter(([m]) => m === method).map(([, a]) => a);
+  }
+
+  // ---- rules ------------------------------------------------------------------------------------
+
+  snapshot(): BalanceSnapshot {
+    const live = this.batches
+      .filter((b) => b.remaining > 0)
+      .sort((a, b) => this.order(a, b));
+    const byType = { subscription: 0, activity: 0, purchased: 0 };
+    for (const b of live) byType[b.type] += b.remaining;
+    const expiring = live.filter((b) => b.expiresAt).sort((a, b) => Date.parse(a.expiresAt!) - Date.parse(b.expiresAt!));
+    const first = expiring[0];
+    return {
+      version: this.version,
+      total: byType.subscription + byType.activity + byType.purchased,
+      held: this.held,
+      byType,
+      proUses: this.proUsesLeft ? { ...this.proUsesLeft } : null,
+      batches: live.map((b) => ({ ...b })),
+      nextExpiry: first
+        ? {
+            amount: expiring.filter((b) => b.expiresAt === first.expiresAt).reduce((n, b) => n + b.remaining, 0),
+            at: first.expiresAt!,
+          }
+        : null,
+    };
+  }
+
+  private order(a: Batch, b: Batch): number {
+    const ea = a.expiresAt ? Date.parse(a.expiresAt) : Infinity;
+    const eb = b.expiresAt ? Date.parse(b.expiresAt) : Infinity;
+    return TYPE_RANK[a.type] - TYPE_RANK[b.type] || ea - eb || Date.parse(a.grantedAt) - Date.parse(b.grantedAt);
+  }
+
+  private allocate(cost: number): Allocation[] | null {
+    const plan: Allocation[] = [];
+    let left = cost;
+    for (const b of this.batches.filter((x) => x.remaining > 0).sort((x, y) => this.order(x, y))) {
+      if (left === 0) break;
+      const take = Math.min(left, b.remaining);
+      plan.push({ type: b.type, batchId: b.id, amount: take });
+      left -= take;
+    }
+    return left === 0 ? plan : null;
+  }
+
+  private applyAlloc(plan: Allocation[], sign: 1 | -1): void {
+    for (const a of plan) {
+      const b = this.batches.find((x) => x.id === a.batchId)!;
+      b.remaining += sign * a.amount;
+    }
+  }
+
+  private entry(
+    kind: LedgerEntry['kind'],
+    amount: number,
+    type: CreditType | null,
+    batchId: string | null,
+    chargeId: string | null,
+    tool: string | null,
+    platform: 'desktop' | 'web' | 'mobile' | null = 'desktop',
+  ): LedgerEntry {
+    return {
+      id: `e${++this.seq}`,
+      at: new Date(NOW + this.seq * 1000).toISOString(),
+      kind,
+      amount,
+      type,
+      batchId,
+      chargeId,
+      tool,
+      device: platform ? { id: `${platform}-device`, platform } : null,
+      unit: type === null ? 'proUses' : 'credits',
+    };
+  }
+
+  private usesProUse(tool: Tool): boolean {
+    return tool.eligibleForProUses && this.proUsesLeft !== null && this.proUsesLeft.remaining > 0;
+  }
+
+  private record<T>(method: Method, arg: unknown, run: () => Result<T>): Promise<Result<T>> {
+    this.calls.push([method, arg]);
+    const f = this.failures.get(method);
+    if (f) {
+      this.failures.delete(method);
+      return Promise.resolve({ ok: false, error: f });
+    }
+    return Promise.resolve(run());
+  }
+
+  private changed(): void {
+    this.version++;
+    const snap = this.snapshot();
+    this.listeners.balance.forEach((cb) => cb(snap));
+  }
+
+  // ---- CutlineApi -------------------------------------------------------------------------------
+
+  getState = async (): Promise<AppState> => {
+    this.calls.push(['getState', undefined]);
+    return this.state;
+  };
+
+  signIn = () => this.record<void>('signIn', undefined, () => ({ ok: true, value: undefined }));
+  signOut = () =>
+    this.record<void>('signOut', undefined, () => {
+      this.setState({ account: null });
+      return { ok: true, value: undefined };
+    });
+
+  getBalance = async (): Promise<BalanceSnapshot | null> => {
+    this.calls.push(['getBalance', undefined]);
+    return this.state.account ? this.snapshot() : null;
+  };
+
+  listTools = () => this.record('listTools', undefined, () => ({ ok: true as const, value: this.tools }));
+
+  getLedger = (q: { limit?: number; before?: string }) =>
+    this.record('getLedger', q, () => ({ ok: true as const, value: { entries: this.entries.slice(0, q.limit ?? 50), next: null } }));
+
+  quote = (req: { tool: string; quantity?: number }) =>
+    this.record('quote', req, () => {
+      const tool = this.tools.find((t) => t.id === req.tool);
+      if (!tool) return { ok: false as const, error: { code: 'not_found' as const, message: 'That AI tool does not exist.' } };
+      if (this.usesProUse(tool)) {
+        return { ok: true as const, value: { cost: tool.cost, covered: true, usesProUse: true, plan: [], balance: this.snapshot() } };
+      }
+      const plan = this.allocate(tool.cost);
+      return {
+        ok: true as const,
+        value: { cost: tool.cost, covered: plan !== null, usesProUse: false, plan: plan ?? [], balance: this.snapshot() },
+      };
+    });
+
+  hold = (req: { actionId: string; tool: string; quantity?: number }) =>
+    this.record<Charge>('hold', req, () => {
+      const again = this.byAction.get(req.actionId);
+      if (again) return { ok: true, value: this.charges.get(again)! };
+      const tool = this.tools.find((t) => t.id === req.tool)!;
+      const pro = this.usesProUse(tool);
+      const plan = pro ? [] : this.allocate(tool.cost);
+      if (!plan) {
+        const available = this.snapshot().total;
+        return {
+          ok: false,
+          error: {
+            code: 'insufficient_credits',
+            message: `${tool.name} needs ${tool.cost} credits and you have ${available}.`,
+            cost: tool.cost,
+            available,
+          },
+        };
+      }
+      const id = `ch${++this.seq}`;
+      const charge: Charge = {
+        id,
+        status: 'held',
+        tool: tool.id,
+        quantity: 1,
+        cost: tool.cost,
+        usesProUse: pro,
+        allocation: plan,
+        holdExpiresAt: new Date(NOW + 900_000).toISOString(),
+        createdAt: new Date(NOW).toISOString(),
+        device: { id: 'desktop-device', platform: 'desktop' },
+        releaseReason: null,
+      };
+      if (pro) {
+        this.proUsesLeft!.remaining -= 1;
+        this.pushEntry(this.entry('hold', -1, null, null, id, tool.id));
+      } else {
+        this.applyAlloc(plan, -1);
+        this.held += tool.cost;
+        for (const a of plan) this.pushEntry(this.entry('hold', -a.amount, a.type, a.batchId, id, tool.id));
+      }
+      this.charges.set(id, charge);
+      this.byAction.set(req.actionId, id);
+      this.changed();
+      return { ok: true, value: charge };
+    });
+
+  capture = (req: { chargeId: string }) =>
+    this.record<Charge>('capture', req, () => {
+      const c = this.charges.get(req.chargeId);
+      if (!c) return { ok: false, error: { code: 'not_found', message: 'That charge does not exist.' } };
+      if (c.status === 'captured') return { ok: true, value: c };
+      if (c.status !== 'held') {
+        return { ok: false, error: { code: 'hold_lost', message: 'The credits on hold were already returned.' } };
+      }
+      const next: Charge = { ...c, status: 'captured' };
+      this.charges.set(c.id, next);
+      if (!c.usesProUse) this.held -= c.cost;
+      this.pushEntry(this.entry('capture', 0, null, null, c.id, c.tool));
+      this.changed();
+      return { ok: true, value: next };
+    });
+
+  release = (req: { chargeId: string; reason: 'failed' | 'cancelled' }) =>
+    this.record<Charge>('release', req, () => {
+      const c = this.charges.get(req.chargeId);
+      if (!c) return { ok: false, error: { code: 'not_found', message: 'That charge does not exist.' } };
+      if (c.status === 'released') return { ok: true, value: c };
+      if (c.status !== 'held') return { ok: false, error: { code: 'conflict', message: 'That charge was already completed.' } };
+      const next: Charge = { ...c, status: 'released', releaseReason: req.reason };
+      this.charges.set(c.id, next);
+      if (c.usesProUse) {
+        this.proUsesLeft!.remaining += 1;
+        this.pushEntry(this.entry('release', 1, null, null, c.id, c.tool));
+      } else {
+        this.applyAlloc(c.allocation, 1);
+        this.held -= c.cost;
+        for (const a of c.allocation) this.pushEntry(this.entry('release', a.amount, a.type, a.batchId, c.id, c.tool));
+      }
+      this.changed();
+      return { ok: true, value: next };
+    });
+
+  openWeb = (req: { path: HandoffPath }) => this.record<void>('openWeb', req, () => ({ ok: true, value: undefined }));
+
+  loadProjects = async (): Promise<ProjectsState> => {
+    this.calls.push(['loadProjects', undefined]);
+    return structuredClone(this.projects);
+  };
+
+  saveProjects = (state: ProjectsState) =>
+    this.record<void>('saveProjects', state, () => {
+      this.projects = structuredClone(state);
+      return { ok: true, value: undefined };
+    });
+
+  getPrefs = async (): Promise<Prefs> => ({ ...this.prefs });
+
+  setPrefs = async (p: Partial<Prefs>): Promise<Prefs> => {
+    this.calls.push(['setPrefs', p]);
+    this.prefs = { ...this.prefs, ...p };
+    return { ...this.prefs };
+  };
+
+  onState = (cb: (s: AppState) => void) => {
+    this.listeners.state.add(cb);
+    return () => void this.listeners.state.delete(cb);
+  };
+  onBalance = (cb: (b: BalanceSnapshot) => void) => {
+    this.listeners.balance.add(cb);
+    return () => void this.listeners.balance.delete(cb);
+  };
+  onLedgerEntry = (cb: (e: LedgerEntry) => void) => {
+    this.listeners.entry.add(cb);
+    return () => void this.listeners.entry.delete(cb);
+  };
+  onNotice = (cb: (n: Notice) => void) => {
+    this.listeners.notice.add(cb);
+    return () => void this.listeners.notice.delete(cb);
+  };
+}
+
+/** The demo "pro@cutline.test" credits: 200 subscription, 30 + 25 activity, 100 purchased. */
+export function proAccount(): FakeCutline {
+  return new FakeCutline().withAccount(account(), [
+    batch('subscription', 200, 20, 'sub'),
+    batch('activity', 30, 3, 'act-3d'),
+    batch('activity', 25, null, 'act-perm'),
+    batch('purchased', 100, 730, 'pur'),
+  ]);
+}
+
+export function proUsesAccount(): FakeCutline {
+  return new FakeCutline().withAccount(account({ email: 'prouses@cutline.test', id: 'u2' }), [], { remaining: 50, perCycle: 50 });
+}
+
+export function freeAccount(): FakeCutline {
+  return new FakeCutline().withAccount(account({ email: 'free@cutline.test', id: 'u3', plan: 'free', cycleEndsAt: null }), []);
+}
+
+/** A deterministic scheduler: nothing runs until the test advances it. */
+export class ManualClock {
+  private t = 0;
+  private queue: Array<{ at: number; fn: () => void; id: number }> = [];
+  private ids = 0;
+
+  schedule = (ms: number, fn: () => void): (() => void) => {
+    const id = ++this.ids;
+    this.queue.push({ at: this.t + ms, fn, id });
+    return () => {
+      this.queue = this.queue.filter((q) => q.id !== id);
+    };
+  };
+
+  /** Runs everything due within `ms`, in time order (including what those schedule). */
+  advance(ms: number): void {
+    const end = this.t + ms;
+    for (;;) {
+      this.queue.sort((a, b) => a.at - b.at || a.id - b.id);
+      const next = this.queue[0];
+      if (!next || next.at > end) break;
+      this.queue.shift();
+      this.t = next.at;
+      next.fn();
+    }
+    this.t = end;
+  }
+
+  get pending(): number {
+    return this.queue.length;
+  }
+}
+
+/** A `random` that returns the given values in turn, then repeats the last one. */
+export function randomSequence(...values: number[]): () => number {
+  let i = 0;
+  return () => values[Math.min(i++, values.length - 1)];
+}
