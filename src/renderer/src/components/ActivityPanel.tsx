@@ -1,0 +1,60 @@
+/** Recent credit activity from every device, live as pushes arrive. */
+import { useMemo } from 'react';
+import { dateTime, groupActivity, kindLabel, PLATFORM_LABEL, signedAmount, TYPE_LABEL } from '../format';
+import { useApp } from '../store';
+import { toolName } from '../tools';
+
+export function ActivityPanel() {
+  const signedIn = useApp((s) => s.app?.account != null);
+  const ledger = useApp((s) => s.ledger);
+  const next = useApp((s) => s.ledgerNext);
+  const loading = useApp((s) => s.ledgerLoading);
+  const error = useApp((s) => s.ledgerError);
+  const tools = useApp((s) => s.tools);
+  const load = useApp((s) => s.loadLedger);
+  const rows = useMemo(() => groupActivity(ledger), [ledger]);
+
+  return (
+    <section className="panel activity" aria-labelledby="activity-title">
+      <h2 id="activity-title" className="panel-title">
+        Activity
+      </h2>
+      {!signedIn ? (
+        <p className="empty">Sign in to see your credit activity from every device.</p>
+      ) : (
+        <>
+          {error && (
+            <p className="error" role="alert">
+              {error}{' '}
+              <button type="button" className="link" onClick={() => void load()}>
+                Try again
+              </button>
+            </p>
+          )}
+          {rows.length === 0 && !loading && !error && <p className="empty">No credit activity yet.</p>}
+          <ol className="activity-list" aria-label="Recent credit activity">
+            {rows.map((r) => (
+              <li key={r.id} className={`activity-row kind-${r.kind}`} data-testid="activity-row" data-charge={r.chargeId ?? undefined}>
+                <div className="activity-main">
+                  <span className="activity-kind">{kindLabel(r.kind)}</span>
+                  <span className={`activity-amount ${r.amount < 0 ? 'neg' : 'pos'}`}>{signedAmount(r.amount, r.unit)}</span>
+                </div>
+                <div className="activity-meta">
+                  {r.tool && <span className="activity-tool">{toolName(r.tool, tools)}</span>}
+                  {r.types.length > 0 && <span className="activity-types">{r.types.map((t) => TYPE_LABEL[t]).join(', ')}</span>}
+                  <span className="activity-device">{r.platform ? PLATFORM_LABEL[r.platform] : 'Cutline'}</span>
+                  <time dateTime={r.at}>{dateTime(r.at)}</time>
+                </div>
+              </li>
+            ))}
+          </ol>
+          {next && (
+            <button type="button" className="link" disabled={loading} onClick={() => void load(true)}>
+              {loading ? 'Loading…' : 'Show older'}
+            </button>
+          )}
+        </>
+      )}
+    </section>
+  );
+}

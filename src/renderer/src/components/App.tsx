@@ -1,0 +1,50 @@
+/** The editor window. */
+import { useApp } from '../store';
+import { ActivityPanel } from './ActivityPanel';
+import { FlowDialogs } from './FlowDialogs';
+import { JobsPanel } from './JobsPanel';
+import { MediaPanel } from './MediaPanel';
+import { Notices } from './Notices';
+import { Preview } from './Preview';
+import { Timeline } from './Timeline';
+import { TitleBar } from './TitleBar';
+import { Toolbar } from './Toolbar';
+
+function Banners() {
+  const app = useApp((s) => s.app);
+  if (!app) return null;
+  return (
+    <>
+      {app.connection === 'offline' && (
+        <div className="banner banner-offline" role="status" data-testid="offline-banner">
+          {app.offlineReason ?? "You're offline."} Editing still works; AI tools come back when the connection does.
+        </div>
+      )}
+      {app.vaultWarning && (
+        <div className="banner banner-warning" role="status">
+          {app.vaultWarning}
+        </div>
+      )}
+    </>
+  );
+}
+
+export function App() {
+  const ready = useApp((s) => s.app !== null && s.projectsLoaded);
+  return (
+    <div className="app" data-ready={ready || undefined} data-testid="app">
+      <TitleBar />
+      <Banners />
+      <Toolbar />
+      <main className="workspace">
+        <MediaPanel />
+        <Preview />
+        <ActivityPanel />
+      </main>
+      <Timeline />
+      <JobsPanel />
+      <FlowDialogs />
+      <Notices />
+    </div>
+  );
+}

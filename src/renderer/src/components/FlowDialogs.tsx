@@ -1,0 +1,249 @@
+/**
+ * The dialogs of one AI action: exchange prompt, generate prompt, confirm spend, not enough
+ * credits. Which one shows is `flow.step` in the store.
+ */
+import { useId, useState } from 'react';
+import { exchangeCredits } from '../../../shared/credit-types';
+import { confirmQuestion, credits, proUses, usingTypes } from '../format';
+import { useApp } from '../store';
+import type { Flow } from '../store/types';
+import { toolName } from '../tools';
+import { Dialog } from './Dialog';
+
+export function FlowDialogs() {
+  const flow = useApp((s) => s.flow);
+  if (!flow) return null;
+  switch (flow.step) {
+    case 'exchange':
+      return <ExchangePrompt flow={flow} />;
+    case 'prompt':
+      return <PromptDialog flow={flow} />;
+    case 'quoting':
+    case 'confirm':
+      return <ConfirmDialog flow={flow} />;
+    case 'not-enough':
+      return <NotEnoughDialog flow={flow} />;
+  }
+}
+
+function useToolName(id: string): string {
+  const tools = useApp((s) => s.tools);
+  return toolName(id, tools);
+}
+
+function targetLabel(s: { projects: { id: string; clips: { id: string; name: string }[] }[] }, flow: Flow): string | null {
+  if (flow.step !== 'confirm' && flow.step !== 'quoting') return null;
+  const t = flow.target;
+  if (t.kind === 'generate') return `“${t.prompt}”`;
+  return s.projects.find((p) => p.id === t.projectId)?.clips.find((c) => c.id === t.clipId)?.name ?? null;
+}
+
+export function ConfirmDialog({ flow }: { flow: Extract<Flow, { step: 'confirm' | 'quoting' }> }) {
+  const name = useToolName(flow.toolId);
+  const balance = useApp((s) => s.balance);
+  const on = useApp((s) => targetLabel(s, flow));
+  const confirm = useApp((s) => s.confirmFlow);
+  const cancel = useApp((s) => s.cancelFlow);
+  const questionId = useId();
+
+  if (flow.step === 'quoting') {
+    return (
+      <Dialog title={name} onCancel={cancel} role="alertdialog" actions={<button type="button" onClick={cancel}>Cancel</button>}>
+        <p aria-live="polite">Checking the price…</p>
+      </Dialog>
+    );
+  }
+
+  const q = flow.quote;
+  const shown = balance && balance.version > q.balance.version ? balance : q.balance;
+  return (
+    <Dialog
+      title={name}
+      onCancel={cancel}
+      role="alertdialog"
+      className="confirm-dialog"
+      describedBy={questionId}
+      actions={
+        <>
+          <button type="button" onClick={cancel}>
+            Cancel
+          </button>
+          <button type="button" className="primary" data-autofocus onClick={() => void confirm()} disabled={flow.busy}>
+            {flow.busy ? 'Reserving…' : 'Continue'}
+          </button>
+        </>
+      }
+    >
+      {on && <p className="dialog-target">On {on}</p>}
+      <p id={questionId} className="dialog-question">
+        {confirmQuestion(q)}
+      </p>
+      {!q.usesProUse && q.plan.length > 0 && <p className="dialog-types">{usingTypes(q.plan)}</p>}
+      <p className="dialog-balance">
+        {q.usesProUse && shown.proUses
+          ? `You have ${proUses(shown.proUses.remaining)} left.`
+          : `Your balance: ${credits(shown.total)}.`}
+      </p>
+      <p className="hint">If the job fails or you cancel it, the {q.usesProUse ? 'Pro use is' : 'credits are'} returned.</p>
+      {flow.error && (
+        <p className="error" role="alert">
+          {flow.error}
+        </p>
+      )}
+    </Dialog>
+  );
+}
+
+export function NotEnoughDialog({ flow }: { flow: Extract<Flow, { step: 'not-enough' }> }) {
+  const name = useToolName(flow.toolId);
+  const openWeb = useApp((s) => s.openWeb);
+  const cancel = useApp((s) => s.cancelFlow);
+  const notify = useApp((s) => s.notify);
+  const [error, setError] = useState<string | null>(null);
+  const [busy, setBusy] = useState(false);
+  const textId = useId();
+
+  const go = async (path: '/store' | '/pricing') => {
+    setBusy(true);
+    const e = await openWeb(path);
+    setBusy(false);
+    if (e) {
+      setError(e);
+      return;
+    }
+    cancel();
+    notify(
+      'info',
+      path === '/store'
+        ? 'The store is open in your browser. Your balance updates here as soon as you buy.'
+        : 'Plans are open in your browser. Your balance updates here as soon as you upgrade.',
+    );
+  };
+
+  return (
+    <Dialog
+      title="Not enough credits"
+      onCancel={cancel}
+      role="alertdialog"
+      className="not-enough-dialog"
+      describedBy={textId}
+      actions={
+        <>
+          <button type="button" onClick={cancel}>
+            Close
+          </button>
+          <button type="button" onClick={() => void go('/pricing')} disabled={busy}>
+            Upgrade to Pro
+          </button>
+          <button type="button" className="primary" data-autofocus onClick={() => void go('/store')} disabled={busy}>
+            Buy credits
+          </button>
+        </>
+      }
+    >
+      <p id={textId} className="dialog-question">
+        Not enough credits. Buy credits or upgrade to Pro
+      </p>
+      <p className="dialog-amounts">
+        {name} needs {credits(flow.cost)}. You have {credits(flow.available)}.
+      </p>
+      {error && (
+        <p className="error" role="alert">
+          {error}
+        </p>
+      )}
+    </Dialog>
+  );
+}
+
+export function ExchangePrompt({ flow }: { flow: Extract<Flow, { step: 'exchange' }> }) {
+  const choose = useApp((s) => s.exchangeChoice);
+  const uses = useApp((s) => s.balance?.proUses ?? s.app?.account?.proUses ?? null);
+  const textId = useId();
+  const remaining = uses?.remaining ?? 0;
+  return (
+    <Dialog
+      title="Switch to flexible credits?"
+      onCancel={() => void choose('close')}
+      className="exchange-dialog"
+      describedBy={textId}
+      actions={
+        <>
+          <button type="button" onClick={() => void choose('not-now')}>
+            Not now
+          </button>
+          <button type="button" onClick={() => void choose('learn-more')}>
+            Learn More
+          </button>
+          <button type="button" className="primary" data-autofocus onClick={() => void choose('exchange-now')}>
+            Exchange Now
+          </button>
+        </>
+      }
+    >
+      <p id={textId} className="dialog-question">
+        Would you like to switch from Pro uses to flexible credits?
+      </p>
+      <p>
+        Your {proUses(remaining)} would become {credits(exchangeCredits(remaining))} you can spend on any AI tool until your
+        billing cycle ends. The exchange happens on the web and can't be undone.
+      </p>
+      {flow.opened && <p className="hint" role="status">The exchange page is open in your browser.</p>}
+      {flow.error && (
+        <p className="error" role="alert">
+          {flow.error}
+        </p>
+      )}
+    </Dialog>
+  );
+}
+
+export function PromptDialog({ flow }: { flow: Extract<Flow, { step: 'prompt' }> }) {
+  const name = useToolName(flow.toolId);
+  const submit = useApp((s) => s.submitPrompt);
+  const cancel = useApp((s) => s.cancelFlow);
+  const [text, setText] = useState('');
+  const isScript = flow.toolId === 'script-to-video';
+  const fieldId = useId();
+  return (
+    <Dialog
+      title={name}
+      onCancel={cancel}
+      actions={
+        <>
+          <button type="button" onClick={cancel}>
+            Cancel
+          </button>
+          <button type="submit" form={`${fieldId}-form`} className="primary" disabled={!text.trim()}>
+            Continue
+          </button>
+        </>
+      }
+    >
+      <form
+        id={`${fieldId}-form`}
+        onSubmit={(e) => {
+          e.preventDefault();
+          void submit(text);
+        }}
+      >
+        <label htmlFor={fieldId}>{isScript ? 'Your script' : 'Describe the image'}</label>
+        <textarea
+          id={fieldId}
+          data-autofocus
+          rows={isScript ? 6 : 3}
+          maxLength={isScript ? 2000 : 200}
+          value={text}
+          placeholder={isScript ? 'Scene 1: a sunrise over the bay…' : 'A neon city street in the rain'}
+          onChange={(e) => setText(e.target.value)}
+          onKeyDown={(e) => {
+            if (e.key === 'Enter' && (e.ctrlKey || e.metaKey)) {
+              e.preventDefault();
+              if (text.trim()) void submit(text);
+            }
+          }}
+        />
+      </form>
+    </Dialog>
+  );
+}

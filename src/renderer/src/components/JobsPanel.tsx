@@ -1,0 +1,53 @@
+/** Running and finished AI jobs: progress, Cancel, and what happened to the credits. */
+import { useApp } from '../store';
+import type { Job } from '../store/types';
+
+const STATUS: Record<Job['status'], string> = {
+  running: 'Running',
+  capturing: 'Finishing',
+  releasing: 'Returning credits',
+  done: 'Done',
+  failed: 'Failed',
+  cancelled: 'Cancelled',
+  error: 'Problem',
+};
+
+export function JobsPanel() {
+  const jobs = useApp((s) => s.jobs);
+  const cancel = useApp((s) => s.cancelJob);
+  const dismiss = useApp((s) => s.dismissJob);
+  if (jobs.length === 0) return null;
+  return (
+    <section className="jobs" aria-label="AI jobs">
+      <ul>
+        {jobs.map((j) => (
+          <li key={j.id} className={`job job-${j.status}`} data-testid="job" data-status={j.status}>
+            <div className="job-head">
+              <span className="job-title">
+                {j.toolName} <span className="job-label">· {j.label}</span>
+              </span>
+              <span className="job-status">{STATUS[j.status]}</span>
+            </div>
+            {(j.status === 'running' || j.status === 'capturing') && (
+              <progress max={1} value={j.progress} aria-label={`${j.toolName} on ${j.label}`} />
+            )}
+            <p className="job-message" role="status">
+              {j.message ?? ''}
+            </p>
+            <div className="job-actions">
+              {j.status === 'running' ? (
+                <button type="button" onClick={() => void cancel(j.id)}>
+                  Cancel
+                </button>
+              ) : j.status === 'done' || j.status === 'failed' || j.status === 'cancelled' || j.status === 'error' ? (
+                <button type="button" aria-label={`Dismiss ${j.toolName} on ${j.label}`} onClick={() => dismiss(j.id)}>
+                  Dismiss
+                </button>
+              ) : null}
+            </div>
+          </li>
+        ))}
+      </ul>
+    </section>
+  );
+}

@@ -1,0 +1,69 @@
+/** Window chrome: brand, project switcher, connection, balance, account. */
+import { useApp } from '../store';
+import { BalanceChip } from './BalanceChip';
+import { ProjectBar } from './ProjectBar';
+
+export function ConnectionIndicator() {
+  const connection = useApp((s) => s.app?.connection ?? 'connecting');
+  const reason = useApp((s) => s.app?.offlineReason ?? null);
+  const signedIn = useApp((s) => s.app?.account != null);
+  const label = connection === 'online' ? 'Online' : connection === 'offline' ? 'Offline' : 'Connecting…';
+  return (
+    <span
+      className={`connection connection-${connection}`}
+      role="status"
+      data-testid="connection"
+      title={connection === 'offline' ? reason ?? undefined : signedIn ? 'Connected to the credit service' : undefined}
+    >
+      <span className="dot" aria-hidden="true" />
+      {label}
+    </span>
+  );
+}
+
+export function Account() {
+  const account = useApp((s) => s.app?.account ?? null);
+  const signingIn = useApp((s) => s.app?.signingIn ?? false);
+  const signIn = useApp((s) => s.signIn);
+  const signOut = useApp((s) => s.signOut);
+  if (!account) {
+    return (
+      <div className="account">
+        {signingIn && <span className="account-hint">Continue in your browser…</span>}
+        <button type="button" className="primary" onClick={() => void signIn()}>
+          {signingIn ? 'Open sign-in again' : 'Sign in'}
+        </button>
+      </div>
+    );
+  }
+  const plan = account.plan === 'free' ? 'Free' : account.plan === 'pro' ? 'Pro' : 'Teams';
+  return (
+    <div className="account">
+      <span className="account-email" data-testid="account-email" title={account.email}>
+        {account.email}
+      </span>
+      <span className="plan-tag">{plan}</span>
+      <button type="button" onClick={() => void signOut()}>
+        Sign out
+      </button>
+    </div>
+  );
+}
+
+export function TitleBar() {
+  return (
+    <header className="titlebar">
+      <span className="brand" aria-label="Cutline">
+        <span className="brand-mark" aria-hidden="true">
+          ✂
+        </span>
+        Cutline
+      </span>
+      <ProjectBar />
+      <span className="spacer" />
+      <ConnectionIndicator />
+      <BalanceChip />
+      <Account />
+    </header>
+  );
+}

@@ -1,0 +1,187 @@
+/** Words and numbers the UI shows. Pure functions: tested directly. */
+import type { Allocation, BalanceSnapshot, LedgerEntry, QuoteResponse } from '../../shared/api';
+import { CREDIT_TYPES, type CreditType, type Platform } from '../../shared/credit-types';
+
+const nf = new Intl.NumberFormat('en-US');
+
+export function num(n: number): string {
+  return nf.format(n);
+}
+
+/** "1 credit", "15 credits". */
+export function credits(n: number): string {
+  return `${num(n)} ${Math.abs(n) === 1 ? 'credit' : 'credits'}`;
+}
+
+/** "1 Pro use", "50 Pro uses". */
+export function proUses(n: number): string {
+  return `${num(n)} Pro ${Math.abs(n) === 1 ? 'use' : 'uses'}`;
+}
+
+export const TYPE_LABEL: Record<CreditType, string> = {
+  subscription: 'subscription',
+  activity: 'activity',
+  purchased: 'purchased',
+};
+
+export const TYPE_TITLE: Record<CreditType, string> = {
+  subscription: 'Subscription',
+  activity: 'Activity',
+  purchased: 'Purchased',
+};
+
+/** "a", "a and b", "a, b and c". */
+export function joinWords(parts: string[]): string {
+  if (parts.length <= 1) return parts.join('');
+  return `${parts.slice(0, -1).join(', ')} and ${parts[parts.length - 1]}`;
+}
+
+/** Sum of a quote's or a charge's allocation per credit type, in consumption order. */
+export function sumByType(plan: Allocation[]): Array<{ type: CreditType; amount: number }> {
+  const sums = new Map<CreditType, number>();
+  for (const a of plan) sums.set(a.type, (sums.get(a.type) ?? 0) + a.amount);
+  return CREDIT_TYPES.filter((t) => (sums.get(t) ?? 0) > 0).map((t) => ({ type: t, amount: sums.get(t)! }));
+}
+
+/** "Using 10 subscription credits and 5 activity credits". */
+export function usingTypes(plan: Allocation[]): string {
+  const parts = sumByType(plan).map(({ type, amount }) => `${num(amount)} ${TYPE_LABEL[type]} ${amount === 1 ? 'credit' : 'credits'}`);
+  return parts.length ? `Using ${joinWords(parts)}` : '';
+}
+
+/** The confirm dialog's question. */
+export function confirmQuestion(quote: Pick<QuoteResponse, 'cost' | 'usesProUse'>): string {
+  if (quote.usesProUse) return 'This will use 1 Pro use.';
+  return `This will use ${credits(quote.cost)}. Continue?`;
+}
+
+/** What a release gave back: "5 credits returned", "1 Pro use returned". */
+export function returnedText(charge: { cost: number; usesProUse: boolean }): string {
+  return charge.usesProUse ? '1 Pro use returned' : `${credits(charge.cost)} returned`;
+}
+
+/** What a capture spent: "5 credits used", "1 Pro use used". */
+export function spentText(charge: { cost: number; usesProUse: boolean }): string {
+  return charge.usesProUse ? '1 Pro use used' : `${credits(charge.cost)} used`;
+}
+
+/** The chip's short text. */
+export function chipText(b: BalanceSnapshot): string {
+  if (b.proUses && (b.proUses.remaining > 0 || b.total === 0)) {
+    return b.total > 0 ? `${proUses(b.proUses.remaining)} · ${credits(b.total)}` : proUses(b.proUses.remaining);
+  }
+  return credits(b.total);
+}
+
+const dateFmt = new Intl.DateTimeFormat('en-US', { year: 'numeric', month: 'short', day: 'numeric' });
+const dateTimeFmt = new Intl.DateTimeFormat('en-US', {
+  month: 'short',
+  day: 'numeric',
+  hour: 'numeric',
+  minute: '2-digit',
+});
+
+export function date(iso: string): string {
+  return dateFmt.format(new Date(iso));
+}
+
+export function dateTime(iso: string): string {
+  return dateTimeFmt.format(new Date(iso));
+}
+
+/** "in 3 days", "in 5 hours", "in 12 minutes", "today". */
+export function relativeFuture(iso: string, now: number = Date.now()): string {
+  const ms = new Date(iso).getTime() - now;
+  if (ms <= 0) return 'now';
+  const min = Math.round(ms / 60_000);
+  if (min < 60) return `in ${min} ${min === 1 ? 'minute' : 'minutes'}`;
+  const h = Math.round(ms / 3_600_000);
+  if (h < 48) return `in ${h} ${h === 1 ? 'hour' : 'hours'}`;
+  const d = Math.round(ms / 86_400_000);
+  return `in ${d} days`;
+}
+
+/** "Expires Dec 1, 2026 (in 3 days)" or "Never expires". */
+export function expiryText(expiresAt: string | null, now: number = Date.now()): string {
+  if (!expiresAt) return 'Never expires';
+  return `Expires ${date(expiresAt)} (${relativeFuture(expiresAt, now)})`;
+}
+
+export const PLATFORM_LABEL: Record<Platform, string> = { desktop: 'Desktop', web: 'Web', mobile: 'Mobile' };
+
+const KIND_LABEL: Record<LedgerEntry['kind'], string> = {
+  grant: 'Granted',
+  hold: 'Held',
+  capture: 'Charged',
+  release: 'Returned',
+  expire: 'Expired',
+  exchange: 'Exchanged',
+  purchase: 'Purchased',
+};
+
+export function kindLabel(kind: LedgerEntry['kind']): string {
+  return KIND_LABEL[kind];
+}
+
+/** One row of the activity panel: the entries of one charge step grouped together. */
+export interface ActivityRow {
+  id: string;
+  at: string;
+  kind: LedgerEntry['kind'];
+  amount: number;
+  unit: LedgerEntry['unit'];
+  types: CreditType[];
+  tool: string | null;
+  chargeId: string | null;
+  platform: Platform | null;
+  entryIds: string[];
+}
+
+/**
+ * Groups ledger entries (newest first) into rows: the entries a single hold, capture or release
+ * wrote across several batches become one row; everything else stays one row per entry.
+ */
+export function groupActivity(entries: LedgerEntry[]): ActivityRow[] {
+  const rows: ActivityRow[] = [];
+  const byKey = new Map<string, ActivityRow>();
+  for (const e of entries) {
+    const key = e.chargeId ? `${e.chargeId}:${e.kind}` : null;
+    const existing = key ? byKey.get(key) : undefined;
+    if (existing) {
+      existing.amount += e.amount;
+      if (e.type && !existing.types.includes(e.type)) existing.types.push(e.type);
+      existing.entryIds.push(e.id);
+      continue;
+    }
+    const row: ActivityRow = {
+      id: e.id,
+      at: e.at,
+      kind: e.kind,
+      amount: e.amount,
+      unit: e.unit,
+      types: e.type ? [e.type] : [],
+      tool: e.tool,
+      chargeId: e.chargeId,
+      platform: e.device?.platform ?? null,
+      entryIds: [e.id],
+    };
+    if (key) byKey.set(key, row);
+    rows.push(row);
+  }
+  for (const r of rows) r.types.sort((a, b) => CREDIT_TYPES.indexOf(a) - CREDIT_TYPES.indexOf(b));
+  return rows;
+}
+
+/** "−15 credits", "+100 credits", "−1 Pro use". */
+export function signedAmount(amount: number, unit: LedgerEntry['unit']): string {
+  const sign = amount > 0 ? '+' : amount < 0 ? '−' : '';
+  const abs = Math.abs(amount);
+  return `${sign}${unit === 'proUses' ? proUses(abs) : credits(abs)}`;
+}
+
+/** "0:12" from seconds. */
+export function duration(seconds: number): string {
+  const m = Math.floor(seconds / 60);
+  const s = Math.round(seconds % 60);
+  return `${m}:${String(s).padStart(2, '0')}`;
+}

@@ -1,0 +1,181 @@
+/**
+ * Setting up one AI action (PRODUCT.md § The desktop app, DESIGN.md § Flows):
+ * [exchange prompt] → [prompt, for AI Generate] → quote → confirm (or not enough) → hold → job.
+ */
+import { isGenerateTool, toolName } from '../tools';
+import type { ActionTarget, Deps, FlowSlice, Get, Set } from './types';
+
+export function createFlowSlice(deps: Deps, set: Set, get: Get): FlowSlice {
+  const { api } = deps;
+
+  /** Whether this action should first ask the Pro-uses account to exchange. */
+  const shouldAskExchange = (toolId: string): boolean => {
+    const s = get();
+    if (s.exchangeAsked || s.prefs.exchangePromptDismissed) return false;
+    const account = s.app?.account;
+    if (!account || account.exchanged) return false;
+    const uses = s.balance?.proUses ?? account.proUses;
+    if (!uses || uses.remaining <= 0) return false;
+    return s.tools?.find((t) => t.id === toolId)?.eligibleForProUses === true;
+  };
+
+  const quoteAndConfirm = async (toolId: string, target: ActionTarget): Promise<void> => {
+    set({ flow: { step: 'quoting', toolId, target } });
+    const r = await api.quote({ tool: toolId, quantity: 1 }).catch(() => null);
+    // The user may have cancelled while the price was being checked.
+    const f = get().flow;
+    if (!f || f.step !== 'quoting' || f.target !== target) return;
+    if (!r || !r.ok) {
+      set({ flow: null });
+      get().notify('error', r ? r.error.message : `The price of ${toolName(toolId, get().tools)} could not be checked.`);
+      return;
+    }
+    const quote = r.value;
+    get().applyBalance(quote.balance);
+    if (!quote.covered) {
+      set({ flow: { step: 'not-enough', toolId, cost: quote.cost, available: quote.balance.total, error: null } });
+      return;
+    }
+    set({ flow: { step: 'confirm', toolId, target, quote, actionId: deps.newId(), busy: false, error: null } });
+  };
+
+  /** After the exchange prompt (if any): ask for a prompt, or go price it. */
+  const proceed = async (toolId: string, target: ActionTarget | null): Promise<void> => {
+    const projectId = get().openProjectId;
+    if (!target) {
+      if (!projectId) return;
+      set({ flow: { step: 'prompt', toolId, projectId } });
+      return;
+    }
+    await quoteAndConfirm(toolId, target);
+  };
+
+  return {
+    flow: null,
+    exchangeAsked: false,
+
+    aiUnavailableReason() {
+      const s = get();
+      if (!s.app) return 'Cutline is starting.';
+      if (!s.app.account) return 'Sign in to use AI tools.';
+      if (s.app.connection === 'connecting') return 'Connecting to the credit service…';
+      if (s.app.connection !== 'online') {
+        return s.app.offlineReason ?? "You're offline. AI tools need a connection to the credit service; editing still works.";
+      }
+      if (!s.tools) return s.toolsError ?? 'Loading prices…';
+      return null;
+    },
+
+    aiBlockedReason(toolId, clipId) {
+      const s = get();
+      const all = s.aiUnavailableReason();
+      if (all) return all;
+      if (!s.tools?.some((t) => t.id === toolId)) return 'This tool is not available right now.';
+      if (clipId && s.jobForClip(clipId)) return 'An AI tool is already running on this clip.';
+      return null;
+    },
+
+    async startAction(toolId, on) {
+      const s = get();
+      if (s.flow) return;
+      const reason = s.aiBlockedReason(toolId, on?.clipId);
+      if (reason) {
+        s.notify('error', reason);
+        return;
+      }
+      const projectId = s.openProjectId;
+      if (!projectId) return;
+      let target: ActionTarget | null = null;
+      if (on) {
+        const clip = s.projects.find((p) => p.id === projectId)?.clips.find((c) => c.id === on.clipId);
+        if (!clip) return;
+        target = { kind: 'clip', projectId, clipId: clip.id };
+      } else if (!isGenerateTool(toolId)) {
+        return;
+      }
+      if (shouldAskExchange(toolId)) {
+        set({ exchangeAsked: true, flow: { step: 'exchange', toolId, target, opened: false, error: null } });
+        return;
+      }
+      await proceed(toolId, target);
+    },
+
+    async submitPrompt(prompt) {
+      const f = get().flow;
+      if (!f || f.step !== 'prompt') return;
+      const text = prompt.trim();
+      if (!text) return;
+      await quoteAndConfirm(f.toolId, { kind: 'generate', projectId: f.projectId, prompt: text.slice(0, 200) });
+    },
+
+    async exchangeChoice(choice) {
+      const f = get().flow;
+      if (!f || f.step !== 'exchange') return;
+      if (choice === 'close') {
+        set({ flow: null });
+        return;
+      }
+      if (choice === 'not-now') {
+        set((s) => ({ prefs: { ...s.prefs, exchangePromptDismissed: true } }));
+        void api
+          .setPrefs({ exchangePromptDismissed: true })
+          .then((p) => set({ prefs: p }))
+          .catch(() => {});
+        await proceed(f.toolId, f.target);
+        return;
+      }
+      const error = await get().openWeb('/exchange');
+      if (get().flow?.step !== 'exchange') return;
+      if (error) {
+        set({ flow: { ...f, error } });
+        return;
+      }
+      if (choice === 'learn-more') {
+        set({ flow: { ...f, opened: true, error: null } });
+        return;
+      }
+      set({ flow: null });
+      get().notify('info', "The exchange page is open in your browser. Cutline updates as soon as you've exchanged.");
+    },
+
+    async confirmFlow() {
+      const f = get().flow;
+      if (!f || f.step !== 'confirm' || f.busy) return;
+      set({ flow: { ...f, busy: true, error: null } });
+      const r = await api.hold({ actionId: f.actionId, tool: f.toolId, quantity: 1 }).catch(() => null);
+      const now = get().flow;
+      if (!now || now.step !== 'confirm' || now.actionId !== f.actionId) {
+        // Cancelled while the hold was being made: give the credits straight back.
+        if (r && r.ok) void api.release({ chargeId: r.value.id, reason: 'cancelled' }).catch(() => {});
+        return;
+      }
+      if (!r) {
+        set({ flow: { ...f, busy: false, error: 'Your credits could not be reserved. Please try again.' } });
+        return;
+      }
+      if (!r.ok) {
+        if (r.error.code === 'insufficient_credits') {
+          set({
+            flow: {
+              step: 'not-enough',
+              toolId: f.toolId,
+              cost: r.error.cost ?? f.quote.cost,
+              available: r.error.available ?? get().balance?.total ?? 0,
+              error: null,
+            },
+          });
+          return;
+        }
+        // Continue again retries with the same actionId: the same charge, never a second one.
+        set({ flow: { ...f, busy: false, error: r.error.message } });
+        return;
+      }
+      set({ flow: null });
+      get().startJob({ toolId: f.toolId, target: f.target, charge: r.value });
+    },
+
+    cancelFlow() {
+      set({ flow: null });
+    },
+  };
+}

@@ -1,0 +1,80 @@
+/**
+ * The renderer's state: one zustand store built from slices, with its dependencies injected
+ * (the bridge, the jobs' randomness and clock), so tests build their own.
+ */
+import { createContext, createElement, useContext, type ReactNode } from 'react';
+import { useStore } from 'zustand';
+import { createStore, type StoreApi } from 'zustand/vanilla';
+import { realSchedule } from '../jobs/simulate';
+import { createAccountSlice } from './account';
+import { createActivitySlice } from './activity';
+import { createFlowSlice } from './flow';
+import { createJobsSlice } from './jobs';
+import { createNoticesSlice } from './notices';
+import { createProjectsSlice } from './projects';
+import type { AppStore, Deps } from './types';
+
+export type { AppStore, Deps } from './types';
+export type CutlineStore = StoreApi<AppStore>;
+
+export const DEFAULT_JOB = { stepMs: 200, failRate: 0.1 };
+
+export function createAppStore(deps: Partial<Deps> & Pick<Deps, 'api'>): CutlineStore {
+  const full: Deps = {
+    random: Math.random,
+    schedule: realSchedule,
+    newId: () => crypto.randomUUID(),
+    now: Date.now,
+    job: DEFAULT_JOB,
+    saveDelayMs: 400,
+    ...deps,
+  };
+  return createStore<AppStore>()((set, get) => ({
+    ...createAccountSlice(full, set, get),
+    ...createActivitySlice(full, set, get),
+    ...createProjectsSlice(full, set, get),
+    ...createFlowSlice(full, set, get),
+    ...createJobsSlice(full, set, get),
+    ...createNoticesSlice(full, set, get),
+  }));
+}
+
+/**
+ * Subscribes the store to the bridge's pushes, then loads the initial state.
+ * Returns the unsubscribe. Subscribing first means no push is lost during the load.
+ */
+export async function connectStore(store: CutlineStore, api: Deps['api']): Promise<() => void> {
+  const s = store.getState;
+  const offs = [
+    api.onState((st) => s().setAppState(st)),
+    api.onBalance((b) => s().applyBalance(b)),
+    api.onLedgerEntry((e) => s().addLedgerEntry(e)),
+    api.onNotice((n) => s().handleCoreNotice(n)),
+  ];
+  const [state, prefs] = await Promise.all([
+    api.getState(),
+    api.getPrefs().catch(() => null),
+    s().loadProjects(),
+  ]);
+  if (prefs) store.setState({ prefs });
+  // A state pushed while we were loading is at least as new as the answer: keep it.
+  if (s().app === null) s().setAppState(state);
+  return () => offs.forEach((off) => off());
+}
+
+const StoreContext = createContext<CutlineStore | null>(null);
+
+export function StoreProvider({ store, children }: { store: CutlineStore; children: ReactNode }) {
+  return createElement(StoreContext.Provider, { value: store }, children);
+}
+
+export function useCutlineStore(): CutlineStore {
+  const store = useContext(StoreContext);
+  if (!store) throw new Error('useApp outside StoreProvider');
+  return store;
+}
+
+/** Reads from the store; the selector must return a stable value (a field, not a new object). */
+export function useApp<T>(selector: (s: AppStore) => T): T {
+  return useStore(useCutlineStore(), selector);
+}

@@ -1,0 +1,134 @@
+/**
+ * Running AI jobs: the simulated work, then capture on success or release on failure / cancel.
+ * Several jobs may run at once (one per clip).
+ */
+import { returnedText, spentText } from '../format';
+import { simulateJob } from '../jobs/simulate';
+import { toolName } from '../tools';
+import type { Deps, Get, Job, JobsSlice, Set } from './types';
+
+const KEEP_FINISHED = 20;
+
+export function createJobsSlice(deps: Deps, set: Set, get: Get): JobsSlice {
+  const { api } = deps;
+  const stops = new Map<string, () => void>();
+
+  const patch = (id: string, p: Partial<Job>) =>
+    set((s) => ({ jobs: s.jobs.map((j) => (j.id === id ? { ...j, ...p } : j)) }));
+  const find = (id: string) => get().jobs.find((j) => j.id === id);
+
+  const failureReason = (job: Job, corrupt: boolean): string => {
+    if (corrupt) return "The clip's file is damaged, so it could not be processed";
+    return job.target.kind === 'generate'
+      ? 'The AI could not generate a result this time'
+      : 'The AI could not process this clip this time';
+  };
+
+  const succeed = async (id: string) => {
+    const job = find(id);
+    if (!job || job.status !== 'running') return;
+    patch(id, { status: 'capturing', progress: 1 });
+    const r = await api.capture({ chargeId: job.charge.id }).catch(() => null);
+    if (!r || !r.ok) {
+      const why = r ? r.error.message : 'The charge could not be completed.';
+      const lost = r?.error.code === 'hold_lost';
+      patch(id, {
+        status: 'error',
+        message: lost
+          ? `${why} Nothing was charged and the result was discarded; run the tool again.`
+          : `${why} If the charge can't be completed, the held credits are returned automatically.`,
+      });
+      return;
+    }
+    const t = job.target;
+    if (t.kind === 'clip') get().applyEffect(t.projectId, t.clipId, job.toolId);
+    else get().addGeneratedClip(t.projectId, job.toolId, t.prompt);
+    patch(id, { status: 'done', charge: r.value, message: `${job.toolName} applied. ${spentText(r.value)}.` });
+  };
+
+  const release = async (id: string, reason: 'failed' | 'cancelled', what: string) => {
+    const job = find(id);
+    if (!job) return;
+    patch(id, { status: 'releasing' });
+    const r = await api.release({ chargeId: job.charge.id, reason }).catch(() => null);
+    const status = reason === 'failed' ? 'failed' : 'cancelled';
+    if (!r || !r.ok) {
+      const why = r ? r.error.message : 'The credits could not be returned right now.';
+      patch(id, { status, message: `${what}. ${why} Held credits are returned automatically when the hold expires.` });
+      return;
+    }
+    patch(id, { status, charge: r.value, message: `${what}. ${returnedText(r.value)}.` });
+  };
+
+  const trim = (jobs: Job[]): Job[] => {
+    const finished = jobs.filter((j) => j.status === 'done' || j.status === 'failed' || j.status === 'cancelled' || j.status === 'error');
+    if (finished.length <= KEEP_FINISHED) return jobs;
+    const drop = new Set(finished.slice(0, finished.length - KEEP_FINISHED).map((j) => j.id));
+    return jobs.filter((j) => !drop.has(j.id));
+  };
+
+  return {
+    jobs: [],
+
+    startJob({ toolId, target, charge }) {
+      const id = deps.newId();
+      let label = '';
+      let corrupt = false;
+      if (target.kind === 'clip') {
+        const clip = get()
+          .projects.find((p) => p.id === target.projectId)
+          ?.clips.find((c) => c.id === target.clipId);
+        label = clip?.name ?? 'Clip';
+        corrupt = clip?.corrupt === true;
+      } else {
+        label = target.prompt;
+      }
+      const job: Job = {
+        id,
+        toolId,
+        toolName: toolName(toolId, get().tools),
+        target,
+        label,
+        charge,
+        status: 'running',
+        progress: 0,
+        message: null,
+      };
+      set((s) => ({ jobs: trim([...s.jobs, job]) }));
+      const stop = simulateJob(
+        { random: deps.random, schedule: deps.schedule, stepMs: deps.job.stepMs, failRate: deps.job.failRate, corrupt },
+        (progress) => patch(id, { progress }),
+        (outcome) => {
+          stops.delete(id);
+          if (outcome === 'success') void succeed(id);
+          else void release(id, 'failed', failureReason(job, corrupt));
+        },
+      );
+      stops.set(id, stop);
+      return id;
+    },
+
+    async cancelJob(jobId) {
+      const job = find(jobId);
+      if (!job || job.status !== 'running') return;
+      stops.get(jobId)?.();
+      stops.delete(jobId);
+      await release(jobId, 'cancelled', 'Cancelled');
+    },
+
+    dismissJob(jobId) {
+      const job = find(jobId);
+      if (!job || job.status === 'running' || job.status === 'capturing' || job.status === 'releasing') return;
+      set((s) => ({ jobs: s.jobs.filter((j) => j.id !== jobId) }));
+    },
+
+    jobForClip(clipId) {
+      return get().jobs.find(
+        (j) =>
+          j.target.kind === 'clip' &&
+          j.target.clipId === clipId &&
+          (j.status === 'running' || j.status === 'capturing' || j.status === 'releasing'),
+      );
+    },
+  };
+}

@@ -1,0 +1,50 @@
+import { credits } from '../format';
+import type { Deps, Get, NoticesSlice, Set } from './types';
+
+const KEEP = 5;
+
+export function createNoticesSlice(deps: Deps, set: Set, get: Get): NoticesSlice {
+  return {
+    notices: [],
+
+    notify(kind, text) {
+      const id = deps.newId();
+      set((s) => ({ notices: [...s.notices.filter((n) => n.text !== text), { id, kind, text }].slice(-KEEP) }));
+      return id;
+    },
+
+    dismissNotice(id) {
+      set((s) => ({ notices: s.notices.filter((n) => n.id !== id) }));
+    },
+
+    handleCoreNotice(n) {
+      const s = get();
+      switch (n.kind) {
+        case 'signed-in':
+          s.notify('success', `Signed in as ${n.email}.`);
+          break;
+        case 'purchase-complete':
+          s.applyBalance(n.balance);
+          s.notify(
+            'success',
+            n.balance
+              ? `Purchase complete. Your balance is now ${credits(n.balance.total)}.`
+              : 'Purchase complete. Your new credits will appear in a moment.',
+          );
+          break;
+        case 'exchange-complete':
+          s.applyBalance(n.balance);
+          s.notify(
+            'success',
+            n.balance
+              ? `Exchange complete. Your Pro uses are now flexible credits: you have ${credits(n.balance.total)}.`
+              : 'Exchange complete. Your Pro uses are now flexible credits.',
+          );
+          break;
+        case 'error':
+          s.notify('error', n.message);
+          break;
+      }
+    },
+  };
+}

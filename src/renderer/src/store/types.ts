@@ -1,0 +1,174 @@
+/** The shape of the renderer's one zustand store and the dependencies it is built with. */
+import type { BalanceSnapshot, Charge, LedgerEntry, QuoteResponse, Tool } from '../../../shared/api';
+import type { HandoffPath } from '../../../shared/credit-types';
+import type { AppState, CutlineApi, Notice as CoreNotice, Prefs, Project } from '../../../shared/ipc';
+import type { Schedule } from '../jobs/simulate';
+
+export interface Deps {
+  api: CutlineApi;
+  /** Randomness of the simulated AI jobs, uniform [0, 1). */
+  random: () => number;
+  schedule: Schedule;
+  newId: () => string;
+  now: () => number;
+  job: { stepMs: number; failRate: number };
+  /** Projects are saved this long after the last edit. */
+  saveDelayMs: number;
+}
+
+// ---- account -----------------------------------------------------------------------------------
+
+export interface AccountSlice {
+  /** The main process's state; null until the first getState answers. */
+  app: AppState | null;
+  /** The newest balance snapshot seen (highest version); null when signed out or not loaded. */
+  balance: BalanceSnapshot | null;
+  tools: Tool[] | null;
+  toolsError: string | null;
+  prefs: Prefs;
+  /** Bumped whenever the signed-in account changes; answers for an older epoch are dropped. */
+  accountEpoch: number;
+  /** Keeps `b` when it is newer than what we have. Returns whether it was applied. */
+  applyBalance(b: BalanceSnapshot | null | undefined): boolean;
+  setAppState(next: AppState): void;
+  refreshAccountData(): Promise<void>;
+  loadTools(): Promise<void>;
+  signIn(): Promise<void>;
+  signOut(): Promise<void>;
+  /** Opens a web page; returns an error sentence or null. */
+  openWeb(path: HandoffPath): Promise<string | null>;
+}
+
+// ---- activity ----------------------------------------------------------------------------------
+
+export interface ActivitySlice {
+  ledger: LedgerEntry[];
+  ledgerNext: string | null;
+  ledgerLoading: boolean;
+  ledgerError: string | null;
+  loadLedger(more?: boolean): Promise<void>;
+  addLedgerEntry(entry: LedgerEntry): void;
+}
+
+// ---- projects ----------------------------------------------------------------------------------
+
+export type SaveState = 'idle' | 'saving' | 'saved' | 'error';
+
+export interface ProjectsSlice {
+  projects: Project[];
+  openProjectId: string | null;
+  projectsLoaded: boolean;
+  saveState: SaveState;
+  saveError: string | null;
+  selectedClipId: string | null;
+  selectedMediaId: string | null;
+  loadProjects(): Promise<void>;
+  createProject(name?: string): string;
+  openProject(id: string): void;
+  /** Returns an error sentence, or null when renamed. */
+  renameProject(id: string, name: string): string | null;
+  /** Adds a media item to the open project's timeline (at `index`, default the end). */
+  addClip(mediaId: string, index?: number): string | null;
+  removeClip(clipId: string): void;
+  moveClip(clipId: string, toIndex: number): void;
+  selectClip(clipId: string | null): void;
+  selectMedia(mediaId: string | null): void;
+  applyEffect(projectId: string, clipId: string, toolId: string): void;
+  addGeneratedClip(projectId: string, toolId: string, prompt: string): void;
+  /** Saves now if a save is pending. */
+  flushSave(): Promise<void>;
+}
+
+// ---- AI actions ----------------------------------------------------------------------------------
+
+export type ActionTarget =
+  | { kind: 'clip'; projectId: string; clipId: string }
+  | { kind: 'generate'; projectId: string; prompt: string };
+
+/** The dialog step of the one AI action being set up (only one at a time: it is modal). */
+export type Flow =
+  | { step: 'exchange'; toolId: string; target: ActionTarget | null; opened: boolean; error: string | null }
+  | { step: 'prompt'; toolId: string; projectId: string }
+  | { step: 'quoting'; toolId: string; target: ActionTarget }
+  | {
+      step: 'confirm';
+      toolId: string;
+      target: ActionTarget;
+      quote: QuoteResponse;
+      actionId: string;
+      busy: boolean;
+      error: string | null;
+    }
+  | {
+      step: 'not-enough';
+      toolId: string;
+      cost: number;
+      available: number;
+      error: string | null;
+    };
+
+export type ExchangeChoice = 'learn-more' | 'exchange-now' | 'not-now' | 'close';
+
+export interface FlowSlice {
+  flow: Flow | null;
+  /** Shown the exchange prompt this session already. */
+  exchangeAsked: boolean;
+  /** Why no AI tool can run now (signed out, offline, no prices), or null. */
+  aiUnavailableReason(): string | null;
+  /** Why an AI tool can't run now (a sentence), or null when it can. */
+  aiBlockedReason(toolId: string, clipId?: string): string | null;
+  /** Right-click → AI Tools → tool, or AI Generate → tool. */
+  startAction(toolId: string, target?: { clipId: string }): Promise<void>;
+  submitPrompt(prompt: string): Promise<void>;
+  exchangeChoice(choice: ExchangeChoice): Promise<void>;
+  confirmFlow(): Promise<void>;
+  cancelFlow(): void;
+}
+
+// ---- jobs ---------------------------------------------------------------------------------------
+
+export type JobStatus = 'running' | 'capturing' | 'releasing' | 'done' | 'failed' | 'cancelled' | 'error';
+
+export interface Job {
+  id: string;
+  toolId: string;
+  toolName: string;
+  target: ActionTarget;
+  /** What it runs on: the clip's name or the prompt. */
+  label: string;
+  charge: Charge;
+  status: JobStatus;
+  progress: number;
+  message: string | null;
+}
+
+export interface JobsSlice {
+  jobs: Job[];
+  startJob(input: { toolId: string; target: ActionTarget; charge: Charge }): string;
+  cancelJob(jobId: string): Promise<void>;
+  dismissJob(jobId: string): void;
+  /** The running job on a clip, if any. */
+  jobForClip(clipId: string): Job | undefined;
+}
+
+// ---- notices ------------------------------------------------------------------------------------
+
+export type NoticeKind = 'info' | 'success' | 'error';
+
+export interface UiNotice {
+  id: string;
+  kind: NoticeKind;
+  text: string;
+}
+
+export interface NoticesSlice {
+  notices: UiNotice[];
+  notify(kind: NoticeKind, text: string): string;
+  dismissNotice(id: string): void;
+  handleCoreNotice(n: CoreNotice): void;
+}
+
+export type AppStore = AccountSlice & ActivitySlice & ProjectsSlice & FlowSlice & JobsSlice & NoticesSlice;
+
+export type Set = (partial: Partial<AppStore> | ((s: AppStore) => Partial<AppStore>)) => void;
+export type Get = () => AppStore;
