@@ -9,6 +9,8 @@ export default defineConfig({
     include: ['test/**/*.test.ts', 'test/**/*.test.tsx'],
     exclude: ['test/e2e/**', 'node_modules/**'],
     environment: 'node',
+    // One throwaway PostgreSQL cluster per run (CUTLINE_TEST_PG_URL) for the PostgreSQL store's tests.
+    globalSetup: ['test/helpers/pg-global-setup.ts'],
     server: { deps: { inline: ['electron-store'] } },
   },
 });

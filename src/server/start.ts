@@ -106,5 +106,6 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
 
 /** Route groups that live beside the API (the web pages), when present. */
 async function defaultPlugins() {
-  return [];
+  const { webPlugin } = await import('./web/plugin');
+  return [webPlugin()];
 }

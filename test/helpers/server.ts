@@ -3,6 +3,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startServer, type RunningServer, type ServerOptions } from '../../src/server/start';
+import { createDatabase, dropDatabase } from './pg';
 
 export const ADMIN_TOKEN = 'test-admin-token-0123456789';
 
@@ -14,7 +15,9 @@ export interface TestServer extends RunningServer {
 
 export async function startTestServer(opts: Partial<ServerOptions> = {}): Promise<TestServer> {
   const dir = mkdtempSync(join(tmpdir(), 'cutline-test-'));
-  const dbPath = opts.db ?? process.env.CUTLINE_TEST_DB ?? join(dir, 'credits.db');
+  // CUTLINE_TEST_STORE=postgres: a fresh database in the run's PostgreSQL cluster, dropped at close.
+  const pgDb = !opts.db && !process.env.CUTLINE_TEST_DB && process.env.CUTLINE_TEST_STORE === 'postgres' ? await createDatabase() : null;
+  const dbPath = opts.db ?? process.env.CUTLINE_TEST_DB ?? pgDb ?? join(dir, 'credits.db');
   const server = await startServer({ port: 0, seed: 'demo', adminToken: ADMIN_TOKEN, quiet: true, ...opts, db: dbPath });
   const close = server.close;
   return {
@@ -24,6 +27,7 @@ export async function startTestServer(opts: Partial<ServerOptions> = {}): Promis
     dir,
     async close() {
       await close();
+      if (pgDb) await dropDatabase(pgDb);
       rmSync(dir, { recursive: true, force: true });
     },
   };
