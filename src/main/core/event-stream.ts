@@ -171,16 +171,19 @@ export class EventStream {
   }
 
   private async reauthenticate(attempt: number): Promise<void> {
+    if (attempt !== this.attemptSeq || !this.running) return;
+    // nothing more from the refused source: it is closed, and its late events are ignored
+    const current = ++this.attemptSeq;
     this.closeSource();
     this.clearTimer('idle');
     this.authRetries++;
     if (this.authRetries > 2) {
       // refreshed tokens keep being refused: back off instead of spinning
-      this.dropped(attempt, false, 'unauthorized after refresh');
+      this.dropped(current, false, 'unauthorized after refresh');
       return;
     }
     const fresh = await this.deps.session.refresh(this.usedToken ?? undefined);
-    if (attempt !== this.attemptSeq || !this.running) return;
+    if (current !== this.attemptSeq || !this.running) return;
     if (fresh.ok) {
       this.connect();
     } else if (fresh.error.code === 'signed_out') {
@@ -188,7 +191,7 @@ export class EventStream {
       this.stop();
       this.deps.onSignedOut();
     } else {
-      this.dropped(attempt, false, `refresh failed: ${fresh.error.code}`);
+      this.dropped(current, false, `refresh failed: ${fresh.error.code}`);
     }
   }
 

@@ -1,0 +1,97 @@
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { AppDataStore } from '../../../src/main/core/app-data-store';
+import { idempotencyKeyFor } from '../../../src/main/core/idempotency';
+import { JsonFileStore, MemoryStore } from '../../../src/main/core/key-value-store';
+import { memoryLogger } from '../../../src/main/core/logger';
+import { DEFAULT_SERVICE_URL, loadSettings } from '../../../src/main/core/settings';
+import { IdempotencyKeySchema } from '../../../src/shared/api';
+
+const dirs: string[] = [];
+const tempDir = () => {
+  const dir = mkdtempSync(join(tmpdir(), 'cutline-main-'));
+  dirs.push(dir);
+  return dir;
+};
+afterEach(() => {
+  for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true });
+});
+
+describe('JsonFileStore', () => {
+  it('persists across instances', () => {
+    const file = join(tempDir(), 'data.json');
+    new JsonFileStore(file).set('a', { b: [1, 2] });
+    expect(new JsonFileStore(file).get('a')).toEqual({ b: [1, 2] });
+  });
+
+  it('starts empty on a corrupt file and keeps the bad file aside', () => {
+    const dir = tempDir();
+    const file = join(dir, 'data.json');
+    writeFileSync(file, '{not json');
+    const store = new JsonFileStore(file);
+    expect(store.get('a')).toBeUndefined();
+    store.set('a', 1);
+    expect(JSON.parse(readFileSync(file, 'utf8'))).toEqual({ a: 1 });
+    expect(readdirSync(dir).some((f) => f.startsWith('data.json.corrupt-'))).toBe(true);
+  });
+});
+
+describe('loadSettings', () => {
+  it('makes a device id once and keeps it', () => {
+    const store = new MemoryStore();
+    const first = loadSettings({ store, newDeviceId: () => 'device-0001' });
+    const second = loadSettings({ store, newDeviceId: () => 'device-0002' });
+    expect(first.deviceId).toBe('device-0001');
+    expect(second.deviceId).toBe('device-0001');
+    expect(first.serviceUrl).toBe(DEFAULT_SERVICE_URL);
+  });
+
+  it('takes the service URL from the environment, then the store', () => {
+    const store = new MemoryStore();
+    store.set('settings', { serviceUrl: 'https://stored.cutline.test/' });
+    expect(loadSettings({ store }).serviceUrl).toBe('https://stored.cutline.test');
+    const fromEnv = loadSettings({ store, env: { CUTLINE_SERVICE_URL: 'http://127.0.0.1:9/', CUTLINE_WEB_URL: 'https://web.cutline.test/x' } });
+    expect(fromEnv.serviceUrl).toBe('http://127.0.0.1:9');
+    expect(fromEnv.webOrigin).toBe('https://web.cutline.test');
+  });
+
+  it('refuses a service URL that is not http(s)', () => {
+    expect(() => loadSettings({ store: new MemoryStore(), env: { CUTLINE_SERVICE_URL: 'file:///etc' } })).toThrow(/CUTLINE_SERVICE_URL/);
+  });
+});
+
+describe('AppDataStore', () => {
+  it('round-trips projects and merges prefs', () => {
+    const data = new AppDataStore(new MemoryStore(), memoryLogger());
+    expect(data.loadProjects()).toEqual({ projects: [], openProjectId: null });
+    const state = {
+      projects: [{ id: 'p1', name: 'Trip', createdAt: '2026-01-01T00:00:00.000Z', updatedAt: '2026-01-01T00:00:00.000Z', clips: [] }],
+      openProjectId: 'p1',
+    };
+    expect(data.saveProjects(state)).toEqual({ ok: true, value: undefined });
+    expect(data.loadProjects()).toEqual(state);
+    expect(data.getPrefs()).toEqual({ exchangePromptDismissed: false });
+    expect(data.setPrefs({ exchangePromptDismissed: true })).toEqual({ exchangePromptDismissed: true });
+    expect(data.getPrefs()).toEqual({ exchangePromptDismissed: true });
+  });
+
+  it('falls back to empty projects when what is stored is unreadable', () => {
+    const store = new MemoryStore();
+    store.set('projects', { projects: 'nope' });
+    const logger = memoryLogger();
+    expect(new AppDataStore(store, logger).loadProjects()).toEqual({ projects: [], openProjectId: null });
+    expect(logger.records[0].message).toMatch(/unreadable/);
+  });
+});
+
+describe('idempotencyKeyFor', () => {
+  it('is stable for one action, distinct across actions and devices, and a valid key', () => {
+    const key = idempotencyKeyFor('device-1', 'action-0001');
+    expect(idempotencyKeyFor('device-1', 'action-0001')).toBe(key);
+    expect(idempotencyKeyFor('device-1', 'action-0002')).not.toBe(key);
+    expect(idempotencyKeyFor('device-2', 'action-0001')).not.toBe(key);
+    expect(IdempotencyKeySchema.safeParse(key).success).toBe(true);
+  });
+});

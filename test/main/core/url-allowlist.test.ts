@@ -1,0 +1,46 @@
+import { describe, expect, it } from 'vitest';
+import { isAllowedExternalUrl } from '../../../src/main/core/url-allowlist';
+import { leadsTo } from '../../../src/main/core/web-handoff';
+
+const origins = { serviceOrigin: 'http://127.0.0.1:4780', webOrigin: 'http://127.0.0.1:4780' };
+const split = { serviceOrigin: 'https://api.cutline.test', webOrigin: 'https://cutline.test' };
+
+describe('isAllowedExternalUrl', () => {
+  it.each(['/store', '/pricing', '/exchange', '/credits', '/handoff?code=abc&next=/store'])('allows %s on the web origin', (path) => {
+    expect(isAllowedExternalUrl(`http://127.0.0.1:4780${path}`, origins)).toBe(true);
+  });
+
+  it('allows the sign-in page on the service origin', () => {
+    expect(isAllowedExternalUrl('https://api.cutline.test/oauth/authorize?client_id=x', split)).toBe(true);
+    expect(isAllowedExternalUrl('https://cutline.test/oauth/authorize?client_id=x', split)).toBe(false);
+  });
+
+  it.each([
+    ['javascript:', 'javascript:alert(1)'],
+    ['file:', 'file:///etc/passwd'],
+    ['cutline:', 'cutline://store/complete?order=1'],
+    ['data:', 'data:text/html,<script>1</script>'],
+    ['another origin', 'https://evil.test/store'],
+    ['another port', 'http://127.0.0.1:9999/store'],
+    ['look-alike host', 'http://127.0.0.1.evil.test:4780/store'],
+    ['allowed origin, other path', 'http://127.0.0.1:4780/admin/v1/users'],
+    ['allowed origin, path prefix', 'http://127.0.0.1:4780/store/../admin'],
+    ['allowed path as a prefix', 'http://127.0.0.1:4780/storefront'],
+    ['credentials', 'http://user:pw@127.0.0.1:4780/store'],
+    ['garbage', 'not a url'],
+  ])('refuses %s', (_name, url) => {
+    expect(isAllowedExternalUrl(url, origins)).toBe(false);
+  });
+});
+
+describe('leadsTo', () => {
+  it('accepts the page itself or a handoff whose next is the page', () => {
+    expect(leadsTo('https://cutline.test/store', '/store', split)).toBe(true);
+    expect(leadsTo('https://cutline.test/handoff?code=1&next=%2Fstore', '/store', split)).toBe(true);
+  });
+
+  it('refuses a handoff to another page, or one on the service origin', () => {
+    expect(leadsTo('https://cutline.test/handoff?code=1&next=/exchange', '/store', split)).toBe(false);
+    expect(leadsTo('https://api.cutline.test/handoff?code=1&next=/store', '/store', split)).toBe(false);
+  });
+});

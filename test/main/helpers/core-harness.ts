@@ -1,0 +1,85 @@
+/**
+ * A real `CutlineCore` against a real credit service, with the I/O a test needs to see: the URLs
+ * it opened in "the system browser", its log, every event it emitted, and the deep-link router
+ * in front of it (ready, as after the window loaded).
+ */
+import type { BalanceSnapshot, LedgerEntry } from '../../../src/shared/api';
+import type { AppState, Notice } from '../../../src/shared/ipc';
+import { CutlineCore, type CoreDeps } from '../../../src/main/core/app-core';
+import { DeepLinkRouter } from '../../../src/main/core/deep-link-router';
+import { MemoryStore } from '../../../src/main/core/key-value-store';
+import { memoryLogger } from '../../../src/main/core/logger';
+import { MemoryVault } from '../../../src/main/core/vault';
+import { DEMO_PASSWORD } from '../../helpers/client';
+import { callbackFor } from './browser-sign-in';
+import { until } from './wait';
+
+export interface CoreHarness {
+  core: CutlineCore;
+  router: DeepLinkRouter;
+  vault: MemoryVault;
+  settingsStore: MemoryStore;
+  opened: string[];
+  logger: ReturnType<typeof memoryLogger>;
+  states: AppState[];
+  balances: BalanceSnapshot[];
+  entries: LedgerEntry[];
+  notices: Notice[];
+  /** Signs in through the real sign-in form, as a user in the browser would. */
+  signIn(email: string, password?: string): Promise<void>;
+  stop(): void;
+}
+
+export async function startCore(serviceUrl: string, overrides: Partial<CoreDeps> = {}): Promise<CoreHarness> {
+  const opened: string[] = [];
+  const logger = memoryLogger();
+  const vault = (overrides.vault as MemoryVault | undefined) ?? new MemoryVault();
+  const settingsStore = (overrides.settingsStore as MemoryStore | undefined) ?? new MemoryStore();
+  const core = new CutlineCore({
+    settingsStore,
+    dataStore: new MemoryStore(),
+    vault,
+    openExternal: async (url) => {
+      opened.push(url);
+    },
+    logger,
+    env: { CUTLINE_SERVICE_URL: serviceUrl },
+    backoff: { baseMs: 20, maxMs: 200 },
+    retryBaseMs: 10,
+    requestTimeoutMs: 5_000,
+    ...overrides,
+  });
+  const router = new DeepLinkRouter({ logger });
+  router.setReady(core.deepLinkHandlers);
+
+  const harness: CoreHarness = {
+    core,
+    router,
+    vault,
+    settingsStore,
+    opened,
+    logger,
+    states: [],
+    balances: [],
+    entries: [],
+    notices: [],
+    async signIn(email, password = DEMO_PASSWORD) {
+      const started = await core.cutline.signIn();
+      if (!started.ok) throw new Error(`signIn: ${started.error.message}`);
+      const callback = await callbackFor(opened[opened.length - 1], email, password);
+      const outcome = router.receive(callback, 'open-url');
+      if (outcome !== 'delivered') throw new Error(`callback ${outcome}`);
+      await until(() => harness.notices.some((n) => n.kind === 'signed-in' && n.email === email), `signed in as ${email}`);
+      await until(() => core.stream.connected, 'event stream open');
+    },
+    stop() {
+      core.stop();
+    },
+  };
+  core.cutline.onState((s) => harness.states.push(s));
+  core.cutline.onBalance((b) => harness.balances.push(b));
+  core.cutline.onLedgerEntry((e) => harness.entries.push(e));
+  core.cutline.onNotice((n) => harness.notices.push(n));
+  await core.start();
+  return harness;
+}
