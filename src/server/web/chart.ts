@@ -13,9 +13,9 @@ const W = 720;
 const H = 220;
 const PAD = { left: 44, right: 8, top: 12, bottom: 28 };
 
-/** The smallest "nice" axis maximum (1, 2, 5 × 10^k) at or above `n`, and at least 5. */
+/** The smallest "nice" axis maximum (1, 2, 5 × 10^k) at or above `n`, and at least 10 (so the half-way line is a whole number). */
 export function niceMax(n: number): number {
-  if (n <= 5) return 5;
+  if (n <= 10) return 10;
   const p = 10 ** Math.floor(Math.log10(n));
   for (const m of [1, 2, 5, 10]) if (m * p >= n) return m * p;
   return 10 * p;

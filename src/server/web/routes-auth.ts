@@ -10,6 +10,7 @@ import { authenticate, consumeHandoff } from '../service/oauth';
 import { createSession, endSession, tokensMatch } from '../service/web-sessions';
 import { messagePage, seeOther, sendHtml, webPage } from './layout';
 import {
+  clearCookie,
   clearSessionCookie,
   cookieOptions,
   currentSession,
@@ -95,7 +96,7 @@ export async function authRoutes(app: FastifyInstance, ctx: Ctx): Promise<void> 
     if (old) await endSession(ctx, old.idHash);
     const { secret } = await createSession(ctx, user.id);
     setSessionCookie(ctx, reply, secret);
-    reply.clearCookie(signinCookie(ctx), { path: '/' });
+    clearCookie(ctx, reply, signinCookie(ctx));
     return seeOther(reply, next);
   });
 

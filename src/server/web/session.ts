@@ -28,8 +28,12 @@ export function setSessionCookie(ctx: Ctx, reply: FastifyReply, secret: string):
   reply.setCookie(sessionCookie(ctx), secret, cookieOptions(ctx, Math.floor(SESSION_TTL_MS / 1000)));
 }
 
+export function clearCookie(ctx: Ctx, reply: FastifyReply, name: string): void {
+  reply.clearCookie(name, { path: '/', httpOnly: true, sameSite: 'lax', secure: isSecure(ctx) });
+}
+
 export function clearSessionCookie(ctx: Ctx, reply: FastifyReply): void {
-  reply.clearCookie(sessionCookie(ctx), { path: '/', httpOnly: true, sameSite: 'lax', secure: isSecure(ctx) });
+  clearCookie(ctx, reply, sessionCookie(ctx));
 }
 
 export async function currentSession(ctx: Ctx, req: FastifyRequest): Promise<WebSession | null> {

@@ -1,0 +1,57 @@
+/**
+ * The web side of the credit service: server-rendered pages for the browser, usable without
+ * JavaScript (the CSP forbids scripts). Registered by `startServer` after the API, in its own
+ * encapsulated context: the cookie parser and an error handler that answers every failure —
+ * GET or POST — with a page a person understands, never JSON or a stack trace.
+ */
+import cookie from '@fastify/cookie';
+import type { FastifyError, FastifyInstance } from 'fastify';
+import type { Ctx } from '../service/context';
+import { ServiceError } from '../service/errors';
+import { messagePage, sendHtml } from './layout';
+import { authRoutes } from './routes-auth';
+import { creditsRoutes } from './routes-credits';
+import { exchangeRoutes } from './routes-exchange';
+import { pricingRoutes } from './routes-pricing';
+import { storeRoutes } from './routes-store';
+import { viewerOf } from './session';
+
+const TITLES: Record<string, string> = {
+  invalid_request: 'That request was not right',
+  unauthorized: 'Please sign in',
+  forbidden: 'Not allowed',
+  not_found: 'Not found',
+  conflict: 'That cannot be done now',
+  insufficient_credits: 'Not enough credits',
+  idempotency_mismatch: 'This form was already used',
+  rate_limited: 'Too many attempts',
+};
+
+const stderrLog = (m: string) => process.stderr.write(`[cutline-server] ${m}\n`);
+
+export function webPlugin(opts: { log?: (msg: string) => void } = {}) {
+  const log = opts.log ?? stderrLog;
+  return async function registerWeb(app: FastifyInstance, ctx: Ctx): Promise<void> {
+    await app.register(async (web) => {
+      await web.register(cookie);
+      web.setErrorHandler(async (error: FastifyError | ServiceError, req, reply) => {
+        if (error instanceof ServiceError) {
+          const viewer = await viewerOf(ctx, req).catch(() => null);
+          return sendHtml(reply, error.status, messagePage(viewer, TITLES[error.code] ?? 'Something went wrong', error.message));
+        }
+        const status = (error as FastifyError).statusCode ?? 500;
+        if (status >= 400 && status < 500) {
+          const message = status === 413 ? 'That form was far too large.' : status === 415 ? 'Send the form as a normal web form.' : 'The page could not understand that request.';
+          return sendHtml(reply, status, messagePage(null, 'That request was not right', `${message} Nothing was changed.`));
+        }
+        log(`web: internal error on ${req.method} ${req.url.split('?')[0]}: ${error.stack ?? error.message}`);
+        return sendHtml(reply, 500, messagePage(null, 'Something went wrong on our side', 'Nothing was changed. Please try again in a moment.'));
+      });
+      await authRoutes(web, ctx);
+      await creditsRoutes(web, ctx);
+      await storeRoutes(web, ctx);
+      await exchangeRoutes(web, ctx);
+      await pricingRoutes(web, ctx);
+    });
+  };
+}
