@@ -103,7 +103,7 @@ export const desktop = { id: 'desktop-test-1', platform: 'desktop' as const };
 export const phone = { id: 'phone-test-1', platform: 'mobile' as const };
 
 /** Holds a tool's cost with a fresh idempotency key. */
-export function charge(base: string, token: string, tool: string, device = desktop, key = newKey()) {
+export function charge(base: string, token: string, tool: string, device: { id: string; platform: 'desktop' | 'web' | 'mobile' } = desktop, key = newKey()) {
   return call(base, 'POST', '/v1/charges', { token, body: { tool, quantity: 1, device }, headers: { 'idempotency-key': key } });
 }
 

@@ -6,9 +6,9 @@ import { MIGRATIONS } from './migrations';
 
 /**
  * Embedded SQLite (better-sqlite3): WAL, synchronous=FULL (a captured charge survives power
- * loss), one connection, `BEGIN IMMEDIATE` for writes. better-sqlite3 is synchronous, so each
- * statement resolves at once; a promise-chain mutex keeps transactions and reads from
- * interleaving between awaits.
+ * loss), one connection, `BEGIN IMMEDIATE` for writes, group commit under load. better-sqlite3
+ * is synchronous, so each statement resolves at once; a promise-chain queue keeps write groups
+ * and reads from interleaving between awaits.
  */
 export async function openSqlite(path: string): Promise<Db> {
   if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
@@ -44,11 +44,58 @@ export async function openSqlite(path: string): Promise<Db> {
     },
   };
 
+  // One queue for everything that touches the connection: a write group, a read, close.
   let tail: Promise<unknown> = Promise.resolve();
   const exclusive = <T>(fn: () => Promise<T>): Promise<T> => {
     const result = tail.then(fn, fn);
     tail = result.catch(() => undefined);
     return result;
+  };
+
+  /**
+   * Group commit: writers that queue up while a commit is in progress share the next one. Each
+   * runs inside its own SAVEPOINT, so a failing transaction rolls back alone; the group then
+   * commits once — one fsync for many charges. A caller's promise settles only after COMMIT.
+   */
+  interface Pending {
+    fn: (t: Tx) => Promise<unknown>;
+    resolve: (v: unknown) => void;
+    reject: (e: unknown) => void;
+  }
+  const queue: Pending[] = [];
+  let scheduled = false;
+  const MAX_GROUP = 64;
+
+  const runGroup = async (): Promise<void> => {
+    const group = queue.splice(0, MAX_GROUP);
+    if (queue.length) void exclusive(runGroup);
+    else scheduled = false;
+    if (closed) {
+      for (const p of group) p.reject(new Error('database closed'));
+      return;
+    }
+    const outcomes: { ok: boolean; value: unknown }[] = [];
+    conn.exec('BEGIN IMMEDIATE');
+    try {
+      for (const p of group) {
+        conn.exec('SAVEPOINT tx');
+        try {
+          const value = await p.fn(tx);
+          conn.exec('RELEASE tx');
+          outcomes.push({ ok: true, value });
+        } catch (e) {
+          conn.exec('ROLLBACK TO tx');
+          conn.exec('RELEASE tx');
+          outcomes.push({ ok: false, value: e });
+        }
+      }
+      conn.exec('COMMIT');
+    } catch (e) {
+      if (conn.inTransaction) conn.exec('ROLLBACK');
+      for (const p of group) p.reject(e);
+      return;
+    }
+    group.forEach((p, i) => (outcomes[i].ok ? p.resolve(outcomes[i].value) : p.reject(outcomes[i].value)));
   };
 
   migrate(conn);
@@ -57,16 +104,11 @@ export async function openSqlite(path: string): Promise<Db> {
   return {
     kind: 'sqlite',
     transaction<T>(fn: (t: Tx) => Promise<T>) {
-      return exclusive(async () => {
-        if (closed) throw new Error('database closed');
-        conn.exec('BEGIN IMMEDIATE');
-        try {
-          const out = await fn(tx);
-          conn.exec('COMMIT');
-          return out;
-        } catch (e) {
-          if (conn.inTransaction) conn.exec('ROLLBACK');
-          throw e;
+      return new Promise<T>((resolve, reject) => {
+        queue.push({ fn, resolve: resolve as (v: unknown) => void, reject });
+        if (!scheduled) {
+          scheduled = true;
+          void exclusive(runGroup);
         }
       });
     },

@@ -1,0 +1,62 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import type { Db } from '../../src/server/store/db';
+import { openSqlite } from '../../src/server/store/sqlite';
+
+let db: Db;
+let dir: string;
+afterEach(async () => {
+  await db.close();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+async function open(): Promise<Db> {
+  dir = mkdtempSync(join(tmpdir(), 'cutline-sqlite-'));
+  db = await openSqlite(join(dir, 'x.db'));
+  await db.transaction((tx) => tx.run("INSERT INTO teams (id, name, credits_per_cycle, cycle_days, cycle_started_at, cycle_ends_at, created_at) VALUES ('t', 'T', 0, 30, 0, 0, 0)"));
+  return db;
+}
+
+const names = (d: Db) => d.read((tx) => tx.all<{ name: string }>('SELECT name FROM teams ORDER BY name')).then((r) => r.map((x) => x.name));
+
+describe('SQLite store: group commit', () => {
+  it('transactions queued together commit together, and a failing one rolls back alone', async () => {
+    const d = await open();
+    const results = await Promise.allSettled(
+      ['a', 'b', 'c', 'd'].map((n) =>
+        d.transaction(async (tx) => {
+          await tx.run("UPDATE teams SET name = name || ? WHERE id = 't'", [n]);
+          if (n === 'c') throw new Error('c fails after writing');
+          return n;
+        }),
+      ),
+    );
+    expect(results.map((r) => r.status)).toEqual(['fulfilled', 'fulfilled', 'rejected', 'fulfilled']);
+    expect(await names(d)).toEqual(['Tabd']);
+  });
+
+  it('a reader never sees a transaction that has not committed', async () => {
+    const d = await open();
+    let seenInside = '';
+    const write = d.transaction(async (tx) => {
+      await tx.run("UPDATE teams SET name = 'changed' WHERE id = 't'");
+      return 'ok';
+    });
+    const read = names(d).then((n) => (seenInside = n.join()));
+    await Promise.all([write, read]);
+    // the read was queued after the write group: it runs after COMMIT, never between its statements
+    expect(seenInside).toBe('changed');
+    expect(await names(d)).toEqual(['changed']);
+  });
+
+  it('applies migrations once and keeps data across reopen', async () => {
+    const d = await open();
+    await d.close();
+    db = await openSqlite(join(dir, 'x.db'));
+    expect(await names(db)).toEqual(['T']);
+    const versions = await db.read((tx) => tx.all<{ version: number }>('SELECT version FROM schema_migrations'));
+    expect(versions.map((v) => v.version)).toEqual(versions.map((_, i) => i + 1));
+  });
+});
