@@ -48,7 +48,7 @@ export function ConfirmDialog({ flow }: { flow: Extract<Flow, { step: 'confirm' 
 
   if (flow.step === 'quoting') {
     return (
-      <Dialog title={name} onCancel={cancel} role="alertdialog" actions={<button type="button" onClick={cancel}>Cancel</button>}>
+      <Dialog key="quoting" title={name} onCancel={cancel} role="alertdialog" actions={<button type="button" onClick={cancel}>Cancel</button>}>
         <p aria-live="polite">Checking the price…</p>
       </Dialog>
     );
@@ -58,6 +58,7 @@ export function ConfirmDialog({ flow }: { flow: Extract<Flow, { step: 'confirm' 
   const shown = balance && balance.version > q.balance.version ? balance : q.balance;
   return (
     <Dialog
+      key="confirm"
       title={name}
       onCancel={cancel}
       role="alertdialog"
