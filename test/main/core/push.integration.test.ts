@@ -1,0 +1,84 @@
+/** The real-time push: other devices, teammates, grants and deep links back from the web. */
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { admin, DEMO_PASSWORD } from '../../helpers/client';
+import { startTestServer, type TestServer } from '../../helpers/server';
+import { createAccount, secondDevice } from '../helpers/accounts';
+import { startCore, type CoreHarness } from '../helpers/core-harness';
+import { until } from '../helpers/wait';
+
+let server: TestServer;
+const harnesses: CoreHarness[] = [];
+
+beforeAll(async () => {
+  server = await startTestServer();
+});
+afterEach(() => {
+  for (const h of harnesses.splice(0)) h.stop();
+});
+afterAll(async () => {
+  await server.close();
+});
+
+async function signedIn(email: string, password: string) {
+  const h = await startCore(server.url);
+  harnesses.push(h);
+  await h.signIn(email, password);
+  return h;
+}
+
+describe('push', () => {
+  it('a charge on a second device reaches the core with its ledger entry', async () => {
+    const account = await createAccount(server.url, 100);
+    const h = await signedIn(account.email, account.password);
+    const phone = await secondDevice(server.url, account);
+
+    const charge = await phone.charge('remove-background');
+    await until(() => h.core.balance.current?.total === 95, 'the pushed hold');
+    const hold = await until(() => h.entries.find((e) => e.chargeId === charge.id && e.kind === 'hold'), 'the hold entry');
+    expect(hold.device).toEqual(phone.device);
+    expect(h.balances.at(-1)).toEqual(h.core.balance.current);
+
+    await phone.capture(charge.id);
+    await until(() => h.entries.find((e) => e.chargeId === charge.id && e.kind === 'capture'), 'the capture entry');
+    expect(h.core.balance.current).toMatchObject({ total: 95, held: 0 });
+  });
+
+  it("a teammate's spend of the team's credits reaches the other member", async () => {
+    const alice = await signedIn('alice@cutline.test', DEMO_PASSWORD);
+    const before = await until(() => alice.core.balance.current, 'alice balance');
+    const bob = await secondDevice(server.url, { email: 'bob@cutline.test', password: DEMO_PASSWORD });
+    await bob.charge('script-to-video');
+    const after = await until(
+      () => (alice.core.balance.current!.version > before.version ? alice.core.balance.current : null),
+      "bob's spend reaching alice",
+    );
+    expect(after.byType.subscription).toBe(before.byType.subscription - 60);
+    expect(after.byType.activity).toBe(before.byType.activity);
+  });
+
+  it('a grant arrives by push', async () => {
+    const account = await createAccount(server.url, 10);
+    const h = await signedIn(account.email, account.password);
+    const granted = await admin(server.url, 'POST', '/admin/v1/grants', {
+      userId: account.id,
+      type: 'purchased',
+      amount: 100,
+      expiresAt: null,
+      source: 'test',
+    });
+    expect(granted.status).toBe(201);
+    await until(() => h.core.balance.current?.byType.purchased === 100, 'the pushed grant');
+    expect(h.core.balance.current?.total).toBe(110);
+  });
+
+  it('store and exchange deep links bring a notice with the current balance', async () => {
+    const account = await createAccount(server.url, 10);
+    const h = await signedIn(account.email, account.password);
+    expect(h.router.receive('cutline://store/complete?order=ord_123', 'open-url')).toBe('delivered');
+    const purchase = await until(() => h.notices.find((n) => n.kind === 'purchase-complete'), 'purchase notice');
+    expect(purchase).toMatchObject({ order: 'ord_123', balance: { total: 10 } });
+    expect(h.router.receive('cutline://exchange/complete', 'second-instance')).toBe('delivered');
+    const exchange = await until(() => h.notices.find((n) => n.kind === 'exchange-complete'), 'exchange notice');
+    expect(exchange).toMatchObject({ balance: { total: 10 } });
+  });
+});
