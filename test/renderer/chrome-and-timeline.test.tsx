@@ -180,7 +180,7 @@ describe('activity panel', () => {
     act(() => api.spendFromOtherDevice('ai-portrait', 15, 'mobile'));
     const rows = screen.getAllByTestId('activity-row');
     expect(rows).toHaveLength(1);
-    expect(rows[0].textContent).toContain('Charged');
+    expect(rows[0].textContent).toContain('Spent');
     expect(rows[0].textContent).toContain('−15 credits');
     expect(rows[0].textContent).toContain('AI Portrait');
     expect(rows[0].textContent).toContain('subscription, activity');

@@ -1,7 +1,8 @@
 /**
  * An in-memory `CutlineApi` for component tests only. It follows the product's rules that the UI
  * depends on (consumption order, holds / capture / release back to the same batches, Pro uses,
- * versions that only grow, ledger entries per batch, idempotent actions), and records calls.
+ * versions that only grow, ledger entries per batch with positive amounts as the service writes
+ * them, idempotent actions), and records calls.
  */
 import type { Allocation, BalanceSnapshot, Batch, Charge, LedgerEntry, Me, Tool } from '../../src/shared/api';
 import { TYPE_RANK, type CreditType, type HandoffPath } from '../../src/shared/credit-types';
@@ -114,7 +115,7 @@ export class FakeCutline implements CutlineApi {
     this.version++;
     const chargeId = `remote-${++this.seq}`;
     for (const a of alloc) {
-      this.pushEntry(this.entry('capture', -a.amount, a.type, a.batchId, chargeId, tool, platform));
+      this.pushEntry(this.entry('capture', a.amount, a.type, a.batchId, chargeId, tool, platform));
     }
     this.pushBalance(this.snapshot());
   }
@@ -294,11 +295,11 @@ export class FakeCutline implements CutlineApi {
       };
       if (pro) {
         this.proUsesLeft!.remaining -= 1;
-        this.pushEntry(this.entry('hold', -1, null, null, id, tool.id));
+        this.pushEntry(this.entry('hold', 1, null, null, id, tool.id));
       } else {
         this.applyAlloc(plan, -1);
         this.held += tool.cost;
-        for (const a of plan) this.pushEntry(this.entry('hold', -a.amount, a.type, a.batchId, id, tool.id));
+        for (const a of plan) this.pushEntry(this.entry('hold', a.amount, a.type, a.batchId, id, tool.id));
       }
       this.charges.set(id, charge);
       this.byAction.set(req.actionId, id);
@@ -316,8 +317,11 @@ export class FakeCutline implements CutlineApi {
       }
       const next: Charge = { ...c, status: 'captured' };
       this.charges.set(c.id, next);
-      if (!c.usesProUse) this.held -= c.cost;
-      this.pushEntry(this.entry('capture', 0, null, null, c.id, c.tool));
+      if (c.usesProUse) this.pushEntry(this.entry('capture', 1, null, null, c.id, c.tool));
+      else {
+        this.held -= c.cost;
+        for (const a of c.allocation) this.pushEntry(this.entry('capture', a.amount, a.type, a.batchId, c.id, c.tool));
+      }
       this.changed();
       return { ok: true, value: next };
     });

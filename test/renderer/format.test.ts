@@ -1,6 +1,8 @@
 // @vitest-environment happy-dom
 import { describe, expect, it } from 'vitest';
 import {
+  activityDirection,
+  activityLabel,
   chipText,
   confirmQuestion,
   credits,
@@ -59,22 +61,23 @@ describe('words', () => {
     expect(expiryText('2026-03-01T17:00:00.000Z', now)).toBe('Expires Mar 1, 2026 (in 5 hours)');
   });
 
-  it('groups the entries one charge step wrote across batches into one activity row', () => {
+  it("groups a charge's entries (hold, then capture or release, across batches) into one row with its latest step", () => {
     const base = { batchId: 'b', tool: 'ai-portrait', device: { id: 'd', platform: 'desktop' as const }, unit: 'credits' as const };
     const rows = groupActivity([
-      { ...base, id: '4', at: '2026-01-01T00:00:04Z', kind: 'release', amount: 10, type: 'subscription', chargeId: 'c1' },
-      { ...base, id: '3', at: '2026-01-01T00:00:03Z', kind: 'release', amount: 5, type: 'activity', chargeId: 'c1' },
-      { ...base, id: '2', at: '2026-01-01T00:00:02Z', kind: 'hold', amount: -10, type: 'subscription', chargeId: 'c1' },
-      { ...base, id: '1', at: '2026-01-01T00:00:01Z', kind: 'hold', amount: -5, type: 'activity', chargeId: 'c1' },
+      { ...base, id: '6', at: '2026-01-01T00:00:06Z', kind: 'release', amount: 10, type: 'subscription', chargeId: 'c1' },
+      { ...base, id: '5', at: '2026-01-01T00:00:05Z', kind: 'release', amount: 5, type: 'activity', chargeId: 'c1' },
+      { ...base, id: '4', at: '2026-01-01T00:00:04Z', kind: 'hold', amount: 10, type: 'subscription', chargeId: 'c1' },
+      { ...base, id: '3', at: '2026-01-01T00:00:03Z', kind: 'hold', amount: 5, type: 'activity', chargeId: 'c1' },
+      { ...base, id: '2', at: '2026-01-01T00:00:02Z', kind: 'capture', amount: 3, type: 'purchased', chargeId: 'c0', device: { id: 'm', platform: 'mobile' } },
+      { ...base, id: '1', at: '2026-01-01T00:00:01Z', kind: 'hold', amount: 3, type: 'purchased', chargeId: 'c0', device: { id: 'm', platform: 'mobile' } },
       { ...base, id: '0', at: '2026-01-01T00:00:00Z', kind: 'grant', amount: 100, type: 'purchased', chargeId: null, device: null, tool: null },
     ]);
-    expect(rows.map((r) => [r.kind, r.amount, r.types.join('+'), r.platform])).toEqual([
-      ['release', 15, 'subscription+activity', 'desktop'],
-      ['hold', -15, 'subscription+activity', 'desktop'],
-      ['grant', 100, 'purchased', null],
+    expect(rows.map((r) => [activityLabel(r), signedAmount(r.amount, r.unit, activityDirection(r)), r.types.join('+'), r.platform])).toEqual([
+      ['Returned', '15 credits', 'subscription+activity', 'desktop'],
+      ['Spent', '−3 credits', 'purchased', 'mobile'],
+      ['Granted', '+100 credits', 'purchased', null],
     ]);
-    expect(signedAmount(-15, 'credits')).toBe('−15 credits');
-    expect(signedAmount(1, 'proUses')).toBe('+1 Pro use');
+    expect(signedAmount(1, 'proUses', 'out')).toBe('−1 Pro use');
   });
 });
 

@@ -109,25 +109,15 @@ export function expiryText(expiresAt: string | null, now: number = Date.now()): 
 
 export const PLATFORM_LABEL: Record<Platform, string> = { desktop: 'Desktop', web: 'Web', mobile: 'Mobile' };
 
-const KIND_LABEL: Record<LedgerEntry['kind'], string> = {
-  grant: 'Granted',
-  hold: 'Held',
-  capture: 'Charged',
-  release: 'Returned',
-  expire: 'Expired',
-  exchange: 'Exchanged',
-  purchase: 'Purchased',
-};
-
-export function kindLabel(kind: LedgerEntry['kind']): string {
-  return KIND_LABEL[kind];
-}
-
-/** One row of the activity panel: the entries of one charge step grouped together. */
+/** One row of the activity panel. */
 export interface ActivityRow {
   id: string;
   at: string;
+  /** For a charge, its latest step (hold → capture or release). */
   kind: LedgerEntry['kind'];
+  /** A charge's row (hold, capture, release of one AI action), rather than a single movement. */
+  charge: boolean;
+  /** Magnitude: the ledger's amounts are positive; `kind` says which way they went. */
   amount: number;
   unit: LedgerEntry['unit'];
   types: CreditType[];
@@ -138,26 +128,31 @@ export interface ActivityRow {
 }
 
 /**
- * Groups ledger entries (newest first) into rows: the entries a single hold, capture or release
- * wrote across several batches become one row; everything else stays one row per entry.
+ * Groups ledger entries (newest first) into rows: all the entries of one charge (its hold, and
+ * then its capture or release, each possibly across several batches) become one row showing the
+ * charge's latest step; every other entry is its own row.
  */
 export function groupActivity(entries: LedgerEntry[]): ActivityRow[] {
   const rows: ActivityRow[] = [];
-  const byKey = new Map<string, ActivityRow>();
+  const byCharge = new Map<string, ActivityRow>();
   for (const e of entries) {
-    const key = e.chargeId ? `${e.chargeId}:${e.kind}` : null;
-    const existing = key ? byKey.get(key) : undefined;
+    const existing = e.chargeId ? byCharge.get(e.chargeId) : undefined;
     if (existing) {
-      existing.amount += e.amount;
-      if (e.type && !existing.types.includes(e.type)) existing.types.push(e.type);
       existing.entryIds.push(e.id);
+      // Only the latest step's entries make up the amount (the hold's and capture's are the same credits).
+      if (e.kind === existing.kind && e.unit === existing.unit) {
+        existing.amount += Math.abs(e.amount);
+        if (e.type && !existing.types.includes(e.type)) existing.types.push(e.type);
+      }
+      if (!existing.platform && e.device) existing.platform = e.device.platform;
       continue;
     }
     const row: ActivityRow = {
       id: e.id,
       at: e.at,
       kind: e.kind,
-      amount: e.amount,
+      charge: e.chargeId !== null && (e.kind === 'hold' || e.kind === 'capture' || e.kind === 'release'),
+      amount: Math.abs(e.amount),
       unit: e.unit,
       types: e.type ? [e.type] : [],
       tool: e.tool,
@@ -165,17 +160,54 @@ export function groupActivity(entries: LedgerEntry[]): ActivityRow[] {
       platform: e.device?.platform ?? null,
       entryIds: [e.id],
     };
-    if (key) byKey.set(key, row);
+    if (e.chargeId) byCharge.set(e.chargeId, row);
     rows.push(row);
   }
   for (const r of rows) r.types.sort((a, b) => CREDIT_TYPES.indexOf(a) - CREDIT_TYPES.indexOf(b));
   return rows;
 }
 
-/** "−15 credits", "+100 credits", "−1 Pro use". */
-export function signedAmount(amount: number, unit: LedgerEntry['unit']): string {
-  const sign = amount > 0 ? '+' : amount < 0 ? '−' : '';
+/** What a row says happened: "Spent", "On hold", "Returned", "Granted", … */
+export function activityLabel(r: Pick<ActivityRow, 'kind' | 'charge' | 'unit'>): string {
+  switch (r.kind) {
+    case 'hold':
+      return 'On hold';
+    case 'capture':
+      return 'Spent';
+    case 'release':
+      return 'Returned';
+    case 'grant':
+      return r.unit === 'proUses' ? 'Pro uses for this cycle' : 'Granted';
+    case 'purchase':
+      return 'Bought';
+    case 'exchange':
+      return r.unit === 'proUses' ? 'Pro uses exchanged' : 'From the exchange';
+    case 'expire':
+      return r.charge ? 'Expired while held' : 'Expired';
+  }
+}
+
+/** Which way a row moved the balance. */
+export function activityDirection(r: Pick<ActivityRow, 'kind' | 'unit'>): 'in' | 'out' | 'none' {
+  switch (r.kind) {
+    case 'grant':
+    case 'purchase':
+      return 'in';
+    case 'exchange':
+      return r.unit === 'proUses' ? 'out' : 'in';
+    case 'hold':
+    case 'capture':
+    case 'expire':
+      return 'out';
+    case 'release':
+      return 'none';
+  }
+}
+
+/** "−15 credits", "+100 credits", "1 Pro use". */
+export function signedAmount(amount: number, unit: LedgerEntry['unit'], direction: 'in' | 'out' | 'none' = 'none'): string {
   const abs = Math.abs(amount);
+  const sign = direction === 'in' ? '+' : direction === 'out' ? '−' : '';
   return `${sign}${unit === 'proUses' ? proUses(abs) : credits(abs)}`;
 }
 

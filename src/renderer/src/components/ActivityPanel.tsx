@@ -1,6 +1,6 @@
 /** Recent credit activity from every device, live as pushes arrive. */
 import { useMemo } from 'react';
-import { dateTime, groupActivity, kindLabel, PLATFORM_LABEL, signedAmount, TYPE_LABEL } from '../format';
+import { activityDirection, activityLabel, dateTime, groupActivity, PLATFORM_LABEL, signedAmount, TYPE_LABEL } from '../format';
 import { useApp } from '../store';
 import { toolName } from '../tools';
 
@@ -33,11 +33,13 @@ export function ActivityPanel() {
           )}
           {rows.length === 0 && !loading && !error && <p className="empty">No credit activity yet.</p>}
           <ol className="activity-list" aria-label="Recent credit activity">
-            {rows.map((r) => (
+            {rows.map((r) => {
+              const dir = activityDirection(r);
+              return (
               <li key={r.id} className={`activity-row kind-${r.kind}`} data-testid="activity-row" data-charge={r.chargeId ?? undefined}>
                 <div className="activity-main">
-                  <span className="activity-kind">{kindLabel(r.kind)}</span>
-                  <span className={`activity-amount ${r.amount < 0 ? 'neg' : 'pos'}`}>{signedAmount(r.amount, r.unit)}</span>
+                  <span className="activity-kind">{activityLabel(r)}</span>
+                  <span className={`activity-amount dir-${dir}`}>{signedAmount(r.amount, r.unit, dir)}</span>
                 </div>
                 <div className="activity-meta">
                   {r.tool && <span className="activity-tool">{toolName(r.tool, tools)}</span>}
@@ -46,7 +48,8 @@ export function ActivityPanel() {
                   <time dateTime={r.at}>{dateTime(r.at)}</time>
                 </div>
               </li>
-            ))}
+              );
+            })}
           </ol>
           {next && (
             <button type="button" className="link" disabled={loading} onClick={() => void load(true)}>

@@ -39,10 +39,12 @@ export function App() {
       <main className="workspace">
         <MediaPanel />
         <Preview />
-        <ActivityPanel />
+        <aside className="sidebar">
+          <JobsPanel />
+          <ActivityPanel />
+        </aside>
       </main>
       <Timeline />
-      <JobsPanel />
       <FlowDialogs />
       <Notices />
     </div>

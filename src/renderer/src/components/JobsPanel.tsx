@@ -18,7 +18,10 @@ export function JobsPanel() {
   const dismiss = useApp((s) => s.dismissJob);
   if (jobs.length === 0) return null;
   return (
-    <section className="jobs" aria-label="AI jobs">
+    <section className="jobs" aria-labelledby="jobs-title">
+      <h2 id="jobs-title" className="panel-title">
+        AI jobs
+      </h2>
       <ul>
         {jobs.map((j) => (
           <li key={j.id} className={`job job-${j.status}`} data-testid="job" data-status={j.status}>
