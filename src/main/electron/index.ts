@@ -9,11 +9,11 @@ import { app, BrowserWindow, protocol, safeStorage, session } from 'electron';
 import { CutlineCore } from '../core/app-core';
 import { forwardEvents } from '../core/bridge';
 import { contentSecurityPolicy } from '../core/content-security-policy';
-import { findDeepLinks } from '../core/deep-link';
 import { DeepLinkRouter } from '../core/deep-link-router';
 import { consoleLogger } from '../core/logger';
 import { APP_ORIGIN, registerAppScheme, serveAppScheme } from './app-scheme';
 import { electronKeyValueStore } from './electron-store';
+import { wireDeepLinkSources } from './deep-link-sources';
 import { createExternalOpener } from './external';
 import { isTrustedSender, originOf, registerIpcHandlers } from './ipc';
 import { registerProtocolClient } from './protocol-client';
@@ -36,18 +36,7 @@ if (!app.requestSingleInstanceLock()) {
   registerAppScheme(protocol);
   registerProtocolClient(app, process);
 
-  // macOS delivers links with open-url, possibly before 'ready' (a link that launched the app).
-  app.on('open-url', (event, url) => {
-    event.preventDefault();
-    deepLinks.receive(url, 'open-url');
-    bringToFront(mainWindow);
-  });
-  // Windows and Linux start a second instance with the link on its command line.
-  app.on('second-instance', (_event, argv) => {
-    for (const url of findDeepLinks(argv)) deepLinks.receive(url, 'second-instance');
-    bringToFront(mainWindow);
-  });
-  for (const url of findDeepLinks(process.argv)) deepLinks.receive(url, 'argv');
+  wireDeepLinkSources(app, process.argv, deepLinks, () => bringToFront(mainWindow));
 
   app.on('web-contents-created', (_event, contents) => hardenWebContents(contents));
   app.on('window-all-closed', () => {

@@ -13,7 +13,7 @@ const newActionId = () => `act_${randomBytes(8).toString('hex')}`;
 
 /** A fetch that records every request it passes on to the real one. */
 function recordingFetch(log: { url: string; method: string; headers: Headers }[], around?: (url: string, run: () => Promise<Response>) => Promise<Response>) {
-  return async (input: RequestInfo | URL, init?: RequestInit): Promise<Response> => {
+  return async (input: string | URL | Request, init?: RequestInit): Promise<Response> => {
     const request = new Request(input, init);
     log.push({ url: request.url, method: request.method, headers: new Headers(request.headers) });
     const run = () => fetch(request);

@@ -10,7 +10,7 @@ const harnesses: CoreHarness[] = [];
 
 /** Counts refresh-token grants passing through to the real service. */
 function countingFetch(counter: { refreshes: number; unauthorized: number }) {
-  return async (input: RequestInfo | URL, init?: RequestInit): Promise<Response> => {
+  return async (input: string | URL | Request, init?: RequestInit): Promise<Response> => {
     const request = new Request(input, init);
     if (request.url.endsWith('/oauth/token') && (await request.clone().text()).includes('"refresh_token"')) counter.refreshes++;
     const response = await fetch(request);
