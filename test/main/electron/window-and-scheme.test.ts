@@ -77,7 +77,6 @@ describe('app:// scheme', () => {
   mkdirSync(join(root, 'assets'));
   writeFileSync(join(root, 'index.html'), '<!doctype html><title>Cutline</title>');
   writeFileSync(join(root, 'assets', 'app.js'), 'console.log(1)');
-  writeFileSync(join(tmpdir(), 'cutline-secret.txt'), 'secret');
   afterAll(() => rmSync(root, { recursive: true, force: true }));
 
   it('maps app://cutline/ paths into the renderer folder only', () => {

@@ -1,0 +1,154 @@
+/**
+ * The browser host against the real credit service: the page it serves, its WebSocket bridge
+ * (run through the real bridge client script), its opened-URL log and its deep-link endpoint.
+ */
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { runInNewContext } from 'node:vm';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { WebSocket } from 'ws';
+import type { CutlineApi, Notice } from '../../src/shared/ipc';
+import { startDevhost, type RunningDevhost } from '../../src/devhost/host';
+import { memoryLogger } from '../../src/main/core/logger';
+import { DEMO_PASSWORD } from '../helpers/client';
+import { startTestServer, type TestServer } from '../helpers/server';
+import { callbackFor } from '../main/helpers/browser-sign-in';
+import { until } from '../main/helpers/wait';
+
+let server: TestServer;
+let host: RunningDevhost;
+let dir: string;
+const logger = memoryLogger();
+
+beforeAll(async () => {
+  server = await startTestServer();
+  dir = mkdtempSync(join(tmpdir(), 'cutline-devhost-'));
+  const renderer = join(dir, 'renderer');
+  mkdirSync(join(renderer, 'assets'), { recursive: true });
+  writeFileSync(join(renderer, 'index.html'), '<!doctype html><html><head><meta charset="utf-8"><script type="module" src="./assets/app.js"></script></head><body></body></html>');
+  writeFileSync(join(renderer, 'assets', 'app.js'), 'document.title = "Cutline";');
+  host = await startDevhost({ serviceUrl: server.url, dataDir: join(dir, 'data'), renderer: { mode: 'built', dir: renderer }, logger });
+});
+afterAll(async () => {
+  await host?.close();
+  await server?.close();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+/** Runs the real bridge client script, as the page would, with `ws` as the browser's WebSocket. */
+async function pageWithBridge(origin = host.url) {
+  const script = await (await fetch(`${host.url}/__cutline/bridge.js`)).text();
+  const tabs: string[] = [];
+  const sockets: WebSocket[] = [];
+  class PageSocket extends WebSocket {
+    constructor(url: string) {
+      super(url, { headers: { origin } });
+      sockets.push(this);
+    }
+  }
+  const page: Record<string, unknown> = {
+    WebSocket: PageSocket,
+    location: { protocol: 'http:', host: new URL(host.url).host },
+    open: (url: string) => tabs.push(url),
+    setTimeout: () => 0, // no reconnects in tests
+  };
+  page.globalThis = page;
+  runInNewContext(script, page);
+  return { cutline: page.cutline as CutlineApi, tabs, close: () => sockets.forEach((s) => s.close()) };
+}
+
+describe('browser host', () => {
+  it('serves the renderer with the bridge script first and a strict CSP', async () => {
+    const res = await fetch(`${host.url}/`);
+    expect(res.status).toBe(200);
+    const html = await res.text();
+    expect(html).toMatch(/<head><script src="\/__cutline\/bridge\.js"><\/script><meta charset="utf-8">/);
+    const csp = res.headers.get('content-security-policy')!;
+    expect(csp).toContain("script-src 'self';");
+    expect(csp).toContain(`ws://127.0.0.1:${host.port}`);
+    expect((await fetch(`${host.url}/assets/app.js`)).headers.get('content-type')).toMatch(/javascript/);
+    expect((await fetch(`${host.url}/editor/project/1`)).status).toBe(200); // app routes fall back to index.html
+    expect((await fetch(`${host.url}/..%2f..%2fetc%2fpasswd`)).status).toBe(404);
+    const script = await (await fetch(`${host.url}/__cutline/bridge.js`)).text();
+    expect(script).not.toMatch(/^\s*import /m);
+  });
+
+  it('queues deep links until a page is connected, and accepts only JSON posts', async () => {
+    const post = (body: unknown, type = 'application/json') =>
+      fetch(`${host.url}/__cutline/deep-link`, { method: 'POST', headers: { 'content-type': type }, body: JSON.stringify(body) });
+    expect((await post({ url: 'cutline://store/complete?order=1' }, 'text/plain')).status).toBe(415);
+    expect((await post({ nope: 1 })).status).toBe(400);
+    expect(await (await post({ url: 'cutline://evil/x' })).json()).toEqual({ outcome: 'dropped' });
+    expect(await (await post({ url: 'cutline://store/complete?order=early' })).json()).toEqual({ outcome: 'queued' });
+
+    const page = await pageWithBridge();
+    const notices: Notice[] = [];
+    page.cutline.onNotice((n) => notices.push(n));
+    await page.cutline.getState(); // connected
+    await until(() => notices.find((n) => n.kind === 'purchase-complete'), 'the queued link delivered');
+    expect(notices[0]).toMatchObject({ kind: 'purchase-complete', order: 'early' });
+    expect(await (await post({ url: 'cutline://exchange/complete' })).json()).toEqual({ outcome: 'delivered' });
+    await until(() => notices.find((n) => n.kind === 'exchange-complete'), 'exchange notice');
+    page.close();
+  });
+
+  it('refuses bridge connections from other origins', async () => {
+    const ws = new WebSocket(`ws://127.0.0.1:${host.port}/__cutline/bridge`, { headers: { origin: 'https://evil.test' } });
+    const status = await new Promise<number>((resolve) => {
+      ws.on('unexpected-response', (_req, res) => resolve(res.statusCode ?? 0));
+      ws.on('open', () => resolve(101));
+    });
+    expect(status).toBe(403);
+  });
+
+  it('validates every call like ipcMain does', async () => {
+    const page = await pageWithBridge();
+    const raw = page.cutline as unknown as Record<string, (...args: unknown[]) => Promise<unknown>>;
+    await expect(raw.setPrefs({ exchangePromptDismissed: 'yes' })).rejects.toThrow(/invalid arguments for setPrefs/);
+    await expect(raw.hold({ actionId: 'x', tool: 'ai-portrait' })).rejects.toThrow(/invalid arguments for hold/);
+    expect(await page.cutline.setPrefs({ exchangePromptDismissed: true })).toEqual({ exchangePromptDismissed: true });
+    expect(await page.cutline.getPrefs()).toEqual({ exchangePromptDismissed: true });
+    page.close();
+  });
+
+  it('signs in end to end: the page opens the sign-in tab, the callback arrives through the host', async () => {
+    const page = await pageWithBridge();
+    const balances: number[] = [];
+    page.cutline.onBalance((b) => balances.push(b.total));
+    expect(await page.cutline.signIn()).toEqual({ ok: true, value: undefined });
+    const authorizeUrl = await until(() => page.tabs[0], 'the sign-in tab');
+    const { urls } = (await (await fetch(`${host.url}/__cutline/opened`)).json()) as { urls: string[] };
+    expect(urls.at(-1)).toBe(authorizeUrl);
+
+    const callback = await callbackFor(authorizeUrl, 'pro@cutline.test', DEMO_PASSWORD);
+    const delivered = await fetch(`${host.url}/__cutline/deep-link`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ url: callback }),
+    });
+    expect(await delivered.json()).toEqual({ outcome: 'delivered' });
+    await until(async () => (await page.cutline.getState()).account?.email === 'pro@cutline.test', 'signed in');
+    await until(() => balances.includes(355), 'balance pushed to the page');
+
+    const quote = await page.cutline.quote({ tool: 'remove-background' });
+    expect(quote).toMatchObject({ ok: true, value: { cost: 5, covered: true } });
+    const held = await page.cutline.hold({ actionId: 'devhost-action-1', tool: 'remove-background' });
+    if (!held.ok) throw new Error(held.error.message);
+    expect(await page.cutline.capture({ chargeId: held.value.id })).toMatchObject({ ok: true, value: { status: 'captured' } });
+    await until(() => balances.includes(350), 'the captured balance');
+    expect(JSON.stringify(logger.records)).not.toContain(new URL(callback).searchParams.get('code')!);
+    page.close();
+  });
+
+  it('keeps projects in its data folder', async () => {
+    const page = await pageWithBridge();
+    const state = {
+      projects: [{ id: 'p1', name: 'Trip', createdAt: '2026-01-01T00:00:00.000Z', updatedAt: '2026-01-01T00:00:00.000Z', clips: [] }],
+      openProjectId: 'p1',
+    };
+    expect(await page.cutline.saveProjects(state)).toEqual({ ok: true, value: undefined });
+    expect(await page.cutline.loadProjects()).toEqual(state);
+    page.close();
+  });
+});
