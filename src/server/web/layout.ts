@@ -19,8 +19,8 @@ header nav a{text-decoration:none}header nav a[aria-current=page]{font-weight:70
 header nav form{margin:0;display:inline}header nav button{margin:0;padding:5px 10px}
 .stats{display:grid;grid-template-columns:repeat(auto-fit,minmax(150px,1fr));gap:12px;margin:12px 0}
 .stat{border:1px solid var(--line);border-radius:8px;padding:10px 12px}.stat b{display:block;font-size:22px}
-.big{font-size:34px;font-weight:700;margin:0}.badge{display:inline-block;padding:1px 7px;border-radius:10px;font-size:12px;font-weight:600;background:color-mix(in srgb,var(--accent) 15%,transparent);color:var(--accent)}
-.num{text-align:right;font-variant-numeric:tabular-nums}.in{color:#0f8a5f}.out{color:var(--bad)}
+.big{font-size:34px;font-weight:700;margin:0}.equation{font-size:24px;font-weight:700;margin:12px 0}.badge{display:inline-block;padding:1px 7px;border-radius:10px;font-size:12px;font-weight:600;background:color-mix(in srgb,var(--accent) 15%,transparent);color:var(--accent)}
+.num{text-align:right;font-variant-numeric:tabular-nums;white-space:nowrap}.in{color:#0f8a5f}.out{color:var(--bad)}
 .legend{display:flex;gap:16px;flex-wrap:wrap;font-size:13px}.swatch{display:inline-block;width:10px;height:10px;border-radius:2px;margin-right:5px}
 .packs{display:grid;grid-template-columns:repeat(auto-fit,minmax(200px,1fr));gap:12px}.pack{border:1px solid var(--line);border-radius:8px;padding:16px}
 .notice{border-left:4px solid var(--accent);padding:8px 12px;background:color-mix(in srgb,var(--accent) 8%,transparent)}

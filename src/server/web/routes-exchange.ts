@@ -36,7 +36,7 @@ async function refusal(ctx: Ctx, viewer: Viewer, preview: Preview): Promise<{ st
 function confirmPage(viewer: Viewer, p: Preview, error?: string): string {
   const body = html`<section class="card" style="max-width:620px;margin:24px auto"><h1>Confirm the exchange</h1>
   ${error ? html`<p class="error" role="alert">${error}</p>` : ''}
-  <p class="big" data-equation>${equation(p)}</p>
+  <p class="equation" data-equation>${equation(p)}</p>
   ${WARNING}
   <form method="post" action="/exchange">
     <input type="hidden" name="csrf" value="${viewer.session.csrf}">
@@ -52,7 +52,7 @@ function overview(viewer: Viewer, p: Preview, perCycle: number): Raw {
   <p>You have <strong data-pro-uses="${p.proUses}">${plural(p.proUses, 'Pro use')}</strong> left this cycle (of ${fmtInt(perCycle)}).
   Each AI action takes one Pro use, whatever the tool. Credits work with every tool at its own price and can be combined with activity and purchased credits.</p>
   <p>The published rate is ${EXCHANGE_RATE} credits per Pro use, rounded down:</p>
-  <p class="big" data-equation>${equation(p)}</p>
+  <p class="equation" data-equation>${equation(p)}</p>
   ${p.proUses === 0 ? html`<p class="muted">You have no Pro uses left this cycle, so the exchange gives no credits now; it still switches your plan to subscription credits from the next cycle.</p>` : ''}
   ${WARNING}
   <div class="actions"><a class="button" href="/exchange/confirm">Continue</a><a href="/credits">Not now</a></div></section>`;
