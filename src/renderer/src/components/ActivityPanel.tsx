@@ -44,7 +44,7 @@ export function ActivityPanel() {
                 <div className="activity-meta">
                   {r.tool && <span className="activity-tool">{toolName(r.tool, tools)}</span>}
                   {r.types.length > 0 && <span className="activity-types">{r.types.map((t) => TYPE_LABEL[t]).join(', ')}</span>}
-                  <span className="activity-device">{r.platform ? PLATFORM_LABEL[r.platform] : 'Cutline'}</span>
+                  {r.platform && <span className="activity-device">{PLATFORM_LABEL[r.platform]}</span>}
                   <time dateTime={r.at}>{dateTime(r.at)}</time>
                 </div>
               </li>

@@ -1,4 +1,5 @@
 /** The editor window. */
+import { useEffect } from 'react';
 import { useApp } from '../store';
 import { ActivityPanel } from './ActivityPanel';
 import { FlowDialogs } from './FlowDialogs';
@@ -31,6 +32,10 @@ function Banners() {
 
 export function App() {
   const ready = useApp((s) => s.app !== null && s.projectsLoaded);
+  useEffect(() => {
+    // The editor is usable: measured by `npm run bench:ui`.
+    if (ready && performance.getEntriesByName('cutline:interactive').length === 0) performance.mark('cutline:interactive');
+  }, [ready]);
   return (
     <div className="app" data-ready={ready || undefined} data-testid="app">
       <TitleBar />

@@ -16,6 +16,10 @@ export function BalanceChip() {
   const [open, setOpen] = useState(false);
   const buttonRef = useRef<HTMLButtonElement>(null);
   const popoverId = useId();
+  const hasBalance = balance !== null;
+  useEffect(() => {
+    if (hasBalance && performance.getEntriesByName('cutline:balance').length === 0) performance.mark('cutline:balance');
+  }, [hasBalance]);
 
   if (!signedIn) return null;
   const text = balance ? chipText(balance) : 'Balance…';

@@ -1,0 +1,266 @@
+/**
+ * `npm run bench:ui` — the editor's speed in Chromium through the browser host, against the real
+ * credit service with the demo data (a benchmark, not a test: it prints, it does not judge).
+ *
+ *   1. time from page load to the editor being interactive (`cutline:interactive` mark: state
+ *      and projects loaded, handlers attached), and to the balance showing, over several loads;
+ *   2. JS shipped (gzip) — the renderer's own scripts as the page loaded them (the browser
+ *      host's bridge script is not part of the app and is left out);
+ *   3. the delay from a second device's charge to the chip showing the new balance, p50/p95
+ *      over 50 charges, beside the bare push latency (a plain SSE client of the same account, in
+ *      this process) of the same charges. Both are measured from the moment the charge request
+ *      is sent; "chip" is the DOM update, "chip+frame" the next animation frame after it.
+ *
+ * Targets (issue 4): interactive ≤ 1 s; chip ≤ bare push latency + 1 frame (16 ms).
+ *
+ * Options: --no-build (use out/renderer as it is), --charges N, --loads N,
+ *          CUTLINE_CHROMIUM (browser executable; default /usr/bin/chromium if present,
+ *          else Playwright's own).
+ */
+import { spawnSync } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { gzipSync } from 'node:zlib';
+import { chromium, type Browser, type Page } from '@playwright/test';
+import { createParser } from 'eventsource-parser';
+import { pkceSignIn } from '../src/cli/api';
+import { BRIDGE_SCRIPT_PATH } from '../src/devhost/bridge-protocol';
+import { startDevhost } from '../src/devhost/host';
+import { startTestServer } from '../test/helpers/server';
+
+const EMAIL = 'pro@cutline.test';
+const PASSWORD = 'cutline-demo';
+
+function arg(name: string, fallback: number): number {
+  const i = process.argv.indexOf(name);
+  return i >= 0 ? Number(process.argv[i + 1]) : fallback;
+}
+
+const now = () => performance.timeOrigin + performance.now();
+
+function pct(values: number[], p: number): number {
+  const s = [...values].sort((a, b) => a - b);
+  return s[Math.min(s.length - 1, Math.max(0, Math.ceil((p / 100) * s.length) - 1))];
+}
+
+const ms = (n: number) => `${n.toFixed(1)} ms`;
+
+/** Signs the browser host in the way a user does, with Node standing in for the system browser. */
+async function signInDevhost(hostUrl: string, authorizeUrl: string): Promise<void> {
+  const q = new URL(authorizeUrl);
+  const form = new URLSearchParams(q.searchParams);
+  form.set('email', EMAIL);
+  form.set('password', PASSWORD);
+  const res = await fetch(`${q.origin}/oauth/authorize`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    body: form.toString(),
+    redirect: 'manual',
+  });
+  const callback = res.headers.get('location');
+  if (res.status !== 302 || !callback) throw new Error(`sign-in form answered ${res.status}`);
+  const r = await fetch(`${hostUrl}/__cutline/deep-link`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ url: callback }),
+  });
+  if (r.status !== 200) throw new Error(`deep link answered ${r.status}`);
+}
+
+/** A bare SSE client: the time each balance version arrived. */
+async function pushTimes(base: string, token: string): Promise<{ arrived: Map<number, number>; close: () => void }> {
+  const ac = new AbortController();
+  const res = await fetch(`${base}/v1/events`, {
+    headers: { authorization: `Bearer ${token}`, accept: 'text/event-stream' },
+    signal: ac.signal,
+  });
+  if (res.status !== 200 || !res.body) throw new Error(`events answered ${res.status}`);
+  const arrived = new Map<number, number>();
+  const parser = createParser({
+    onEvent: (e) => {
+      const t = now();
+      if (e.event === 'balance' && e.id) arrived.set(Number(e.id), t);
+    },
+  });
+  void (async () => {
+    const reader = res.body!.getReader();
+    const dec = new TextDecoder();
+    try {
+      for (;;) {
+        const { done, value } = await reader.read();
+        if (done) break;
+        parser.feed(dec.decode(value, { stream: true }));
+      }
+    } catch {
+      /* closed */
+    }
+  })();
+  return { arrived, close: () => ac.abort() };
+}
+
+async function waitFor<T>(fn: () => T | undefined | Promise<T | undefined>, what: string, timeoutMs = 10_000): Promise<T> {
+  const end = Date.now() + timeoutMs;
+  for (;;) {
+    const v = await fn();
+    if (v !== undefined) return v;
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 2));
+  }
+}
+
+async function launch(): Promise<Browser> {
+  const exe = process.env.CUTLINE_CHROMIUM ?? (existsSync('/usr/bin/chromium') ? '/usr/bin/chromium' : undefined);
+  return chromium.launch({ executablePath: exe, args: ['--no-sandbox'] });
+}
+
+async function main(): Promise<void> {
+  const loads = arg('--loads', 5);
+  const charges = arg('--charges', 50);
+  if (!process.argv.includes('--no-build')) {
+    process.stderr.write('building (electron-vite build)…\n');
+    const b = spawnSync('npx', ['electron-vite', 'build'], { stdio: ['ignore', 'ignore', 'inherit'] });
+    if (b.status !== 0) throw new Error('build failed');
+  }
+  const rendererDir = resolve('out/renderer');
+  if (!existsSync(join(rendererDir, 'index.html'))) throw new Error('out/renderer is missing: run without --no-build');
+
+  const server = await startTestServer();
+  const dataDir = mkdtempSync(join(tmpdir(), 'cutline-bench-ui-'));
+  const quiet = { info() {}, warn() {}, error() {} };
+  const host = await startDevhost({
+    serviceUrl: server.url,
+    webUrl: server.publicUrl,
+    port: 0,
+    dataDir,
+    renderer: { mode: 'built', dir: rendererDir },
+    logger: quiet,
+  });
+  const browser = await launch();
+  try {
+    // ---- sign in once (the host keeps the session for every page) ----------------------------
+    {
+      const page = await browser.newPage();
+      await page.goto(host.url);
+      await page.waitForSelector('[data-ready]');
+      await page.getByRole('button', { name: 'Sign in' }).click();
+      const authorize = await waitFor(() => host.openedUrls().find((u) => u.includes('/oauth/authorize')), 'the sign-in URL');
+      await signInDevhost(host.url, authorize);
+      await page.getByTestId('balance-chip-text').waitFor();
+      await page.close();
+    }
+
+    // ---- 1 + 2: load to interactive, JS shipped ------------------------------------------------
+    const interactive: number[] = [];
+    const balanceShown: number[] = [];
+    let jsRaw = 0;
+    let jsGzip = 0;
+    const jsFiles: string[] = [];
+    for (let i = 0; i < loads; i++) {
+      const ctx = await browser.newContext();
+      const page = await ctx.newPage();
+      const scripts: Array<Promise<void>> = [];
+      if (i === 0) {
+        page.on('response', (r) => {
+          const url = new URL(r.url());
+          if (r.request().resourceType() !== 'script' || url.pathname === BRIDGE_SCRIPT_PATH) return;
+          scripts.push(
+            r.body().then((body) => {
+              jsFiles.push(url.pathname);
+              jsRaw += body.length;
+              jsGzip += gzipSync(body).length;
+            }),
+          );
+        });
+      }
+      await page.goto(host.url, { waitUntil: 'load' });
+      await page.waitForSelector('[data-ready]');
+      await page.getByTestId('balance-chip-text').filter({ hasText: /credits/ }).waitFor();
+      const marks = await page.evaluate<{ interactive: number; balance: number }>(`({
+        interactive: performance.getEntriesByName('cutline:interactive')[0]?.startTime ?? NaN,
+        balance: performance.getEntriesByName('cutline:balance')[0]?.startTime ?? NaN,
+      })`);
+      interactive.push(marks.interactive);
+      balanceShown.push(marks.balance);
+      await Promise.all(scripts);
+      await ctx.close();
+    }
+
+    // ---- 3: second device's charge → chip --------------------------------------------------------
+    const page = await browser.newPage();
+    await page.goto(host.url);
+    await page.getByTestId('balance-chip-text').filter({ hasText: /credits/ }).waitFor();
+    // Browser-side code as strings: this file is typechecked without the DOM library.
+    await page.evaluate(`(() => {
+      const chip = document.querySelector('[data-testid=balance-chip]');
+      const log = [];
+      window.__chipLog = log;
+      new MutationObserver(() => {
+        const entry = { v: Number(chip.dataset.version), dom: performance.timeOrigin + performance.now() };
+        log.push(entry);
+        requestAnimationFrame(() => { entry.frame = performance.timeOrigin + performance.now(); });
+      }).observe(chip, { attributes: true, attributeFilter: ['data-version'] });
+    })()`);
+    const chipAt = (p: Page, v: number) =>
+      p.evaluate<{ dom: number; frame: number } | undefined>(`(() => {
+        const hit = window.__chipLog.find((e) => e.v >= ${Number(v)} && e.frame !== undefined);
+        return hit ? { dom: hit.dom, frame: hit.frame } : undefined;
+      })()`);
+
+    const tokens = await pkceSignIn(server.url, EMAIL, PASSWORD);
+    const push = await pushTimes(server.url, tokens.access_token);
+    const api = async (path: string, body: unknown, headers: Record<string, string> = {}) => {
+      const r = await fetch(`${server.url}${path}`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${tokens.access_token}`, 'content-type': 'application/json', ...headers },
+        body: JSON.stringify(body),
+      });
+      if (r.status >= 300) throw new Error(`${path} answered ${r.status}: ${await r.text()}`);
+      return (await r.json()) as { charge: { id: string }; balance: { version: number } };
+    };
+
+    const chipDom: number[] = [];
+    const chipFrame: number[] = [];
+    const bare: number[] = [];
+    for (let i = 0; i < charges; i++) {
+      const t0 = now();
+      const held = await api(
+        '/v1/charges',
+        { tool: 'auto-captions', quantity: 1, device: { id: 'bench-phone', platform: 'mobile' } },
+        { 'idempotency-key': `bench-${randomUUID()}` },
+      );
+      const v = held.balance.version;
+      const tPush = await waitFor(() => push.arrived.get(v), `push of version ${v}`);
+      const tChip = await waitFor(() => chipAt(page, v), `chip at version ${v}`);
+      bare.push(tPush - t0);
+      chipDom.push(tChip.dom - t0);
+      chipFrame.push(tChip.frame - t0);
+      // Give the credits back so every charge starts from the same balance.
+      const released = await api(`/v1/charges/${held.charge.id}/release`, { reason: 'cancelled' });
+      await waitFor(() => chipAt(page, released.balance.version), 'chip after release');
+    }
+    push.close();
+
+    // ---- report ------------------------------------------------------------------------------------
+    const line = (label: string, v: string) => console.log(`${label.padEnd(48)} ${v}`);
+    console.log(`\nCutline UI benchmark — Chromium ${browser.version()} through the browser host, demo data (${EMAIL})\n`);
+    line(`load → interactive (median of ${loads} / max)`, `${ms(pct(interactive, 50))} / ${ms(Math.max(...interactive))}   target ≤ 1000 ms`);
+    line(`load → balance shown (median / max)`, `${ms(pct(balanceShown, 50))} / ${ms(Math.max(...balanceShown))}`);
+    line('JS shipped (gzip / raw)', `${(jsGzip / 1024).toFixed(1)} KiB / ${(jsRaw / 1024).toFixed(1)} KiB in ${jsFiles.length} file(s)`);
+    line(`bare push latency p50 / p95 (${charges} charges)`, `${ms(pct(bare, 50))} / ${ms(pct(bare, 95))}`);
+    line('second device charge → chip (DOM) p50 / p95', `${ms(pct(chipDom, 50))} / ${ms(pct(chipDom, 95))}`);
+    line('second device charge → chip (+frame) p50 / p95', `${ms(pct(chipFrame, 50))} / ${ms(pct(chipFrame, 95))}`);
+    line('chip − bare push, p50 / p95', `${ms(pct(chipDom, 50) - pct(bare, 50))} / ${ms(pct(chipDom, 95) - pct(bare, 95))}   target ≤ 16 ms`);
+  } finally {
+    await browser.close();
+    await host.close();
+    await server.close();
+    rmSync(dataDir, { recursive: true, force: true });
+  }
+}
+
+main().catch((e: unknown) => {
+  console.error(e instanceof Error ? e.stack ?? e.message : String(e));
+  process.exit(1);
+});
