@@ -4,27 +4,18 @@
  * `open-url`), then one AI action charged against the live balance. Needs an Electron runtime
  * (node_modules/electron/dist); where there is none, it is skipped and says why.
  */
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
-import { createRequire } from 'node:module';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { _electron as electron, expect, test } from '@playwright/test';
+import { findElectronRuntime } from '../../../src/devhost/electron-runtime';
 import type { CutlineApi } from '../../../src/shared/ipc';
 import { DEMO_PASSWORD } from '../../helpers/client';
 import { startTestServer } from '../../helpers/server';
 import { callbackFor } from '../../main/helpers/browser-sign-in';
 
-function findElectron(): { path: string } | { reason: string } {
-  try {
-    const path = createRequire(import.meta.url)('electron') as unknown as string;
-    if (!existsSync(path)) return { reason: `no Electron runtime here (${path} is missing)` };
-    return { path };
-  } catch (error) {
-    return { reason: `no Electron runtime here (${error instanceof Error ? error.message : String(error)})` };
-  }
-}
-
-const runtime = findElectron();
+const found = findElectronRuntime();
+const runtime = found.ok ? { path: found.path } : { reason: `no Electron runtime here (${found.reason})` };
 if ('reason' in runtime && process.env.TEST_WORKER_INDEX !== undefined) process.stdout.write(`[electron e2e] skipped: ${runtime.reason}; the browser-host project covers the same flows in Chromium.\n`);
 
 type PageGlobals = { cutline: CutlineApi } & Record<string, unknown>;
