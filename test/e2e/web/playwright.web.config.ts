@@ -1,6 +1,6 @@
 /**
- * Playwright for the web pages alone, in Debian's Chromium, with JavaScript turned off (the
- * pages must work without it). Run: npx playwright test --config test/e2e/web/playwright.web.config.ts
+ * Playwright for the web pages alone, in Debian's Chromium. JavaScript is turned off by the
+ * specs' fixtures (support.ts): the pages must work without it. Run: npx playwright test --config test/e2e/web/playwright.web.config.ts
  * Each worker starts the real credit service in-process (test/e2e/web/support.ts).
  */
 import { fileURLToPath } from 'node:url';
@@ -20,7 +20,6 @@ export default defineConfig({
   reporter: [['list']],
   use: {
     browserName: 'chromium',
-    javaScriptEnabled: false,
     screenshot: 'only-on-failure',
     trace: 'retain-on-failure',
     launchOptions: {

@@ -77,3 +77,16 @@ test('spending shows up in held credits, the usage chart and the history with to
   await expect(page.locator('tr[data-kind=hold]', { hasText: 'Auto Captions' })).toContainText('Desktop · desktop-test-1');
   await shot(page, info, 'credits-with-usage');
 });
+
+test('these specs run with JavaScript off, and the pages carry no script', async ({ page, server }) => {
+  await page.route(`${server.url}/__js-probe`, (route) =>
+    route.fulfill({ contentType: 'text/html', body: '<!doctype html><title>off</title><script>document.title = "on"</script>' }),
+  );
+  await page.goto('/__js-probe');
+  await expect(page).toHaveTitle('off');
+  for (const path of ['/signin', '/pricing']) {
+    const res = await page.goto(path);
+    expect(res?.headers()['content-security-policy']).toContain("default-src 'none'");
+    expect(await page.locator('script').count()).toBe(0);
+  }
+});

@@ -12,6 +12,8 @@ export const test = base.extend<object, { server: TestServer }>({
     { scope: 'worker' },
   ],
   baseURL: async ({ server }, use) => use(server.url),
+  // The pages must work without JavaScript, whichever config runs these specs.
+  javaScriptEnabled: false,
 });
 export { expect };
 
