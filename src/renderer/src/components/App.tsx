@@ -18,7 +18,7 @@ function Banners() {
     <>
       {app.connection === 'offline' && (
         <div className="banner banner-offline" role="status" data-testid="offline-banner">
-          {app.offlineReason ?? "You're offline."} Editing still works; AI tools come back when the connection does.
+          {app.offlineReason ?? "You're offline. AI tools come back when the connection does."} Editing still works.
         </div>
       )}
       {app.vaultWarning && (

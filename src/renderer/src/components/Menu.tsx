@@ -86,17 +86,20 @@ function MenuList({ label, items, onCloseAll, onCloseSelf }: MenuListProps) {
   const itemRefs = useRef<Array<HTMLLIElement | null>>([]);
   const listRef = useRef<HTMLUListElement>(null);
   const [flip, setFlip] = useState(false);
+  const [shiftUp, setShiftUp] = useState(0);
   const idBase = useId();
 
   useEffect(() => {
     itemRefs.current[0]?.focus();
   }, []);
 
-  // A submenu that would leave the window opens to the left instead.
+  // A submenu that would leave the window opens to the left instead, and moves up to fit.
   useLayoutEffect(() => {
     if (!onCloseSelf || !listRef.current) return;
     const r = listRef.current.getBoundingClientRect();
     if (r.right > (window.innerWidth || 1024)) setFlip(true);
+    const overflow = r.bottom - (window.innerHeight || 768) + 4;
+    if (overflow > 0) setShiftUp(Math.min(overflow, Math.max(0, r.top - 4)));
   }, [onCloseSelf]);
 
   const focusItem = (i: number) => {
@@ -172,6 +175,7 @@ function MenuList({ label, items, onCloseAll, onCloseSelf }: MenuListProps) {
       role="menu"
       aria-label={label}
       className={`menu ${onCloseSelf ? 'submenu' : ''} ${flip ? 'flip' : ''}`}
+      style={shiftUp ? { marginTop: -shiftUp } : undefined}
       onKeyDown={onKeyDown}
     >
       {items.map((it, i) => {
