@@ -5,7 +5,7 @@
  */
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { app, BrowserWindow, protocol, safeStorage, session } from 'electron';
+import { app, BrowserWindow, powerMonitor, protocol, safeStorage, session } from 'electron';
 import { CutlineCore } from '../core/app-core';
 import { forwardEvents } from '../core/bridge';
 import { contentSecurityPolicy } from '../core/content-security-policy';
@@ -92,5 +92,7 @@ async function onReady(): Promise<void> {
     if (BrowserWindow.getAllWindows().length === 0) openWindow();
   });
   app.on('before-quit', () => core.stop());
+  // after sleep the stream is likely dead: reconnect now instead of waiting out the backoff
+  powerMonitor.on('resume', () => core.stream.nudge());
   await core.start();
 }
