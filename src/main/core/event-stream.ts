@@ -81,10 +81,14 @@ export class EventStream {
     this.status = null;
   }
 
-  /** Reconnect now (the OS said the network is back); no-op while connected. */
-  nudge(): void {
-    if (!this.running || this.status === 'online') return;
+  /**
+   * Drops the current connection and connects again at once, skipping any backoff wait: after
+   * the machine wakes from sleep the old connection is most likely dead without knowing it.
+   */
+  reconnectNow(): void {
+    if (!this.running) return;
     this.clearTimer('reconnect');
+    this.clearTimer('idle');
     this.connect();
   }
 

@@ -93,6 +93,6 @@ async function onReady(): Promise<void> {
   });
   app.on('before-quit', () => core.stop());
   // after sleep the stream is likely dead: reconnect now instead of waiting out the backoff
-  powerMonitor.on('resume', () => core.stream.nudge());
+  powerMonitor.on('resume', () => core.stream.reconnectNow());
   await core.start();
 }

@@ -67,6 +67,27 @@ describe('event stream resume', () => {
     expect(versions).toEqual([...versions].sort((a, b) => a - b));
   });
 
+  it('reconnects at once when asked (wake from sleep), resuming from the last event', async () => {
+    const account = await createAccount(server.url, 30);
+    const lastEventIds: (string | null)[] = [];
+    const h = await startCore(server.url, {
+      fetch: async (input, init) => {
+        const request = new Request(input, init);
+        if (request.url.endsWith('/v1/events')) lastEventIds.push(request.headers.get('last-event-id'));
+        return fetch(request);
+      },
+    });
+    harnesses.push(h);
+    await h.signIn(account.email, account.password);
+    const version = h.core.balance.current!.version;
+    h.core.stream.reconnectNow();
+    await until(() => lastEventIds.length === 2 && h.core.stream.connected, 'a second connection');
+    expect(lastEventIds).toEqual([null, String(version)]);
+    const phone = await secondDevice(server.url, account);
+    await phone.charge('auto-captions');
+    await until(() => h.core.balance.current?.total === 27, 'a push on the new connection');
+  });
+
   it('replaces a stream that falls silent', async () => {
     const quiet = await startTestServer({ pingMs: 600_000 });
     try {
