@@ -24,6 +24,9 @@ const MAX_PAYLOAD = 7000;
 /** Replay window before the moment the LISTEN connection was lost (clock skew between instances). */
 const CATCH_UP_MARGIN_MS = 30_000;
 
+/** Most versions of one user read per announcement. */
+const MAX_READ = 64;
+
 type Notice = { i: string; e?: [string, number][]; r?: string };
 
 export interface RelayStats {
@@ -61,6 +64,7 @@ export class PgRelay implements Relay {
   private lostAt: number | null = null;
   /** Highest version handed to the local hub, for users with connections here. */
   private readonly lastDelivered = new Map<string, number>();
+  private pruneAt = 1024;
   /** user → highest announced version not yet read. */
   private readonly pending = new Map<string, number>();
   private draining: Promise<void> | null = null;
@@ -103,6 +107,7 @@ export class PgRelay implements Relay {
   announce(events: readonly HubEvent[]): void {
     for (const e of events) {
       if (this.opts.hub.hasListeners(e.userId)) this.noteDelivered(e.userId, e.version);
+      else this.lastDelivered.delete(e.userId);
     }
     let batch: [string, number][] = [];
     let size = 0;
@@ -227,7 +232,10 @@ export class PgRelay implements Relay {
     this.stats_.received++;
     if (typeof n.r === 'string') this.opts.hub.revoke(n.r, false);
     for (const [userId, version] of n.e ?? []) {
-      if (!this.opts.hub.hasListeners(userId)) continue;
+      if (!this.opts.hub.hasListeners(userId)) {
+        this.lastDelivered.delete(userId); // a stream opened later starts from its own snapshot
+        continue;
+      }
       if (version <= (this.lastDelivered.get(userId) ?? -1)) continue;
       this.pending.set(userId, Math.max(version, this.pending.get(userId) ?? -1));
     }
@@ -244,8 +252,9 @@ export class PgRelay implements Relay {
       const hi: number[] = [];
       for (const [userId, version] of this.pending) {
         const last = this.lastDelivered.get(userId);
-        // Unknown so far: the connection filled up to its snapshot; it fills any gap itself.
-        const from = last ?? version - 1;
+        // Unknown so far: the connection filled up to its snapshot. Either way at most
+        // MAX_READ versions: a stream reads a longer gap from the table itself.
+        const from = Math.max(last ?? version - 1, version - MAX_READ);
         if (version > from) {
           users.push(userId);
           lo.push(from);
@@ -275,14 +284,18 @@ export class PgRelay implements Relay {
     for (const e of events) this.noteDelivered(e.userId, e.version);
     this.stats_.delivered += events.length;
     this.opts.hub.deliver(events);
-    // Forget users nobody here listens to any more.
-    for (const userId of this.lastDelivered.keys()) {
-      if (!this.opts.hub.hasListeners(userId)) this.lastDelivered.delete(userId);
-    }
   }
 
   private noteDelivered(userId: string, version: number): void {
-    if (version > (this.lastDelivered.get(userId) ?? -1)) this.lastDelivered.set(userId, version);
+    if (version <= (this.lastDelivered.get(userId) ?? -1)) return;
+    this.lastDelivered.set(userId, version);
+    if (this.lastDelivered.size > this.pruneAt) {
+      // Forget users nobody here listens to any more; amortised over the map doubling.
+      for (const id of this.lastDelivered.keys()) {
+        if (!this.opts.hub.hasListeners(id)) this.lastDelivered.delete(id);
+      }
+      this.pruneAt = Math.max(1024, 2 * this.lastDelivered.size);
+    }
   }
 
   private track(p: Promise<void>): void {
