@@ -142,7 +142,8 @@ async function serviceCharges(url: string, users: readonly SeededUser[], poolMax
   };
   const next = queue(users);
   try {
-    return await throughput(workers, seconds, async () => {
+    const cpu0 = process.cpuUsage();
+    const r = await throughput(workers, seconds, async () => {
       const u = next();
       if (!u) return false;
       const h = await hold(ctx, u.id, `k-${u.id}`, { tool: 'auto-captions', quantity: 1, device });
@@ -150,6 +151,9 @@ async function serviceCharges(url: string, users: readonly SeededUser[], poolMax
       await capture(ctx, u.id, h.charge.id);
       return true;
     });
+    const cpu = process.cpuUsage(cpu0);
+    // This process's CPU (the service's JavaScript and the pg driver) per charge.
+    return { ...r, cpuMsPerCharge: (cpu.user + cpu.system) / 1000 / r.done };
   } finally {
     await db.close();
   }
@@ -270,6 +274,7 @@ export async function benchPostgres(opts: PgBenchOptions = {}): Promise<Record<s
       'charges/s (service, 1 instance)': r1(svc.perSecond),
       'charges/s ÷ bare limit': r2(svc.perSecond / bare),
       'write tx/s inside those charges': r1(svc.perSecond * 2),
+      'Node CPU ms per charge (service)': r2(svc.cpuMsPerCharge),
       'charges/s (HTTP, 1 instance)': r1(http1.perSecond),
       'charges/s (HTTP, 2 instances)': r1(http2.perSecond),
       'push A→B p50 ms': r2(percentile(push, 50)),
