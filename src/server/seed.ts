@@ -2,6 +2,7 @@
 import { DAY_MS } from './ledger/plans';
 import { addTeamMember, adminGrant, createTeam, createUser } from './service/accounts';
 import type { Ctx } from './service/context';
+import { ServiceError } from './service/errors';
 
 export const DEMO_PASSWORD = 'cutline-demo';
 export const DEMO_ACCOUNTS = {
@@ -18,7 +19,14 @@ export async function seedDemo(ctx: Ctx): Promise<boolean> {
   const now = ctx.clock.now();
   const base = { password: DEMO_PASSWORD, billing: 'monthly' as const, teamId: null };
 
-  const pro = await createUser(ctx, { ...base, email: DEMO_ACCOUNTS.pro, plan: 'pro', proUses: null }); // 200 subscription
+  let pro;
+  try {
+    pro = await createUser(ctx, { ...base, email: DEMO_ACCOUNTS.pro, plan: 'pro', proUses: null }); // 200 subscription
+  } catch (e) {
+    // Another instance starting on the same database seeded first: the unique email decided it.
+    if (e instanceof ServiceError && e.code === 'conflict') return false;
+    throw e;
+  }
   await adminGrant(ctx, { userId: pro.id, type: 'activity', amount: 30, expiresAt: now + 3 * DAY_MS, source: 'campaign:winter-challenge' });
   await adminGrant(ctx, { userId: pro.id, type: 'activity', amount: 25, expiresAt: null, source: 'reward:creator-badge' });
   await adminGrant(ctx, { userId: pro.id, type: 'purchased', amount: 100, expiresAt: now + 730 * DAY_MS, source: 'store:pack-100' });
