@@ -29,7 +29,10 @@ describe('GET /v1/events', () => {
     const body = data(ev);
     expect(body.balance.total).toBe(85);
     expect(body.balance.held).toBe(15);
-    expect(body.cause).toMatchObject({ kind: 'hold', tool: 'ai-portrait', device: phone });
+    expect(body.cause).toMatchObject({ kind: 'hold', chargeId: h.body.charge.id, tool: 'ai-portrait', device: phone });
+    const c = await call(s.url, 'POST', `/v1/charges/${h.body.charge.id}/capture`, { token: mobile.access_token });
+    const captured = data(await desk.waitFor((e) => e.id === String(c.body.balance.version)));
+    expect(captured.cause).toMatchObject({ kind: 'capture', chargeId: h.body.charge.id, tool: 'ai-portrait', device: phone });
     expect(body.cause.entry).toMatchObject({ kind: 'hold', amount: 15, chargeId: h.body.charge.id, device: phone });
     desk.close();
   });

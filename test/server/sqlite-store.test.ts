@@ -37,18 +37,22 @@ describe('SQLite store: group commit', () => {
     expect(await names(d)).toEqual(['Tabd']);
   });
 
-  it('a reader never sees a transaction that has not committed', async () => {
+  it('a reader never sees a transaction half done, even when the transaction awaits between statements', async () => {
     const d = await open();
-    let seenInside = '';
     const write = d.transaction(async (tx) => {
-      await tx.run("UPDATE teams SET name = 'changed' WHERE id = 't'");
-      return 'ok';
+      await tx.run("UPDATE teams SET name = 'half' WHERE id = 't'");
+      await new Promise((r) => setImmediate(r)); // yield to the event loop mid-transaction
+      await new Promise((r) => setTimeout(r, 5));
+      await tx.run("UPDATE teams SET name = 'full' WHERE id = 't'");
     });
-    const read = names(d).then((n) => (seenInside = n.join()));
-    await Promise.all([write, read]);
-    // the read was queued after the write group: it runs after COMMIT, never between its statements
-    expect(seenInside).toBe('changed');
-    expect(await names(d)).toEqual(['changed']);
+    const seen: string[] = [];
+    const reads = Array.from({ length: 5 }, (_, i) =>
+      new Promise((r) => setTimeout(r, i * 2)).then(() => names(d)).then((n) => seen.push(n.join())),
+    );
+    await Promise.all([write, ...reads]);
+    expect(seen).toHaveLength(5);
+    for (const v of seen) expect(['T', 'full']).toContain(v);
+    expect(await names(d)).toEqual(['full']);
   });
 
   it('applies migrations once and keeps data across reopen', async () => {

@@ -85,7 +85,8 @@ export async function hold(
   const hash = requestHash(req);
   const cost = tool.cost * req.quantity;
   let replayed = false;
-  const out = await mutate(ctx, { kind: 'hold', tool: tool.id, device: req.device }, async (tx, journal, now) => {
+  const id = newId('ch');
+  const out = await mutate(ctx, { kind: 'hold', chargeId: id, tool: tool.id, device: req.device }, async (tx, journal, now) => {
     const user = await lockAccount(tx, userId);
     const prior = await tx.get('SELECT * FROM charges WHERE user_id = ? AND idem_key = ?', [userId, key]);
     if (prior) {
@@ -96,7 +97,6 @@ export async function hold(
       replayed = true;
       return { charge: chargeWire(c, await loadParts(tx, c.id)), user };
     }
-    const id = newId('ch');
     const usesProUse = paysWithProUses(proUseAccount(user), tool, req.quantity);
     let parts: AllocationPart[] = [];
     if (usesProUse) {
@@ -157,7 +157,9 @@ function recordMovement(
   parts: readonly AllocationPart[],
   kind: 'hold' | 'capture' | 'release',
 ): void {
-  const common = { userId: user.id, scopeId: user.id, chargeId: c.id, tool: c.tool, device: deviceOfRow(c) };
+  const device = deviceOfRow(c);
+  const common = { userId: user.id, scopeId: user.id, chargeId: c.id, tool: c.tool, device };
+  journal.describe({ chargeId: c.id, tool: c.tool, ...(device ? { device } : {}) });
   if (c.uses_pro_use === 1) {
     journal.add({ ...common, kind, amount: c.pro_uses, unit: 'proUses', type: null, batchId: null });
   }

@@ -48,5 +48,7 @@ export async function expireDueBatches(ctx: Ctx, limit = 500): Promise<number> {
 /** Event rows only serve gap-filling between instances; an hour is plenty. */
 export async function pruneEvents(ctx: Ctx, keepMs = 3_600_000): Promise<void> {
   const cutoff = ctx.clock.now() - keepMs;
-  await ctx.db.transaction((tx) => tx.run('DELETE FROM events WHERE at < ?', [cutoff]));
+  // Read first: an idle sweep must not cost a durable write transaction every period.
+  const stale = await ctx.db.read((tx) => tx.get('SELECT 1 AS x FROM events WHERE at < ? LIMIT 1', [cutoff]));
+  if (stale) await ctx.db.transaction((tx) => tx.run('DELETE FROM events WHERE at < ?', [cutoff]));
 }

@@ -7,9 +7,9 @@
 import type { Device, EventCause, LedgerEntry } from '../../shared/api';
 import type { CreditType, LedgerKind } from '../../shared/credit-types';
 import type { Tx } from '../store/db';
-import { getUser, snapshotOf, teamMemberIds } from './account-state';
+import { snapshotOf, teamMemberIds } from './account-state';
 import type { HubEvent } from './event-hub';
-import { ledgerWire } from './rows';
+import { ledgerWire, userRow } from './rows';
 
 export interface EntryInput {
   /** The user the entry belongs to; null for a team-level entry (team grant or expiry). */
@@ -31,7 +31,12 @@ export class Journal {
   private readonly users = new Set<string>();
   private readonly teams = new Set<string>();
 
-  constructor(private readonly cause: Omit<EventCause, 'entry'>) {}
+  constructor(private cause: Omit<EventCause, 'entry'>) {}
+
+  /** Adds what is only known inside the transaction (the charge's tool and device) to the cause. */
+  describe(extra: Partial<Omit<EventCause, 'entry' | 'kind'>>): void {
+    this.cause = { ...this.cause, ...extra };
+  }
 
   add(e: EntryInput): void {
     this.entries.push(e);
@@ -73,8 +78,7 @@ export class Journal {
 
     const events: HubEvent[] = [];
     for (const userId of [...affected].sort()) {
-      await tx.run('UPDATE users SET version = version + 1 WHERE id = ?', [userId]);
-      const user = (await getUser(tx, userId))!;
+      const user = userRow((await tx.get('UPDATE users SET version = version + 1 WHERE id = ? RETURNING *', [userId]))!);
       const mine = written.filter((w) => w.userId === userId || (w.userId === null && (w.scopeId === user.team_id || w.scopeId === userId)));
       const cause: EventCause & { entries?: LedgerEntry[] } = { ...this.cause };
       if (mine.length) {

@@ -68,7 +68,7 @@ export async function openSqlite(path: string): Promise<Db> {
 
   const runGroup = async (): Promise<void> => {
     const group = queue.splice(0, MAX_GROUP);
-    if (queue.length) void exclusive(runGroup);
+    if (queue.length) setImmediate(() => void exclusive(runGroup));
     else scheduled = false;
     if (closed) {
       for (const p of group) p.reject(new Error('database closed'));
@@ -108,7 +108,9 @@ export async function openSqlite(path: string): Promise<Db> {
         queue.push({ fn, resolve: resolve as (v: unknown) => void, reject });
         if (!scheduled) {
           scheduled = true;
-          void exclusive(runGroup);
+          // Start the group after this turn's I/O callbacks: every request that arrived in the
+          // same poll phase joins it (microtasks alone would commit each one by itself).
+          setImmediate(() => void exclusive(runGroup));
         }
       });
     },
