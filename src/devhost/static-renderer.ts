@@ -4,30 +4,10 @@
  */
 import { readFile, stat } from 'node:fs/promises';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { extname, join, normalize, sep } from 'node:path';
+import { extname, join } from 'node:path';
+import { contentTypeOf, fileUnder } from '../main/core/static-files';
 import { BRIDGE_SCRIPT_PATH } from './bridge-protocol';
 
-const TYPES: Record<string, string> = {
-  '.html': 'text/html; charset=utf-8',
-  '.js': 'text/javascript; charset=utf-8',
-  '.mjs': 'text/javascript; charset=utf-8',
-  '.css': 'text/css; charset=utf-8',
-  '.json': 'application/json',
-  '.svg': 'image/svg+xml',
-  '.png': 'image/png',
-  '.jpg': 'image/jpeg',
-  '.jpeg': 'image/jpeg',
-  '.webp': 'image/webp',
-  '.gif': 'image/gif',
-  '.ico': 'image/x-icon',
-  '.woff2': 'font/woff2',
-  '.woff': 'font/woff',
-  '.mp4': 'video/mp4',
-  '.webm': 'video/webm',
-  '.mp3': 'audio/mpeg',
-  '.wav': 'audio/wav',
-  '.map': 'application/json',
-};
 
 export const BRIDGE_TAG = `<script src="${BRIDGE_SCRIPT_PATH}"></script>`;
 
@@ -38,20 +18,6 @@ export function injectBridge(html: string): string {
   return BRIDGE_TAG + html;
 }
 
-/** The file under `root` for a URL path, or null if the path escapes it. */
-export function fileFor(root: string, urlPath: string): string | null {
-  let path: string;
-  try {
-    path = decodeURIComponent(urlPath);
-  } catch {
-    return null;
-  }
-  if (path.includes('\0')) return null;
-  const file = normalize(join(root, path === '/' ? 'index.html' : path));
-  const base = normalize(root.endsWith(sep) ? root : root + sep);
-  return file.startsWith(base) ? file : null;
-}
-
 export function createStaticRenderer(root: string, csp: () => string) {
   return async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
     if (req.method !== 'GET' && req.method !== 'HEAD') {
@@ -59,7 +25,7 @@ export function createStaticRenderer(root: string, csp: () => string) {
       return;
     }
     const urlPath = new URL(req.url ?? '/', 'http://host').pathname;
-    let file = fileFor(root, urlPath);
+    let file = fileUnder(root, urlPath);
     if (!file) {
       res.writeHead(404).end('Not found');
       return;
@@ -72,7 +38,7 @@ export function createStaticRenderer(root: string, csp: () => string) {
       res.writeHead(404).end('Not found');
       return;
     }
-    const type = TYPES[extname(file).toLowerCase()] ?? 'application/octet-stream';
+    const type = contentTypeOf(file);
     const headers: Record<string, string> = { 'content-type': type, 'x-content-type-options': 'nosniff' };
     let body: Buffer | string = await readFile(file);
     if (file === join(root, 'index.html')) {

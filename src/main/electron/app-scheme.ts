@@ -3,34 +3,14 @@
  * origin (checked by the IPC sender test), a CSP header, and no access to the rest of the disk.
  * `registerAppScheme` must run before `ready`; `serveAppScheme` after.
  */
-import { extname, join, normalize, sep } from 'node:path';
 import { readFile } from 'node:fs/promises';
 import type { Protocol } from 'electron';
+import { contentTypeOf, fileUnder } from '../core/static-files';
 
 export const APP_SCHEME = 'app';
 export const APP_HOST = 'cutline';
 export const APP_ORIGIN = `${APP_SCHEME}://${APP_HOST}`;
 
-const TYPES: Record<string, string> = {
-  '.html': 'text/html; charset=utf-8',
-  '.js': 'text/javascript; charset=utf-8',
-  '.mjs': 'text/javascript; charset=utf-8',
-  '.css': 'text/css; charset=utf-8',
-  '.json': 'application/json',
-  '.svg': 'image/svg+xml',
-  '.png': 'image/png',
-  '.jpg': 'image/jpeg',
-  '.jpeg': 'image/jpeg',
-  '.webp': 'image/webp',
-  '.gif': 'image/gif',
-  '.ico': 'image/x-icon',
-  '.woff2': 'font/woff2',
-  '.woff': 'font/woff',
-  '.mp4': 'video/mp4',
-  '.webm': 'video/webm',
-  '.mp3': 'audio/mpeg',
-  '.wav': 'audio/wav',
-};
 
 export function registerAppScheme(protocol: Pick<Protocol, 'registerSchemesAsPrivileged'>): void {
   protocol.registerSchemesAsPrivileged([
@@ -50,17 +30,7 @@ export function resolveAppFile(rawUrl: string, root: string): string | null {
     return null;
   }
   if (url.protocol !== `${APP_SCHEME}:` || url.host !== APP_HOST) return null;
-  let path: string;
-  try {
-    path = decodeURIComponent(url.pathname);
-  } catch {
-    return null;
-  }
-  if (path.includes('\0')) return null;
-  const relative = path === '/' ? 'index.html' : path.replace(/^\/+/, '');
-  const file = normalize(join(root, relative));
-  const base = normalize(root.endsWith(sep) ? root : root + sep);
-  return file.startsWith(base) ? file : null;
+  return fileUnder(root, url.pathname);
 }
 
 export function serveAppScheme(protocol: Pick<Protocol, 'handle'>, root: string, csp: string): void {
@@ -69,7 +39,7 @@ export function serveAppScheme(protocol: Pick<Protocol, 'handle'>, root: string,
     if (!file) return new Response('Not found', { status: 404 });
     try {
       const body = await readFile(file);
-      const type = TYPES[extname(file).toLowerCase()] ?? 'application/octet-stream';
+      const type = contentTypeOf(file);
       const headers: Record<string, string> = { 'content-type': type, 'x-content-type-options': 'nosniff' };
       if (type.startsWith('text/html')) headers['content-security-policy'] = csp;
       return new Response(body, { status: 200, headers });
