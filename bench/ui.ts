@@ -30,6 +30,7 @@ import { chromium, type Browser, type Page } from '@playwright/test';
 import { createParser } from 'eventsource-parser';
 import { pkceSignIn } from '../src/cli/api';
 import { BRIDGE_SCRIPT_PATH } from '../src/devhost/bridge-protocol';
+import { pipeSse } from '../src/cli/sse-body';
 
 const EMAIL = 'pro@cutline.test';
 const PASSWORD = 'cutline-demo';
@@ -90,19 +91,7 @@ async function pushTimes(base: string, token: string) {
       waiters.delete(v);
     },
   });
-  void (async () => {
-    const reader = res.body!.getReader();
-    const dec = new TextDecoder();
-    try {
-      for (;;) {
-        const { done, value } = await reader.read();
-        if (done) break;
-        parser.feed(dec.decode(value, { stream: true }));
-      }
-    } catch {
-      /* closed */
-    }
-  })();
+  void pipeSse(res.body!, parser);
   return {
     at(v: number): Promise<number> {
       const t = arrived.get(v);

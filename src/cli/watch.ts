@@ -7,6 +7,7 @@
 import { createParser, type EventSourceMessage } from 'eventsource-parser';
 import { BalanceEventSchema, type BalanceEvent } from '../shared/api';
 import { CliError, send, type DeviceApi } from './api';
+import { pipeSse } from './sse-body';
 
 export interface WatchOptions {
   signal: AbortSignal;
@@ -77,17 +78,7 @@ export async function watch(api: DeviceApi, opts: WatchOptions): Promise<void> {
         opts.onEvent(data, m.id);
       },
     });
-    const reader = res.body!.getReader();
-    const dec = new TextDecoder();
-    try {
-      for (;;) {
-        const { done, value } = await reader.read();
-        if (done) break;
-        parser.feed(dec.decode(value, { stream: true }));
-      }
-    } catch {
-      if (signal.aborted) return;
-    }
+    await pipeSse(res.body!, parser);
     if (signal.aborted) return;
     if (tokenDied) {
       if (++refreshedInARow > 2) throw new CliError('the event stream keeps ending with "unauthorized"', 'unauthorized');

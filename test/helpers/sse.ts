@@ -1,5 +1,6 @@
 /** Reads /v1/events the way a client would, parsing with eventsource-parser (via the eventsource package's parser). */
 import { createParser, type EventSourceMessage } from 'eventsource-parser';
+import { pipeSse } from '../../src/cli/sse-body';
 
 export interface SseClient {
   events: EventSourceMessage[];
@@ -30,17 +31,7 @@ export async function openSse(base: string, token: string, lastEventId?: string)
     },
   });
   const closed = (async () => {
-    const reader = res.body!.getReader();
-    const dec = new TextDecoder();
-    try {
-      for (;;) {
-        const { done, value } = await reader.read();
-        if (done) break;
-        parser.feed(dec.decode(value, { stream: true }));
-      }
-    } catch {
-      /* aborted */
-    }
+    await pipeSse(res.body!, parser);
     for (const w of [...waiters]) w();
   })();
   let ended = false;
