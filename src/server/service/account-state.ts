@@ -51,7 +51,11 @@ export async function heldCredits(tx: Tx, userId: string): Promise<number> {
 }
 
 export async function snapshotOf(tx: Tx, user: UserRow, now: number): Promise<BalanceSnapshot> {
-  const batches = await liveBatches(tx, user, now);
+  return snapshotFrom(tx, user, await liveBatches(tx, user, now), now);
+}
+
+/** `snapshotOf` over batches the caller already has: what `liveBatches` would read now (extra non-live ones are ignored). */
+export async function snapshotFrom(tx: Tx, user: UserRow, batches: readonly BatchState[], now: number): Promise<BalanceSnapshot> {
   const s = summarize(batches, now);
   return {
     version: user.version,

@@ -5,7 +5,7 @@ import { allocate } from '../ledger/allocate';
 import { paysWithProUses } from '../ledger/pro-uses';
 import { planRelease } from '../ledger/release';
 import { findTool, type ToolDef } from '../ledger/tools';
-import type { AllocationPart } from '../ledger/types';
+import type { AllocationPart, BatchState } from '../ledger/types';
 import type { Tx } from '../store/db';
 import { liveBatches, requireUser, snapshotOf } from './account-state';
 import type { Ctx } from './context';
@@ -13,7 +13,7 @@ import { conflict, invalid, notFound, ServiceError } from './errors';
 import { newId } from './ids';
 import type { Journal } from './journal';
 import { mutate } from './mutate';
-import { chargeRow, chargeWire, type ChargeRow, type UserRow } from './rows';
+import { chargeRow, chargeWire, userRow, type ChargeRow, type UserRow } from './rows';
 
 export interface ChargeResult {
   charge: Charge;
@@ -50,11 +50,17 @@ export function requestHash(req: ChargeRequest): string {
   return createHash('sha256').update(canon).digest('base64url');
 }
 
+/** Locks the account (its team first) and returns the user row as it stands once locked. */
 async function lockAccount(tx: Tx, userId: string): Promise<UserRow> {
   const pre = await requireUser(tx, userId);
   if (pre.team_id) await tx.lock('teams', [pre.team_id]);
-  await tx.lock('users', [userId]);
-  return requireUser(tx, userId);
+  if (!tx.lockRow) {
+    await tx.lock('users', [userId]);
+    return requireUser(tx, userId);
+  }
+  const r = await tx.lockRow('users', userId);
+  if (!r) throw notFound('user');
+  return userRow(r);
 }
 
 async function loadParts(tx: Tx, chargeId: string): Promise<AllocationPart[]> {
@@ -99,10 +105,12 @@ export async function hold(
     }
     const usesProUse = paysWithProUses(proUseAccount(user), tool, req.quantity);
     let parts: AllocationPart[] = [];
+    let batches: BatchState[] = [];
     if (usesProUse) {
       await tx.run('UPDATE users SET pro_uses_remaining = pro_uses_remaining - ? WHERE id = ?', [req.quantity, userId]);
     } else {
-      const plan = allocate(await liveBatches(tx, user, now), cost, now);
+      batches = await liveBatches(tx, user, now);
+      const plan = allocate(batches, cost, now);
       if (!plan.covered) {
         throw new ServiceError('insufficient_credits', `Not enough credits: ${tool.name} costs ${cost}, ${plan.available} available`, {
           cost,
@@ -137,15 +145,31 @@ export async function hold(
       [row.id, row.user_id, row.idem_key, row.request_hash, row.tool, row.quantity, row.cost, row.uses_pro_use, row.pro_uses,
         row.status, row.release_reason, row.hold_expires_at, row.created_at, row.settled_at, row.device_id, row.device_platform],
     );
-    for (const [ord, p] of parts.entries()) {
-      const r = await tx.run('UPDATE batches SET remaining = remaining - ? WHERE id = ? AND remaining >= ?', [p.amount, p.batchId, p.amount]);
-      if (r.changes !== 1) throw new Error(`batch ${p.batchId} changed under a locked hold`);
-      await tx.run('INSERT INTO allocations (charge_id, batch_id, type, amount, ord) VALUES (?, ?, ?, ?, ?)', [id, p.batchId, p.type, p.amount, ord]);
+    if (parts.length) {
+      // One statement takes every part from its batch (the parts name distinct batches); a batch
+      // left short would be a change under the lock, so all or none.
+      const r = await tx.run(
+        `UPDATE batches SET remaining = remaining - v.column2
+           FROM (VALUES ${parts.map(() => '(?, CAST(? AS INTEGER))').join(', ')}) AS v
+          WHERE batches.id = v.column1 AND batches.remaining >= v.column2`,
+        parts.flatMap((p) => [p.batchId, p.amount]),
+      );
+      if (r.changes !== parts.length) throw new Error(`batches ${parts.map((p) => p.batchId).join(', ')} changed under a locked hold`);
+      await tx.run(
+        `INSERT INTO allocations (charge_id, batch_id, type, amount, ord) VALUES ${parts.map(() => '(?, ?, ?, ?, ?)').join(', ')}`,
+        parts.flatMap((p, ord) => [id, p.batchId, p.type, p.amount, ord]),
+      );
     }
     recordMovement(journal, user, row, parts, 'hold');
+    if (!usesProUse) {
+      // The account is locked and this hold is the only change to its batches: the snapshot at
+      // commit needs no second read of them.
+      const taken = new Map(parts.map((p) => [p.batchId, p.amount]));
+      journal.knowBatches(userId, batches.map((b) => (taken.has(b.id) ? { ...b, remaining: b.remaining - taken.get(b.id)! } : b)));
+    }
     return { charge: chargeWire(row, parts), user };
   });
-  const balance = await currentBalance(ctx, userId, out.events);
+  const balance = await currentBalance(ctx, userId, out.balances);
   return { charge: out.value.charge, balance, replayed };
 }
 
@@ -238,7 +262,7 @@ export async function capture(ctx: Ctx, userId: string, chargeId: string): Promi
   if (out.value.lapsed) {
     throw conflict(out.value.charge.status === 'expired' ? 'the hold expired before it was captured; its credits were returned' : 'the charge was released and cannot be captured');
   }
-  return { charge: out.value.charge, balance: await currentBalance(ctx, userId, out.events) };
+  return { charge: out.value.charge, balance: await currentBalance(ctx, userId, out.balances) };
 }
 
 export async function release(ctx: Ctx, userId: string, chargeId: string, reason: 'failed' | 'cancelled'): Promise<ChargeResult> {
@@ -250,7 +274,7 @@ export async function release(ctx: Ctx, userId: string, chargeId: string, reason
     return { charge: chargeWire(c, await loadParts(tx, c.id)), captured: false };
   });
   if (out.value.captured) throw conflict('the charge was already captured and cannot be released');
-  return { charge: out.value.charge, balance: await currentBalance(ctx, userId, out.events) };
+  return { charge: out.value.charge, balance: await currentBalance(ctx, userId, out.balances) };
 }
 
 export async function getCharge(ctx: Ctx, userId: string, chargeId: string): Promise<Charge> {
@@ -280,8 +304,8 @@ export async function expireLapsedHolds(ctx: Ctx, limit = 100): Promise<number> 
 }
 
 /** The caller's snapshot after a change: from the committed event when there is one. */
-async function currentBalance(ctx: Ctx, userId: string, events: readonly { userId: string; payload: string }[]): Promise<BalanceSnapshot> {
-  const mine = events.find((e) => e.userId === userId);
-  if (mine) return (JSON.parse(mine.payload) as { balance: BalanceSnapshot }).balance;
+async function currentBalance(ctx: Ctx, userId: string, balances: ReadonlyMap<string, BalanceSnapshot>): Promise<BalanceSnapshot> {
+  const mine = balances.get(userId);
+  if (mine) return mine;
   return ctx.db.read(async (tx) => snapshotOf(tx, await requireUser(tx, userId), ctx.clock.now()));
 }

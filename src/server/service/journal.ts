@@ -4,10 +4,11 @@
  * account's version and stores its event row — all inside the transaction — and returns the
  * events to publish once the transaction has committed.
  */
-import type { Device, EventCause, LedgerEntry } from '../../shared/api';
+import type { BalanceSnapshot, Device, EventCause, LedgerEntry } from '../../shared/api';
 import type { CreditType, LedgerKind } from '../../shared/credit-types';
+import type { BatchState } from '../ledger/types';
 import type { Tx } from '../store/db';
-import { snapshotOf, teamMemberIds } from './account-state';
+import { snapshotFrom, snapshotOf, teamMemberIds } from './account-state';
 import type { HubEvent } from './event-hub';
 import { ledgerWire, userRow } from './rows';
 
@@ -30,6 +31,7 @@ export class Journal {
   private readonly entries: EntryInput[] = [];
   private readonly users = new Set<string>();
   private readonly teams = new Set<string>();
+  private readonly batches = new Map<string, readonly BatchState[]>();
 
   constructor(private cause: Omit<EventCause, 'entry'>) {}
 
@@ -50,33 +52,41 @@ export class Journal {
     this.teams.add(id);
   }
 
-  async commit(tx: Tx, now: number): Promise<{ events: HubEvent[]; entries: LedgerEntry[] }> {
+  /**
+   * The account's live batches as they stand at commit, when the transaction already read them
+   * (under the account's lock) and applied its own changes to them: the snapshot then uses them
+   * instead of reading them again. Only for changes after which nothing else in the transaction
+   * touches that account's batches.
+   */
+  knowBatches(userId: string, batches: readonly BatchState[]): void {
+    this.batches.set(userId, batches);
+  }
+
+  async commit(tx: Tx, now: number): Promise<{ events: HubEvent[]; entries: LedgerEntry[]; balances: Map<string, BalanceSnapshot> }> {
     const written: { entry: LedgerEntry; userId: string | null; scopeId: string }[] = [];
-    for (const e of this.entries) {
-      const row = await tx.get(
+    for (let i = 0; i < this.entries.length; i += LEDGER_ROWS_PER_INSERT) {
+      const chunk = this.entries.slice(i, i + LEDGER_ROWS_PER_INSERT);
+      const params: unknown[] = [];
+      for (const e of chunk) {
+        params.push(e.scopeId, e.userId, now, e.kind, e.amount, e.unit, e.type, e.batchId, e.chargeId ?? null, e.tool ?? null,
+          e.device?.id ?? null, e.device?.platform ?? null);
+      }
+      // One statement per chunk: a sequence (PostgreSQL) or AUTOINCREMENT (SQLite) numbers the
+      // rows in VALUES order, so the ascending seqs belong to the entries in insertion order.
+      const rows = await tx.all<{ seq: unknown }>(
         `INSERT INTO ledger (scope_id, user_id, at, kind, amount, unit, type, batch_id, charge_id, tool, device_id, device_platform)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING *`,
-        [
-          e.scopeId,
-          e.userId,
-          now,
-          e.kind,
-          e.amount,
-          e.unit,
-          e.type,
-          e.batchId,
-          e.chargeId ?? null,
-          e.tool ?? null,
-          e.device?.id ?? null,
-          e.device?.platform ?? null,
-        ],
+         VALUES ${chunk.map(() => LEDGER_ROW).join(', ')} RETURNING seq`,
+        params,
       );
-      written.push({ entry: ledgerWire(row!), userId: e.userId, scopeId: e.scopeId });
+      if (rows.length !== chunk.length) throw new Error(`ledger insert returned ${rows.length} rows for ${chunk.length}`);
+      const seqs = rows.map((r) => Number(r.seq)).sort((a, b) => a - b);
+      chunk.forEach((e, k) => written.push({ entry: entryWire(e, seqs[k], now), userId: e.userId, scopeId: e.scopeId }));
     }
     const affected = new Set(this.users);
     for (const t of this.teams) for (const id of await teamMemberIds(tx, t)) affected.add(id);
 
     const events: HubEvent[] = [];
+    const balances = new Map<string, BalanceSnapshot>();
     for (const userId of [...affected].sort()) {
       const user = userRow((await tx.get('UPDATE users SET version = version + 1 WHERE id = ? RETURNING *', [userId]))!);
       const mine = written.filter((w) => w.userId === userId || (w.userId === null && (w.scopeId === user.team_id || w.scopeId === userId)));
@@ -85,10 +95,34 @@ export class Journal {
         cause.entry = mine[0].entry;
         cause.entries = mine.map((w) => w.entry);
       }
-      const payload = JSON.stringify({ balance: await snapshotOf(tx, user, now), cause });
+      const known = this.batches.get(userId);
+      const balance = known ? await snapshotFrom(tx, user, known, now) : await snapshotOf(tx, user, now);
+      const payload = JSON.stringify({ balance, cause });
       await tx.run('INSERT INTO events (user_id, version, at, payload) VALUES (?, ?, ?, ?)', [userId, user.version, now, payload]);
       events.push({ userId, version: user.version, payload });
+      balances.set(userId, balance);
     }
-    return { events, entries: written.map((w) => w.entry) };
+    return { events, entries: written.map((w) => w.entry), balances };
   }
+}
+
+/** Rows per multi-row ledger INSERT (12 parameters each; far below either engine's limit). */
+const LEDGER_ROWS_PER_INSERT = 100;
+const LEDGER_ROW = '(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)';
+
+/** The wire form of an entry as written: what `ledgerWire` makes of its row. */
+function entryWire(e: EntryInput, seq: number, at: number): LedgerEntry {
+  return ledgerWire({
+    seq,
+    at,
+    kind: e.kind,
+    amount: e.amount,
+    type: e.type,
+    batch_id: e.batchId,
+    charge_id: e.chargeId ?? null,
+    tool: e.tool ?? null,
+    device_id: e.device?.id ?? null,
+    device_platform: e.device?.platform ?? null,
+    unit: e.unit,
+  });
 }

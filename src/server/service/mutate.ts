@@ -2,12 +2,14 @@ import type { Tx } from '../store/db';
 import type { Ctx } from './context';
 import type { HubEvent } from './event-hub';
 import { Journal } from './journal';
-import type { EventCause, LedgerEntry } from '../../shared/api';
+import type { BalanceSnapshot, EventCause, LedgerEntry } from '../../shared/api';
 
 export interface MutationOutcome<T> {
   value: T;
   entries: LedgerEntry[];
   events: HubEvent[];
+  /** Each affected account's snapshot after the change: the `balance` of its event payload. */
+  balances: Map<string, BalanceSnapshot>;
 }
 
 /**
@@ -24,8 +26,8 @@ export async function mutate<T>(
     const now = ctx.clock.now();
     const journal = new Journal(cause);
     const value = await fn(tx, journal, now);
-    const { events, entries } = await journal.commit(tx, now);
-    return { value, events, entries };
+    const { events, entries, balances } = await journal.commit(tx, now);
+    return { value, events, entries, balances };
   });
   ctx.hub.publish(out.events);
   return out;

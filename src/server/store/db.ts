@@ -18,6 +18,14 @@ export interface Tx {
    * Callers lock a team before its members. SQLite's BEGIN IMMEDIATE already serialises writers.
    */
   lock(table: 'users' | 'teams', ids: readonly string[]): Promise<void>;
+  /**
+   * Locks one row like `lock` and returns it as it is once locked (`SELECT * … FOR UPDATE` on
+   * PostgreSQL; a plain read on SQLite, whose BEGIN IMMEDIATE already serialises writers), or
+   * undefined when there is no such row. The same lock order applies: a team before its members.
+   * Both engines implement it; a wrapper around a `Tx` that leaves it out (a profiler) makes
+   * callers fall back to `lock` + `get`.
+   */
+  lockRow?<T = Row>(table: 'users' | 'teams', id: string): Promise<T | undefined>;
 }
 
 export interface Db {

@@ -110,6 +110,11 @@ export async function openPostgres(url: string, opts: PostgresOptions = {}): Pro
         // Rows are locked in id order, so two transactions locking overlapping sets cannot deadlock.
         await q(`SELECT id FROM ${table} WHERE id = ANY(?::text[]) ORDER BY id FOR UPDATE`, [unique]);
       },
+      async lockRow<T>(table: 'users' | 'teams', id: string) {
+        if (table !== 'users' && table !== 'teams') throw new Error(`cannot lock table ${String(table)}`);
+        // READ COMMITTED: FOR UPDATE waits for a concurrent writer and returns the row as it committed.
+        return (await q(`SELECT * FROM ${table} WHERE id = ? FOR UPDATE`, [id])).rows[0] as T | undefined;
+      },
     };
   };
 

@@ -42,6 +42,11 @@ export async function openSqlite(path: string): Promise<Db> {
     async lock() {
       // BEGIN IMMEDIATE already holds the database write lock.
     },
+    async lockRow<T>(table: 'users' | 'teams', id: string) {
+      if (table !== 'users' && table !== 'teams') throw new Error(`cannot lock table ${String(table)}`);
+      // BEGIN IMMEDIATE already holds the database write lock: the row read now stays as read.
+      return prepare(`SELECT * FROM ${table} WHERE id = ?`).get(id) as T | undefined;
+    },
   };
 
   // One queue for everything that touches the connection: a write group, a read, close.
