@@ -39,6 +39,7 @@ export function profiled(db: Db): { db: Db; profile: Profile } {
     get: (sql, params) => timed(sql, tx.get.bind(tx), sql, params),
     run: (sql, params) => timed(sql, tx.run.bind(tx), sql, params),
     lock: (table, ids) => tx.lock(table, ids),
+    lockRow: (table, id) => timed(`lockRow(${table})`, tx.lockRow.bind(tx), table, id),
   }) as Tx;
   const wrapped: Db = {
     kind: db.kind,

@@ -77,9 +77,9 @@ describe.each(engines)('Tx.lockRow on $name', (engine) => {
 
   it('returns the whole row, or undefined when there is none', async () => {
     const [user, team, missing] = await db.transaction(async (tx) => [
-      await tx.lockRow!('users', 'u_a'),
-      await tx.lockRow!('teams', 't_1'),
-      await tx.lockRow!('users', 'u_nobody'),
+      await tx.lockRow('users', 'u_a'),
+      await tx.lockRow('teams', 't_1'),
+      await tx.lockRow('users', 'u_nobody'),
     ]);
     expect(user).toEqual(await db.read((tx) => tx.get('SELECT * FROM users WHERE id = ?', ['u_a'])));
     expect(user).toMatchObject({ id: 'u_a', email: 'u_a@t.test', version: 0 });
@@ -88,7 +88,7 @@ describe.each(engines)('Tx.lockRow on $name', (engine) => {
   });
 
   it('refuses a table it does not lock', async () => {
-    await expect(db.transaction((tx) => tx.lockRow!('charges' as 'users', 'x'))).rejects.toThrow(/cannot lock table/);
+    await expect(db.transaction((tx) => tx.lockRow('charges' as 'users', 'x'))).rejects.toThrow(/cannot lock table/);
   });
 
   it('read-modify-write through it loses no update: 40 parallel increments (PostgreSQL: through two pools)', async () => {
@@ -97,7 +97,7 @@ describe.each(engines)('Tx.lockRow on $name', (engine) => {
     if (other !== db) opened.push(other);
     const bump = (d: Db) =>
       d.transaction(async (tx) => {
-        const { version } = (await tx.lockRow!<{ version: number }>('users', 'u_b'))!;
+        const { version } = (await tx.lockRow<{ version: number }>('users', 'u_b'))!;
         await new Promise((r) => setTimeout(r, 1)); // widen the window a lost update would need
         await tx.run('UPDATE users SET version = ? WHERE id = ?', [Number(version) + 1, 'u_b']);
       });
@@ -115,7 +115,7 @@ describe.each(engines)('Tx.lockRow on $name', (engine) => {
       await finish.wait;
     });
     await locked.wait;
-    const reader = db.transaction((tx) => tx.lockRow!<{ email: string; version: number }>('users', 'u_a'));
+    const reader = db.transaction((tx) => tx.lockRow<{ email: string; version: number }>('users', 'u_a'));
     finish.open();
     await writer;
     expect(await reader).toMatchObject({ email: 'changed@t.test', version: 1 });

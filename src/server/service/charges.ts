@@ -54,10 +54,6 @@ export function requestHash(req: ChargeRequest): string {
 async function lockAccount(tx: Tx, userId: string): Promise<UserRow> {
   const pre = await requireUser(tx, userId);
   if (pre.team_id) await tx.lock('teams', [pre.team_id]);
-  if (!tx.lockRow) {
-    await tx.lock('users', [userId]);
-    return requireUser(tx, userId);
-  }
   const r = await tx.lockRow('users', userId);
   if (!r) throw notFound('user');
   return userRow(r);

@@ -22,10 +22,8 @@ export interface Tx {
    * Locks one row like `lock` and returns it as it is once locked (`SELECT * … FOR UPDATE` on
    * PostgreSQL; a plain read on SQLite, whose BEGIN IMMEDIATE already serialises writers), or
    * undefined when there is no such row. The same lock order applies: a team before its members.
-   * Both engines implement it; a wrapper around a `Tx` that leaves it out (a profiler) makes
-   * callers fall back to `lock` + `get`.
    */
-  lockRow?<T = Row>(table: 'users' | 'teams', id: string): Promise<T | undefined>;
+  lockRow<T = Row>(table: 'users' | 'teams', id: string): Promise<T | undefined>;
 }
 
 export interface Db {
