@@ -4,9 +4,6 @@
  * balance a hold or capture answers with — built without reading the batches again — is the
  * snapshot a fresh read gives and the one stored in the event row.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { LedgerEntry } from '../../src/shared/api';
 import { capture, hold } from '../../src/server/service/charges';
@@ -15,48 +12,13 @@ import { EventHub, type HubEvent } from '../../src/server/service/event-hub';
 import { balance } from '../../src/server/service/reads';
 import { ledgerWire } from '../../src/server/service/rows';
 import type { Db } from '../../src/server/store/db';
-import { openPostgres } from '../../src/server/store/postgres';
-import { openSqlite } from '../../src/server/store/sqlite';
-import { createDatabase, dropDatabase } from '../helpers/pg';
+import { bothEngines } from '../helpers/engines';
 
 const DAY = 86_400_000;
 const NOW = Date.UTC(2026, 0, 10);
 const device = { id: 'dev-1', platform: 'desktop' as const };
 
-interface Engine {
-  name: string;
-  open(): Promise<Db>;
-  cleanup(): Promise<void>;
-}
-
-const engines: Engine[] = [
-  (() => {
-    let dir = '';
-    return {
-      name: 'sqlite',
-      async open() {
-        dir = mkdtempSync(join(tmpdir(), 'cutline-charge-writes-'));
-        return openSqlite(join(dir, 'x.db'));
-      },
-      async cleanup() {
-        if (dir) rmSync(dir, { recursive: true, force: true });
-      },
-    };
-  })(),
-  (() => {
-    let url = '';
-    return {
-      name: 'postgres',
-      async open() {
-        url = await createDatabase();
-        return openPostgres(url, { poolMax: 4 });
-      },
-      async cleanup() {
-        if (url) await dropDatabase(url);
-      },
-    };
-  })(),
-];
+const engines = bothEngines('cutline-charge-writes');
 
 describe.each(engines)('a charge’s writes on $name', (engine) => {
   let db: Db;

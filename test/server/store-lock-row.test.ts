@@ -3,14 +3,9 @@
  * missing one), and on PostgreSQL it holds the lock, so a read-modify-write through it loses no
  * update and a locker waits for, then sees, a concurrent writer's committed row.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Db } from '../../src/server/store/db';
-import { openPostgres } from '../../src/server/store/postgres';
-import { openSqlite } from '../../src/server/store/sqlite';
-import { createDatabase, dropDatabase } from '../helpers/pg';
+import { bothEngines } from '../helpers/engines';
 
 const addUser = (db: Db, id: string) =>
   db.transaction((tx) =>
@@ -23,40 +18,7 @@ function gate(): { wait: Promise<void>; open: () => void } {
   return { wait, open };
 }
 
-interface Engine {
-  name: 'sqlite' | 'postgres';
-  open(): Promise<Db>;
-  cleanup(): Promise<void>;
-}
-
-const engines: Engine[] = [
-  (() => {
-    let dir = '';
-    return {
-      name: 'sqlite' as const,
-      async open() {
-        dir ||= mkdtempSync(join(tmpdir(), 'cutline-lockrow-'));
-        return openSqlite(join(dir, 'x.db'));
-      },
-      async cleanup() {
-        if (dir) rmSync(dir, { recursive: true, force: true });
-      },
-    };
-  })(),
-  (() => {
-    let url = '';
-    return {
-      name: 'postgres' as const,
-      async open() {
-        url ||= await createDatabase();
-        return openPostgres(url, { poolMax: 4 });
-      },
-      async cleanup() {
-        if (url) await dropDatabase(url);
-      },
-    };
-  })(),
-];
+const engines = bothEngines('cutline-lockrow');
 
 describe.each(engines)('Tx.lockRow on $name', (engine) => {
   const opened: Db[] = [];
