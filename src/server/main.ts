@@ -4,7 +4,7 @@ import { startServer } from './start';
 
 async function main(): Promise<void> {
   const env = readEnv(process.env);
-  const server = await startServer({ ...env, seed: env.seed });
+  const server = await startServer(env);
   process.stdout.write(`cutline-server listening on ${server.url}\n`);
   let stopping = false;
   const stop = async (signal: string) => {
