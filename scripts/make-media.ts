@@ -10,22 +10,12 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { seededRandom } from '../src/shared/random'; // deterministic: re-running gives identical files
 
 const OUT = join(dirname(fileURLToPath(import.meta.url)), '..', 'resources', 'media');
 const W = 320;
 const H = 180;
 
-/** Small deterministic PRNG (mulberry32) so re-running the script gives identical files. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const r1 = (n: number) => Math.round(n * 10) / 10;
 
@@ -56,7 +46,7 @@ ${waves}
 }
 
 function city(): string {
-  const rnd = prng(7);
+  const rnd = seededRandom(7);
   let buildings = '';
   let x = 0;
   while (x < W) {
@@ -86,7 +76,7 @@ ${buildings}
 }
 
 function forest(): string {
-  const rnd = prng(11);
+  const rnd = seededRandom(11);
   let trees = '';
   for (let i = 0; i < 16; i++) {
     const x = r1(rnd() * W);
@@ -137,7 +127,7 @@ function product(): string {
 }
 
 function corrupt(): string {
-  const rnd = prng(3);
+  const rnd = seededRandom(3);
   let bars = '';
   for (let i = 0; i < 28; i++) {
     const y = Math.floor(rnd() * H);
@@ -155,7 +145,7 @@ function corrupt(): string {
 }
 
 function generatedImage(): string {
-  const rnd = prng(42);
+  const rnd = seededRandom(42);
   let blobs = '';
   const hues = [265, 300, 200, 330, 180];
   for (let i = 0; i < 9; i++) {

@@ -8,16 +8,10 @@ import type { Allocation, BalanceSnapshot, Batch, Charge, LedgerEntry, Me, Tool 
 import { TYPE_RANK, type CreditType, type HandoffPath } from '../../src/shared/credit-types';
 import type { AppState, CutlineApi, Notice, Prefs, ProjectsState } from '../../src/shared/ipc';
 import type { AppError, Result } from '../../src/shared/result';
+import { TOOLS as SERVICE_TOOLS } from '../../src/shared/tools';
 
-export const TOOLS: Tool[] = [
-  { id: 'remove-background', name: 'Remove Background', cost: 5, eligibleForProUses: true },
-  { id: 'smart-cutout', name: 'Smart Cutout', cost: 8, eligibleForProUses: true },
-  { id: 'ai-portrait', name: 'AI Portrait', cost: 15, eligibleForProUses: true },
-  { id: 'premium-voiceover', name: 'Premium Voiceover', cost: 10, eligibleForProUses: true },
-  { id: 'auto-captions', name: 'Auto Captions', cost: 3, eligibleForProUses: true },
-  { id: 'ai-image', name: 'AI Image', cost: 20, eligibleForProUses: true },
-  { id: 'script-to-video', name: 'Script to Video', cost: 60, eligibleForProUses: false },
-];
+/** The service's own catalogue, so the fake's prices can never drift from the real ones. */
+export const TOOLS: Tool[] = SERVICE_TOOLS.map((t) => ({ ...t }));
 
 const DAY = 86_400_000;
 const NOW = Date.parse('2026-03-01T12:00:00.000Z');

@@ -5,7 +5,7 @@ import { compareBatches, isLive, spendable } from '../../src/server/ledger/order
 import { paysWithProUses } from '../../src/server/ledger/pro-uses';
 import { planRelease } from '../../src/server/ledger/release';
 import { summarize } from '../../src/server/ledger/summary';
-import { findTool } from '../../src/server/ledger/tools';
+import { findTool } from '../../src/shared/tools';
 import type { BatchState } from '../../src/server/ledger/types';
 
 const NOW = Date.parse('2026-11-22T12:00:00Z');

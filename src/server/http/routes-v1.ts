@@ -9,7 +9,7 @@ import {
   QuoteRequestSchema,
   ReleaseRequestSchema,
 } from '../../shared/api';
-import { TOOLS } from '../ledger/tools';
+import { TOOLS } from '../../shared/tools';
 import { capture, getCharge, hold, quote, release } from '../service/charges';
 import type { Ctx } from '../service/context';
 import { ServiceError } from '../service/errors';

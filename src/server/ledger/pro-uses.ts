@@ -1,4 +1,4 @@
-import type { ToolDef } from './tools';
+import type { ToolDef } from '../../shared/tools';
 
 export interface ProUseAccount {
   proUsesRemaining: number | null;

@@ -4,7 +4,7 @@ import type { BalanceSnapshot, Charge, ChargeRequest, QuoteResponse } from '../.
 import { allocate } from '../ledger/allocate';
 import { paysWithProUses } from '../ledger/pro-uses';
 import { planRelease } from '../ledger/release';
-import { findTool, type ToolDef } from '../ledger/tools';
+import { findTool, type ToolDef } from '../../shared/tools';
 import type { AllocationPart, BatchState } from '../ledger/types';
 import type { Tx } from '../store/db';
 import { liveBatches, requireUser, snapshotOf } from './account-state';

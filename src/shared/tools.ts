@@ -1,4 +1,7 @@
-/** The default tool catalogue (API.md § Account and balance). Prices are in credits. */
+/**
+ * The default tool catalogue (API.md § Account and balance), part of the contract: the service
+ * prices charges with it; the renderer's test fake uses the same prices. Prices are in credits.
+ */
 export interface ToolDef {
   id: string;
   name: string;
