@@ -2,11 +2,12 @@
 import type { FastifyInstance } from 'fastify';
 import { buildApp } from './http/app';
 import { seedDemo } from './seed';
-import type { Clock, Ctx } from './service/context';
-import { systemClock } from './service/context';
+import { systemClock, type Clock } from './clock';
+import type { Ctx } from './service/context';
 import { EventHub } from './service/event-hub';
 import { startSweeper } from './service/sweeper';
 import type { Db } from './store/db';
+import type { PostgresDb } from './store/postgres';
 import { openSqlite } from './store/sqlite';
 
 export interface ServerOptions {
@@ -62,8 +63,9 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
   };
   let app: FastifyInstance;
   try {
-    // Other instances' commits reach this one's connections from the first request on.
-    if (db.startRelay) await db.startRelay(hub, ctx.clock);
+    // Several instances share a PostgreSQL store: its LISTEN/NOTIFY relay carries their commits,
+    // started before the first request so other instances' commits reach this one's connections.
+    if (db.kind === 'postgres') await (db as PostgresDb).startRelay(hub, ctx.clock);
     if (opts.seed === 'demo' && (await seedDemo(ctx))) log('seeded the demo accounts');
 
     const { plugins } = opts;

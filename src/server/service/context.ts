@@ -1,10 +1,9 @@
 import type { Db } from '../store/db';
 import type { EventHub } from './event-hub';
 
-export interface Clock {
-  now(): number;
-}
-export const systemClock: Clock = { now: () => Date.now() };
+import type { Clock } from '../clock';
+
+export { systemClock, type Clock } from '../clock';
 
 export interface ServiceConfig {
   publicUrl: string;

@@ -5,24 +5,14 @@
  * can read what it missed, in order. A relay (PostgreSQL LISTEN/NOTIFY) plugs in through
  * `setRelay` to carry commits between instances.
  */
-export interface HubEvent {
-  userId: string;
-  version: number;
-  /** JSON of `{"balance", "cause"}`, exactly the SSE `data:` line. */
-  payload: string;
-}
+import type { HubEvent, Relay, RelayTarget } from '../events';
+
+export type { HubEvent, Relay } from '../events';
 
 type Listener = (e: HubEvent) => void;
 type TokenListener = () => void;
 
-export interface Relay {
-  /** Tells the other instances about events this instance committed. */
-  announce(events: readonly HubEvent[]): void;
-  /** Tells the other instances a token was revoked. */
-  announceRevoke(tokenHash: string): void;
-}
-
-export class EventHub {
+export class EventHub implements RelayTarget {
   private readonly byUser = new Map<string, Set<Listener>>();
   private readonly byToken = new Map<string, Set<TokenListener>>();
   private relay: Relay | null = null;

@@ -4,9 +4,6 @@
  * 0/1 integers); each engine adapts it. Every access goes through `transaction` or `read`, so
  * a reader never sees another request's uncommitted writes and every mutation is atomic.
  */
-import type { Clock } from '../service/context';
-import type { EventHub } from '../service/event-hub';
-
 export type Row = Record<string, unknown>;
 
 export interface Tx {
@@ -32,12 +29,6 @@ export interface Db {
   transaction<T>(fn: (tx: Tx) => Promise<T>): Promise<T>;
   /** Runs `fn` on a consistent read snapshot. */
   read<T>(fn: (tx: Tx) => Promise<T>): Promise<T>;
-  /**
-   * Engines shared by several service instances carry committed events between them (PostgreSQL:
-   * LISTEN/NOTIFY) and deliver other instances' events to `hub`. `clock` stamps `events.at`.
-   * Absent where one process is all there is (SQLite). Stopped by `close`.
-   */
-  startRelay?(hub: EventHub, clock: Clock): Promise<void>;
   close(): Promise<void>;
 }
 

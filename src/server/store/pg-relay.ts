@@ -15,8 +15,8 @@
  */
 import { randomUUID } from 'node:crypto';
 import pg from 'pg';
-import type { Clock } from '../service/context';
-import type { EventHub, HubEvent, Relay } from '../service/event-hub';
+import type { Clock } from '../clock';
+import type { HubEvent, Relay, RelayTarget } from '../events';
 
 export const CHANNEL = 'cutline_events';
 /** NOTIFY payloads must stay under 8000 bytes; keep a margin. */
@@ -46,7 +46,7 @@ export interface PgRelayOptions {
   connection: pg.ClientConfig;
   /** Runs queries (the service's pool). */
   pool: pg.Pool;
-  hub: EventHub;
+  hub: RelayTarget;
   /** The clock that stamps `events.at` (the service's), for the catch-up window. */
   clock: Clock;
   instanceId?: string;

@@ -10,8 +10,8 @@
  */
 import { createHash, randomUUID } from 'node:crypto';
 import pg from 'pg';
-import type { Clock } from '../service/context';
-import type { EventHub } from '../service/event-hub';
+import type { Clock } from '../clock';
+import type { RelayTarget } from '../events';
 import { toDollarParams, type Db, type Tx } from './db';
 import { migratePostgres } from './pg-migrate';
 import { PgRelay, type RelayStats } from './pg-relay';
@@ -34,7 +34,7 @@ export interface PostgresDb extends Db {
   /** Transactions retried after a serialization failure or deadlock, since start. */
   readonly retries: number;
   relayStats(): RelayStats | null;
-  startRelay(hub: EventHub, clock: Clock): Promise<void>;
+  startRelay(hub: RelayTarget, clock: Clock): Promise<void>;
 }
 
 /** SQLSTATEs worth retrying the whole transaction for. */
@@ -198,7 +198,7 @@ export async function openPostgres(url: string, opts: PostgresOptions = {}): Pro
         }
       }
     },
-    async startRelay(hub: EventHub, clock: Clock) {
+    async startRelay(hub: RelayTarget, clock: Clock) {
       checkOpen();
       if (relay) throw new Error('the relay is already running');
       const r = new PgRelay({ connection, pool, hub, clock, instanceId, log, reconnectMs: opts.relayReconnectMs });
