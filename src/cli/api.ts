@@ -5,6 +5,7 @@
  */
 import { createHash, randomBytes } from 'node:crypto';
 import type { TokenResponse } from '../shared/api';
+import { CLIENT_ID, REDIRECT_URI } from '../shared/oauth-client';
 import type { Session, TokenStore } from './token-store';
 
 /** A failure to report: one line on stderr, exit code 1. */
@@ -23,8 +24,6 @@ export interface Reply<T = unknown> {
   body: T;
 }
 
-const CLIENT_ID = 'cutline-desktop';
-const REDIRECT_URI = 'cutline://auth/callback';
 
 function unreachable(server: string, e: unknown): CliError {
   const cause = (e as { cause?: { code?: string } }).cause?.code;

@@ -18,11 +18,12 @@ export type Platform = (typeof PLATFORMS)[number];
 export const HANDOFF_PATHS = ['/store', '/exchange', '/credits', '/pricing'] as const;
 export type HandoffPath = (typeof HANDOFF_PATHS)[number];
 
-/** Published Pro-use → credit exchange rate (PRODUCT.md § Credits 8). */
-export const EXCHANGE_RATE = 0.8;
+/** Published Pro-use → credit exchange rate (PRODUCT.md § Credits 8): 4 credits per 5 Pro uses. */
+const RATE = { credits: 4, proUses: 5 } as const;
+export const EXCHANGE_RATE = RATE.credits / RATE.proUses;
 
 /** Credits that `proUses` remaining Pro uses become: rounded down. */
 export function exchangeCredits(proUses: number): number {
-  // integer arithmetic: 0.8 = 4/5, so no floating-point drift (50 → 40, 3 → 2)
-  return Math.floor((proUses * 4) / 5);
+  // integer arithmetic on the ratio, so no floating-point drift (50 → 40, 3 → 2)
+  return Math.floor((proUses * RATE.credits) / RATE.proUses);
 }

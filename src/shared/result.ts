@@ -3,17 +3,11 @@
  * across layers. Every core operation the renderer calls returns a Result.
  */
 import { z } from 'zod';
+import { ERROR_CODES } from './api';
 
 export const APP_ERROR_CODES = [
   // from the credit service (API.md § Errors)
-  'invalid_request',
-  'unauthorized',
-  'forbidden',
-  'not_found',
-  'conflict',
-  'insufficient_credits',
-  'idempotency_mismatch',
-  'rate_limited',
+  ...ERROR_CODES,
   // from the desktop core itself
   'offline', // the service cannot be reached
   'signed_out', // the action needs an account

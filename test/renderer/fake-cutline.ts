@@ -5,8 +5,12 @@
  * them, idempotent actions), and records calls.
  */
 import type { Allocation, BalanceSnapshot, Batch, Charge, LedgerEntry, Me, Tool } from '../../src/shared/api';
-import { TYPE_RANK, type CreditType, type HandoffPath } from '../../src/shared/credit-types';
+import { allocate } from '../../src/server/ledger/allocate';
+import { spendable } from '../../src/server/ledger/order';
+import type { BatchState } from '../../src/server/ledger/types';
+import type { CreditType, HandoffPath } from '../../src/shared/credit-types';
 import type { AppState, CutlineApi, Notice, Prefs, ProjectsState } from '../../src/shared/ipc';
+import { paysWithProUses } from '../../src/shared/pro-uses';
 import type { AppError, Result } from '../../src/shared/result';
 import { TOOLS as SERVICE_TOOLS } from '../../src/shared/tools';
 
@@ -25,6 +29,21 @@ export function batch(type: CreditType, remaining: number, expiresInDays: number
     expiresAt: expiresInDays === null ? null : new Date(NOW + expiresInDays * DAY).toISOString(),
     grantedAt: new Date(NOW - DAY).toISOString(),
     source: type === 'subscription' ? 'cycle' : type === 'purchased' ? 'store' : 'campaign',
+  };
+}
+
+/** A wire batch as the ledger rules take it (times in ms). */
+function toBatchState(b: Batch): BatchState {
+  return {
+    id: b.id,
+    ownerKind: b.scope,
+    ownerId: b.scope,
+    type: b.type,
+    amount: b.remaining,
+    remaining: b.remaining,
+    grantedAt: Date.parse(b.grantedAt),
+    expiresAt: b.expiresAt === null ? null : Date.parse(b.expiresAt),
+    source: b.source,
   };
 }
 
@@ -125,9 +144,8 @@ export class FakeCutline implements CutlineApi {
   // ---- rules ------------------------------------------------------------------------------------
 
   snapshot(): BalanceSnapshot {
-    const live = this.batches
-      .filter((b) => b.remaining > 0)
-      .sort((a, b) => this.order(a, b));
+    const byId = new Map(this.batches.map((b) => [b.id, b]));
+    const live = spendable(this.batches.map(toBatchState), NOW).map((s) => byId.get(s.id)!);
     const byType = { subscription: 0, activity: 0, purchased: 0 };
     for (const b of live) byType[b.type] += b.remaining;
     const expiring = live.filter((b) => b.expiresAt).sort((a, b) => Date.parse(a.expiresAt!) - Date.parse(b.expiresAt!));
@@ -148,22 +166,10 @@ export class FakeCutline implements CutlineApi {
     };
   }
 
-  private order(a: Batch, b: Batch): number {
-    const ea = a.expiresAt ? Date.parse(a.expiresAt) : Infinity;
-    const eb = b.expiresAt ? Date.parse(b.expiresAt) : Infinity;
-    return TYPE_RANK[a.type] - TYPE_RANK[b.type] || ea - eb || Date.parse(a.grantedAt) - Date.parse(b.grantedAt);
-  }
-
+  /** The service's own allocation rule (consumption order, exact expiry) on the fake's batches. */
   private allocate(cost: number): Allocation[] | null {
-    const plan: Allocation[] = [];
-    let left = cost;
-    for (const b of this.batches.filter((x) => x.remaining > 0).sort((x, y) => this.order(x, y))) {
-      if (left === 0) break;
-      const take = Math.min(left, b.remaining);
-      plan.push({ type: b.type, batchId: b.id, amount: take });
-      left -= take;
-    }
-    return left === 0 ? plan : null;
+    const plan = allocate(this.batches.map(toBatchState), cost, NOW);
+    return plan.covered ? plan.parts.map((p) => ({ type: p.type, batchId: p.batchId, amount: p.amount })) : null;
   }
 
   private applyAlloc(plan: Allocation[], sign: 1 | -1): void {
@@ -197,7 +203,7 @@ export class FakeCutline implements CutlineApi {
   }
 
   private usesProUse(tool: Tool): boolean {
-    return tool.eligibleForProUses && this.proUsesLeft !== null && this.proUsesLeft.remaining > 0;
+    return paysWithProUses({ proUsesRemaining: this.proUsesLeft?.remaining ?? null, exchanged: false }, tool, 1);
   }
 
   private record<T>(method: Method, arg: unknown, run: () => Result<T>): Promise<Result<T>> {

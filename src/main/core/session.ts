@@ -8,6 +8,7 @@
  */
 import ky, { type KyInstance } from 'ky';
 import { TokenResponseSchema } from '../../shared/api';
+import { CLIENT_ID, REDIRECT_URI } from '../../shared/oauth-client';
 import { err, ok, type Result } from '../../shared/result';
 import { toAppError } from './http-errors';
 import type { Logger } from './logger';
@@ -16,8 +17,6 @@ import { codeChallengeS256, createCodeVerifier, createState, type RandomBytes } 
 import type { Settings } from './settings';
 import type { StoredTokens, TokenVault } from './vault';
 
-export const CLIENT_ID = 'cutline-desktop';
-export const REDIRECT_URI = 'cutline://auth/callback';
 
 export interface SessionDeps {
   settings: Settings;

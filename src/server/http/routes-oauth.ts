@@ -3,6 +3,7 @@ import type { FastifyInstance, FastifyReply } from 'fastify';
 import { z } from 'zod';
 import type { Ctx } from '../service/context';
 import { ServiceError } from '../service/errors';
+import { CLIENT_ID } from '../../shared/oauth-client';
 import { authenticate, checkClient, issueCode, redeemCode, revokeToken, rotateRefresh } from '../service/oauth';
 import { html, page, PAGE_CSP, type Raw } from './html';
 import { RateLimiter } from './rate-limit';
@@ -100,7 +101,7 @@ export async function oauthRoutes(app: FastifyInstance, ctx: Ctx): Promise<void>
       checkClient(body.client_id, body.redirect_uri);
       return redeemCode(ctx, { code: body.code, verifier: body.code_verifier, redirectUri: body.redirect_uri, clientId: body.client_id });
     }
-    if (body.client_id !== undefined && body.client_id !== 'cutline-desktop') throw new ServiceError('invalid_request', 'unknown client_id');
+    if (body.client_id !== undefined && body.client_id !== CLIENT_ID) throw new ServiceError('invalid_request', 'unknown client_id');
     return rotateRefresh(ctx, body.refresh_token);
   });
 

@@ -5,6 +5,7 @@
  */
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { HandoffPath } from '../../shared/credit-types';
+import { CLIENT_ID, REDIRECT_URI } from '../../shared/oauth-client';
 import type { TokenResponse } from '../../shared/api';
 import type { Tx } from '../store/db';
 import type { Ctx } from './context';
@@ -13,8 +14,8 @@ import { newId, newSecret, sha256 } from './ids';
 import { verifyPassword } from './passwords';
 import { userRow, type UserRow } from './rows';
 
-export const CLIENT_ID = 'cutline-desktop';
-export const REDIRECT_URIS: readonly string[] = ['cutline://auth/callback'];
+export { CLIENT_ID };
+export const REDIRECT_URIS: readonly string[] = [REDIRECT_URI];
 export const CODE_TTL_MS = 60_000;
 export const HANDOFF_TTL_MS = 60_000;
 

@@ -1,5 +1,6 @@
 /** Builds the AI menu entries (names and prices from the service, reasons when unavailable). */
 import type { Tool } from '../../../shared/api';
+import { paysWithProUses } from '../../../shared/pro-uses';
 import { credits } from '../format';
 import type { AppStore } from '../store';
 import { FALLBACK_NAMES } from '../tools';
@@ -8,7 +9,7 @@ import type { MenuItemSpec } from './Menu';
 /** Whether an action would take a Pro use rather than credits. */
 export function takesProUse(s: Pick<AppStore, 'app' | 'balance'>, tool: Tool): boolean {
   const uses = s.balance?.proUses ?? s.app?.account?.proUses ?? null;
-  return tool.eligibleForProUses && !!uses && uses.remaining > 0;
+  return paysWithProUses({ proUsesRemaining: uses?.remaining ?? null, exchanged: false }, tool, 1);
 }
 
 export function priceLabel(s: Pick<AppStore, 'app' | 'balance'>, tool: Tool | undefined): string | undefined {
