@@ -1,12 +1,24 @@
 import { describe, expect, it } from 'vitest';
 import { exchangeCredits } from '../../src/shared/credit-types';
-import { allocate, applyParts } from '../../src/server/ledger/allocate';
+import { allocate } from '../../src/server/ledger/allocate';
 import { compareBatches, isLive, spendable } from '../../src/server/ledger/order';
 import { paysWithProUses } from '../../src/server/ledger/pro-uses';
 import { planRelease } from '../../src/server/ledger/release';
 import { summarize } from '../../src/server/ledger/summary';
 import { findTool } from '../../src/shared/tools';
-import type { BatchState } from '../../src/server/ledger/types';
+import type { AllocationPart, BatchState } from '../../src/server/ledger/types';
+
+/** Applies a plan to in-memory batches (returns new objects), as the service's writes would. */
+function applyParts(batches: readonly BatchState[], parts: readonly AllocationPart[], sign: 1 | -1): BatchState[] {
+  const delta = new Map(parts.map((p) => [p.batchId, p.amount * sign]));
+  return batches.map((b) => {
+    const d = delta.get(b.id);
+    if (d === undefined) return b;
+    const remaining = b.remaining + d;
+    if (remaining < 0 || remaining > b.amount) throw new RangeError(`batch ${b.id} would hold ${remaining} of ${b.amount}`);
+    return { ...b, remaining };
+  });
+}
 
 const NOW = Date.parse('2026-11-22T12:00:00Z');
 const DAY = 86_400_000;

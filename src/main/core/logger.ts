@@ -42,15 +42,6 @@ export function memoryLogger(): Logger & { records: LogRecord[] } {
   return { records, info: push('info'), warn: push('warn'), error: push('error') };
 }
 
-/** Forwards every record to each of the given loggers. */
-export function teeLogger(...loggers: Logger[]): Logger {
-  return {
-    info: (m, f) => loggers.forEach((l) => l.info(m, f)),
-    warn: (m, f) => loggers.forEach((l) => l.warn(m, f)),
-    error: (m, f) => loggers.forEach((l) => l.error(m, f)),
-  };
-}
-
 /**
  * A URL as it may be logged: scheme, host and path, and the *names* of its query parameters,
  * never their values (a deep link's `code` is a credential while it is fresh).

@@ -27,15 +27,3 @@ export function allocate(batches: readonly BatchState[], cost: number, now: numb
   }
   return { parts, covered: left === 0, available };
 }
-
-/** Applies a plan to in-memory batches (returns new objects); used by tests and previews. */
-export function applyParts(batches: readonly BatchState[], parts: readonly AllocationPart[], sign: 1 | -1): BatchState[] {
-  const delta = new Map(parts.map((p) => [p.batchId, p.amount * sign]));
-  return batches.map((b) => {
-    const d = delta.get(b.id);
-    if (d === undefined) return b;
-    const remaining = b.remaining + d;
-    if (remaining < 0 || remaining > b.amount) throw new RangeError(`batch ${b.id} would hold ${remaining} of ${b.amount}`);
-    return { ...b, remaining };
-  });
-}
