@@ -14,6 +14,7 @@ import { resolve } from 'node:path';
 import { findElectronRuntime } from '../src/devhost/electron-runtime';
 import { startDevhost } from '../src/devhost/host';
 import { rendererFromEnv } from '../src/devhost/renderer-source';
+import { DEFAULTS } from '../src/server/config';
 import { startServer, type RunningServer } from '../src/server/start';
 
 const env = process.env;
@@ -28,7 +29,7 @@ async function embeddedService(): Promise<RunningServer> {
     quiet: true,
   };
   try {
-    return await startServer({ ...options, port: Number(env.PORT ?? 4780) });
+    return await startServer({ ...options, port: Number(env.PORT ?? DEFAULTS.port) });
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code !== 'EADDRINUSE') throw error;
     return startServer({ ...options, port: 0 });

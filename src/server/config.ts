@@ -3,17 +3,27 @@ import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { z } from 'zod';
 
+/** Every default of the service's settings, in one place (the environment and `startServer` use them). */
+export const DEFAULTS = {
+  port: 4780,
+  holdTtlMs: 900_000,
+  accessTokenTtlS: 3600,
+  refreshTokenTtlS: 30 * 86_400,
+  pingMs: 15_000,
+  sweepMs: 1000,
+} as const;
+
 const Env = z.object({
-  PORT: z.coerce.number().int().min(0).max(65535).default(4780),
+  PORT: z.coerce.number().int().min(0).max(65535).default(DEFAULTS.port),
   CUTLINE_DB: z.string().min(1).optional(),
   CUTLINE_ADMIN_TOKEN: z.string().min(16, 'CUTLINE_ADMIN_TOKEN must be at least 16 characters').optional(),
   CUTLINE_SEED: z.enum(['demo']).optional(),
-  CUTLINE_HOLD_TTL_MS: z.coerce.number().int().min(1000).max(7 * 86_400_000).default(900_000),
+  CUTLINE_HOLD_TTL_MS: z.coerce.number().int().min(1000).max(7 * 86_400_000).default(DEFAULTS.holdTtlMs),
   CUTLINE_PUBLIC_URL: z.string().url().optional(),
   // Extensions (README): token lifetime, ping and sweep periods.
-  CUTLINE_ACCESS_TTL_S: z.coerce.number().int().min(5).max(86_400).default(3600),
-  CUTLINE_PING_MS: z.coerce.number().int().min(100).max(60_000).default(15_000),
-  CUTLINE_SWEEP_MS: z.coerce.number().int().min(50).max(600_000).default(1000),
+  CUTLINE_ACCESS_TTL_S: z.coerce.number().int().min(5).max(86_400).default(DEFAULTS.accessTokenTtlS),
+  CUTLINE_PING_MS: z.coerce.number().int().min(100).max(60_000).default(DEFAULTS.pingMs),
+  CUTLINE_SWEEP_MS: z.coerce.number().int().min(50).max(600_000).default(DEFAULTS.sweepMs),
 });
 
 /** The per-user data folder, as Electron's `app.getPath('userData')` would place it. */

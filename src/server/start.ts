@@ -1,5 +1,6 @@
 /** Starts the credit service in this process: storage, migrations, seed, HTTP, sweeper. */
 import type { FastifyInstance } from 'fastify';
+import { DEFAULTS } from './config';
 import { buildApp } from './http/app';
 import { seedDemo } from './seed';
 import { systemClock, type Clock } from './clock';
@@ -56,9 +57,9 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
     hub,
     config: {
       publicUrl: 'http://127.0.0.1', // set once the port is known
-      holdTtlMs: opts.holdTtlMs ?? 900_000,
-      accessTokenTtlS: opts.accessTokenTtlS ?? 3600,
-      refreshTokenTtlS: 30 * 86_400,
+      holdTtlMs: opts.holdTtlMs ?? DEFAULTS.holdTtlMs,
+      accessTokenTtlS: opts.accessTokenTtlS ?? DEFAULTS.accessTokenTtlS,
+      refreshTokenTtlS: DEFAULTS.refreshTokenTtlS,
     },
   };
   let app: FastifyInstance;
@@ -70,23 +71,23 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
 
     const { plugins } = opts;
     const allPlugins = [...(plugins ?? []), ...(await defaultPlugins())];
-    app = await buildApp(ctx, { adminToken: opts.adminToken ?? null, pingMs: opts.pingMs ?? 15_000, plugins: allPlugins, log });
+    app = await buildApp(ctx, { adminToken: opts.adminToken ?? null, pingMs: opts.pingMs ?? DEFAULTS.pingMs, plugins: allPlugins, log });
   } catch (e) {
     await db.close(); // an open pool (and LISTEN connection) would keep the process alive
     throw e;
   }
   try {
-    await app.listen({ host: '127.0.0.1', port: opts.port ?? 4780 });
+    await app.listen({ host: '127.0.0.1', port: opts.port ?? DEFAULTS.port });
   } catch (e) {
     await app.close();
     await db.close();
     throw e;
   }
   const address = app.server.address();
-  const port = typeof address === 'object' && address ? address.port : (opts.port ?? 4780);
+  const port = typeof address === 'object' && address ? address.port : (opts.port ?? DEFAULTS.port);
   const url = `http://127.0.0.1:${port}`;
   ctx.config.publicUrl = (opts.publicUrl ?? url).replace(/\/$/, '');
-  const sweeper = startSweeper(ctx, opts.sweepMs ?? 1000, log);
+  const sweeper = startSweeper(ctx, opts.sweepMs ?? DEFAULTS.sweepMs, log);
 
   let closing: Promise<void> | null = null;
   return {
