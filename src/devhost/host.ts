@@ -16,7 +16,6 @@
  * tests use) or from Vite's dev middleware on `src/renderer` (mode `vite`: hot reload, with the
  * CSP relaxed for Vite's inline preamble).
  */
-import { readFile } from 'node:fs/promises';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join, resolve } from 'node:path';
@@ -88,10 +87,11 @@ function json(res: ServerResponse, status: number, body: unknown): void {
 }
 
 async function bridgeScript(): Promise<string> {
-  const { transformWithEsbuild } = await import('vite');
+  // bundled (with the zod-free channel map it imports) into one classic script for the page
+  const { build } = await import('esbuild');
   const path = fileURLToPath(new URL('./client/bridge-client.ts', import.meta.url));
-  const result = await transformWithEsbuild(await readFile(path, 'utf8'), path, { loader: 'ts', target: 'es2020' });
-  return result.code;
+  const result = await build({ entryPoints: [path], bundle: true, format: 'iife', target: 'es2020', write: false, logLevel: 'silent' });
+  return result.outputFiles[0].text;
 }
 
 export async function startDevhost(options: DevhostOptions): Promise<RunningDevhost> {

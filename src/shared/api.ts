@@ -150,6 +150,9 @@ export const ChargeRequestSchema = z.strictObject({
 });
 export type ChargeRequest = z.infer<typeof ChargeRequestSchema>;
 
+/** A charge id as clients send it back (capture, release). */
+export const ChargeIdSchema = z.string().min(1).max(128);
+
 export const ReleaseRequestSchema = z.strictObject({
   reason: z.enum(['failed', 'cancelled']),
 });
@@ -169,8 +172,10 @@ export const TokenResponseSchema = z.object({
 });
 export type TokenResponse = z.infer<typeof TokenResponseSchema>;
 
+/** One ledger page holds 1–200 entries. */
+export const LedgerLimitSchema = z.number().int().min(1).max(200);
 export const LedgerQuerySchema = z.object({
-  limit: z.coerce.number().int().min(1).max(200).default(50),
+  limit: z.coerce.number().pipe(LedgerLimitSchema).default(50),
   before: z.string().min(1).max(64).optional(),
 });
 

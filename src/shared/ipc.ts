@@ -3,19 +3,27 @@
  *
  * - `CutlineApi` is what the preload exposes as `window.cutline` (it must `satisfies` it), and
  *   what the browser host's WebSocket bridge exposes with the very same shape.
- * - `INVOKE_CHANNELS` maps every request method to its channel and the zod schema of its
- *   arguments; main validates every call against it (and checks the sender frame).
- * - `EVENT_CHANNELS` are the pushes main → renderer; subscriptions return an unsubscribe.
+ * - `ipc-channels.ts` is the channel map (method → invoke/event, channel): plain data the
+ *   preload and the browser host's page script can import without zod.
+ * - `INVOKE_CHANNELS` adds to each request the zod schema of its arguments (built from the API
+ *   schemas); main validates every call against it (and checks the sender frame).
+ * - `EVENT_CHANNELS` are the pushes main → renderer, with their payload schemas.
  */
 import { z } from 'zod';
 import {
   BalanceSnapshotSchema,
   ChargeSchema,
+  ChargeIdSchema,
   HandoffPathSchema,
   LedgerEntrySchema,
+  LedgerLimitSchema,
+  LedgerQuerySchema,
   LedgerPageSchema,
   MeSchema,
+  QuantitySchema,
   QuoteResponseSchema,
+  ReleaseRequestSchema,
+  ToolIdSchema,
   ToolSchema,
   type BalanceSnapshot,
   type Charge,
@@ -26,6 +34,7 @@ import {
   type Tool,
 } from './api';
 import type { HandoffPath } from './credit-types';
+import { CHANNELS, EVENT_METHODS, INVOKE_METHODS, type EventMethod, type EventPayload, type InvokeMethod } from './ipc-channels';
 import type { AppError, Result } from './result';
 
 // ---- state pushed to the renderer -----------------------------------------------------------
@@ -125,62 +134,64 @@ export interface CutlineApi {
   onNotice(cb: (notice: Notice) => void): () => void;
 }
 
+// ---- argument schemas (main-side: the channel names live in ipc-channels.ts, zod-free) -------
+
 const none = z.tuple([]);
-export const INVOKE_CHANNELS = {
-  getState: { channel: 'cutline:getState', args: none },
-  signIn: { channel: 'cutline:signIn', args: none },
-  signOut: { channel: 'cutline:signOut', args: none },
-  getBalance: { channel: 'cutline:getBalance', args: none },
-  listTools: { channel: 'cutline:listTools', args: none },
-  getLedger: {
-    channel: 'cutline:getLedger',
-    args: z.tuple([
-      z.strictObject({ limit: z.number().int().min(1).max(200).optional(), before: z.string().max(64).optional() }),
-    ]),
-  },
-  quote: {
-    channel: 'cutline:quote',
-    args: z.tuple([z.strictObject({ tool: z.string().min(1).max(64), quantity: z.number().int().min(1).max(100).optional() })]),
-  },
-  hold: {
-    channel: 'cutline:hold',
-    args: z.tuple([
-      z.strictObject({
-        actionId: z.string().regex(/^[A-Za-z0-9_-]{8,100}$/),
-        tool: z.string().min(1).max(64),
-        quantity: z.number().int().min(1).max(100).optional(),
-      }),
-    ]),
-  },
-  capture: { channel: 'cutline:capture', args: z.tuple([z.strictObject({ chargeId: z.string().min(1).max(128) })]) },
-  release: {
-    channel: 'cutline:release',
-    args: z.tuple([
-      z.strictObject({ chargeId: z.string().min(1).max(128), reason: z.enum(['failed', 'cancelled']) }),
-    ]),
-  },
-  openWeb: { channel: 'cutline:openWeb', args: z.tuple([z.strictObject({ path: HandoffPathSchema })]) },
-  loadProjects: { channel: 'cutline:loadProjects', args: none },
-  saveProjects: { channel: 'cutline:saveProjects', args: z.tuple([ProjectsStateSchema]) },
-  getPrefs: { channel: 'cutline:getPrefs', args: none },
-  setPrefs: { channel: 'cutline:setPrefs', args: z.tuple([PrefsSchema.partial().strict()]) },
-} as const satisfies Record<string, { channel: string; args: z.ZodType<unknown[]> }>;
+/** The zod tuple each request's arguments must pass, built from the API's own schemas. */
+const INVOKE_ARGS = {
+  getState: none,
+  signIn: none,
+  signOut: none,
+  getBalance: none,
+  listTools: none,
+  getLedger: z.tuple([z.strictObject({ limit: LedgerLimitSchema.optional(), before: LedgerQuerySchema.shape.before })]),
+  quote: z.tuple([z.strictObject({ tool: ToolIdSchema, quantity: QuantitySchema.optional() })]),
+  hold: z.tuple([
+    z.strictObject({
+      actionId: z.string().regex(/^[A-Za-z0-9_-]{8,100}$/),
+      tool: ToolIdSchema,
+      quantity: QuantitySchema.optional(),
+    }),
+  ]),
+  capture: z.tuple([z.strictObject({ chargeId: ChargeIdSchema })]),
+  release: z.tuple([z.strictObject({ chargeId: ChargeIdSchema, reason: ReleaseRequestSchema.shape.reason })]),
+  openWeb: z.tuple([z.strictObject({ path: HandoffPathSchema })]),
+  loadProjects: none,
+  saveProjects: z.tuple([ProjectsStateSchema]),
+  getPrefs: none,
+  setPrefs: z.tuple([PrefsSchema.partial().strict()]),
+} as const satisfies Record<InvokeMethod, z.ZodType<unknown[]>>;
 
-export type InvokeMethod = keyof typeof INVOKE_CHANNELS;
+/** What each subscription pushes. */
+const EVENT_PAYLOADS = {
+  onState: AppStateSchema,
+  onBalance: BalanceSnapshotSchema,
+  onLedgerEntry: LedgerEntrySchema,
+  onNotice: NoticeSchema,
+} as const satisfies Record<EventMethod, z.ZodType>;
 
-export const EVENT_CHANNELS = {
-  onState: { channel: 'cutline:state', payload: AppStateSchema },
-  onBalance: { channel: 'cutline:balance', payload: BalanceSnapshotSchema },
-  onLedgerEntry: { channel: 'cutline:ledgerEntry', payload: LedgerEntrySchema },
-  onNotice: { channel: 'cutline:notice', payload: NoticeSchema },
-} as const;
+/** Request method → channel and argument schema: what main validates every call against. */
+export const INVOKE_CHANNELS = Object.fromEntries(
+  INVOKE_METHODS.map((m) => [m, { channel: CHANNELS[m].channel, args: INVOKE_ARGS[m] }]),
+) as { readonly [M in InvokeMethod]: { readonly channel: (typeof CHANNELS)[M]['channel']; readonly args: (typeof INVOKE_ARGS)[M] } };
 
-export type EventMethod = keyof typeof EVENT_CHANNELS;
+/** Subscription method → channel and payload schema. */
+export const EVENT_CHANNELS = Object.fromEntries(
+  EVENT_METHODS.map((m) => [m, { channel: CHANNELS[m].channel, payload: EVENT_PAYLOADS[m] }]),
+) as { readonly [M in EventMethod]: { readonly channel: (typeof CHANNELS)[M]['channel']; readonly payload: (typeof EVENT_PAYLOADS)[M] } };
 
-// Compile-time proof that the channel maps cover the interface exactly.
-type _InvokeCovers = Exclude<keyof CutlineApi, InvokeMethod | EventMethod> extends never ? true : never;
-const _check: _InvokeCovers = true;
-void _check;
+export type { EventMethod, InvokeMethod };
+
+// Compile-time proof that the schemas and the interface agree both ways: what a schema accepts is
+// exactly what the method takes, and what a subscription's schema describes is what it delivers.
+/** Mutual assignability misses optional properties; key sets are compared as well. */
+type Keys<T> = T extends readonly unknown[] ? { [I in keyof T]: keyof T[I] } : keyof T;
+type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? ([Keys<A>] extends [Keys<B>] ? ([Keys<B>] extends [Keys<A>] ? true : false) : false) : false) : false;
+type AllTrue<T> = T[keyof T] extends true ? true : false;
+const _argsMatch: AllTrue<{ [M in InvokeMethod]: Same<z.output<(typeof INVOKE_ARGS)[M]>, Parameters<CutlineApi[M]>> }> = true;
+const _payloadsMatch: AllTrue<{ [M in EventMethod]: Same<z.output<(typeof EVENT_PAYLOADS)[M]>, EventPayload<M>> }> = true;
+void _argsMatch;
+void _payloadsMatch;
 
 export { ChargeSchema, LedgerPageSchema, QuoteResponseSchema, ToolSchema };
 export type { AppError, BalanceSnapshot, Charge, LedgerEntry, LedgerPage, Me, QuoteResponse, Tool };

@@ -2,10 +2,12 @@
  * The browser host's `window.cutline`: the same `CutlineApi` the Electron preload exposes, carried
  * over a WebSocket to the core running in Node. Served as a classic script before the renderer
  * bundle (so `window.cutline` exists when the renderer starts); calls made before the socket is
- * open wait for it. Runs in the page: no imports but types, no DOM lib in this project's Node
- * tsconfig, so the few browser globals used are typed locally.
+ * open wait for it. Runs in the page, bundled by esbuild at the host's start with the zod-free
+ * channel map (`createCutlineClient`); no DOM lib in this project's Node tsconfig, so the few
+ * browser globals used are typed locally.
  */
-import type { CutlineApi, EventMethod } from '../../shared/ipc';
+import type { CutlineApi } from '../../shared/ipc';
+import { createCutlineClient, EVENT_METHODS, type EventMethod, type InvokeMethod } from '../../shared/ipc-channels';
 import type { ServerMessage } from '../bridge-protocol';
 
 interface BrowserSocket {
@@ -30,12 +32,7 @@ interface BrowserGlobals {
   let nextId = 1;
   const pending = new Map<number, { resolve: (value: unknown) => void; reject: (error: Error) => void }>();
   const outbox: string[] = [];
-  const listeners: Record<EventMethod, Set<(payload: never) => void>> = {
-    onState: new Set(),
-    onBalance: new Set(),
-    onLedgerEntry: new Set(),
-    onNotice: new Set(),
-  };
+  const listeners = new Map<EventMethod, Set<(payload: unknown) => void>>(EVENT_METHODS.map((m) => [m, new Set()]));
 
   const connect = () => {
     const ws = new page.WebSocket(url);
@@ -57,7 +54,7 @@ interface BrowserGlobals {
         if (message.ok) call.resolve(message.value);
         else call.reject(new Error(message.error));
       } else if (message.type === 'event') {
-        for (const listener of listeners[message.name] ?? []) (listener as (payload: unknown) => void)(message.payload);
+        for (const listener of listeners.get(message.name) ?? []) listener(message.payload);
       } else if (message.type === 'open') {
         page.open(message.url, '_blank', 'noopener,noreferrer');
       }
@@ -70,46 +67,25 @@ interface BrowserGlobals {
     });
   };
 
-  const invoke = (method: string, args: unknown[]): Promise<never> =>
+  const invoke = (method: InvokeMethod, args: unknown[]): Promise<unknown> =>
     new Promise((resolve, reject) => {
       const id = nextId++;
-      pending.set(id, { resolve: resolve as (value: unknown) => void, reject });
+      pending.set(id, { resolve, reject });
       const message = JSON.stringify({ type: 'invoke', id, method, args });
       if (socket && socket.readyState === OPEN) socket.send(message);
       else outbox.push(message);
     });
 
-  const subscribe =
-    <M extends EventMethod>(name: M) =>
-    (callback: Parameters<CutlineApi[M]>[0]): (() => void) => {
-      const listener = callback as (payload: never) => void;
-      listeners[name].add(listener);
+  const cutline = createCutlineClient(
+    (method, _channel, args) => invoke(method, args),
+    (method, _channel, listener) => {
+      const set = listeners.get(method)!;
+      set.add(listener);
       return () => {
-        listeners[name].delete(listener);
+        set.delete(listener);
       };
-    };
-
-  const cutline = {
-    getState: () => invoke('getState', []),
-    signIn: () => invoke('signIn', []),
-    signOut: () => invoke('signOut', []),
-    getBalance: () => invoke('getBalance', []),
-    listTools: () => invoke('listTools', []),
-    getLedger: (query) => invoke('getLedger', [query]),
-    quote: (req) => invoke('quote', [req]),
-    hold: (req) => invoke('hold', [req]),
-    capture: (req) => invoke('capture', [req]),
-    release: (req) => invoke('release', [req]),
-    openWeb: (req) => invoke('openWeb', [req]),
-    loadProjects: () => invoke('loadProjects', []),
-    saveProjects: (state) => invoke('saveProjects', [state]),
-    getPrefs: () => invoke('getPrefs', []),
-    setPrefs: (prefs) => invoke('setPrefs', [prefs]),
-    onState: subscribe('onState'),
-    onBalance: subscribe('onBalance'),
-    onLedgerEntry: subscribe('onLedgerEntry'),
-    onNotice: subscribe('onNotice'),
-  } satisfies CutlineApi;
+    },
+  );
 
   Object.defineProperty(page, 'cutline', { value: Object.freeze(cutline), enumerable: true });
   connect();

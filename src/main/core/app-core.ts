@@ -7,6 +7,7 @@
  */
 import type { BalanceEvent, BalanceSnapshot, LedgerEntry } from '../../shared/api';
 import type { AppState, CutlineApi, Notice } from '../../shared/ipc';
+import { createCutlineClient, type EventMethod, type InvokeMethod } from '../../shared/ipc-channels';
 import { err, ok, type Result } from '../../shared/result';
 import { ApiClient } from './api-client';
 import { AppDataStore } from './app-data-store';
@@ -278,7 +279,7 @@ export class CutlineCore {
   }
 
   private createApi(): CutlineApi {
-    return {
+    const requests: { [M in InvokeMethod]: CutlineApi[M] } = {
       getState: async () => this.getState(),
       signIn: () => this.signIn(),
       signOut: () => this.signOut(),
@@ -294,10 +295,16 @@ export class CutlineCore {
       saveProjects: async (state) => this.data.saveProjects(state),
       getPrefs: async () => this.data.getPrefs(),
       setPrefs: async (prefs) => this.data.setPrefs(prefs),
-      onState: (cb) => this.events.on('state', cb),
-      onBalance: (cb) => this.events.on('balance', cb),
-      onLedgerEntry: (cb) => this.events.on('ledgerEntry', cb),
-      onNotice: (cb) => this.events.on('notice', cb),
-    } satisfies CutlineApi;
+    };
+    const events: { [M in EventMethod]: keyof CoreEvents } = {
+      onState: 'state',
+      onBalance: 'balance',
+      onLedgerEntry: 'ledgerEntry',
+      onNotice: 'notice',
+    };
+    return createCutlineClient(
+      (method, _channel, args) => (requests[method] as (...a: unknown[]) => Promise<unknown>)(...args),
+      (method, _channel, listener) => this.events.on(events[method], listener as never),
+    );
   }
 }
