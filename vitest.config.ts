@@ -6,11 +6,12 @@ export default defineConfig({
     maxWorkers: 2,
     testTimeout: 30_000,
     hookTimeout: 60_000,
-    include: ['test/**/*.test.ts', 'test/**/*.test.tsx'],
-    exclude: ['test/e2e/**', 'node_modules/**'],
+    // the desktop's tests and every workspace package's (each package also runs its own: npm test -w …)
+    include: ['test/**/*.test.ts', 'test/**/*.test.tsx', 'packages/*/test/**/*.test.ts'],
+    exclude: ['test/e2e/**', '**/node_modules/**'],
     environment: 'node',
     // One throwaway PostgreSQL cluster per run (CUTLINE_TEST_PG_URL) for the PostgreSQL store's tests.
-    globalSetup: ['test/helpers/pg-global-setup.ts'],
+    globalSetup: ['packages/service/test/helpers/pg-global-setup.ts'],
     server: { deps: { inline: ['electron-store'] } },
   },
 });

@@ -28,9 +28,9 @@ import { join, resolve } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { chromium, type Browser, type Page } from '@playwright/test';
 import { createParser } from 'eventsource-parser';
-import { pkceSignIn } from '../src/cli/api';
+import { pkceSignIn } from '@cutline/device-cli/api';
 import { BRIDGE_SCRIPT_PATH } from '../src/devhost/bridge-protocol';
-import { pipeSse } from '../src/cli/sse-body';
+import { pipeSse } from '@cutline/device-cli/sse-body';
 
 const EMAIL = 'pro@cutline.test';
 const PASSWORD = 'cutline-demo';
@@ -163,7 +163,7 @@ async function main(): Promise<void> {
 
   const dir = mkdtempSync(join(tmpdir(), 'cutline-bench-ui-'));
   const server = await startChild(
-    'src/server/main.ts',
+    'packages/service/src/main.ts',
     { PORT: '0', CUTLINE_DB: join(dir, 'credits.db'), CUTLINE_SEED: 'demo' },
     /cutline-server listening on (http:\/\/\S+)/,
   );

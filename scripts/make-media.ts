@@ -10,7 +10,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { seededRandom } from '../src/shared/random'; // deterministic: re-running gives identical files
+import { seededRandom } from '@cutline/contract/random'; // deterministic: re-running gives identical files
 
 const OUT = join(dirname(fileURLToPath(import.meta.url)), '..', 'resources', 'media');
 const W = 320;

@@ -14,8 +14,8 @@ import { resolve } from 'node:path';
 import { findElectronRuntime } from '../src/devhost/electron-runtime';
 import { startDevhost } from '../src/devhost/host';
 import { rendererFromEnv } from '../src/devhost/renderer-source';
-import { DEFAULTS } from '../src/server/config';
-import { startServer, type RunningServer } from '../src/server/start';
+import { DEFAULTS } from '@cutline/service/config';
+import { startServer, type RunningServer } from '@cutline/service/start';
 
 const env = process.env;
 const say = (line: string) => process.stdout.write(`${line}\n`);

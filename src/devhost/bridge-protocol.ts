@@ -4,7 +4,7 @@
  * `invokeValidated` (the same zod schemas Electron's ipcMain uses).
  */
 import { z } from 'zod';
-import type { EventMethod } from '../shared/ipc';
+import type { EventMethod } from '@cutline/contract/ipc';
 
 export const BRIDGE_PATH = '/__cutline/bridge';
 export const BRIDGE_SCRIPT_PATH = '/__cutline/bridge.js';

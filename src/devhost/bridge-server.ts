@@ -7,7 +7,7 @@
 import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer, type WebSocket } from 'ws';
-import { EVENT_CHANNELS, type CutlineApi, type EventMethod } from '../shared/ipc';
+import { EVENT_CHANNELS, type CutlineApi, type EventMethod } from '@cutline/contract/ipc';
 import { forwardEvents, invokeValidated, InvalidInvocationError } from '../main/core/bridge';
 import type { Logger } from '../main/core/logger';
 import { BRIDGE_PATH, ClientMessageSchema, type ServerMessage } from './bridge-protocol';

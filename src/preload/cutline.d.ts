@@ -1,5 +1,5 @@
 /** `window.cutline`, as the preload (Electron) or the bridge client (browser host) exposes it. */
-import type { CutlineApi } from '../shared/ipc';
+import type { CutlineApi } from '@cutline/contract/ipc';
 
 declare global {
   interface Window {

@@ -5,7 +5,7 @@
  * the zod-free channel map, so the bundle stays a few KB.
  */
 import { contextBridge, ipcRenderer, type IpcRendererEvent } from 'electron';
-import { createCutlineClient } from '../shared/ipc-channels';
+import { createCutlineClient } from '@cutline/contract/ipc-channels';
 
 const cutline = createCutlineClient(
   (_method, channel, args) => ipcRenderer.invoke(channel, ...args),

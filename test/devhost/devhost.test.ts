@@ -8,11 +8,11 @@ import { join } from 'node:path';
 import { runInNewContext } from 'node:vm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { WebSocket } from 'ws';
-import type { CutlineApi, Notice } from '../../src/shared/ipc';
+import type { CutlineApi, Notice } from '@cutline/contract/ipc';
 import { startDevhost, type RunningDevhost } from '../../src/devhost/host';
 import { memoryLogger } from '../../src/main/core/logger';
-import { DEMO_PASSWORD } from '../helpers/client';
-import { startTestServer, type TestServer } from '../helpers/server';
+import { DEMO_PASSWORD } from '@cutline/service/test/helpers/client';
+import { startTestServer, type TestServer } from '@cutline/service/test/helpers/server';
 import { callbackFor } from '../main/helpers/browser-sign-in';
 import { until } from '../main/helpers/wait';
 

@@ -4,15 +4,15 @@
  * versions that only grow, ledger entries per batch with positive amounts as the service writes
  * them, idempotent actions), and records calls.
  */
-import type { Allocation, BalanceSnapshot, Batch, Charge, LedgerEntry, Me, Tool } from '../../src/shared/api';
-import { allocate } from '../../src/server/ledger/allocate';
-import { spendable } from '../../src/server/ledger/order';
-import type { BatchState } from '../../src/server/ledger/types';
-import type { CreditType, HandoffPath } from '../../src/shared/credit-types';
-import type { AppState, CutlineApi, Notice, Prefs, ProjectsState } from '../../src/shared/ipc';
-import { paysWithProUses } from '../../src/shared/pro-uses';
-import type { AppError, Result } from '../../src/shared/result';
-import { TOOLS as SERVICE_TOOLS } from '../../src/shared/tools';
+import type { Allocation, BalanceSnapshot, Batch, Charge, LedgerEntry, Me, Tool } from '@cutline/contract/api';
+import { allocate } from '@cutline/service/ledger/allocate';
+import { spendable } from '@cutline/service/ledger/order';
+import type { BatchState } from '@cutline/service/ledger/types';
+import type { CreditType, HandoffPath } from '@cutline/contract/credit-types';
+import type { AppState, CutlineApi, Notice, Prefs, ProjectsState } from '@cutline/contract/ipc';
+import { paysWithProUses } from '@cutline/contract/pro-uses';
+import type { AppError, Result } from '@cutline/contract/result';
+import { TOOLS as SERVICE_TOOLS } from '@cutline/contract/tools';
 
 /** The service's own catalogue, so the fake's prices can never drift from the real ones. */
 export const TOOLS: Tool[] = SERVICE_TOOLS.map((t) => ({ ...t }));

@@ -4,8 +4,8 @@
  * tokens once on a 401, and admin calls.
  */
 import { createHash, randomBytes } from 'node:crypto';
-import type { TokenResponse } from '../shared/api';
-import { CLIENT_ID, REDIRECT_URI } from '../shared/oauth-client';
+import type { TokenResponse } from '@cutline/contract/api';
+import { CLIENT_ID, REDIRECT_URI } from '@cutline/contract/oauth-client';
 import type { Session, TokenStore } from './token-store';
 
 /** A failure to report: one line on stderr, exit code 1. */

@@ -1,6 +1,6 @@
 /** What each subcommand of the device CLI does, over the API of API.md. */
 import { randomUUID } from 'node:crypto';
-import type { Batch, BalanceSnapshot, ChargeResponse, LedgerPage, Me, QuoteResponse, Tool } from '../shared/api';
+import type { Batch, BalanceSnapshot, ChargeResponse, LedgerPage, Me, QuoteResponse, Tool } from '@cutline/contract/api';
 import { CliError, DeviceApi, errorOf, jsonCall, pkceSignIn } from './api';
 import type { Command, Globals } from './args';
 import { balanceText, eventLine, historyText, holdText, quoteText, settleText, toolsText, when } from './format';

@@ -1,5 +1,5 @@
 /** Human-readable output of the device CLI. Pure: every function returns text. */
-import type { BalanceEvent, BalanceSnapshot, Charge, LedgerEntry, QuoteResponse, Tool } from '../shared/api';
+import type { BalanceEvent, BalanceSnapshot, Charge, LedgerEntry, QuoteResponse, Tool } from '@cutline/contract/api';
 
 /** 2026-12-01T00:00:00.000Z → "2026-12-01 00:00 UTC". */
 export function when(iso: string): string {

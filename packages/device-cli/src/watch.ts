@@ -5,7 +5,7 @@
  * Last-Event-ID. Events at or below the highest version seen are skipped, as API.md asks.
  */
 import { createParser, type EventSourceMessage } from 'eventsource-parser';
-import { BalanceEventSchema, type BalanceEvent } from '../shared/api';
+import { BalanceEventSchema, type BalanceEvent } from '@cutline/contract/api';
 import { CliError, send, type DeviceApi } from './api';
 import { pipeSse } from './sse-body';
 

@@ -3,16 +3,17 @@
  * service on a free port: PKCE sign-in, balance, spend (capture and --fail), the 402 message,
  * admin grants, token refresh with rotation, watch seeing another device's charge, bad arguments.
  */
+import { fileURLToPath } from 'node:url';
 import { execFile } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { run } from '../../src/cli/run';
-import type { Session } from '../../src/cli/token-store';
-import { ADMIN_TOKEN, startTestServer, type TestServer } from '../helpers/server';
-import { call, charge, grant, newUser } from '../helpers/client';
+import { run } from '../src/run';
+import type { Session } from '../src/token-store';
+import { ADMIN_TOKEN, startTestServer, type TestServer } from '@cutline/service/test/helpers/server';
+import { call, charge, grant, newUser } from '@cutline/service/test/helpers/client';
 
 let server: TestServer;
 const homes: string[] = [];
@@ -397,10 +398,11 @@ describe('device CLI: bad arguments and failures', () => {
   });
 
   it('runs as a process: tsx src/cli/device.ts --help', async () => {
-    const tsx = join(process.cwd(), 'node_modules', '.bin', 'tsx');
-    const { stdout } = await promisify(execFile)(tsx, ['src/cli/device.ts', '--help'], { cwd: process.cwd() });
+    const device = fileURLToPath(new URL('../src/device.ts', import.meta.url));
+    const tsx = (...args: string[]) => promisify(execFile)(process.execPath, ['--import', 'tsx', device, ...args]);
+    const { stdout } = await tsx('--help');
     expect(stdout).toContain('Usage: npm run device');
-    const bad = await promisify(execFile)(tsx, ['src/cli/device.ts', 'fly']).catch((e: { code: number; stderr: string }) => e);
+    const bad = await tsx('fly').catch((e: { code: number; stderr: string }) => e);
     expect((bad as { code: number }).code).toBe(2);
     expect((bad as { stderr: string }).stderr).toContain('unknown command "fly"');
   });

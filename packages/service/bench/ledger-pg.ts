@@ -15,12 +15,12 @@
 import { randomBytes } from 'node:crypto';
 import { pathToFileURL } from 'node:url';
 import pg from 'pg';
-import { capture, hold } from '../src/server/service/charges';
-import type { Ctx } from '../src/server/service/context';
-import { systemClock } from '../src/server/service/context';
-import { EventHub } from '../src/server/service/event-hub';
-import { newSecret, sha256 } from '../src/server/service/ids';
-import { openPostgres, pgTypes } from '../src/server/store/postgres';
+import { capture, hold } from '../src/service/charges';
+import type { Ctx } from '../src/service/context';
+import { systemClock } from '../src/service/context';
+import { EventHub } from '../src/service/event-hub';
+import { newSecret, sha256 } from '../src/service/ids';
+import { openPostgres, pgTypes } from '../src/store/postgres';
 import { createDatabase, dropDatabase, startPgCluster, type PgCluster } from '../test/helpers/pg';
 import { Client } from './lib/http';
 import { startServerProcess, type ServerProc } from './lib/server-proc';

@@ -6,8 +6,8 @@
  * channel map (`createCutlineClient`); no DOM lib in this project's Node tsconfig, so the few
  * browser globals used are typed locally.
  */
-import type { CutlineApi } from '../../shared/ipc';
-import { createCutlineClient, EVENT_METHODS, type EventMethod, type InvokeMethod } from '../../shared/ipc-channels';
+import type { CutlineApi } from '@cutline/contract/ipc';
+import { createCutlineClient, EVENT_METHODS, type EventMethod, type InvokeMethod } from '@cutline/contract/ipc-channels';
 import type { ServerMessage } from '../bridge-protocol';
 
 interface BrowserSocket {

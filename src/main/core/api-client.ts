@@ -19,9 +19,9 @@ import {
   QuoteResponseSchema,
   ToolSchema,
   type Device,
-} from '../../shared/api';
-import type { HandoffPath } from '../../shared/credit-types';
-import { err, ok, type Result } from '../../shared/result';
+} from '@cutline/contract/api';
+import type { HandoffPath } from '@cutline/contract/credit-types';
+import { err, ok, type Result } from '@cutline/contract/result';
 import { toAppError } from './http-errors';
 import type { Session } from './session';
 import type { Settings } from './settings';

@@ -5,10 +5,10 @@
  * shows, and exposes it all as a `CutlineApi` object (`core.cutline`) — the very interface the
  * preload and the browser host's bridge expose to the renderer. All I/O is injected.
  */
-import type { BalanceEvent, BalanceSnapshot, LedgerEntry } from '../../shared/api';
-import type { AppState, CutlineApi, Notice } from '../../shared/ipc';
-import { createCutlineClient, type EventMethod, type InvokeMethod } from '../../shared/ipc-channels';
-import { err, ok, type Result } from '../../shared/result';
+import type { BalanceEvent, BalanceSnapshot, LedgerEntry } from '@cutline/contract/api';
+import type { AppState, CutlineApi, Notice } from '@cutline/contract/ipc';
+import { createCutlineClient, type EventMethod, type InvokeMethod } from '@cutline/contract/ipc-channels';
+import { err, ok, type Result } from '@cutline/contract/result';
 import { ApiClient } from './api-client';
 import { AppDataStore } from './app-data-store';
 import type { BackoffOptions } from './backoff';

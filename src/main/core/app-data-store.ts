@@ -3,8 +3,8 @@
  * (IPC `loadProjects/saveProjects/getPrefs/setPrefs`). Whatever is read back is validated with the
  * shared schemas; unreadable data falls back to empty defaults and is logged.
  */
-import { PrefsSchema, ProjectsStateSchema, type Prefs, type ProjectsState } from '../../shared/ipc';
-import { ok, type Result } from '../../shared/result';
+import { PrefsSchema, ProjectsStateSchema, type Prefs, type ProjectsState } from '@cutline/contract/ipc';
+import { ok, type Result } from '@cutline/contract/result';
 import type { KeyValueStore } from './key-value-store';
 import type { Logger } from './logger';
 

@@ -4,7 +4,7 @@
  * (API.md: `version` only ever grows for an account) and drops any other, so a stale snapshot
  * arriving late can never overwrite a newer one. An accepted snapshot is announced once.
  */
-import type { BalanceSnapshot } from '../../shared/api';
+import type { BalanceSnapshot } from '@cutline/contract/api';
 
 export class BalanceState {
   private snapshot: BalanceSnapshot | null = null;

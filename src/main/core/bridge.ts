@@ -4,7 +4,7 @@
  * `INVOKE_CHANNELS` and its arguments must pass that channel's zod schema, or the call is refused.
  * Events go out through `forwardEvents`, on the channels of `EVENT_CHANNELS`.
  */
-import { EVENT_CHANNELS, INVOKE_CHANNELS, type CutlineApi, type EventMethod, type InvokeMethod } from '../../shared/ipc';
+import { EVENT_CHANNELS, INVOKE_CHANNELS, type CutlineApi, type EventMethod, type InvokeMethod } from '@cutline/contract/ipc';
 
 export class InvalidInvocationError extends Error {
   override readonly name = 'InvalidInvocationError';

@@ -7,8 +7,8 @@
  * A 402 becomes `insufficient_credits` with the numbers; a 409 on capture becomes `hold_lost`
  * (the hold was released or expired) and is reported, never retried.
  */
-import type { Charge, QuoteResponse } from '../../shared/api';
-import { err, ok, type Result } from '../../shared/result';
+import type { Charge, QuoteResponse } from '@cutline/contract/api';
+import { err, ok, type Result } from '@cutline/contract/result';
 import type { ApiClient } from './api-client';
 import type { BalanceState } from './balance-state';
 import { idempotencyKeyFor } from './idempotency';

@@ -11,8 +11,8 @@
  * after a reconnect) and every connection state change.
  */
 import { EventSource, type FetchLike } from 'eventsource';
-import { BalanceEventSchema, type BalanceEvent } from '../../shared/api';
-import type { Connection } from '../../shared/ipc';
+import { BalanceEventSchema, type BalanceEvent } from '@cutline/contract/api';
+import type { Connection } from '@cutline/contract/ipc';
 import { backoffDelay, DEFAULT_BACKOFF, type BackoffOptions } from './backoff';
 import type { Logger } from './logger';
 import type { Session } from './session';

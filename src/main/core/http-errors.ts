@@ -4,8 +4,8 @@
  * HTTP status, `timeout`, or `offline` when the service could not be reached at all.
  */
 import { HTTPError, TimeoutError } from 'ky';
-import { ErrorBodySchema, InsufficientCreditsSchema } from '../../shared/api';
-import { APP_ERROR_CODES, type AppError, type AppErrorCode } from '../../shared/result';
+import { ErrorBodySchema, InsufficientCreditsSchema } from '@cutline/contract/api';
+import { APP_ERROR_CODES, type AppError, type AppErrorCode } from '@cutline/contract/result';
 
 const STATUS_CODES: Record<number, AppErrorCode> = {
   400: 'invalid_request',

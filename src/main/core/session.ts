@@ -7,9 +7,9 @@
  * replaced gets the new one without another refresh (the old refresh token is spent).
  */
 import ky, { type KyInstance } from 'ky';
-import { TokenResponseSchema } from '../../shared/api';
-import { CLIENT_ID, REDIRECT_URI } from '../../shared/oauth-client';
-import { err, ok, type Result } from '../../shared/result';
+import { TokenResponseSchema } from '@cutline/contract/api';
+import { CLIENT_ID, REDIRECT_URI } from '@cutline/contract/oauth-client';
+import { err, ok, type Result } from '@cutline/contract/result';
 import { toAppError } from './http-errors';
 import type { Logger } from './logger';
 import { PendingSignIns } from './pending-sign-ins';

@@ -4,8 +4,8 @@
  * signed out, it opens the page itself. Either way the URL goes to the opener only if it passes
  * the allowlist and leads to the page asked for.
  */
-import type { HandoffPath } from '../../shared/credit-types';
-import { err, ok, type Result } from '../../shared/result';
+import type { HandoffPath } from '@cutline/contract/credit-types';
+import { err, ok, type Result } from '@cutline/contract/result';
 import type { ApiClient } from './api-client';
 import { describeUrlSafely, type Logger } from './logger';
 import type { Session } from './session';

@@ -4,7 +4,7 @@
  * our window showing our own page, and the arguments must pass the channel's zod schema.
  */
 import { ipcMain, type IpcMainInvokeEvent, type WebFrameMain } from 'electron';
-import { INVOKE_CHANNELS, type CutlineApi } from '../../shared/ipc';
+import { INVOKE_CHANNELS, type CutlineApi } from '@cutline/contract/ipc';
 import { invokeValidated, InvalidInvocationError } from '../core/bridge';
 import type { Logger } from '../core/logger';
 

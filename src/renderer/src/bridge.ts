@@ -2,7 +2,7 @@
  * The one place the renderer touches `window.cutline` (the preload's / devhost's bridge).
  * Everything else receives a `CutlineApi` from here (component tests pass a fake to the store).
  */
-import type { CutlineApi } from '../../shared/ipc';
+import type { CutlineApi } from '@cutline/contract/ipc';
 
 const windowCutline = (): CutlineApi | undefined => (globalThis as unknown as { cutline?: CutlineApi }).cutline;
 

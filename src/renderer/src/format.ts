@@ -1,6 +1,6 @@
 /** Words and numbers the UI shows. Pure functions: tested directly. */
-import type { Allocation, BalanceSnapshot, LedgerEntry, QuoteResponse } from '../../shared/api';
-import { CREDIT_TYPES, type CreditType, type Platform } from '../../shared/credit-types';
+import type { Allocation, BalanceSnapshot, LedgerEntry, QuoteResponse } from '@cutline/contract/api';
+import { CREDIT_TYPES, type CreditType, type Platform } from '@cutline/contract/credit-types';
 
 const nf = new Intl.NumberFormat('en-US');
 

@@ -9,9 +9,9 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { _electron as electron, expect, test } from '@playwright/test';
 import { findElectronRuntime } from '../../../src/devhost/electron-runtime';
-import type { CutlineApi } from '../../../src/shared/ipc';
-import { DEMO_PASSWORD } from '../../helpers/client';
-import { startTestServer } from '../../helpers/server';
+import type { CutlineApi } from '@cutline/contract/ipc';
+import { DEMO_PASSWORD } from '@cutline/service/test/helpers/client';
+import { startTestServer } from '@cutline/service/test/helpers/server';
 import { callbackFor } from '../../main/helpers/browser-sign-in';
 
 const found = findElectronRuntime();

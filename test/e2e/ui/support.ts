@@ -6,7 +6,7 @@
 import { randomBytes } from 'node:crypto';
 import { createServer, connect, type Server, type Socket } from 'node:net';
 import type { Locator, Page, TestInfo } from '@playwright/test';
-import { admin } from '../../helpers/client';
+import { admin } from '@cutline/service/test/helpers/client';
 import { expect } from '../fixtures/cutline';
 
 /**

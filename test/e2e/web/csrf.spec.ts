@@ -1,5 +1,5 @@
 /** Forged form posts: without the session's CSRF token (same site), or from another site, nothing happens. */
-import { call, newUser } from '../../helpers/client';
+import { call, newUser } from '@cutline/service/test/helpers/client';
 import { expect, shot, signInThroughPage, test } from './support';
 
 const forgedCheckout = (action: string) => `<!doctype html><title>Free credits!</title>

@@ -1,6 +1,6 @@
 /** Exchanging Pro uses in the browser: what they become, the confirm step, the push, the refusal of a second exchange. */
-import { signIn } from '../../helpers/client';
-import { openSse } from '../../helpers/sse';
+import { signIn } from '@cutline/service/test/helpers/client';
+import { openSse } from '@cutline/service/test/helpers/sse';
 import { expect, shot, signInThroughPage, test } from './support';
 
 test('exchange: Pro uses gone, credits granted, the desktop told; a second attempt is refused', async ({ page, context, server }, info) => {

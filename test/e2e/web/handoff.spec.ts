@@ -1,5 +1,5 @@
 /** The desktop's handoff link: signs the browser in once, never twice. */
-import { call, signIn } from '../../helpers/client';
+import { call, signIn } from '@cutline/service/test/helpers/client';
 import { expect, shot, test } from './support';
 
 test('a handoff link signs the browser in and goes to next, once; the second time it offers sign-in', async ({ page, browser, server }, info) => {

@@ -1,5 +1,5 @@
 /** Signing in from the browser, the credits dashboard, pricing, signing out. JavaScript is off. */
-import { call, charge, grant, newUser, phone } from '../../helpers/client';
+import { call, charge, grant, newUser, phone } from '@cutline/service/test/helpers/client';
 import { expect, shot, signInThroughPage, test } from './support';
 
 test('sign in, see the credits dashboard, then sign out', async ({ page }, info) => {

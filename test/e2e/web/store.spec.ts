@@ -1,6 +1,6 @@
 /** Buying a pack in the browser: balance and the return link, one grant per form, the push to a desktop client. */
-import { call, newUser, signIn } from '../../helpers/client';
-import { openSse } from '../../helpers/sse';
+import { call, newUser, signIn } from '@cutline/service/test/helpers/client';
+import { openSse } from '@cutline/service/test/helpers/sse';
 import { expect, shot, signInThroughPage, test } from './support';
 
 test('buy a pack: the order grants purchased credits once, shows the balance and the link back to Cutline', async ({ page, server }, info) => {

@@ -1,6 +1,6 @@
 /** Fixtures for the web specs: the real credit service (one per worker), sign-in through the page, screenshots. */
 import { test as base, expect, type Page, type TestInfo } from '@playwright/test';
-import { startTestServer, type TestServer } from '../../helpers/server';
+import { startTestServer, type TestServer } from '@cutline/service/test/helpers/server';
 
 export const test = base.extend<object, { server: TestServer }>({
   server: [

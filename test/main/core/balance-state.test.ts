@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { BalanceSnapshot } from '../../../src/shared/api';
+import type { BalanceSnapshot } from '@cutline/contract/api';
 import { BalanceState } from '../../../src/main/core/balance-state';
 
 const snapshot = (version: number, total: number): BalanceSnapshot => ({

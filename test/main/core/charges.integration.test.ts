@@ -1,8 +1,8 @@
 /** The charge flow against the real service: quote, hold, capture, release, idempotency, 402, 409. */
 import { randomBytes } from 'node:crypto';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { call } from '../../helpers/client';
-import { startTestServer, type TestServer } from '../../helpers/server';
+import { call } from '@cutline/service/test/helpers/client';
+import { startTestServer, type TestServer } from '@cutline/service/test/helpers/server';
 import { createAccount, secondDevice } from '../helpers/accounts';
 import { startCore, type CoreHarness } from '../helpers/core-harness';
 import { until } from '../helpers/wait';

@@ -1,7 +1,7 @@
 /** Opening the web: a one-time handoff link when signed in, the plain page when not, allowlisted. */
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { DEMO_PASSWORD } from '../../helpers/client';
-import { startTestServer, type TestServer } from '../../helpers/server';
+import { DEMO_PASSWORD } from '@cutline/service/test/helpers/client';
+import { startTestServer, type TestServer } from '@cutline/service/test/helpers/server';
 import { startCore, type CoreHarness } from '../helpers/core-harness';
 
 let server: TestServer;

@@ -1,7 +1,7 @@
 /** The real-time push: other devices, teammates, grants and deep links back from the web. */
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { admin, DEMO_PASSWORD } from '../../helpers/client';
-import { startTestServer, type TestServer } from '../../helpers/server';
+import { admin, DEMO_PASSWORD } from '@cutline/service/test/helpers/client';
+import { startTestServer, type TestServer } from '@cutline/service/test/helpers/server';
 import { createAccount, secondDevice } from '../helpers/accounts';
 import { startCore, type CoreHarness } from '../helpers/core-harness';
 import { until } from '../helpers/wait';

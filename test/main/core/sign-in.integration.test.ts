@@ -1,7 +1,7 @@
 /** Sign-in through the real /oauth/authorize form and the callback deep link; sign-out; restore. */
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { DEMO_PASSWORD } from '../../helpers/client';
-import { startTestServer, type TestServer } from '../../helpers/server';
+import { DEMO_PASSWORD } from '@cutline/service/test/helpers/client';
+import { startTestServer, type TestServer } from '@cutline/service/test/helpers/server';
 import { callbackFor, submitSignInForm } from '../helpers/browser-sign-in';
 import { startCore, type CoreHarness } from '../helpers/core-harness';
 import { until } from '../helpers/wait';

@@ -7,7 +7,7 @@ import { idempotencyKeyFor } from '../../../src/main/core/idempotency';
 import { JsonFileStore, MemoryStore } from '../../../src/main/core/key-value-store';
 import { memoryLogger } from '../../../src/main/core/logger';
 import { DEFAULT_SERVICE_URL, loadSettings } from '../../../src/main/core/settings';
-import { IdempotencyKeySchema } from '../../../src/shared/api';
+import { IdempotencyKeySchema } from '@cutline/contract/api';
 
 const dirs: string[] = [];
 const tempDir = () => {

@@ -4,7 +4,7 @@
  * backoff, resync) and ends on the service's current balance, never a stale one.
  */
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { startTestServer, type TestServer } from '../../helpers/server';
+import { startTestServer, type TestServer } from '@cutline/service/test/helpers/server';
 import { createAccount, secondDevice } from '../helpers/accounts';
 import { startCore, type CoreHarness } from '../helpers/core-harness';
 import { startTcpProxy, type TcpProxy } from '../helpers/tcp-proxy';

@@ -1,6 +1,6 @@
 /** Short-lived access tokens: refreshed transparently, once for concurrent callers, by the stream too. */
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { startTestServer, type TestServer } from '../../helpers/server';
+import { startTestServer, type TestServer } from '@cutline/service/test/helpers/server';
 import { createAccount, secondDevice } from '../helpers/accounts';
 import { startCore, type CoreHarness } from '../helpers/core-harness';
 import { sleep, until } from '../helpers/wait';

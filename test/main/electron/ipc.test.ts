@@ -14,7 +14,7 @@ vi.mock('electron', () => ({
 }));
 
 import type { WebFrameMain } from 'electron';
-import { INVOKE_CHANNELS } from '../../../src/shared/ipc';
+import { INVOKE_CHANNELS } from '@cutline/contract/ipc';
 import { CutlineCore } from '../../../src/main/core/app-core';
 import { InvalidInvocationError } from '../../../src/main/core/bridge';
 import { MemoryStore } from '../../../src/main/core/key-value-store';

@@ -1,6 +1,6 @@
 /** Accounts for core tests, made through the service's admin API, and a second device's calls. */
 import { randomBytes } from 'node:crypto';
-import { admin, call, signIn, type Tokens } from '../../helpers/client';
+import { admin, call, signIn, type Tokens } from '@cutline/service/test/helpers/client';
 
 export interface TestAccount {
   id: string;

@@ -3,14 +3,14 @@
  * it opened in "the system browser", its log, every event it emitted, and the deep-link router
  * in front of it (ready, as after the window loaded).
  */
-import type { BalanceSnapshot, LedgerEntry } from '../../../src/shared/api';
-import type { AppState, Notice } from '../../../src/shared/ipc';
+import type { BalanceSnapshot, LedgerEntry } from '@cutline/contract/api';
+import type { AppState, Notice } from '@cutline/contract/ipc';
 import { CutlineCore, type CoreDeps } from '../../../src/main/core/app-core';
 import { DeepLinkRouter } from '../../../src/main/core/deep-link-router';
 import { MemoryStore } from '../../../src/main/core/key-value-store';
 import { memoryLogger } from '../../../src/main/core/logger';
 import { MemoryVault } from '../../../src/main/core/vault';
-import { DEMO_PASSWORD } from '../../helpers/client';
+import { DEMO_PASSWORD } from '@cutline/service/test/helpers/client';
 import { callbackFor } from './browser-sign-in';
 import { until } from './wait';
 

@@ -6,8 +6,8 @@
  */
 import Database from 'better-sqlite3';
 import { randomBytes } from 'node:crypto';
-import { newSecret, sha256 } from '../../src/server/service/ids';
-import { openSqlite } from '../../src/server/store/sqlite';
+import { newSecret, sha256 } from '../../src/service/ids';
+import { openSqlite } from '../../src/store/sqlite';
 
 const DAY = 86_400_000;
 

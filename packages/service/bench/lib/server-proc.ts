@@ -5,7 +5,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 
-const ROOT = fileURLToPath(new URL('../../', import.meta.url));
+const ROOT = fileURLToPath(new URL('../../../../', import.meta.url));
 
 export interface ServerProc {
   url: string;
@@ -14,7 +14,7 @@ export interface ServerProc {
 }
 
 export function startServerProcess(db: string, env: Record<string, string> = {}): Promise<ServerProc> {
-  const child: ChildProcess = spawn(process.execPath, ['--import', 'tsx', 'src/server/main.ts'], {
+  const child: ChildProcess = spawn(process.execPath, ['--import', 'tsx', fileURLToPath(new URL('../../src/main.ts', import.meta.url))], {
     cwd: ROOT,
     env: { ...process.env, PORT: '0', CUTLINE_DB: db, CUTLINE_ACCESS_TTL_S: '86400', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],

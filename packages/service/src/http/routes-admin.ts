@@ -2,7 +2,7 @@
 import { timingSafeEqual } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
-import { AmountSchema, CreditTypeSchema, PlanSchema } from '../../shared/api';
+import { AmountSchema, CreditTypeSchema, PlanSchema } from '@cutline/contract/api';
 import { addTeamMember, adminGrant, createTeam, createUser, renewNow } from '../service/accounts';
 import type { Ctx } from '../service/context';
 import { ServiceError } from '../service/errors';

@@ -3,7 +3,7 @@ import type { FastifyInstance, FastifyReply } from 'fastify';
 import { z } from 'zod';
 import type { Ctx } from '../service/context';
 import { ServiceError } from '../service/errors';
-import { CLIENT_ID } from '../../shared/oauth-client';
+import { CLIENT_ID } from '@cutline/contract/oauth-client';
 import { authenticate, checkClient, issueCode, redeemCode, revokeToken, rotateRefresh } from '../service/oauth';
 import { html, page, PAGE_CSP, type Raw } from './html';
 import { RateLimiter } from './rate-limit';

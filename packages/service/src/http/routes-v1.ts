@@ -8,8 +8,8 @@ import {
   LedgerQuerySchema,
   QuoteRequestSchema,
   ReleaseRequestSchema,
-} from '../../shared/api';
-import { TOOLS } from '../../shared/tools';
+} from '@cutline/contract/api';
+import { TOOLS } from '@cutline/contract/tools';
 import { capture, getCharge, hold, quote, release } from '../service/charges';
 import type { Ctx } from '../service/context';
 import { ServiceError } from '../service/errors';

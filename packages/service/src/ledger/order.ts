@@ -1,4 +1,4 @@
-import { TYPE_RANK } from '../../shared/credit-types';
+import { TYPE_RANK } from '@cutline/contract/credit-types';
 import type { BatchState } from './types';
 
 /**

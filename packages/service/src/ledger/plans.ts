@@ -1,4 +1,4 @@
-import type { Plan } from '../../shared/credit-types';
+import type { Plan } from '@cutline/contract/credit-types';
 
 export const DAY_MS = 86_400_000;
 export type Billing = 'monthly' | 'annual';

@@ -1,1 +1,1 @@
-export { paysWithProUses, type ProUseAccount } from '../../shared/pro-uses';
+export { paysWithProUses, type ProUseAccount } from '@cutline/contract/pro-uses';

@@ -1,4 +1,4 @@
-import type { CreditType } from '../../shared/credit-types';
+import type { CreditType } from '@cutline/contract/credit-types';
 import { spendable } from './order';
 import type { BatchState } from './types';
 

@@ -1,4 +1,4 @@
-import type { CreditType } from '../../shared/credit-types';
+import type { CreditType } from '@cutline/contract/credit-types';
 
 /** One grant of credits. Times are integer milliseconds since the epoch; `expiresAt: null` is permanent. */
 export interface BatchState {

@@ -1,5 +1,5 @@
 /** Reads of one account's state inside a transaction: the user, its team, its live batches, its snapshot. */
-import type { BalanceSnapshot } from '../../shared/api';
+import type { BalanceSnapshot } from '@cutline/contract/api';
 import { summarize } from '../ledger/summary';
 import type { BatchState } from '../ledger/types';
 import type { Tx } from '../store/db';

@@ -1,6 +1,6 @@
 /** Users, teams, billing cycles, admin grants and the Pro-uses exchange. */
-import type { Batch, Me } from '../../shared/api';
-import { exchangeCredits, type CreditType, type Plan } from '../../shared/credit-types';
+import type { Batch, Me } from '@cutline/contract/api';
+import { exchangeCredits, type CreditType, type Plan } from '@cutline/contract/credit-types';
 import { creditsPerCycle, cycleDays, DAY_MS, type Billing } from '../ledger/plans';
 import type { Tx } from '../store/db';
 import { getTeam, getUser, proUsesOf, requireUser } from './account-state';

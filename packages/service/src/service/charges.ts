@@ -1,10 +1,10 @@
 /** The two-phase charge: hold → capture, or release back to the very batches (PRODUCT.md § Credits 6, 7). */
 import { createHash } from 'node:crypto';
-import type { BalanceSnapshot, Charge, ChargeRequest, QuoteResponse } from '../../shared/api';
+import type { BalanceSnapshot, Charge, ChargeRequest, QuoteResponse } from '@cutline/contract/api';
 import { allocate } from '../ledger/allocate';
 import { paysWithProUses } from '../ledger/pro-uses';
 import { planRelease } from '../ledger/release';
-import { findTool, type ToolDef } from '../../shared/tools';
+import { findTool, type ToolDef } from '@cutline/contract/tools';
 import type { AllocationPart, BatchState } from '../ledger/types';
 import type { Tx } from '../store/db';
 import { liveBatches, requireUser, snapshotOf } from './account-state';

@@ -1,4 +1,4 @@
-import type { ErrorCode } from '../../shared/api';
+import type { ErrorCode } from '@cutline/contract/api';
 
 const STATUS: Record<ErrorCode, number> = {
   invalid_request: 400,

@@ -3,7 +3,7 @@
  * for it (reads skip expired batches by time); it makes the history complete and pushes the
  * change to connected devices.
  */
-import type { CreditType } from '../../shared/credit-types';
+import type { CreditType } from '@cutline/contract/credit-types';
 import type { Ctx } from './context';
 import { mutate } from './mutate';
 

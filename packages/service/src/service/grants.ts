@@ -1,6 +1,6 @@
 /** Creating batches: cycle grants, campaign awards, purchases, exchanges. */
-import type { Batch } from '../../shared/api';
-import type { CreditType, LedgerKind } from '../../shared/credit-types';
+import type { Batch } from '@cutline/contract/api';
+import type { CreditType, LedgerKind } from '@cutline/contract/credit-types';
 import type { Tx } from '../store/db';
 import { newId } from './ids';
 import type { Journal } from './journal';

@@ -4,8 +4,8 @@
  * account's version and stores its event row — all inside the transaction — and returns the
  * events to publish once the transaction has committed.
  */
-import type { BalanceSnapshot, Device, EventCause, LedgerEntry } from '../../shared/api';
-import type { CreditType, LedgerKind } from '../../shared/credit-types';
+import type { BalanceSnapshot, Device, EventCause, LedgerEntry } from '@cutline/contract/api';
+import type { CreditType, LedgerKind } from '@cutline/contract/credit-types';
 import type { BatchState } from '../ledger/types';
 import type { Tx } from '../store/db';
 import { snapshotFrom, snapshotOf, teamMemberIds } from './account-state';

@@ -2,7 +2,7 @@ import type { Tx } from '../store/db';
 import type { Ctx } from './context';
 import type { HubEvent } from './event-hub';
 import { Journal } from './journal';
-import type { BalanceSnapshot, EventCause, LedgerEntry } from '../../shared/api';
+import type { BalanceSnapshot, EventCause, LedgerEntry } from '@cutline/contract/api';
 
 export interface MutationOutcome<T> {
   value: T;

@@ -4,9 +4,9 @@
  * web handoff codes.
  */
 import { createHash, timingSafeEqual } from 'node:crypto';
-import type { HandoffPath } from '../../shared/credit-types';
-import { CLIENT_ID, REDIRECT_URI } from '../../shared/oauth-client';
-import type { TokenResponse } from '../../shared/api';
+import type { HandoffPath } from '@cutline/contract/credit-types';
+import { CLIENT_ID, REDIRECT_URI } from '@cutline/contract/oauth-client';
+import type { TokenResponse } from '@cutline/contract/api';
 import type { Tx } from '../store/db';
 import type { Ctx } from './context';
 import { invalid, ServiceError } from './errors';

@@ -1,5 +1,5 @@
 /** Read-only views of an account: profile, balance snapshot, history. */
-import type { BalanceSnapshot, LedgerPage, Me } from '../../shared/api';
+import type { BalanceSnapshot, LedgerPage, Me } from '@cutline/contract/api';
 import { requireUser, snapshotOf } from './account-state';
 import { meOf } from './accounts';
 import type { Ctx } from './context';

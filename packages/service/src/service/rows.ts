@@ -1,6 +1,6 @@
 /** Row ↔ domain ↔ wire mappings. Storage rows use snake_case and integer milliseconds. */
-import type { Batch, Charge, Device, LedgerEntry } from '../../shared/api';
-import type { CreditType, Plan, Platform } from '../../shared/credit-types';
+import type { Batch, Charge, Device, LedgerEntry } from '@cutline/contract/api';
+import type { CreditType, Plan, Platform } from '@cutline/contract/credit-types';
 import type { Billing } from '../ledger/plans';
 import type { AllocationPart, BatchState } from '../ledger/types';
 

@@ -3,7 +3,7 @@
  * type (from `capture` ledger entries — a capture is credits actually spent; holds that were
  * released never count), and the record of a past Pro-uses exchange.
  */
-import type { CreditType } from '../../shared/credit-types';
+import type { CreditType } from '@cutline/contract/credit-types';
 import { DAY_MS } from '../ledger/plans';
 import type { Ctx } from './context';
 

@@ -1,7 +1,7 @@
 /** How the web pages write numbers, money, dates and ledger vocabulary. Pure; output is text to escape. */
-import type { Device, LedgerEntry } from '../../shared/api';
-import type { CreditType } from '../../shared/credit-types';
-import { findTool } from '../../shared/tools';
+import type { Device, LedgerEntry } from '@cutline/contract/api';
+import type { CreditType } from '@cutline/contract/credit-types';
+import { findTool } from '@cutline/contract/tools';
 
 const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
 const two = (n: number) => String(n).padStart(2, '0');

@@ -5,7 +5,7 @@
  * framing, no referrer — handoff codes never leak through Referer).
  */
 import type { FastifyReply } from 'fastify';
-import type { Me } from '../../shared/api';
+import type { Me } from '@cutline/contract/api';
 import { html, page, PAGE_CSP, raw, type Raw } from '../http/html';
 import type { WebSession } from '../service/web-sessions';
 

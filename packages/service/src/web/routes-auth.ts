@@ -1,7 +1,7 @@
 /** Browser sign-in (`/signin`), sign-out (`POST /signout`) and the desktop's one-time handoff (`/handoff`). */
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
-import { HANDOFF_PATHS } from '../../shared/credit-types';
+import { HANDOFF_PATHS } from '@cutline/contract/credit-types';
 import { html } from '../http/html';
 import { RateLimiter } from '../http/rate-limit';
 import type { Ctx } from '../service/context';

@@ -1,7 +1,7 @@
 /** `/credits`: the balance, its split, every live batch, held credits, Pro uses, the usage chart and the full history. */
 import type { FastifyInstance } from 'fastify';
-import type { BalanceSnapshot, LedgerEntry, LedgerPage } from '../../shared/api';
-import { CREDIT_TYPES } from '../../shared/credit-types';
+import type { BalanceSnapshot, LedgerEntry, LedgerPage } from '@cutline/contract/api';
+import { CREDIT_TYPES } from '@cutline/contract/credit-types';
 import { html, type Raw } from '../http/html';
 import type { Ctx } from '../service/context';
 import { balance, ledgerPage } from '../service/reads';

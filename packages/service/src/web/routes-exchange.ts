@@ -5,7 +5,7 @@
  * refusal page. The exchange itself is `exchangeProUses` (one transaction, pushed to every device).
  */
 import type { FastifyInstance } from 'fastify';
-import { EXCHANGE_RATE } from '../../shared/credit-types';
+import { EXCHANGE_RATE } from '@cutline/contract/credit-types';
 import { html, type Raw } from '../http/html';
 import { exchangePreview, exchangeProUses } from '../service/accounts';
 import type { Ctx } from '../service/context';

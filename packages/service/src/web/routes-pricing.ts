@@ -1,6 +1,6 @@
 /** `/pricing`: the plans of PLAN_CATALOGUE and what each grants; public, and marks the viewer's plan. */
 import type { FastifyInstance } from 'fastify';
-import { EXCHANGE_RATE } from '../../shared/credit-types';
+import { EXCHANGE_RATE } from '@cutline/contract/credit-types';
 import { html } from '../http/html';
 import { PLAN_CATALOGUE, type PlanInfo } from '../ledger/plans';
 import { requireUser } from '../service/account-state';

@@ -4,7 +4,7 @@
  * CSRF synchronizer-token check every POST goes through, and where `next` may point.
  */
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { HANDOFF_PATHS } from '../../shared/credit-types';
+import { HANDOFF_PATHS } from '@cutline/contract/credit-types';
 import type { Ctx } from '../service/context';
 import { ServiceError } from '../service/errors';
 import { me } from '../service/reads';

@@ -15,7 +15,7 @@ import { promisify } from 'node:util';
 import pg from 'pg';
 
 const run = promisify(execFile);
-const SCRIPT = resolve(dirname(fileURLToPath(import.meta.url)), '../../scripts/pg-cluster.sh');
+const SCRIPT = resolve(dirname(fileURLToPath(import.meta.url)), '../../../../scripts/pg-cluster.sh');
 
 export interface PgCluster {
   /** postgres://postgres@127.0.0.1:PORT/postgres — the maintenance database. */

@@ -2,7 +2,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { startServer, type RunningServer, type ServerOptions } from '../../src/server/start';
+import { startServer, type RunningServer, type ServerOptions } from '../../src/start';
 import { createDatabase, dropDatabase } from './pg';
 
 export const ADMIN_TOKEN = 'test-admin-token-0123456789';

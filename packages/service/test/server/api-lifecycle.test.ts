@@ -2,19 +2,22 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
-import { exchangeProUses } from '../../src/server/service/accounts';
-import { sweepOnce } from '../../src/server/service/sweeper';
+import { exchangeProUses } from '../../src/service/accounts';
+import { sweepOnce } from '../../src/service/sweeper';
 import { startTestServer } from '../helpers/server';
 import { call, charge, grant, newUser, signIn } from '../helpers/client';
 import { openSse } from '../helpers/sse';
+
+const MAIN = fileURLToPath(new URL('../../src/main.ts', import.meta.url));
 
 const DAY = 86_400_000;
 const dirs: string[] = [];
 afterAll(() => dirs.forEach((d) => rmSync(d, { recursive: true, force: true })));
 
 function startProcess(env: Record<string, string>): Promise<{ proc: ChildProcess; url: string; exited: Promise<number | null> }> {
-  const proc = spawn(process.execPath, ['--import', 'tsx', 'src/server/main.ts'], {
+  const proc = spawn(process.execPath, ['--import', 'tsx', MAIN], {
     env: { ...process.env, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
@@ -61,7 +64,7 @@ describe('the service as a process', () => {
   });
 
   it('refuses to start with a bad environment, saying why', async () => {
-    const proc = spawn(process.execPath, ['--import', 'tsx', 'src/server/main.ts'], { env: { ...process.env, PORT: 'eighty' }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const proc = spawn(process.execPath, ['--import', 'tsx', MAIN], { env: { ...process.env, PORT: 'eighty' }, stdio: ['ignore', 'pipe', 'pipe'] });
     let err = '';
     proc.stderr.on('data', (d) => (err += d));
     const code = await new Promise((r) => proc.on('exit', r));

@@ -5,13 +5,13 @@
  * snapshot a fresh read gives and the one stored in the event row.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { LedgerEntry } from '../../src/shared/api';
-import { capture, hold } from '../../src/server/service/charges';
-import type { Ctx } from '../../src/server/service/context';
-import { EventHub, type HubEvent } from '../../src/server/service/event-hub';
-import { balance } from '../../src/server/service/reads';
-import { ledgerWire } from '../../src/server/service/rows';
-import type { Db } from '../../src/server/store/db';
+import type { LedgerEntry } from '@cutline/contract/api';
+import { capture, hold } from '../../src/service/charges';
+import type { Ctx } from '../../src/service/context';
+import { EventHub, type HubEvent } from '../../src/service/event-hub';
+import { balance } from '../../src/service/reads';
+import { ledgerWire } from '../../src/service/rows';
+import type { Db } from '../../src/store/db';
 import { bothEngines } from '../helpers/engines';
 
 const DAY = 86_400_000;

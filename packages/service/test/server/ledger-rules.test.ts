@@ -1,12 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { exchangeCredits } from '../../src/shared/credit-types';
-import { allocate } from '../../src/server/ledger/allocate';
-import { compareBatches, isLive, spendable } from '../../src/server/ledger/order';
-import { paysWithProUses } from '../../src/server/ledger/pro-uses';
-import { planRelease } from '../../src/server/ledger/release';
-import { summarize } from '../../src/server/ledger/summary';
-import { findTool } from '../../src/shared/tools';
-import type { AllocationPart, BatchState } from '../../src/server/ledger/types';
+import { exchangeCredits } from '@cutline/contract/credit-types';
+import { allocate } from '../../src/ledger/allocate';
+import { compareBatches, isLive, spendable } from '../../src/ledger/order';
+import { paysWithProUses } from '../../src/ledger/pro-uses';
+import { planRelease } from '../../src/ledger/release';
+import { summarize } from '../../src/ledger/summary';
+import { findTool } from '@cutline/contract/tools';
+import type { AllocationPart, BatchState } from '../../src/ledger/types';
 
 /** Applies a plan to in-memory batches (returns new objects), as the service's writes would. */
 function applyParts(batches: readonly BatchState[], parts: readonly AllocationPart[], sign: 1 | -1): BatchState[] {

@@ -4,10 +4,10 @@
  * (including a dropped LISTEN connection). Runs in a fresh database of the test run's cluster.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { EventHub, type HubEvent } from '../../src/server/service/event-hub';
-import { MIGRATIONS } from '../../src/server/store/migrations';
-import { openPostgres, type PostgresDb } from '../../src/server/store/postgres';
-import { CHANNEL } from '../../src/server/store/pg-relay';
+import { EventHub, type HubEvent } from '../../src/service/event-hub';
+import { MIGRATIONS } from '../../src/store/migrations';
+import { openPostgres, type PostgresDb } from '../../src/store/postgres';
+import { CHANNEL } from '../../src/store/pg-relay';
 import { createDatabase, dropDatabase, withClient } from '../helpers/pg';
 
 let url: string;

@@ -2,8 +2,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { Db } from '../../src/server/store/db';
-import { openSqlite } from '../../src/server/store/sqlite';
+import type { Db } from '../../src/store/db';
+import { openSqlite } from '../../src/store/sqlite';
 
 let db: Db;
 let dir: string;

@@ -4,7 +4,7 @@
  * update and a locker waits for, then sees, a concurrent writer's committed row.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Db } from '../../src/server/store/db';
+import type { Db } from '../../src/store/db';
 import { bothEngines } from '../helpers/engines';
 
 const addUser = (db: Db, id: string) =>

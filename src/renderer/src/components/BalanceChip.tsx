@@ -4,9 +4,9 @@
  * on hold and Pro uses.
  */
 import { useEffect, useId, useRef, useState } from 'react';
-import type { BalanceSnapshot } from '../../../shared/api';
-import { CREDIT_TYPES } from '../../../shared/credit-types';
-import type { HandoffPath } from '../../../shared/credit-types';
+import type { BalanceSnapshot } from '@cutline/contract/api';
+import { CREDIT_TYPES } from '@cutline/contract/credit-types';
+import type { HandoffPath } from '@cutline/contract/credit-types';
 import { chipText, credits, date, expiryText, num, proUses, relativeFuture, TYPE_TITLE } from '../format';
 import { useApp } from '../store';
 

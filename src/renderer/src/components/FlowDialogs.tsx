@@ -3,7 +3,7 @@
  * credits. Which one shows is `flow.step` in the store.
  */
 import { useId, useState } from 'react';
-import { exchangeCredits } from '../../../shared/credit-types';
+import { exchangeCredits } from '@cutline/contract/credit-types';
 import { confirmQuestion, credits, proUses, usingTypes } from '../format';
 import { useApp } from '../store';
 import type { Flow } from '../store/types';

@@ -1,5 +1,5 @@
 /** A clip's picture with the visible result of every AI tool applied to it. */
-import type { Tool } from '../../../shared/api';
+import type { Tool } from '@cutline/contract/api';
 import { mediaById } from '../media';
 import { toolName } from '../tools';
 

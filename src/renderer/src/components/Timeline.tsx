@@ -3,8 +3,8 @@
  * (Delete), and the context menu (right-click, the ContextMenu key or Shift+F10) with AI Tools.
  */
 import { useCallback, useRef, useState, type DragEvent, type KeyboardEvent } from 'react';
-import type { Tool } from '../../../shared/api';
-import type { Clip } from '../../../shared/ipc';
+import type { Tool } from '@cutline/contract/api';
+import type { Clip } from '@cutline/contract/ipc';
 import { duration } from '../format';
 import { mediaById } from '../media';
 import { useApp, useCutlineStore } from '../store';

@@ -1,6 +1,6 @@
 /** Builds the AI menu entries (names and prices from the service, reasons when unavailable). */
-import type { Tool } from '../../../shared/api';
-import { paysWithProUses } from '../../../shared/pro-uses';
+import type { Tool } from '@cutline/contract/api';
+import { paysWithProUses } from '@cutline/contract/pro-uses';
 import { credits } from '../format';
 import type { AppStore } from '../store';
 import { FALLBACK_NAMES } from '../tools';

@@ -78,4 +78,4 @@ export function simulateJob(
 }
 
 /** Seeded PRNG for reproducible runs (`?jobSeed=` in the browser host). */
-export { seededRandom } from '../../../shared/random';
+export { seededRandom } from '@cutline/contract/random';

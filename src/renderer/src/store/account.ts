@@ -1,5 +1,5 @@
-import type { BalanceSnapshot } from '../../../shared/api';
-import type { AppState } from '../../../shared/ipc';
+import type { BalanceSnapshot } from '@cutline/contract/api';
+import type { AppState } from '@cutline/contract/ipc';
 import type { AccountSlice, Deps, Get, Set } from './types';
 
 /** Whether `next` should replace `current` (API.md: keep the snapshot with the highest version). */

@@ -1,4 +1,4 @@
-import type { LedgerEntry } from '../../../shared/api';
+import type { LedgerEntry } from '@cutline/contract/api';
 import type { ActivitySlice, Deps, Get, Set } from './types';
 
 const PAGE = 50;

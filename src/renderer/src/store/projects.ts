@@ -1,4 +1,4 @@
-import type { Clip, Project, ProjectsState } from '../../../shared/ipc';
+import type { Clip, Project, ProjectsState } from '@cutline/contract/ipc';
 import { GENERATED_MEDIA, mediaById } from '../media';
 import type { Deps, Get, ProjectsSlice, Set } from './types';
 

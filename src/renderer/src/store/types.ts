@@ -1,7 +1,7 @@
 /** The shape of the renderer's one zustand store and the dependencies it is built with. */
-import type { BalanceSnapshot, Charge, LedgerEntry, QuoteResponse, Tool } from '../../../shared/api';
-import type { HandoffPath } from '../../../shared/credit-types';
-import type { AppState, CutlineApi, Notice as CoreNotice, Prefs, Project } from '../../../shared/ipc';
+import type { BalanceSnapshot, Charge, LedgerEntry, QuoteResponse, Tool } from '@cutline/contract/api';
+import type { HandoffPath } from '@cutline/contract/credit-types';
+import type { AppState, CutlineApi, Notice as CoreNotice, Prefs, Project } from '@cutline/contract/ipc';
 import type { Schedule } from '../jobs/simulate';
 
 export interface Deps {
