@@ -2,9 +2,9 @@
  * The usage chart of /credits: credits spent per day, stacked by type, as inline SVG drawn on
  * the server (no script, no image request). Pure: same input, same markup.
  */
-import { CREDIT_TYPES, type CreditType } from '../../shared/credit-types';
+import { CREDIT_TYPES, type CreditType } from '@cutline/contract/credit-types';
 import type { DaySpend } from '../service/usage';
-import { fmtDay, fmtInt, plural, TYPE_LABEL } from './format';
+import { fmtDay, fmtInt, plural } from './format';
 import { html, type Raw } from '../http/html';
 
 export const TYPE_COLOR: Record<CreditType, string> = { subscription: '#5b4bff', activity: '#e08a00', purchased: '#0f9d6e' };

@@ -45,7 +45,6 @@ export function Menu({ label, items, position, onClose, className, anchor }: Men
     const x = Math.max(4, Math.min(position.x, vw - r.width - 4));
     const y = Math.max(4, Math.min(position.y, vh - r.height - 4));
     if (x !== pos.x || y !== pos.y) setPos({ x, y });
-    // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [position.x, position.y]);
 
   useEffect(() => {
