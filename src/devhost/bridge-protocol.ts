@@ -15,7 +15,6 @@ export const ClientMessageSchema = z.strictObject({
   method: z.string().max(64),
   args: z.array(z.unknown()).max(4),
 });
-export type ClientMessage = z.infer<typeof ClientMessageSchema>;
 
 export type ServerMessage =
   | { type: 'result'; id: number; ok: true; value: unknown }

@@ -38,7 +38,6 @@ export const ProUsesSchema = z.object({
   remaining: z.number().int().nonnegative(),
   perCycle: z.number().int().nonnegative(),
 });
-export type ProUses = z.infer<typeof ProUsesSchema>;
 
 export const BalanceSnapshotSchema = z.object({
   version: z.number().int().nonnegative(),
@@ -104,7 +103,6 @@ export const AllocationSchema = z.object({
 export type Allocation = z.infer<typeof AllocationSchema>;
 
 export const ChargeStatusSchema = z.enum(['held', 'captured', 'released', 'expired']);
-export type ChargeStatus = z.infer<typeof ChargeStatusSchema>;
 
 export const ChargeSchema = z.object({
   id,
@@ -213,7 +211,6 @@ export const ErrorBodySchema = z
     message: z.string(),
   })
   .passthrough();
-export type ErrorBody = z.infer<typeof ErrorBodySchema>;
 
 export const InsufficientCreditsSchema = z.object({
   error: z.literal('insufficient_credits'),
@@ -222,4 +219,3 @@ export const InsufficientCreditsSchema = z.object({
   available: z.number().int(),
   storeUrl: z.string(),
 });
-export type InsufficientCredits = z.infer<typeof InsufficientCreditsSchema>;

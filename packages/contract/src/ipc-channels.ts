@@ -39,19 +39,17 @@ export type InvokeMethod = { [M in ChannelMethod]: Map_[M]['kind'] extends 'invo
 export type EventMethod = { [M in ChannelMethod]: Map_[M]['kind'] extends 'event' ? M : never }[ChannelMethod];
 /** What a subscription delivers. */
 export type EventPayload<M extends EventMethod> = Parameters<Parameters<CutlineApi[M]>[0]>[0];
-/** What a request resolves to. */
-export type InvokeResult<M extends InvokeMethod> = Awaited<ReturnType<CutlineApi[M]>>;
 
 // ---- compile-time proof that the map and the interface agree, both ways ----------------------
 type Is<T extends true> = T;
 /** Every method of the interface is in the map, and nothing else is (the `satisfies` above). */
-export type _MapCoversApi = Is<Exclude<keyof CutlineApi, ChannelMethod> extends never ? true : false>;
+type _MapCoversApi = Is<Exclude<keyof CutlineApi, ChannelMethod> extends never ? true : false>;
 /** Each request's declared arity is its parameter count in the interface, and it returns a promise. */
-export type _InvokeShapes = Is<
+type _InvokeShapes = Is<
   { [M in InvokeMethod]: Parameters<CutlineApi[M]>['length'] extends Map_[M]['arity'] ? (ReturnType<CutlineApi[M]> extends Promise<unknown> ? true : false) : false }[InvokeMethod] extends true ? true : false
 >;
 /** Each subscription takes one callback and returns an unsubscribe. */
-export type _EventShapes = Is<
+type _EventShapes = Is<
   { [M in EventMethod]: Parameters<CutlineApi[M]>['length'] extends 1 ? (ReturnType<CutlineApi[M]> extends () => void ? (Parameters<CutlineApi[M]>[0] extends (payload: EventPayload<M>) => void ? true : false) : false) : false }[EventMethod] extends true ? true : false
 >;
 
