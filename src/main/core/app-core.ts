@@ -82,7 +82,11 @@ export class CutlineCore {
     const now = deps.now ?? Date.now;
     this.logger = deps.logger ?? consoleLogger('cutline-core');
     this.timers = deps.timers ?? realTimers;
-    this.settings = loadSettings({ store: deps.settingsStore, env: deps.env ?? {} });
+    this.settings = loadSettings({
+      store: deps.settingsStore,
+      env: deps.env ?? {},
+      onIgnored: (message) => this.logger.warn('setting ignored', { reason: message }),
+    });
     this.origins = { serviceOrigin: new URL(this.settings.serviceUrl).origin, webOrigin: this.settings.webOrigin };
 
     this.session = new Session({
