@@ -135,16 +135,6 @@ function stopChild(child: ChildProcess): Promise<void> {
   });
 }
 
-async function waitFor<T>(fn: () => T | undefined | Promise<T | undefined>, what: string, timeoutMs = 10_000): Promise<T> {
-  const end = Date.now() + timeoutMs;
-  for (;;) {
-    const v = await fn();
-    if (v !== undefined) return v;
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 2));
-  }
-}
-
 async function launch(): Promise<Browser> {
   const exe = process.env.CUTLINE_CHROMIUM ?? (existsSync('/usr/bin/chromium') ? '/usr/bin/chromium' : undefined);
   return chromium.launch({ executablePath: exe, args: ['--no-sandbox'] });
@@ -181,8 +171,6 @@ async function main(): Promise<void> {
     await stopChild(server.child);
     throw e;
   });
-  const opened = async (): Promise<string[]> =>
-    ((await (await fetch(`${host.url}/__cutline/opened`)).json()) as { urls: string[] }).urls;
   const browser = await launch();
   try {
     // ---- sign in once (the host keeps the session for every page) ----------------------------
@@ -190,8 +178,14 @@ async function main(): Promise<void> {
       const page = await browser.newPage();
       await page.goto(host.url);
       await page.waitForSelector('[data-ready]');
+      // the live sign-in link reaches only the host's own page, which opens it in a new tab
+      // (GET /__cutline/opened lists it with its state redacted)
+      const tabOpened = page.context().waitForEvent('page');
       await page.getByRole('button', { name: 'Sign in' }).click();
-      const authorize = await waitFor(async () => (await opened()).find((u) => u.includes('/oauth/authorize')), 'the sign-in URL');
+      const tab = await tabOpened;
+      await tab.waitForURL(/\/oauth\/authorize/);
+      const authorize = tab.url();
+      await tab.close();
       await signInDevhost(host.url, authorize);
       await page.getByTestId('balance-chip-text').waitFor();
       await page.close();

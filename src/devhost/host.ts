@@ -5,8 +5,12 @@
  * the end-to-end tests drive in Chromium.
  *
  * Differences from Electron, each deliberate:
- * - `openExternal` records the URL (GET /__cutline/opened) and asks connected pages to open it
- *   in a new tab — the browser is the "system browser";
+ * - `openExternal` records the URL and asks connected pages to open it in a new tab — the
+ *   browser is the "system browser"; GET /__cutline/opened lists those URLs with their one-time
+ *   secrets (`code`, `state`) redacted: the live link reaches only the host's own pages (over the
+ *   bridge) and in-process callers (`openedUrls()`);
+ * - every request must name the host itself in `Host`, and a WebSocket or a POST from a page must
+ *   come from the host's own origin (`request-guard.ts`: DNS rebinding, cross-site posts);
  * - deep links arrive by POST /__cutline/deep-link {url} — the stand-in for the OS — and go
  *   through the same router as Electron's argv / second-instance / open-url;
  * - tokens stay in memory (no OS keychain here): a restart of the host means signing in again;
@@ -30,6 +34,7 @@ import { consoleLogger, type Logger } from '../main/core/logger';
 import { MemoryVault } from '../main/core/vault';
 import { BRIDGE_SCRIPT_PATH } from './bridge-protocol';
 import { createBridgeServer } from './bridge-server';
+import { hostProblem, originProblem, ownOrigins, redactOpenedUrl } from './request-guard';
 import { BRIDGE_TAG, createStaticRenderer } from './static-renderer';
 
 export type RendererSource = { mode: 'built'; dir: string } | { mode: 'vite'; configFile?: string };
@@ -54,7 +59,7 @@ export interface RunningDevhost {
   port: number;
   core: CutlineCore;
   router: DeepLinkRouter;
-  /** Every URL the app asked the "system browser" to open, oldest first. */
+  /** Every URL the app asked the "system browser" to open, oldest first, live (in-process only). */
   openedUrls(): string[];
   close(): Promise<void>;
 }
@@ -98,7 +103,7 @@ export async function startDevhost(options: DevhostOptions): Promise<RunningDevh
   const logger = options.logger ?? consoleLogger('cutline-devhost');
   const opened: string[] = [];
   let port = 0;
-  const origins = () => [`http://127.0.0.1:${port}`, `http://localhost:${port}`];
+  const origins = () => ownOrigins(port);
 
   const core = new CutlineCore({
     settingsStore: new JsonFileStore(join(options.dataDir, 'settings.json')),
@@ -131,11 +136,23 @@ export async function startDevhost(options: DevhostOptions): Promise<RunningDevh
 
   const server: Server = createServer((req, res) => {
     const path = new URL(req.url ?? '/', 'http://host').pathname;
+    const wrongHost = hostProblem(req.headers.host, port);
+    if (wrongHost) {
+      logger.warn('request refused: foreign Host', { host: req.headers.host ?? null, path });
+      json(res, 421, { error: wrongHost });
+      return;
+    }
+    const foreign = req.method === 'GET' || req.method === 'HEAD' ? null : originProblem(req.headers.origin, port, false);
+    if (foreign) {
+      logger.warn('request refused: foreign origin', { origin: req.headers.origin ?? null, path });
+      json(res, 403, { error: foreign });
+      return;
+    }
     void (async () => {
       if (path === BRIDGE_SCRIPT_PATH && req.method === 'GET') {
         res.writeHead(200, { 'content-type': 'text/javascript; charset=utf-8', 'cache-control': 'no-store' }).end(script);
       } else if (path === '/__cutline/opened' && req.method === 'GET') {
-        json(res, 200, { urls: opened });
+        json(res, 200, { urls: opened.map(redactOpenedUrl) });
       } else if (path === '/__cutline/health' && req.method === 'GET') {
         json(res, 200, { ok: true, serviceUrl: core.settings.serviceUrl, pages: bridge.clientCount });
       } else if (path === '/__cutline/deep-link') {
@@ -166,6 +183,16 @@ export async function startDevhost(options: DevhostOptions): Promise<RunningDevh
     });
   });
   server.on('upgrade', (req, socket, head) => {
+    // the bridge and Vite's HMR socket alike: the host itself, from one of its own pages
+    const wrongHost = hostProblem(req.headers.host, port);
+    const reason = wrongHost ?? originProblem(req.headers.origin, port, true);
+    if (reason) {
+      logger.warn('WebSocket refused', { host: req.headers.host ?? null, origin: req.headers.origin ?? null });
+      const body = JSON.stringify({ error: reason });
+      const status = wrongHost ? '421 Misdirected Request' : '403 Forbidden';
+      socket.end(`HTTP/1.1 ${status}\r\nConnection: close\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`);
+      return;
+    }
     if (bridge.handleUpgrade(req, socket, head)) return;
     // anything else is Vite's HMR socket (its own upgrade listener), or nobody's
     if (!vite) socket.destroy();

@@ -161,6 +161,23 @@ export const HandoffPathSchema = z.enum(HANDOFF_PATHS);
 export const HandoffRequestSchema = z.strictObject({ next: HandoffPathSchema.default('/credits') });
 export const HandoffResponseSchema = z.object({ url: z.string().url() });
 
+/**
+ * Extension (README § Extensions): `GET /v1/orders/:id`, one of the caller's own store orders —
+ * how the desktop checks a `cutline://store/complete?order=…` link before saying "purchase
+ * complete". Payment is simulated, so a placed order is always `completed`.
+ */
+export const OrderSchema = z.object({
+  id,
+  status: z.literal('completed'),
+  pack: z.string(),
+  credits: z.number().int().positive(),
+  priceCents: z.number().int().nonnegative(),
+  createdAt: isoDate,
+  /** When the purchased batch the order granted expires. */
+  expiresAt: isoDate.nullable(),
+});
+export type OrderWire = z.infer<typeof OrderSchema>;
+
 export const TokenResponseSchema = z.object({
   access_token: z.string(),
   refresh_token: z.string(),

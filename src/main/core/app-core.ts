@@ -82,7 +82,11 @@ export class CutlineCore {
     const now = deps.now ?? Date.now;
     this.logger = deps.logger ?? consoleLogger('cutline-core');
     this.timers = deps.timers ?? realTimers;
-    this.settings = loadSettings({ store: deps.settingsStore, env: deps.env ?? {} });
+    this.settings = loadSettings({
+      store: deps.settingsStore,
+      env: deps.env ?? {},
+      onIgnored: (message) => this.logger.warn('setting ignored', { reason: message }),
+    });
     this.origins = { serviceOrigin: new URL(this.settings.serviceUrl).origin, webOrigin: this.settings.webOrigin };
 
     this.session = new Session({
@@ -248,14 +252,34 @@ export class CutlineCore {
   }
 
   // ---- deep links back from the web -----------------------------------------------------------
+  // Any web page can fire these links, so neither is taken at its word: the notice is shown only
+  // when the service confirms it (the order is this account's, the account is exchanged).
+  // Otherwise the app resyncs quietly and logs why (without the link's values).
 
   private async purchaseCompleted(order: string): Promise<void> {
-    if (this.session.signedIn) await this.resyncBalance();
-    this.notify({ kind: 'purchase-complete', order, balance: this.balance.current });
+    if (!this.session.signedIn) {
+      this.logger.warn('store link not confirmed', { reason: 'signed out' });
+      return;
+    }
+    const [placed] = await Promise.all([this.service.order(order), this.resyncBalance()]);
+    if (!placed.ok) {
+      this.logger.warn('store link not confirmed', { reason: placed.error.code });
+      return;
+    }
+    this.notify({ kind: 'purchase-complete', order: placed.value.id, balance: this.balance.current });
   }
 
   private async exchangeCompleted(): Promise<void> {
-    if (this.session.signedIn) await Promise.all([this.resyncBalance(), this.reloadAccount()]);
+    if (!this.session.signedIn) {
+      this.logger.warn('exchange link not confirmed', { reason: 'signed out' });
+      return;
+    }
+    const [me] = await Promise.all([this.service.me(), this.resyncBalance()]);
+    if (me.ok && this.session.signedIn) this.setState({ account: me.value });
+    if (!me.ok || !me.value.exchanged) {
+      this.logger.warn('exchange link not confirmed', { reason: me.ok ? 'account not exchanged' : me.error.code });
+      return;
+    }
     this.notify({ kind: 'exchange-complete', balance: this.balance.current });
   }
 
