@@ -4,7 +4,7 @@
  * Everything else — other schemes (javascript:, file:, cutline:), other origins, other paths,
  * URLs with credentials — is refused.
  */
-export const WEB_PATHS = ['/store', '/pricing', '/exchange', '/credits', '/handoff'] as const;
+export const WEB_PATHS = ['/store', '/pricing', '/exchange', '/credits', '/upgrade', '/handoff'] as const;
 export const SIGN_IN_PATH = '/oauth/authorize';
 
 export interface AllowedOrigins {
