@@ -262,10 +262,8 @@ function AlertSettings() {
         <label htmlFor={fieldId}>Also alert below</label>
         <input
           id={fieldId}
-          type="number"
+          type="text"
           inputMode="numeric"
-          min={1}
-          max={1_000_000}
           placeholder="credits"
           value={threshold}
           disabled={!alerts.enabled}
