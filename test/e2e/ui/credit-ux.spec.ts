@@ -169,3 +169,16 @@ test('recovery after an outage: back within 5 s of the service answering (printe
     rmSync(dataDir, { recursive: true, force: true });
   }
 });
+
+test('a damaged clip warns before any credits are held', async ({ app, browserHost, service }, info) => {
+  const account = await service.createAccount(40);
+  await browserHost.signIn(account.email, account.password);
+  await openEditor(app, browserHost.url);
+  await chooseTool(app, await addClip(app, 'Drone shot (damaged)'), 'Remove Background');
+  const dialog = app.getByRole('alertdialog', { name: 'Remove Background' });
+  await expect(dialog.getByTestId('damaged-warning')).toContainText("This clip's file looks damaged");
+  await expect(chip(app)).toHaveText('40 credits');
+  await shot(app, info, 'damaged-warning');
+  await dialog.getByRole('button', { name: 'Cancel' }).click();
+  await expect(chip(app)).toHaveText('40 credits');
+});
