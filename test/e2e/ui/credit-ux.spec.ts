@@ -182,3 +182,31 @@ test('a damaged clip warns before any credits are held', async ({ app, browserHo
   await dialog.getByRole('button', { name: 'Cancel' }).click();
   await expect(chip(app)).toHaveText('40 credits');
 });
+
+test('after Not now, the balance details still offer the exchange; its ledger row appears live in Activity', async ({ app, browserHost, service, context }, info) => {
+  const account = await createProUsesAccount(service.url, 50);
+  await browserHost.signIn(account.email, account.password);
+  await openEditor(app, browserHost.url);
+  await chooseTool(app, await addClip(app, 'Forest trail'), 'Remove Background');
+  await app.getByRole('dialog', { name: 'Switch to flexible credits?' }).getByRole('button', { name: 'Not now' }).click();
+  await app.getByRole('alertdialog', { name: 'Remove Background' }).getByRole('button', { name: 'Cancel' }).click();
+
+  await app.getByTestId('balance-chip').click();
+  const entry = app.getByTestId('exchange-entry');
+  await expect(entry).toContainText('Switch your 50 Pro uses to 40 credits');
+  await shot(app, info, 'exchange-entry');
+  const tabOpened = context.waitForEvent('page');
+  await entry.getByRole('button', { name: 'Exchange Pro uses for credits' }).click();
+  const tab = await tabOpened;
+  await tab.waitForLoadState();
+  await tab.getByRole('link', { name: 'Continue' }).click();
+  await tab.getByLabel(/I understand that exchanging is permanent/).check();
+  await tab.getByRole('button', { name: 'Exchange 50 Pro uses for 40 credits' }).click();
+  await expect(tab.getByRole('heading', { name: 'Exchange complete' })).toBeVisible();
+
+  await expect(chip(app)).toHaveText('40 credits');
+  await expect(app.getByTestId('activity-row').filter({ hasText: 'From the exchange' })).toContainText('+40 credits');
+  await app.getByTestId('balance-chip').click();
+  await expect(app.getByTestId('exchange-entry')).toHaveCount(0);
+  await shot(app, info, 'exchange-in-activity');
+});
