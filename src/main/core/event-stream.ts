@@ -55,6 +55,7 @@ export class EventStream {
   private lastEventId: string | null = null;
   private usedToken: string | null = null;
   private status: Connection | null = null;
+  private reason: string | null = null;
   /** The service's `retry:` (ms), from the last stream that sent one. */
   private retryMs: number | null = null;
   private lastAlive: number | null = null;
@@ -97,6 +98,7 @@ export class EventStream {
     this.clearTimer('reconnect');
     this.clearTimer('idle');
     this.status = null;
+    this.reason = null;
   }
 
   /**
@@ -287,8 +289,9 @@ export class EventStream {
   }
 
   private setStatus(status: Connection, reason: string | null): void {
-    if (this.status === status) return;
+    if (this.status === status && this.reason === reason) return;
     this.status = status;
+    this.reason = reason;
     this.deps.onStatus(status, reason);
   }
 }

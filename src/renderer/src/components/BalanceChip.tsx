@@ -287,7 +287,8 @@ export function StaleBalance() {
   const app = useApp((s) => s.app);
   const retry = useApp((s) => s.retryNow);
   const [busy, setBusy] = useState(false);
-  if (!app?.account || app.connection === 'online') return null;
+  // offline, or reconnecting after a drop (a first connect has nothing stale to show yet)
+  if (!app?.account || app.connection === 'online' || (app.connection === 'connecting' && !app.lastSyncedAt)) return null;
   return (
     <span className="stale" data-testid="stale-balance">
       <span className="stale-text">
