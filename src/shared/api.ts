@@ -87,6 +87,11 @@ export const LedgerEntrySchema = z.object({
   device: DeviceSchema.nullable(),
   /** Extension (README): what `amount` counts — credits, or Pro uses. */
   unit: z.enum(['credits', 'proUses']),
+  /**
+   * Extension (issue 12): who caused it — team members see every member's team-pool movements.
+   * Optional so the desktop reads a service that does not send it yet.
+   */
+  member: z.object({ id: z.string(), email: z.string() }).nullable().optional(),
 });
 export type LedgerEntry = z.infer<typeof LedgerEntrySchema>;
 

@@ -33,6 +33,22 @@ import type { AppError, Result } from './result';
 export const ConnectionSchema = z.enum(['online', 'offline', 'connecting']);
 export type Connection = z.infer<typeof ConnectionSchema>;
 
+export const ActiveAlertSchema = z.object({
+  kind: z.enum(['expiring', 'low-balance']),
+  key: z.string(),
+  text: z.string(),
+});
+export type ActiveAlert = z.infer<typeof ActiveAlertSchema>;
+
+export const AlertSettingsSchema = z.object({
+  enabled: z.boolean(),
+  lowBalanceThreshold: z.number().int().min(1).max(1_000_000).nullable(),
+});
+export type AlertSettingsState = z.infer<typeof AlertSettingsSchema>;
+
+export const AlertsStateSchema = AlertSettingsSchema.extend({ active: z.array(ActiveAlertSchema) });
+export type AlertsState = z.infer<typeof AlertsStateSchema>;
+
 /** Everything the window chrome needs. Never contains a token. */
 export const AppStateSchema = z.object({
   account: MeSchema.nullable(),
@@ -43,6 +59,10 @@ export const AppStateSchema = z.object({
   /** Tokens could not be stored encrypted: the user must sign in again after a restart. */
   vaultWarning: z.string().nullable(),
   serviceUrl: z.string(),
+  /** When the balance was last known current (the stream's last byte); shown while not online. */
+  lastSyncedAt: z.string().nullable(),
+  /** Credit alerts: the user's settings and what holds now (the chip's badge). */
+  alerts: AlertsStateSchema,
 });
 export type AppState = z.infer<typeof AppStateSchema>;
 
@@ -51,6 +71,9 @@ export const NoticeSchema = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('signed-in'), email: z.string() }),
   z.object({ kind: z.literal('purchase-complete'), order: z.string(), balance: BalanceSnapshotSchema.nullable() }),
   z.object({ kind: z.literal('exchange-complete'), balance: BalanceSnapshotSchema.nullable() }),
+  z.object({ kind: z.literal('upgrade-complete'), plan: z.literal('pro'), balance: BalanceSnapshotSchema.nullable() }),
+  /** A credit alert came due; `osNotified`: the host already showed it as an OS notification. */
+  z.object({ kind: z.literal('alert'), alert: ActiveAlertSchema, osNotified: z.boolean() }),
   z.object({ kind: z.literal('error'), message: z.string() }),
 ]);
 export type Notice = z.infer<typeof NoticeSchema>;
@@ -112,6 +135,10 @@ export interface CutlineApi {
 
   /** Opens a web page (store, pricing, exchange, credits) in the browser, already signed in. */
   openWeb(req: { path: HandoffPath }): Promise<Result<void>>;
+  /** Reconnects to the credit service now, skipping any backoff wait (*Retry now*, network back). */
+  retryNow(): Promise<Result<void>>;
+  /** Credit alert settings (on/off, a low-balance threshold); answers the new settings. */
+  setAlertSettings(settings: Partial<AlertSettingsState>): Promise<Result<AlertSettingsState>>;
 
   loadProjects(): Promise<ProjectsState>;
   saveProjects(state: ProjectsState): Promise<Result<void>>;
@@ -160,6 +187,8 @@ export const INVOKE_CHANNELS = {
     ]),
   },
   openWeb: { channel: 'cutline:openWeb', args: z.tuple([z.strictObject({ path: HandoffPathSchema })]) },
+  retryNow: { channel: 'cutline:retryNow', args: none },
+  setAlertSettings: { channel: 'cutline:setAlertSettings', args: z.tuple([AlertSettingsSchema.partial().strict()]) },
   loadProjects: { channel: 'cutline:loadProjects', args: none },
   saveProjects: { channel: 'cutline:saveProjects', args: z.tuple([ProjectsStateSchema]) },
   getPrefs: { channel: 'cutline:getPrefs', args: none },

@@ -51,6 +51,8 @@ export class FakeCutline implements CutlineApi {
     offlineReason: null,
     vaultWarning: null,
     serviceUrl: 'http://127.0.0.1:4780',
+    lastSyncedAt: null,
+    alerts: { enabled: true, lowBalanceThreshold: null, active: [] },
   };
   batches: Batch[] = [];
   proUsesLeft: { remaining: number; perCycle: number } | null = null;
@@ -111,6 +113,16 @@ export class FakeCutline implements CutlineApi {
     for (const a of alloc) {
       this.pushEntry(this.entry('capture', a.amount, a.type, a.batchId, chargeId, tool, platform));
     }
+    this.pushBalance(this.snapshot());
+  }
+
+  /** A teammate's charge from the shared pool: pushed with who made it. */
+  spendByTeammate(tool: string, cost: number, member: { id: string; email: string }, platform: 'desktop' | 'web' | 'mobile' = 'desktop'): void {
+    const alloc = this.allocate(cost)!;
+    this.applyAlloc(alloc, -1);
+    this.version++;
+    const chargeId = `team-${++this.seq}`;
+    for (const a of alloc) this.pushEntry({ ...this.entry('capture', a.amount, a.type, a.batchId, chargeId, tool, platform), member });
     this.pushBalance(this.snapshot());
   }
 
@@ -341,6 +353,16 @@ export class FakeCutline implements CutlineApi {
     });
 
   openWeb = (req: { path: HandoffPath }) => this.record<void>('openWeb', req, () => ({ ok: true, value: undefined }));
+
+  retryNow = () => this.record<void>('retryNow', undefined, () => ({ ok: true, value: undefined }));
+
+  setAlertSettings = (p: Partial<{ enabled: boolean; lowBalanceThreshold: number | null }>) =>
+    this.record('setAlertSettings', p, () => {
+      const { active: _active, ...settings } = this.state.alerts;
+      const next = { ...settings, ...p };
+      this.setState({ alerts: { ...this.state.alerts, ...next } });
+      return { ok: true as const, value: next };
+    });
 
   loadProjects = async (): Promise<ProjectsState> => {
     this.calls.push(['loadProjects', undefined]);

@@ -101,6 +101,8 @@ interface BrowserGlobals {
     capture: (req) => invoke('capture', [req]),
     release: (req) => invoke('release', [req]),
     openWeb: (req) => invoke('openWeb', [req]),
+    retryNow: () => invoke('retryNow', []),
+    setAlertSettings: (settings) => invoke('setAlertSettings', [settings]),
     loadProjects: () => invoke('loadProjects', []),
     saveProjects: (state) => invoke('saveProjects', [state]),
     getPrefs: () => invoke('getPrefs', []),

@@ -7,6 +7,7 @@
  */
 import type { BalanceEvent, BalanceSnapshot, LedgerEntry } from '../../shared/api';
 import type { AppState, CutlineApi, Notice } from '../../shared/ipc';
+import { AlertMonitor, type Notifier } from './alerts';
 import { err, ok, type Result } from '../../shared/result';
 import { ApiClient } from './api-client';
 import { AppDataStore } from './app-data-store';
@@ -35,6 +36,8 @@ export interface CoreDeps {
   vault: TokenVault;
   /** Opens an allowlisted URL in the system browser. */
   openExternal: (url: string) => Promise<void>;
+  /** OS notifications for credit alerts (Electron's adapter); none in the browser host. */
+  notifier?: Notifier | null;
   fetch?: typeof fetch;
   logger?: Logger;
   env?: Record<string, string | undefined>;
@@ -65,6 +68,7 @@ export class CutlineCore {
   readonly handoff: WebHandoff;
   readonly data: AppDataStore;
   readonly stream: EventStream;
+  readonly alerts: AlertMonitor;
   /** The renderer-facing API: what `window.cutline` is, in Electron and in the browser host. */
   readonly cutline: CutlineApi;
   /** What the deep-link router delivers to once the app is ready. */
@@ -76,10 +80,12 @@ export class CutlineCore {
   private state: AppState;
   private signingInTimer: unknown = null;
   private stopped = false;
+  private readonly now: () => number;
 
   constructor(private readonly deps: CoreDeps) {
     const fetchImpl = deps.fetch ?? globalThis.fetch.bind(globalThis);
     const now = deps.now ?? Date.now;
+    this.now = now;
     this.logger = deps.logger ?? consoleLogger('cutline-core');
     this.timers = deps.timers ?? realTimers;
     this.settings = loadSettings({
@@ -121,15 +127,28 @@ export class CutlineCore {
       logger: this.logger,
       random: deps.random,
       timers: this.timers,
+      now,
       backoff: deps.backoff,
       idleTimeoutMs: deps.streamIdleTimeoutMs,
       onEvent: (event) => this.onPush(event),
       onOpen: (reconnected) => void this.onStreamOpen(reconnected),
-      onStatus: (connection, offlineReason) => this.setState({ connection, offlineReason }),
+      onStatus: (connection, offlineReason) => this.onConnection(connection, offlineReason),
       onSignedOut: () => this.onSessionEnded(),
     });
+    this.alerts = new AlertMonitor({
+      store: deps.settingsStore,
+      notifier: deps.notifier ?? null,
+      logger: this.logger,
+      timers: this.timers,
+      now,
+      onState: (alerts) => this.setState({ alerts }),
+      onDue: (alert, osNotified) => this.notify({ kind: 'alert', alert, osNotified }),
+    });
     this.session.onEnded(() => this.onSessionEnded());
-    this.balance.onChange((snapshot) => this.events.emit('balance', snapshot));
+    this.balance.onChange((snapshot) => {
+      this.events.emit('balance', snapshot);
+      this.alerts.setBalance(snapshot);
+    });
 
     this.state = {
       account: null,
@@ -138,6 +157,8 @@ export class CutlineCore {
       offlineReason: null,
       vaultWarning: deps.vault.warning,
       serviceUrl: this.settings.serviceUrl,
+      lastSyncedAt: null,
+      alerts: this.alerts.state(),
     };
 
     this.deepLinkHandlers = {
@@ -145,6 +166,7 @@ export class CutlineCore {
       authCallback: (code, state) => void this.completeSignIn(code, state),
       storeComplete: (order) => void this.purchaseCompleted(order),
       exchangeComplete: () => void this.exchangeCompleted(),
+      upgradeComplete: () => void this.upgradeCompleted(),
     };
     this.cutline = this.createApi();
   }
@@ -155,7 +177,7 @@ export class CutlineCore {
     this.setState({ connection: 'connecting' });
     const me = await this.service.me();
     if (this.stopped) return;
-    if (me.ok) this.setState({ account: me.value });
+    if (me.ok) this.setAccount(me.value);
     else if (me.error.code === 'signed_out') return;
     // offline: the stream retries with backoff and loads the account when it opens
     this.stream.start();
@@ -164,6 +186,7 @@ export class CutlineCore {
   stop(): void {
     this.stopped = true;
     this.stream.stop();
+    this.alerts.stop();
     if (this.signingInTimer !== null) this.timers.clearTimeout(this.signingInTimer);
   }
 
@@ -198,6 +221,7 @@ export class CutlineCore {
     }
     this.stream.stop();
     this.balance.reset();
+    this.alerts.setAccount(null);
     const me = await this.service.me();
     if (!me.ok) {
       this.setState({ signingIn: false });
@@ -205,7 +229,8 @@ export class CutlineCore {
       this.stream.start();
       return;
     }
-    this.setState({ account: me.value, signingIn: false, connection: 'connecting', offlineReason: null });
+    this.setState({ signingIn: false, connection: 'connecting', offlineReason: null, lastSyncedAt: null });
+    this.setAccount(me.value);
     this.stream.start();
     await this.resyncBalance();
     this.notify({ kind: 'signed-in', email: me.value.email });
@@ -215,15 +240,17 @@ export class CutlineCore {
     this.stream.stop();
     await this.session.signOut();
     this.balance.reset();
-    this.setState({ account: null, signingIn: false, connection: 'online', offlineReason: null });
+    this.alerts.setAccount(null);
+    this.setState({ account: null, signingIn: false, connection: 'online', offlineReason: null, lastSyncedAt: null });
     return ok(undefined);
   }
 
   private onSessionEnded(): void {
     this.stream.stop();
     this.balance.reset();
+    this.alerts.setAccount(null);
     const wasSignedIn = this.state.account !== null;
-    this.setState({ account: null, connection: 'online', offlineReason: null });
+    this.setState({ account: null, connection: 'online', offlineReason: null, lastSyncedAt: null });
     if (wasSignedIn) this.notify({ kind: 'error', message: 'Your session has ended. Sign in again.' });
   }
 
@@ -238,6 +265,40 @@ export class CutlineCore {
   private async onStreamOpen(reconnected: boolean): Promise<void> {
     if (!this.state.account) await this.reloadAccount();
     if (reconnected) await this.resyncBalance();
+    if (!this.toolsLoaded) void this.loadTools();
+  }
+
+  private toolsLoaded = false;
+
+  /** The catalogue, for the alert on the cheapest tool's price. */
+  private async loadTools() {
+    const tools = await this.service.tools();
+    if (tools.ok) {
+      this.toolsLoaded = true;
+      this.alerts.setTools(tools.value);
+    }
+    return tools;
+  }
+
+  private onConnection(connection: AppState['connection'], offlineReason: string | null): void {
+    // While not online the balance may be stale: say since when it is known to be current.
+    const alive = this.stream.lastAliveAt;
+    const lastSyncedAt = connection === 'online' ? null : alive !== null ? new Date(alive).toISOString() : this.state.lastSyncedAt;
+    this.setState({ connection, offlineReason, lastSyncedAt });
+  }
+
+  private setAccount(account: NonNullable<AppState['account']>): void {
+    this.setState({ account });
+    this.alerts.setAccount(account.id);
+    this.alerts.setBalance(this.balance.current);
+  }
+
+  private async retryNow(): Promise<Result<void>> {
+    if (!this.session.signedIn) return err('signed_out', 'Sign in to connect to the credit service.');
+    if (this.stream.connected) return ok(undefined);
+    this.logger.info('reconnecting now (asked)');
+    this.stream.reconnectNow();
+    return ok(undefined);
   }
 
   private async resyncBalance(): Promise<void> {
@@ -248,7 +309,7 @@ export class CutlineCore {
 
   private async reloadAccount(): Promise<void> {
     const me = await this.service.me();
-    if (me.ok && this.session.signedIn) this.setState({ account: me.value });
+    if (me.ok && this.session.signedIn) this.setAccount(me.value);
   }
 
   // ---- deep links back from the web -----------------------------------------------------------
@@ -283,6 +344,27 @@ export class CutlineCore {
     this.notify({ kind: 'exchange-complete', balance: this.balance.current });
   }
 
+  /**
+   * Back from the web checkout (`cutline://upgrade/complete`). The link proves nothing: "You're
+   * on Pro" is said only when `/v1/me` says the plan is `pro`; otherwise the app resyncs quietly
+   * and logs it (the plan change arrives by push when the payment completes).
+   */
+  private async upgradeCompleted(): Promise<void> {
+    if (!this.session.signedIn) {
+      this.logger.warn('upgrade link while signed out: ignored');
+      return;
+    }
+    const me = await this.service.me();
+    await this.resyncBalance();
+    if (!me.ok) {
+      this.logger.warn('upgrade link: account could not be checked', { code: me.error.code });
+      return;
+    }
+    this.setAccount(me.value);
+    if (me.value.plan === 'pro') this.notify({ kind: 'upgrade-complete', plan: 'pro', balance: this.balance.current });
+    else this.logger.warn('upgrade link, but the service says the plan is not pro', { plan: me.value.plan });
+  }
+
   // ---- state and events ----------------------------------------------------------------------
 
   private setState(patch: Partial<AppState>): void {
@@ -307,13 +389,15 @@ export class CutlineCore {
       signIn: () => this.signIn(),
       signOut: () => this.signOut(),
       getBalance: async () => this.balance.current,
-      listTools: () => this.service.tools(),
+      listTools: () => this.loadTools(),
       getLedger: (query) => this.service.ledger(query),
       quote: (req) => this.requireAccount(() => this.charges.quote(req)),
       hold: (req) => this.requireAccount(() => this.charges.hold(req)),
       capture: ({ chargeId }) => this.requireAccount(() => this.charges.capture(chargeId)),
       release: ({ chargeId, reason }) => this.requireAccount(() => this.charges.release(chargeId, reason)),
       openWeb: ({ path }) => this.handoff.open(path),
+      retryNow: () => this.retryNow(),
+      setAlertSettings: async (patch) => ok(this.alerts.update(patch)),
       loadProjects: async () => this.data.loadProjects(),
       saveProjects: async (state) => this.data.saveProjects(state),
       getPrefs: async () => this.data.getPrefs(),

@@ -7,6 +7,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { app, BrowserWindow, powerMonitor, protocol, safeStorage, session } from 'electron';
 import { CutlineCore } from '../core/app-core';
+import { createOsNotifier } from './notifier';
 import { forwardEvents } from '../core/bridge';
 import { contentSecurityPolicy } from '../core/content-security-policy';
 import { DeepLinkRouter } from '../core/deep-link-router';
@@ -69,6 +70,7 @@ async function onReady(): Promise<void> {
     dataStore: electronKeyValueStore('data'),
     vault,
     openExternal,
+    notifier: createOsNotifier(() => bringToFront(mainWindow)),
     logger,
     env: process.env,
   });

@@ -51,6 +51,15 @@ export async function connectStore(store: CutlineStore, api: Deps['api']): Promi
     api.onLedgerEntry((e) => s().addLedgerEntry(e)),
     api.onNotice((n) => s().handleCoreNotice(n)),
   ];
+  // The network came back (the OS says so): reconnect now instead of waiting out the backoff.
+  const onOnline = () => {
+    const app = s().app;
+    if (app?.account && app.connection !== 'online') void s().retryNow();
+  };
+  if (typeof window !== 'undefined') {
+    window.addEventListener('online', onOnline);
+    offs.push(() => window.removeEventListener('online', onOnline));
+  }
   const [state, prefs] = await Promise.all([
     api.getState(),
     api.getPrefs().catch(() => null),

@@ -35,6 +35,9 @@ export interface AccountSlice {
   loadTools(): Promise<void>;
   signIn(): Promise<void>;
   signOut(): Promise<void>;
+  /** Reconnects to the credit service now (*Retry now*, the network came back). */
+  retryNow(): Promise<void>;
+  setAlertSettings(patch: { enabled?: boolean; lowBalanceThreshold?: number | null }): Promise<string | null>;
   /** Opens a web page; returns an error sentence or null. */
   openWeb(path: HandoffPath): Promise<string | null>;
 }
@@ -119,6 +122,8 @@ export interface FlowSlice {
   aiBlockedReason(toolId: string, clipId?: string): string | null;
   /** Right-click → AI Tools → tool, or AI Generate → tool. */
   startAction(toolId: string, target?: { clipId: string }): Promise<void>;
+  /** Runs a tool again on a known target (Retry on a failed job): priced and confirmed again. */
+  retryAction(toolId: string, target: ActionTarget): Promise<void>;
   submitPrompt(prompt: string): Promise<void>;
   exchangeChoice(choice: ExchangeChoice): Promise<void>;
   confirmFlow(): Promise<void>;
@@ -147,6 +152,12 @@ export interface JobsSlice {
   startJob(input: { toolId: string; target: ActionTarget; charge: Charge }): string;
   cancelJob(jobId: string): Promise<void>;
   dismissJob(jobId: string): void;
+  /** Retry on a failed job: the card goes, and the same tool on the same target is priced and confirmed again. */
+  retryJob(jobId: string): Promise<void>;
+  /** Removes every finished card. */
+  clearFinishedJobs(): void;
+  /** Another account (or none): the jobs on screen belong to the previous one, so they go. */
+  resetJobs(): void;
   /** The running job on a clip, if any. */
   jobForClip(clipId: string): Job | undefined;
 }
