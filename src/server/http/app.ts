@@ -64,6 +64,11 @@ export async function buildApp(ctx: Ctx, opts: AppOptions): Promise<FastifyInsta
     return reply.status(500).send({ error: 'internal', message: 'Something went wrong on our side; nothing was changed.' });
   });
 
+  // On the raw response, so it also reaches hijacked replies (the SSE stream) and every error.
+  app.addHook('onRequest', async (_req, reply) => {
+    reply.raw.setHeader('x-content-type-options', 'nosniff');
+  });
+
   app.setNotFoundHandler((req, reply) => sendError(req, reply, new ServiceError('not_found', `no route for ${req.method} ${req.url.split('?')[0]}`)));
 
   await oauthRoutes(app, ctx);

@@ -1,5 +1,5 @@
 /** /admin/v1: operators' and tests' API, on only when CUTLINE_ADMIN_TOKEN is set (API.md § Admin). */
-import { timingSafeEqual } from 'node:crypto';
+import { createHash, timingSafeEqual } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import { AmountSchema, CreditTypeSchema, PlanSchema } from '../../shared/api';
@@ -36,13 +36,17 @@ const IdParam = z.object({ id: z.string().min(1).max(64) });
 
 export async function adminRoutes(app: FastifyInstance, ctx: Ctx, opts: { token: string | null }): Promise<void> {
   if (!opts.token) return; // admin API off: every /admin path is a plain 404
-  const expected = Buffer.from(`Bearer ${opts.token}`);
+  // Compared as SHA-256 digests: equal lengths always, so neither the bytes nor the token's
+  // length leak through timing.
+  const digest = (s: string) => createHash('sha256').update(s).digest();
+  const expected = digest(opts.token);
 
   app.register(
     async (admin) => {
       admin.addHook('onRequest', async (req) => {
-        const got = Buffer.from(String(req.headers.authorization ?? ''));
-        if (got.length !== expected.length || !timingSafeEqual(got, expected)) {
+        const m = /^bearer +(.*)$/is.exec(String(req.headers.authorization ?? ''));
+        const got = digest(m ? m[1] : '');
+        if (!timingSafeEqual(got, expected)) {
           throw new ServiceError('unauthorized', 'the admin API needs "Authorization: Bearer $CUTLINE_ADMIN_TOKEN"');
         }
       });
