@@ -5,7 +5,7 @@ import type { Ctx } from '../service/context';
 import { ServiceError } from '../service/errors';
 import { authenticate, checkClient, issueCode, redeemCode, revokeToken, rotateRefresh } from '../service/oauth';
 import { html, page, PAGE_CSP, type Raw } from './html';
-import { RateLimiter } from './rate-limit';
+import { signInGuard } from './rate-limit';
 import { parse } from './validate';
 
 const AuthorizeQuery = z.object({
@@ -60,9 +60,8 @@ function sendPage(reply: FastifyReply, status: number, body: string): FastifyRep
 }
 
 export async function oauthRoutes(app: FastifyInstance, ctx: Ctx): Promise<void> {
-  // Failed sign-ins: 10 per email and 100 per client address in 5 minutes, then 429.
-  const perEmail = new RateLimiter(10, 5 * 60_000, () => ctx.clock.now());
-  const perAddress = new RateLimiter(100, 5 * 60_000, () => ctx.clock.now());
+  // Counted before the password is checked, shared with the web /signin (rate-limit.ts).
+  const guard = signInGuard(ctx);
 
   app.get('/oauth/authorize', async (req, reply) => {
     const q = parse(AuthorizeQuery, req.query, 'query');
@@ -77,15 +76,18 @@ export async function oauthRoutes(app: FastifyInstance, ctx: Ctx): Promise<void>
     const creds = Credentials.safeParse(fields);
     if (!creds.success) return sendPage(reply, 400, signInPage(q, { error: creds.error.issues[0].message }));
     const email = creds.data.email.toLowerCase();
-    if (perEmail.isLimited(email) || perAddress.isLimited(req.ip)) {
-      return sendPage(reply, 429, signInPage(q, { email, error: 'Too many failed attempts. Wait a few minutes and try again.' }));
+    const attempt = guard.begin(email, req.ip);
+    if (!attempt) {
+      return sendPage(reply, 429, signInPage(q, { email, error: 'Too many sign-in attempts for this account. Wait a few minutes and try again.' }));
     }
-    const user = await authenticate(ctx, email, creds.data.password);
-    if (!user) {
-      perEmail.hit(email);
-      perAddress.hit(req.ip);
-      return sendPage(reply, 401, signInPage(q, { email, error: 'That email and password do not match an account.' }));
+    let user;
+    try {
+      user = await authenticate(ctx, email, creds.data.password);
+      if (user) attempt.succeeded();
+    } finally {
+      attempt.end();
     }
+    if (!user) return sendPage(reply, 401, signInPage(q, { email, error: 'That email and password do not match an account.' }));
     const code = await issueCode(ctx, user.id, { clientId: q.client_id, redirectUri: q.redirect_uri, codeChallenge: q.code_challenge });
     const to = new URL(q.redirect_uri);
     to.searchParams.set('code', code);
