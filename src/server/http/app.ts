@@ -4,6 +4,7 @@
  */
 import formbody from '@fastify/formbody';
 import Fastify, { type FastifyError, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
+import { CONTROL_CHAR_MESSAGE, findControlChar } from '../../shared/text';
 import type { Ctx } from '../service/context';
 import { ServiceError } from '../service/errors';
 import { adminRoutes } from './routes-admin';
@@ -56,6 +57,9 @@ export async function buildApp(ctx: Ctx, opts: AppOptions): Promise<FastifyInsta
 
   app.setErrorHandler((error: FastifyError | ServiceError, req, reply) => {
     if (error instanceof ServiceError) return sendError(req, reply, error);
+    // Backstop: text PostgreSQL cannot store (NUL, invalid encoding) is the caller's error.
+    const pgCode = (error as { code?: unknown }).code;
+    if (pgCode === '22021' || pgCode === '22P05') return sendError(req, reply, new ServiceError('invalid_request', 'the request contains characters that cannot be stored'));
     const status = (error as FastifyError).statusCode ?? 500;
     if (status === 413) return sendError(req, reply, new ServiceError('invalid_request', `the body is larger than ${BODY_LIMIT} bytes`, {}, 413));
     if (status === 415) return sendError(req, reply, new ServiceError('invalid_request', 'send the body as application/json', {}, 415));
@@ -67,6 +71,16 @@ export async function buildApp(ctx: Ctx, opts: AppOptions): Promise<FastifyInsta
   // On the raw response, so it also reaches hijacked replies (the SSE stream) and every error.
   app.addHook('onRequest', async (_req, reply) => {
     reply.raw.setHeader('x-content-type-options', 'nosniff');
+  });
+
+  // Every path parameter, query value and body or form field, on every route (web pages too),
+  // goes through the shared text rule before the route runs: a control character is a 400 and
+  // reaches no database (a NUL is not even storable in PostgreSQL).
+  app.addHook('preValidation', async (req) => {
+    for (const [what, value] of [['path', req.params], ['query', req.query], ['body', req.body]] as const) {
+      const at = findControlChar(value);
+      if (at) throw new ServiceError('invalid_request', `${what} ${at}: ${CONTROL_CHAR_MESSAGE}`);
+    }
   });
 
   app.setNotFoundHandler((req, reply) => sendError(req, reply, new ServiceError('not_found', `no route for ${req.method} ${req.url.split('?')[0]}`)));

@@ -1,6 +1,7 @@
 /** /oauth: the sign-in page, the code and token endpoints, revocation (API.md § Sign-in). */
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import { z } from 'zod';
+import { text } from '../../shared/text';
 import type { Ctx } from '../service/context';
 import { ServiceError } from '../service/errors';
 import { authenticate, checkClient, issueCode, redeemCode, revokeToken, rotateRefresh } from '../service/oauth';
@@ -10,28 +11,28 @@ import { parse } from './validate';
 
 const AuthorizeQuery = z.object({
   response_type: z.literal('code'),
-  client_id: z.string().min(1).max(64),
-  redirect_uri: z.string().min(1).max(256),
-  state: z.string().min(1).max(512),
+  client_id: text().min(1).max(64),
+  redirect_uri: text().min(1).max(256),
+  state: text().min(1).max(512),
   code_challenge: z.string().regex(/^[A-Za-z0-9_-]{43,128}$/, 'must be a base64url S256 challenge'),
   code_challenge_method: z.literal('S256'),
 });
 type AuthorizeQuery = z.infer<typeof AuthorizeQuery>;
 
 const Credentials = z.object({
-  email: z.string().trim().min(1, 'enter your email').max(254),
-  password: z.string().min(1, 'enter your password').max(1024),
+  email: text().trim().min(1, 'enter your email').max(254),
+  password: text().min(1, 'enter your password').max(1024),
 });
 
 const TokenRequest = z.discriminatedUnion('grant_type', [
   z.object({
     grant_type: z.literal('authorization_code'),
-    code: z.string().min(1).max(256),
+    code: text().min(1).max(256),
     code_verifier: z.string().regex(/^[A-Za-z0-9._~-]{43,128}$/, 'must be 43–128 unreserved characters'),
-    redirect_uri: z.string().min(1).max(256),
-    client_id: z.string().min(1).max(64),
+    redirect_uri: text().min(1).max(256),
+    client_id: text().min(1).max(64),
   }),
-  z.object({ grant_type: z.literal('refresh_token'), refresh_token: z.string().min(1).max(256), client_id: z.string().max(64).optional() }),
+  z.object({ grant_type: z.literal('refresh_token'), refresh_token: text().min(1).max(256), client_id: text().max(64).optional() }),
 ]);
 
 function signInPage(q: AuthorizeQuery, opts: { email?: string; error?: string } = {}): string {
@@ -107,7 +108,7 @@ export async function oauthRoutes(app: FastifyInstance, ctx: Ctx): Promise<void>
   });
 
   app.post('/oauth/revoke', async (req, reply) => {
-    const body = parse(z.object({ token: z.string().min(1).max(256) }), req.body ?? {});
+    const body = parse(z.object({ token: text().min(1).max(256) }), req.body ?? {});
     await revokeToken(ctx, body.token);
     return reply.status(200).send({});
   });

@@ -2,6 +2,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { HANDOFF_PATHS } from '../../shared/credit-types';
+import { text } from '../../shared/text';
 import { html } from '../http/html';
 import { signInGuard } from '../http/rate-limit';
 import type { Ctx } from '../service/context';
@@ -25,8 +26,8 @@ import {
 } from './session';
 
 const Credentials = z.object({
-  email: z.string().trim().min(1, 'Enter your email.').max(254, 'That email is too long.'),
-  password: z.string().min(1, 'Enter your password.').max(1024, 'That password is too long.'),
+  email: text().trim().min(1, 'Enter your email.').max(254, 'That email is too long.'),
+  password: text().min(1, 'Enter your password.').max(1024, 'That password is too long.'),
 });
 
 function signInForm(token: string, next: string, opts: { email?: string; error?: string; info?: string } = {}): string {
