@@ -7,6 +7,7 @@ import Fastify, { type FastifyError, type FastifyInstance, type FastifyReply, ty
 import { CONTROL_CHAR_MESSAGE, findControlChar } from '../../shared/text';
 import type { Ctx } from '../service/context';
 import { ServiceError } from '../service/errors';
+import { clientErrorHandler, frameworkErrorHandler } from './framework-errors';
 import { adminRoutes } from './routes-admin';
 import { eventRoutes } from './routes-events';
 import { oauthRoutes } from './routes-oauth';
@@ -22,6 +23,11 @@ export interface AppOptions {
 }
 
 export const BODY_LIMIT = 64 * 1024;
+export const MAX_PARAM_LENGTH = 2048;
+
+const hasBody = (req: FastifyRequest): boolean =>
+  req.headers['transfer-encoding'] !== undefined || (req.headers['content-length'] !== undefined && req.headers['content-length'] !== '0');
+const isJson = (type: string | undefined): boolean => /^application\/json\s*(;|$)/i.test(type ?? '');
 
 export function wantsHtml(req: FastifyRequest): boolean {
   const accept = String(req.headers.accept ?? '');
@@ -40,7 +46,16 @@ export function sendError(req: FastifyRequest, reply: FastifyReply, e: ServiceEr
 }
 
 export async function buildApp(ctx: Ctx, opts: AppOptions): Promise<FastifyInstance> {
-  const app = Fastify({ logger: false, bodyLimit: BODY_LIMIT, trustProxy: false, return503OnClosing: true });
+  const app = Fastify({
+    logger: false,
+    bodyLimit: BODY_LIMIT,
+    trustProxy: false,
+    return503OnClosing: true,
+    // Long enough for any id the schemas allow (128) and beyond, so the schema decides (400/404).
+    routerOptions: { maxParamLength: MAX_PARAM_LENGTH },
+    clientErrorHandler,
+    frameworkErrors: frameworkErrorHandler((req, reply, message) => sendError(req, reply, new ServiceError('invalid_request', message))),
+  });
 
   // JSON: an empty body is "no body" (so POST …/capture with Content-Type but nothing works);
   // anything unparseable is a 400 of our own shape.
@@ -69,8 +84,12 @@ export async function buildApp(ctx: Ctx, opts: AppOptions): Promise<FastifyInsta
   });
 
   // On the raw response, so it also reaches hijacked replies (the SSE stream) and every error.
-  app.addHook('onRequest', async (_req, reply) => {
+  // /v1 and /admin take JSON bodies only (README): a form or any other type is a 415.
+  app.addHook('onRequest', async (req, reply) => {
     reply.raw.setHeader('x-content-type-options', 'nosniff');
+    if ((req.url.startsWith('/v1/') || req.url.startsWith('/admin/')) && hasBody(req) && !isJson(req.headers['content-type'])) {
+      throw new ServiceError('invalid_request', 'send the body as application/json', {}, 415);
+    }
   });
 
   // Every path parameter, query value and body or form field, on every route (web pages too),
