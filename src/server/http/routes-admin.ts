@@ -5,6 +5,7 @@ import { z } from 'zod';
 import { AmountSchema, CreditTypeSchema, PlanSchema } from '../../shared/api';
 import { text } from '../../shared/text';
 import { addTeamMember, adminGrant, createTeam, createUser, renewNow } from '../service/accounts';
+import { auditDb } from '../service/audit';
 import type { Ctx } from '../service/context';
 import { ServiceError } from '../service/errors';
 import { parse } from './validate';
@@ -65,6 +66,8 @@ export async function adminRoutes(app: FastifyInstance, ctx: Ctx, opts: { token:
         const batch = await adminGrant(ctx, { ...g, expiresAt: g.expiresAt === null ? null : Date.parse(g.expiresAt) });
         return reply.status(201).send(batch);
       });
+      // The ledger proves itself: every batch, charge and account recomputed from the entries.
+      admin.get('/audit', async () => auditDb(ctx.db, ctx.clock.now()));
       admin.post('/users/:id/renew', async (req) => renewNow(ctx, parse(IdParam, req.params, 'path').id));
     },
     { prefix: '/admin/v1' },
