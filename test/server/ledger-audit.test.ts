@@ -10,7 +10,8 @@ import { startTestServer, type TestServer } from '../helpers/server';
 import { admin, call, charge, grant, newUser } from '../helpers/client';
 
 const NOW = 1_000_000;
-function books(): AuditInput {
+type Books = { [K in keyof AuditInput]: AuditInput[K] extends readonly (infer T)[] ? T[] : AuditInput[K] };
+function books(): Books {
   // u1: a 10-credit grant; a 3-credit hold captured, a 2-credit hold released, a 4-credit hold open.
   return {
     now: NOW,
