@@ -5,6 +5,7 @@
  */
 import { z } from 'zod';
 import { CREDIT_TYPES, HANDOFF_PATHS, LEDGER_KINDS, PLANS, PLATFORMS } from './credit-types';
+import { text } from './text';
 
 export const CreditTypeSchema = z.enum(CREDIT_TYPES);
 export const PlatformSchema = z.enum(PLATFORMS);
@@ -12,7 +13,7 @@ export const PlanSchema = z.enum(PLANS);
 export const LedgerKindSchema = z.enum(LEDGER_KINDS);
 
 const isoDate = z.string().datetime({ offset: true });
-const id = z.string().min(1).max(128);
+const id = text().min(1).max(128);
 
 /** A positive safe integer amount of credits. */
 export const AmountSchema = z.number().int().positive().max(1_000_000_000);
@@ -142,7 +143,7 @@ export type QuoteResponse = z.infer<typeof QuoteResponseSchema>;
 // ---- request bodies -------------------------------------------------------------------------
 
 export const QuantitySchema = z.number().int().min(1).max(100);
-export const ToolIdSchema = z.string().min(1).max(64);
+export const ToolIdSchema = text().min(1).max(64);
 
 export const QuoteRequestSchema = z.strictObject({
   tool: ToolIdSchema,
@@ -193,7 +194,7 @@ export type TokenResponse = z.infer<typeof TokenResponseSchema>;
 
 export const LedgerQuerySchema = z.object({
   limit: z.coerce.number().int().min(1).max(200).default(50),
-  before: z.string().min(1).max(64).optional(),
+  before: text().min(1).max(64).optional(),
 });
 
 // ---- events ---------------------------------------------------------------------------------

@@ -10,6 +10,7 @@ import {
   ReleaseRequestSchema,
 } from '../../shared/api';
 import { TOOLS } from '../../shared/tools';
+import { text } from '../../shared/text';
 import { capture, getCharge, hold, quote, release } from '../service/charges';
 import type { Ctx } from '../service/context';
 import { ServiceError } from '../service/errors';
@@ -19,8 +20,8 @@ import { orderForApi } from '../service/store-orders';
 import { requireBearer } from './bearer';
 import { parse } from './validate';
 
-const ChargeParams = z.object({ id: z.string().min(1).max(128) });
-const OrderParams = z.object({ id: z.string().min(1).max(128) });
+const ChargeParams = z.object({ id: text().min(1).max(128) });
+const OrderParams = z.object({ id: text().min(1).max(128) });
 
 export async function v1Routes(app: FastifyInstance, ctx: Ctx): Promise<void> {
   app.addHook('onSend', async (req, reply) => {
