@@ -13,6 +13,7 @@ import { conflict, invalid, notFound, ServiceError } from './errors';
 import { newId } from './ids';
 import type { Journal } from './journal';
 import { mutate } from './mutate';
+import { captureStep, holdStep, quoteStep, releaseStep, stepRunner } from './charge-steps-pg';
 import { chargeRow, chargeWire, userRow, type ChargeRow, type UserRow } from './rows';
 
 export interface ChargeResult {
@@ -29,6 +30,8 @@ function toolOrThrow(id: string): ToolDef {
 export async function quote(ctx: Ctx, userId: string, toolId: string, quantity: number): Promise<QuoteResponse> {
   const tool = toolOrThrow(toolId);
   const cost = tool.cost * quantity;
+  const call = stepRunner(ctx);
+  if (call) return quoteStep(ctx, call, userId, tool, quantity, ctx.clock.now());
   return ctx.db.read(async (tx) => {
     const now = ctx.clock.now();
     const user = await requireUser(tx, userId);
@@ -88,6 +91,8 @@ export async function hold(
   const cost = tool.cost * req.quantity;
   let replayed = false;
   const id = newId('ch');
+  const call = stepRunner(ctx);
+  if (call) return holdStep(ctx, call, { userId, key, hash, id, tool, req, cost, now: ctx.clock.now() });
   const out = await mutate(ctx, { kind: 'hold', chargeId: id, tool: tool.id, device: req.device }, async (tx, journal, now) => {
     const user = await lockAccount(tx, userId);
     const prior = await tx.get('SELECT * FROM charges WHERE user_id = ? AND idem_key = ?', [userId, key]);
@@ -238,6 +243,8 @@ async function settleRelease(
 }
 
 export async function capture(ctx: Ctx, userId: string, chargeId: string): Promise<ChargeResult> {
+  const call = stepRunner(ctx);
+  if (call) return captureStep(ctx, call, userId, chargeId, ctx.clock.now());
   const out = await mutate(ctx, { kind: 'capture', chargeId }, async (tx, journal, now) => {
     const user = await lockAccount(tx, userId);
     let c = await loadCharge(tx, userId, chargeId);
@@ -262,6 +269,8 @@ export async function capture(ctx: Ctx, userId: string, chargeId: string): Promi
 }
 
 export async function release(ctx: Ctx, userId: string, chargeId: string, reason: 'failed' | 'cancelled'): Promise<ChargeResult> {
+  const call = stepRunner(ctx);
+  if (call) return releaseStep(ctx, call, userId, chargeId, reason, ctx.clock.now());
   const out = await mutate(ctx, { kind: 'release', chargeId }, async (tx, journal, now) => {
     const user = await lockAccount(tx, userId);
     let c = await loadCharge(tx, userId, chargeId);

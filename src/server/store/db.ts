@@ -30,6 +30,12 @@ export interface Db {
   readonly kind: 'sqlite' | 'postgres';
   /** Runs `fn` in one write transaction; retried on serialization failures where the engine has them. */
   transaction<T>(fn: (tx: Tx) => Promise<T>): Promise<T>;
+  /**
+   * Engines with server-side step functions (PostgreSQL, migration 3): runs one statement as its
+   * own transaction — one round trip — and returns its first row. Retried like `transaction`.
+   * Absent on SQLite, where the service runs every step in-process.
+   */
+  callStep?<T = Row>(sql: string, params: readonly unknown[]): Promise<T | undefined>;
   /** Runs `fn` on a consistent read snapshot. */
   read<T>(fn: (tx: Tx) => Promise<T>): Promise<T>;
   /**

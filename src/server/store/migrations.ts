@@ -2,6 +2,8 @@
  * Schema migrations, versioned in code and applied in order at start (both engines record the
  * applied versions in `schema_migrations`). Never edit a shipped migration: add the next one.
  */
+import { PG_CHARGE_FUNCTIONS_V3 } from './pg-charge-functions';
+
 export type Dialect = 'sqlite' | 'postgres';
 
 export interface Migration {
@@ -166,5 +168,11 @@ CREATE INDEX web_sessions_expiry ON web_sessions(expires_at);
 CREATE INDEX web_sessions_user ON web_sessions(user_id);
 CREATE INDEX orders_user_recent ON orders(user_id, created_at);
 `,
+  },
+  {
+    version: 3,
+    name: 'PostgreSQL: one function per charge step (hold, capture, release, quote)',
+    // SQLite runs the same steps through src/server/service/charges.ts in-process.
+    sql: (d) => (d === 'postgres' ? PG_CHARGE_FUNCTIONS_V3 : ''),
   },
 ];
