@@ -55,6 +55,12 @@ export function requestHash(req: ChargeRequest): string {
 
 /** Locks the account (its team first) and returns the user row as it stands once locked. */
 async function lockAccount(tx: Tx, userId: string): Promise<UserRow> {
+  if (tx.serialisesWriters) {
+    // One write lock for the whole database: the row as read is the row as locked.
+    const r = await tx.lockRow('users', userId);
+    if (!r) throw notFound('user');
+    return userRow(r);
+  }
   const pre = await requireUser(tx, userId);
   if (pre.team_id) await tx.lock('teams', [pre.team_id]);
   const r = await tx.lockRow('users', userId);
@@ -190,6 +196,7 @@ function recordMovement(
   }
   for (const p of parts) journal.add({ ...common, kind, amount: p.amount, unit: 'credits', type: p.type, batchId: p.batchId });
   journal.touchUser(user.id);
+  if (c.uses_pro_use !== 1) journal.adjustHeld(user.id, kind === 'hold' ? c.cost : -c.cost);
   if (kind !== 'capture' && user.team_id && parts.some((p) => p.type === 'subscription')) journal.touchTeam(user.team_id);
 }
 

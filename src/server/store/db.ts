@@ -24,6 +24,11 @@ export interface Tx {
    * undefined when there is no such row. The same lock order applies: a team before its members.
    */
   lockRow<T = Row>(table: 'users' | 'teams', id: string): Promise<T | undefined>;
+  /**
+   * True where the transaction already holds the one write lock (SQLite's BEGIN IMMEDIATE):
+   * `lock` is a no-op and lock order cannot matter, so an account is locked with one read.
+   */
+  readonly serialisesWriters?: boolean;
 }
 
 export interface Db {

@@ -43,7 +43,7 @@ CREATE FUNCTION cutline_snapshot(u users, p_now BIGINT) RETURNS JSON LANGUAGE sq
   SELECT row_to_json(s) FROM (
     SELECT u.version AS version,
       (SELECT COALESCE(sum(remaining), 0)::bigint FROM live) AS total,
-      (SELECT COALESCE(sum(cost), 0)::bigint FROM charges WHERE user_id = u.id AND status = 'held' AND uses_pro_use = 0) AS held,
+      u.held AS held,
       (SELECT row_to_json(t) FROM (SELECT
          COALESCE(sum(remaining) FILTER (WHERE type = 'subscription'), 0)::bigint AS subscription,
          COALESCE(sum(remaining) FILTER (WHERE type = 'activity'), 0)::bigint AS activity,
@@ -93,8 +93,9 @@ BEGIN
 END $$;
 
 -- Journal.commit for a charge step: bump each affected account's version (the user, and every
--- member of its team when the team pool moved), store its event row, return the events.
-CREATE FUNCTION cutline_commit(c charges, p_kind TEXT, p_team TEXT, p_seqs BIGINT[], p_now BIGINT,
+-- member of its team when the team pool moved) and the charge's user's held credits by p_held,
+-- store its event row, return the events.
+CREATE FUNCTION cutline_commit(c charges, p_kind TEXT, p_team TEXT, p_seqs BIGINT[], p_held INTEGER, p_now BIGINT,
   OUT ev_users TEXT[], OUT ev_versions BIGINT[], OUT ev_payloads TEXT[]) LANGUAGE plpgsql AS $$
 DECLARE
   m users;
@@ -113,7 +114,8 @@ BEGIN
     INTO first_entry, all_entries FROM ledger l WHERE l.seq = ANY(p_seqs);
   -- In account id order, as Journal.commit bumps them.
   FOR uid IN SELECT id FROM users WHERE id = c.user_id OR (p_team IS NOT NULL AND team_id = p_team) ORDER BY id COLLATE "C" LOOP
-    UPDATE users SET version = version + 1 WHERE id = uid RETURNING * INTO m;
+    UPDATE users SET version = version + 1, held = held + CASE WHEN id = c.user_id THEN p_held ELSE 0 END
+     WHERE id = uid RETURNING * INTO m;
     cause := cause_base;
     IF m.id = c.user_id AND all_entries IS NOT NULL THEN
       cause := left(cause_base, -1) || ',"entry":' || first_entry::text || ',"entries":' || all_entries::text || '}';
@@ -210,7 +212,8 @@ BEGIN
       SELECT p_id, v.id, v.type, v.take, v.ord - 1 FROM unnest(ids, types, takes) WITH ORDINALITY AS v(id, type, take, ord);
   END IF;
   SELECT x.* INTO r.ev_users, r.ev_versions, r.ev_payloads
-    FROM cutline_commit(c, 'hold', CASE WHEN team_moved THEN u.team_id END, cutline_movement(c, 'hold', p_now), p_now) x;
+    FROM cutline_commit(c, 'hold', CASE WHEN team_moved THEN u.team_id END, cutline_movement(c, 'hold', p_now),
+      CASE WHEN pro THEN 0 ELSE p_cost END, p_now) x;
   r.outcome := 'ok'; r.charge := row_to_json(c); r.parts := cutline_parts(c.id);
   RETURN r;
 END $$;
@@ -239,7 +242,8 @@ BEGIN
   END LOOP;
   SELECT EXISTS (SELECT 1 FROM allocations WHERE charge_id = c.id AND type = 'subscription') INTO team_moved;
   SELECT x.* INTO r.ev_users, r.ev_versions, r.ev_payloads
-    FROM cutline_commit(c, 'release', CASE WHEN team_moved THEN u.team_id END, seqs, p_now) x;
+    FROM cutline_commit(c, 'release', CASE WHEN team_moved THEN u.team_id END, seqs,
+      CASE WHEN c.uses_pro_use = 1 THEN 0 ELSE -c.cost END, p_now) x;
   r.charge := row_to_json(c); r.parts := cutline_parts(c.id);
   RETURN r;
 END $$;
@@ -268,7 +272,8 @@ BEGIN
   IF c.status = 'held' THEN
     UPDATE charges SET status = 'captured', settled_at = p_now WHERE id = c.id RETURNING * INTO c;
     SELECT x.* INTO r.ev_users, r.ev_versions, r.ev_payloads
-      FROM cutline_commit(c, 'capture', NULL, cutline_movement(c, 'capture', p_now), p_now) x;
+      FROM cutline_commit(c, 'capture', NULL, cutline_movement(c, 'capture', p_now),
+        CASE WHEN c.uses_pro_use = 1 THEN 0 ELSE -c.cost END, p_now) x;
   ELSE
     r.balance := cutline_snapshot(u, p_now);
   END IF;
