@@ -296,7 +296,12 @@ export async function benchPostgres(opts: PgBenchOptions = {}): Promise<Record<s
 }
 
 if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
-  benchPostgres({ log: (m) => process.stderr.write(`[bench:pg] ${m}\n`) })
+  // Short, bounded runs on a shared machine: CUTLINE_BENCH_SECONDS per throughput run, CUTLINE_BENCH_PUSH samples.
+  benchPostgres({
+    seconds: Number(process.env.CUTLINE_BENCH_SECONDS) || undefined,
+    pushSamples: Number(process.env.CUTLINE_BENCH_PUSH) || undefined,
+    log: (m) => process.stderr.write(`[bench:pg] ${m}\n`),
+  })
     .then((r) => {
       const width = Math.max(...Object.keys(r).map((k) => k.length));
       for (const [k, v] of Object.entries(r)) process.stdout.write(`${k.padEnd(width)}  ${v}\n`);

@@ -47,7 +47,7 @@ describe('event streams under load', () => {
     }
     const refused = await rawEvents(u.tokens.access_token);
     expect(refused.status).toBe(429);
-    const body = await refused.json();
+    const body = (await refused.json()) as { error: string; message: string };
     expect(body.error).toBe('rate_limited');
     expect(body.message).toMatch(/5 open event streams/);
 
