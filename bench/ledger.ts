@@ -218,7 +218,7 @@ async function throughput(dir: string, o: BenchOptions, log: (s: string) => void
   }
 
   // In-process with many concurrent callers (group commit), bare and service side by side.
-  const workers = o.httpConcurrency;
+  const workers = 32; // the figure: 32 concurrent callers in-process
   const inParallel = async (n: number, step: (i: number) => Promise<unknown>) => {
     let i = 0;
     const t0 = performance.now();
