@@ -239,6 +239,10 @@ export function createProjectsSlice(deps: Deps, set: Set, get: Get): ProjectsSli
       );
     },
 
+    showWindowTitle(title) {
+      void api.setWindowTitle(title).catch(() => {});
+    },
+
     historyLabels() {
       const id = get().openProjectId;
       const h = id ? histories.get(id) : undefined;

@@ -95,6 +95,8 @@ export interface ProjectsSlice {
   historyLabels(): { undo: string | null; redo: string | null };
   undo(): void;
   redo(): void;
+  /** Sets the window's title (the open project's name). */
+  showWindowTitle(title: string): void;
 }
 
 // ---- imported media -------------------------------------------------------------------------------
