@@ -8,11 +8,11 @@ import type { Menu as MenuType, MenuItemConstructorOptions } from 'electron';
 import type { MenuCommand } from '../../shared/ipc';
 
 export function menuTemplate(send: (command: MenuCommand) => void, platform: NodeJS.Platform): MenuItemConstructorOptions[] {
-  const item = (label: string, command: MenuCommand, accelerator?: string): MenuItemConstructorOptions => ({
+  const item = (label: string, command: MenuCommand, accelerator?: string, rendererHasKey = true): MenuItemConstructorOptions => ({
     label,
     accelerator,
-    // the renderer handles these keys itself; the accelerator is shown, not registered twice
-    registerAccelerator: false,
+    // keys the renderer handles itself are shown here, not registered twice
+    registerAccelerator: !rendererHasKey,
     click: () => send(command),
   });
   const mac = platform === 'darwin';
@@ -21,7 +21,7 @@ export function menuTemplate(send: (command: MenuCommand) => void, platform: Nod
     {
       label: 'File',
       submenu: [
-        item('New project', 'new-project', 'CmdOrCtrl+N'),
+        item('New project', 'new-project', 'CmdOrCtrl+N', false),
         item('Import media…', 'import-media', 'CmdOrCtrl+I'),
         { type: 'separator' },
         mac ? { role: 'close' } : { role: 'quit' },
