@@ -118,3 +118,20 @@ describe('undo and redo in the editor', () => {
     expect(s().openProjectId).toBe(s().projects[0].id);
   });
 });
+
+describe('undo while an AI job runs', () => {
+  it('undoing the add of a clip whose job is running cancels the job: credits returned, nothing charged', async () => {
+    const h = await makeStore(proAccount(), { failRate: 0 });
+    const s = () => h.store.getState();
+    const [clip] = addClips(h, 'sunrise');
+    await s().startAction('ai-portrait', { clipId: clip });
+    await s().confirmFlow();
+    expect(s().jobForClip(clip)?.status).toBe('running');
+    s().undo();
+    await advance(h, 100 * 30);
+    expect(s().projects[0].clips).toEqual([]);
+    expect(h.api.callsOf('capture')).toEqual([]);
+    expect(h.api.callsOf('release')).toEqual([{ chargeId: s().jobs[0].charge.id, reason: 'cancelled' }]);
+    expect(s().balance!.total).toBe(355);
+  });
+});

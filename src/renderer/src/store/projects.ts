@@ -113,6 +113,12 @@ export function createProjectsSlice(deps: Deps, set: Set, get: Get): ProjectsSli
 
   /** Puts a snapshot back (undo/redo): the selection and the playhead stay valid. */
   const restore = (id: string, snap: Snapshot) => {
+    // a clip that goes away with the undo takes its running job with it (released, never charged)
+    const kept = new Set(snap.clips.map((c) => c.id));
+    for (const c of get().projects.find((p) => p.id === id)?.clips ?? []) {
+      const running = kept.has(c.id) ? undefined : get().jobForClip(c.id);
+      if (running) void get().cancelJob(running.id);
+    }
     set((s) => ({
       projects: s.projects.map((p) => (p.id === id ? { ...p, name: snap.name, clips: snap.clips, updatedAt: stamp() } : p)),
     }));
