@@ -314,10 +314,27 @@ function Playhead({ px, scroll }: { px: number; scroll: React.RefObject<HTMLDivE
   const t = useApp((s) => s.playhead);
   const playing = useApp((s) => s.playing);
   const x = t * px;
+  // the visible part of the track, kept from scroll and resize events: reading it in the frame
+  // right after moving the playhead would force a layout of the whole track every frame
+  const view = useRef({ left: 0, width: 0 });
   useEffect(() => {
     const el = scroll.current;
-    if (!el || !playing) return;
-    if (x > el.scrollLeft + el.clientWidth - 40 || x < el.scrollLeft) el.scrollLeft = Math.max(0, x - 40);
+    if (!el) return;
+    const read = () => (view.current = { left: el.scrollLeft, width: el.clientWidth });
+    read();
+    el.addEventListener('scroll', read, { passive: true });
+    const ro = typeof ResizeObserver === 'undefined' ? null : new ResizeObserver(read);
+    ro?.observe(el);
+    return () => {
+      el.removeEventListener('scroll', read);
+      ro?.disconnect();
+    };
+  }, [scroll]);
+  useEffect(() => {
+    const el = scroll.current;
+    const { left, width } = view.current;
+    if (!el || !playing || width === 0) return;
+    if (x > left + width - 40 || x < left) el.scrollLeft = Math.max(0, x - 40);
   }, [x, playing, scroll]);
   return <div className="playhead" data-testid="playhead" aria-hidden="true" style={{ transform: `translateX(${x}px)` }} />;
 }
