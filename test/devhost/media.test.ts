@@ -36,7 +36,7 @@ function upload(head: unknown, bytes: Uint8Array): Buffer {
 }
 
 const post = (body: Buffer, origin = host.url, type = 'application/octet-stream') =>
-  fetch(`${host.url}/__cutline/media`, { method: 'POST', headers: { origin, 'content-type': type }, body });
+  fetch(`${host.url}/__cutline/media`, { method: 'POST', headers: { origin, 'content-type': type }, body: new Uint8Array(body) });
 
 describe('browser host media', () => {
   const bytes = new Uint8Array(Array.from({ length: 64 }, (_, i) => i));
