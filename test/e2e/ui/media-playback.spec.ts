@@ -54,7 +54,7 @@ test('import a video by the file input and by dropping it, play it on the timeli
   // many steps on a shared two-core machine: more than the default minute
   test.setTimeout(180_000);
   await openEditor(app, browserHost.url);
-  const webm = await makeWebm(app, 2);
+  const webm = await makeWebm(app, 4);
 
   // 1. Import media… → the file chooser (the browser host's file input)
   const chooser = app.waitForEvent('filechooser');
@@ -62,7 +62,7 @@ test('import a video by the file input and by dropping it, play it on the timeli
   await (await chooser).setFiles({ name: 'Harbour walk.webm', mimeType: 'video/webm', buffer: Buffer.from(webm, 'base64') });
   await expect(yourMedia(app)).toHaveCount(1);
   await expect(yourMedia(app).first()).toContainText('Harbour walk');
-  await expect(yourMedia(app).first()).toContainText('video · 0:02');
+  await expect(yourMedia(app).first()).toContainText('video · 0:04');
   await expect(yourMedia(app).first().locator('img')).toHaveAttribute('src', /^data:image\/jpeg;base64,/);
 
   // 2. Drop files from the OS onto the media panel: the video is kept, a PDF is refused with a sentence
@@ -83,7 +83,7 @@ test('import a video by the file input and by dropping it, play it on the timeli
   await app.getByRole('button', { name: 'Add Harbour walk to the timeline' }).click();
   await addClip(app, 'Sunrise over the bay');
   const clip = timelineClip(app, /Harbour walk/);
-  await expect(clip).toContainText('0:02');
+  await expect(clip).toContainText('0:04');
   await expect(app.getByTestId('preview')).toHaveAttribute('data-media-kind', 'video');
   await expect(app.getByTestId('current-time')).toHaveText('0:00.0');
   const playhead = app.getByTestId('playhead');
@@ -91,20 +91,25 @@ test('import a video by the file input and by dropping it, play it on the timeli
   await clip.click();
   await app.keyboard.press('Space');
   await expect(app.getByRole('button', { name: 'Pause' })).toBeVisible();
+  // the preview's video element plays along
+  await expect.poll(() => app.getByTestId('preview-video').evaluate((v: HTMLVideoElement) => v.currentTime)).toBeGreaterThan(0.1);
   await expect.poll(async () => seconds(await app.getByTestId('current-time').innerText())).toBeGreaterThan(0.5);
   await expect.poll(async () => (await playhead.boundingBox())!.x).toBeGreaterThan(x0 + 5);
-  // the preview's video element plays the frame under the playhead
-  await expect.poll(() => app.getByTestId('preview-video').evaluate((v: HTMLVideoElement) => v.currentTime)).toBeGreaterThan(0.2);
   await app.keyboard.press('k');
   await expect(app.getByRole('button', { name: 'Play' })).toBeVisible();
   const paused = await app.getByTestId('current-time').innerText();
   await shot(app, info, 'playing');
 
-  // scrubbing: a click on the ruler moves the playhead there (4 s at 16 px/s → the sunrise clip)
+  // scrubbing: a click on the ruler moves the playhead there; paused, the video shows that frame
   const ruler = app.getByTestId('ruler');
-  await ruler.click({ position: { x: 16 * 4, y: 8 } });
+  await ruler.click({ position: { x: 16 * 1.5, y: 8 } });
   await expect(app.getByTestId('current-time')).not.toHaveText(paused);
-  await expect.poll(async () => seconds(await app.getByTestId('current-time').innerText())).toBeGreaterThan(3.5);
+  await expect.poll(async () => seconds(await app.getByTestId('current-time').innerText())).toBeLessThan(2);
+  const shownAt = seconds(await app.getByTestId('current-time').innerText());
+  await expect.poll(() => app.getByTestId('preview-video').evaluate((v: HTMLVideoElement) => v.currentTime)).toBeCloseTo(shownAt, 0);
+  // 6 s at 16 px/s → the sunrise clip
+  await ruler.click({ position: { x: 16 * 6, y: 8 } });
+  await expect.poll(async () => seconds(await app.getByTestId('current-time').innerText())).toBeGreaterThan(5.5);
   await expect(app.getByTestId('preview')).toContainText('Sunrise over the bay');
 
   // 4. Zoom: Ctrl+= widens every clip, the Zoom out button narrows them again
@@ -127,7 +132,7 @@ test('import a video by the file input and by dropping it, play it on the timeli
   // 6. After a reload the imported media, its clip and the file itself are still there
   await openEditor(app, browserHost.url);
   await expect(yourMedia(app)).toHaveCount(2);
-  await expect(timelineClip(app, /Harbour walk/)).toContainText('0:02');
+  await expect(timelineClip(app, /Harbour walk/)).toContainText('0:04');
   const status = await app.evaluate(async () => {
     const img = document.querySelector<HTMLVideoElement>('[data-testid="preview-video"]');
     return img ? (await fetch(img.src)).status : 0;
