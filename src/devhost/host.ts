@@ -20,13 +20,17 @@
  * tests use) or from Vite's dev middleware on `src/renderer` (mode `vite`: hot reload, with the
  * CSP relaxed for Vite's inline preamble).
  */
-import { readFile } from 'node:fs/promises';
+import { createReadStream } from 'node:fs';
+import { readFile, stat } from 'node:fs/promises';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { ViteDevServer } from 'vite';
+import { MAX_MEDIA_BYTES } from '../shared/media-rules';
 import { CutlineCore, type CoreDeps } from '../main/core/app-core';
+import { invokeValidated } from '../main/core/bridge';
+import { parseRange, rangeHeaders } from '../main/core/byte-range';
 import { contentSecurityPolicy } from '../main/core/content-security-policy';
 import { DeepLinkRouter } from '../main/core/deep-link-router';
 import { JsonFileStore } from '../main/core/key-value-store';
@@ -92,6 +96,38 @@ function json(res: ServerResponse, status: number, body: unknown): void {
   res.writeHead(status, { 'content-type': 'application/json', 'cache-control': 'no-store' }).end(JSON.stringify(body));
 }
 
+const MEDIA_PREFIX = '/__cutline/media';
+
+/** Reads an upload of at most `limit` bytes. */
+function readBinaryBody(req: IncomingMessage, limit: number): Promise<Buffer> {
+  return new Promise((resolveBody, reject) => {
+    let size = 0;
+    const chunks: Buffer[] = [];
+    req.on('data', (chunk: Buffer) => {
+      size += chunk.length;
+      if (size > limit) {
+        reject(new Error('body too large'));
+        req.destroy();
+      } else chunks.push(chunk);
+    });
+    req.on('end', () => resolveBody(Buffer.concat(chunks)));
+    req.on('error', reject);
+  });
+}
+
+/** An upload from the bridge client: [4-byte JSON length][JSON {name,type,meta}][the file's bytes]. */
+export function parseMediaUpload(body: Buffer): { name: unknown; type: unknown; meta: unknown; bytes: Uint8Array } | null {
+  if (body.length < 4) return null;
+  const headLength = body.readUInt32BE(0);
+  if (headLength > 300_000 || 4 + headLength > body.length) return null;
+  try {
+    const head = JSON.parse(body.subarray(4, 4 + headLength).toString('utf8')) as Record<string, unknown>;
+    return { name: head.name, type: head.type, meta: head.meta, bytes: new Uint8Array(body.subarray(4 + headLength)) };
+  } catch {
+    return null;
+  }
+}
+
 async function bridgeScript(): Promise<string> {
   const { transformWithEsbuild } = await import('vite');
   const path = fileURLToPath(new URL('./client/bridge-client.ts', import.meta.url));
@@ -116,6 +152,7 @@ export async function startDevhost(options: DevhostOptions): Promise<RunningDevh
     },
     logger,
     env: { CUTLINE_SERVICE_URL: options.serviceUrl, CUTLINE_WEB_URL: options.webUrl },
+    media: { dir: join(options.dataDir, 'media'), urlFor: (id) => `${MEDIA_PREFIX}/${id}` },
     ...options.core,
   });
   const router = new DeepLinkRouter({ logger });
@@ -167,6 +204,33 @@ export async function startDevhost(options: DevhostOptions): Promise<RunningDevh
           return;
         }
         json(res, 200, { outcome: router.receive(body.url, 'devhost') });
+      } else if (path === MEDIA_PREFIX) {
+        // the page's own uploads only: same origin, binary body (a cross-site form cannot send one)
+        if (req.method !== 'POST' || !origins().includes(String(req.headers.origin)) || req.headers['content-type'] !== 'application/octet-stream') {
+          json(res, 403, { ok: false, error: { code: 'not_allowed', message: 'Uploads come from the Cutline page only.' } });
+          return;
+        }
+        const body = await readBinaryBody(req, MAX_MEDIA_BYTES + 400_000).catch(() => null);
+        const upload = body && parseMediaUpload(body);
+        if (!upload) {
+          json(res, 400, { ok: false, error: { code: 'invalid_request', message: 'The file could not be received. Try importing it again.' } });
+          return;
+        }
+        const result = await invokeValidated(core.cutline, 'importMedia', [upload]).catch(() => null);
+        if (!result) json(res, 400, { ok: false, error: { code: 'invalid_request', message: 'That file’s details could not be read, so it was not imported.' } });
+        else json(res, 200, result);
+      } else if (path.startsWith(`${MEDIA_PREFIX}/`) && req.method === 'GET') {
+        const file = core.media?.fileOf(path.slice(MEDIA_PREFIX.length + 1));
+        const size = file ? await stat(file.path).then((s) => s.size, () => -1) : -1;
+        if (!file || size < 0) {
+          json(res, 404, { error: 'not found' });
+          return;
+        }
+        const range = parseRange(req.headers.range, size);
+        const answer = rangeHeaders(range, size, file.mime);
+        res.writeHead(answer.status, answer.headers);
+        if (range.kind === 'unsatisfiable') res.end();
+        else createReadStream(file.path, range.kind === 'partial' ? { start: range.start, end: range.end } : {}).pipe(res);
       } else if (path.startsWith('/__cutline/')) {
         json(res, 404, { error: 'not found' });
       } else if (serveBuilt) {

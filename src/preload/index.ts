@@ -37,10 +37,15 @@ const cutline = {
   saveProjects: (state) => ipcRenderer.invoke(C.saveProjects.channel, state),
   getPrefs: () => ipcRenderer.invoke(C.getPrefs.channel),
   setPrefs: (prefs) => ipcRenderer.invoke(C.setPrefs.channel, prefs),
+  listMedia: () => ipcRenderer.invoke(C.listMedia.channel),
+  importMedia: (req) => ipcRenderer.invoke(C.importMedia.channel, req),
+  pickMediaFiles: () => ipcRenderer.invoke(C.pickMediaFiles.channel),
+  setWindowTitle: (title) => ipcRenderer.invoke(C.setWindowTitle.channel, title),
   onState: subscribe('onState'),
   onBalance: subscribe('onBalance'),
   onLedgerEntry: subscribe('onLedgerEntry'),
   onNotice: subscribe('onNotice'),
+  onMenuCommand: subscribe('onMenuCommand'),
 } satisfies CutlineApi;
 
 contextBridge.exposeInMainWorld('cutline', cutline);

@@ -87,6 +87,11 @@ export const ClipSchema = z.object({
   /** Applied AI results: tool ids in the order they succeeded. */
   effects: z.array(z.string().max(64)).max(50),
   corrupt: z.boolean().optional(),
+  /** Trim: where the clip starts and ends inside its media, in seconds (absent: the whole media). */
+  inPoint: z.number().min(0).max(86_400).optional(),
+  outPoint: z.number().min(0).max(86_400).optional(),
+  /** Paid AI results the user undid: kept (credits are never undone), not shown; redo shows them again. */
+  hiddenEffects: z.array(z.string().max(64)).max(50).optional(),
 });
 export type Clip = z.infer<typeof ClipSchema>;
 
@@ -104,6 +109,66 @@ export const ProjectsStateSchema = z.object({
   openProjectId: z.string().nullable(),
 });
 export type ProjectsState = z.infer<typeof ProjectsStateSchema>;
+
+// ---- imported media (kept by main, files in the app's data folder) -----------------------------
+
+export const MediaKindSchema = z.enum(['video', 'audio', 'image']);
+
+/** What the renderer read from the file with the browser's media elements. */
+export const MediaMetaSchema = z.strictObject({
+  /** Seconds; a still gets the default still length. */
+  duration: z.number().positive().max(86_400),
+  width: z.number().int().min(0).max(16_384).optional(),
+  height: z.number().int().min(0).max(16_384).optional(),
+  /** A small JPEG data URL (video frame or image). */
+  thumbnail: z.string().max(200_000).regex(/^data:image\/(jpeg|png|webp);base64,[A-Za-z0-9+/=]+$/).optional(),
+  /** Audio: peak levels 0..1 for a waveform. */
+  peaks: z.array(z.number().min(0).max(1)).max(400).optional(),
+});
+export type MediaMeta = z.infer<typeof MediaMetaSchema>;
+
+export const MediaRecordSchema = MediaMetaSchema.extend({
+  id: z.string().min(1).max(64),
+  name: z.string().min(1).max(200),
+  kind: MediaKindSchema,
+  mime: z.string().max(64),
+  size: z.number().int().positive(),
+  importedAt: z.string(),
+  /** Where the window loads the file from (app://cutline/media/… or the browser host's /__cutline/media/…). */
+  url: z.string().max(300),
+});
+export type MediaRecord = z.infer<typeof MediaRecordSchema>;
+
+export const ImportMediaRequestSchema = z.strictObject({
+  name: z.string().min(1).max(300),
+  type: z.string().max(100),
+  bytes: z.instanceof(Uint8Array),
+  meta: MediaMetaSchema,
+});
+export type ImportMediaRequest = z.infer<typeof ImportMediaRequestSchema>;
+
+/** A file the user chose in the native file dialog (or the browser host's file input). */
+export interface PickedFile {
+  name: string;
+  type: string;
+  bytes: Uint8Array;
+  /** Set when the file was refused (the sentence to show); no bytes then. */
+  refused?: string;
+}
+
+/** Commands of the application menu (Electron) that the renderer carries out. */
+export const MenuCommandSchema = z.enum([
+  'new-project',
+  'import-media',
+  'undo',
+  'redo',
+  'play-pause',
+  'zoom-in',
+  'zoom-out',
+  'zoom-fit',
+  'shortcuts',
+]);
+export type MenuCommand = z.infer<typeof MenuCommandSchema>;
 
 export const PrefsSchema = z.object({
   /** The user chose "Not now" on the exchange prompt. */
@@ -145,11 +210,22 @@ export interface CutlineApi {
   getPrefs(): Promise<Prefs>;
   setPrefs(prefs: Partial<Prefs>): Promise<Prefs>;
 
+  /** Imported media kept with the projects, oldest first. */
+  listMedia(): Promise<MediaRecord[]>;
+  /** Keeps a file (validated again by main) with what the renderer read from it. */
+  importMedia(req: ImportMediaRequest): Promise<Result<MediaRecord>>;
+  /** The native file dialog (Electron) or a file input (browser host); [] when cancelled. */
+  pickMediaFiles(): Promise<Result<PickedFile[]>>;
+  /** The window's title (BrowserWindow title in Electron, document.title in the browser host). */
+  setWindowTitle(title: string): Promise<void>;
+
   onState(cb: (state: AppState) => void): () => void;
   onBalance(cb: (balance: BalanceSnapshot) => void): () => void;
   /** Ledger entries as they arrive by push, from any device. */
   onLedgerEntry(cb: (entry: LedgerEntry) => void): () => void;
   onNotice(cb: (notice: Notice) => void): () => void;
+  /** A command chosen in the application menu. */
+  onMenuCommand(cb: (command: MenuCommand) => void): () => void;
 }
 
 const none = z.tuple([]);
@@ -193,6 +269,10 @@ export const INVOKE_CHANNELS = {
   saveProjects: { channel: 'cutline:saveProjects', args: z.tuple([ProjectsStateSchema]) },
   getPrefs: { channel: 'cutline:getPrefs', args: none },
   setPrefs: { channel: 'cutline:setPrefs', args: z.tuple([PrefsSchema.partial().strict()]) },
+  listMedia: { channel: 'cutline:listMedia', args: none },
+  importMedia: { channel: 'cutline:importMedia', args: z.tuple([ImportMediaRequestSchema]) },
+  pickMediaFiles: { channel: 'cutline:pickMediaFiles', args: none },
+  setWindowTitle: { channel: 'cutline:setWindowTitle', args: z.tuple([z.string().max(300)]) },
 } as const satisfies Record<string, { channel: string; args: z.ZodType<unknown[]> }>;
 
 export type InvokeMethod = keyof typeof INVOKE_CHANNELS;
@@ -202,6 +282,7 @@ export const EVENT_CHANNELS = {
   onBalance: { channel: 'cutline:balance', payload: BalanceSnapshotSchema },
   onLedgerEntry: { channel: 'cutline:ledgerEntry', payload: LedgerEntrySchema },
   onNotice: { channel: 'cutline:notice', payload: NoticeSchema },
+  onMenuCommand: { channel: 'cutline:menuCommand', payload: MenuCommandSchema },
 } as const;
 
 export type EventMethod = keyof typeof EVENT_CHANNELS;

@@ -6,7 +6,18 @@
  */
 import type { Allocation, BalanceSnapshot, Batch, Charge, LedgerEntry, Me, Tool } from '../../src/shared/api';
 import { TYPE_RANK, type CreditType, type HandoffPath } from '../../src/shared/credit-types';
-import type { AppState, CutlineApi, Notice, Prefs, ProjectsState } from '../../src/shared/ipc';
+import type {
+  AppState,
+  CutlineApi,
+  ImportMediaRequest,
+  MediaRecord,
+  MenuCommand,
+  Notice,
+  PickedFile,
+  Prefs,
+  ProjectsState,
+} from '../../src/shared/ipc';
+import { checkMediaFile } from '../../src/shared/media-rules';
 import type { AppError, Result } from '../../src/shared/result';
 import { TOOLS as SERVICE_TOOLS } from '../../src/shared/tools';
 
@@ -399,6 +410,42 @@ export class FakeCutline implements CutlineApi {
     this.listeners.notice.add(cb);
     return () => void this.listeners.notice.delete(cb);
   };
+
+  // ---- imported media, window title, application menu -------------------------------------------
+
+  media: MediaRecord[] = [];
+  /** What the next file dialog "chooses". */
+  nextPick: PickedFile[] = [];
+  title = '';
+  private menuListeners = new Set<(c: MenuCommand) => void>();
+
+  listMedia = async (): Promise<MediaRecord[]> => structuredClone(this.media);
+
+  importMedia = (req: ImportMediaRequest) =>
+    this.record<MediaRecord>('importMedia', { name: req.name, type: req.type, size: req.bytes.byteLength }, () => {
+      const check = checkMediaFile({ name: req.name, type: req.type, size: req.bytes.byteLength });
+      if (!check.ok) return { ok: false, error: { code: 'invalid_request', message: check.message } };
+      const id = `m-${String(this.media.length + 1).padStart(8, '0')}`;
+      const record: MediaRecord = { ...req.meta, id, name: check.name, kind: check.kind, mime: check.mime, size: req.bytes.byteLength, importedAt: new Date(NOW).toISOString(), url: `/media/${id}` };
+      this.media.push(record);
+      return { ok: true, value: structuredClone(record) };
+    });
+
+  pickMediaFiles = () => this.record<PickedFile[]>('pickMediaFiles', undefined, () => ({ ok: true, value: this.nextPick.splice(0) }));
+
+  setWindowTitle = async (title: string): Promise<void> => {
+    this.title = title;
+  };
+
+  onMenuCommand = (cb: (c: MenuCommand) => void) => {
+    this.menuListeners.add(cb);
+    return () => void this.menuListeners.delete(cb);
+  };
+
+  /** The user chose a command in the application menu. */
+  menu(command: MenuCommand): void {
+    for (const cb of this.menuListeners) cb(command);
+  }
 }
 
 /** The demo "pro@cutline.test" credits: 200 subscription, 30 + 25 activity, 100 purchased. */

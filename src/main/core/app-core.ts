@@ -6,7 +6,7 @@
  * preload and the browser host's bridge expose to the renderer. All I/O is injected.
  */
 import type { BalanceEvent, BalanceSnapshot, LedgerEntry } from '../../shared/api';
-import type { AppState, CutlineApi, Notice } from '../../shared/ipc';
+import type { AppState, CutlineApi, MenuCommand, Notice } from '../../shared/ipc';
 import { AlertMonitor, type Notifier } from './alerts';
 import { err, ok, type Result } from '../../shared/result';
 import { ApiClient } from './api-client';
@@ -18,6 +18,7 @@ import type { DeepLinkHandlers } from './deep-link-router';
 import { Emitter } from './emitter';
 import { EventStream } from './event-stream';
 import type { KeyValueStore } from './key-value-store';
+import { MediaLibrary, readPickedFiles } from './media-library';
 import { consoleLogger, type Logger } from './logger';
 import { PENDING_SIGN_IN_TTL_MS } from './pending-sign-ins';
 import type { RandomBytes } from './pkce';
@@ -49,6 +50,12 @@ export interface CoreDeps {
   streamIdleTimeoutMs?: number;
   requestTimeoutMs?: number;
   retryBaseMs?: number;
+  /** Where imported media files are copied and the URL the window loads one from. */
+  media?: { dir: string; urlFor: (id: string) => string };
+  /** The host's native file dialog: the chosen paths ([] when cancelled). */
+  pickFiles?: () => Promise<string[]>;
+  /** The host's window title. */
+  setWindowTitle?: (title: string) => void;
 }
 
 interface CoreEvents extends Record<string, unknown> {
@@ -56,6 +63,7 @@ interface CoreEvents extends Record<string, unknown> {
   balance: BalanceSnapshot;
   ledgerEntry: LedgerEntry;
   notice: Notice;
+  menuCommand: MenuCommand;
 }
 
 export class CutlineCore {
@@ -69,6 +77,8 @@ export class CutlineCore {
   readonly data: AppDataStore;
   readonly stream: EventStream;
   readonly alerts: AlertMonitor;
+  /** Imported media; null when the host keeps none (tests of other parts). */
+  readonly media: MediaLibrary | null;
   /** The renderer-facing API: what `window.cutline` is, in Electron and in the browser host. */
   readonly cutline: CutlineApi;
   /** What the deep-link router delivers to once the app is ready. */
@@ -120,6 +130,7 @@ export class CutlineCore {
       logger: this.logger,
     });
     this.data = new AppDataStore(deps.dataStore, this.logger);
+    this.media = deps.media ? new MediaLibrary({ ...deps.media, store: deps.dataStore, logger: this.logger, now }) : null;
     this.stream = new EventStream({
       serviceUrl: this.settings.serviceUrl,
       fetch: fetchImpl,
@@ -188,6 +199,11 @@ export class CutlineCore {
     this.stream.stop();
     this.alerts.stop();
     if (this.signingInTimer !== null) this.timers.clearTimeout(this.signingInTimer);
+  }
+
+  /** A command from the host's application menu, carried to the renderer. */
+  sendMenuCommand(command: MenuCommand): void {
+    this.events.emit('menuCommand', command);
   }
 
   getState(): AppState {
@@ -405,7 +421,16 @@ export class CutlineCore {
       onState: (cb) => this.events.on('state', cb),
       onBalance: (cb) => this.events.on('balance', cb),
       onLedgerEntry: (cb) => this.events.on('ledgerEntry', cb),
+      listMedia: async () => this.media?.list() ?? [],
+      importMedia: async (req) =>
+        this.media ? this.media.import(req) : err('internal', 'This window cannot keep imported media.'),
+      pickMediaFiles: async () => {
+        if (!this.deps.pickFiles) return err('internal', 'This window has no file dialog.');
+        return ok(await readPickedFiles(await this.deps.pickFiles()));
+      },
+      setWindowTitle: async (title) => this.deps.setWindowTitle?.(title),
       onNotice: (cb) => this.events.on('notice', cb),
+      onMenuCommand: (cb) => this.events.on('menuCommand', cb),
     } satisfies CutlineApi;
   }
 }

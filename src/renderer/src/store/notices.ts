@@ -7,9 +7,9 @@ export function createNoticesSlice(deps: Deps, set: Set, get: Get): NoticesSlice
   return {
     notices: [],
 
-    notify(kind, text) {
+    notify(kind, text, action) {
       const id = deps.newId();
-      set((s) => ({ notices: [...s.notices.filter((n) => n.text !== text), { id, kind, text }].slice(-KEEP) }));
+      set((s) => ({ notices: [...s.notices.filter((n) => n.text !== text), { id, kind, text, ...(action ? { action } : {}) }].slice(-KEEP) }));
       return id;
     },
 
