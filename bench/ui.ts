@@ -11,10 +11,18 @@
  *      this process) of the same charges. Both are measured from the moment the charge request
  *      is sent; "chip" is the DOM update, "chip+frame" the next animation frame after it.
  *
+ *   4. the editor with a project of 50 imported clips (a WebM recorded in the page, imported 50
+ *      times through `window.cutline.importMedia`, the browser host's real upload path): load →
+ *      interactive beside (1) as the baseline of this run, and the frame time while playing —
+ *      the work of each playback frame (`cutline:frame` measures: store update + React render
+ *      and commit, flushed inside the frame) for 50 clips beside a 1-clip project, plus the
+ *      animation-frame interval the page saw.
+ *
  * The service and the browser host run as their own processes (as they do for a user), so the
  * bare client here and the host's core receive each push side by side.
  *
  * Targets (issue 4): interactive ≤ 1 s; chip ≤ bare push latency + 1 frame (16 ms).
+ * Targets (issue 13): interactive with 50 imported clips ≤ 1 s; p95 frame while playing ≤ 16 ms.
  *
  * Options: --no-build (use out/renderer as it is), --charges N, --loads N,
  *          CUTLINE_CHROMIUM (browser executable; default /usr/bin/chromium if present,
@@ -30,7 +38,7 @@ import { chromium, type Browser, type Page } from '@playwright/test';
 import { createParser } from 'eventsource-parser';
 import { pkceSignIn } from '@cutline/device-cli/api';
 import { BRIDGE_SCRIPT_PATH } from '../src/devhost/bridge-protocol';
-import { pipeSse } from '@cutline/device-cli/sse-body';
+import { pipeSse } from '@cutline/contract/sse-body';
 
 const EMAIL = 'pro@cutline.test';
 const PASSWORD = 'cutline-demo';
@@ -135,16 +143,6 @@ function stopChild(child: ChildProcess): Promise<void> {
   });
 }
 
-async function waitFor<T>(fn: () => T | undefined | Promise<T | undefined>, what: string, timeoutMs = 10_000): Promise<T> {
-  const end = Date.now() + timeoutMs;
-  for (;;) {
-    const v = await fn();
-    if (v !== undefined) return v;
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 2));
-  }
-}
-
 async function launch(): Promise<Browser> {
   const exe = process.env.CUTLINE_CHROMIUM ?? (existsSync('/usr/bin/chromium') ? '/usr/bin/chromium' : undefined);
   return chromium.launch({ executablePath: exe, args: ['--no-sandbox'] });
@@ -181,8 +179,6 @@ async function main(): Promise<void> {
     await stopChild(server.child);
     throw e;
   });
-  const opened = async (): Promise<string[]> =>
-    ((await (await fetch(`${host.url}/__cutline/opened`)).json()) as { urls: string[] }).urls;
   const browser = await launch();
   try {
     // ---- sign in once (the host keeps the session for every page) ----------------------------
@@ -190,8 +186,14 @@ async function main(): Promise<void> {
       const page = await browser.newPage();
       await page.goto(host.url);
       await page.waitForSelector('[data-ready]');
+      // the live sign-in link reaches only the host's own page, which opens it in a new tab
+      // (GET /__cutline/opened lists it with its state redacted)
+      const tabOpened = page.context().waitForEvent('page');
       await page.getByRole('button', { name: 'Sign in' }).click();
-      const authorize = await waitFor(async () => (await opened()).find((u) => u.includes('/oauth/authorize')), 'the sign-in URL');
+      const tab = await tabOpened;
+      await tab.waitForURL(/\/oauth\/authorize/);
+      const authorize = tab.url();
+      await tab.close();
       await signInDevhost(host.url, authorize);
       await page.getByTestId('balance-chip-text').waitFor();
       await page.close();
@@ -295,6 +297,92 @@ async function main(): Promise<void> {
       await new Promise((r) => setTimeout(r, 20));
     }
     push.close();
+    await page.close();
+
+    // ---- 4: 50 imported clips: load → interactive, frame time while playing -------------------
+    const CLIPS = 50;
+    const setup = await browser.newPage();
+    await setup.goto(host.url);
+    await setup.waitForSelector('[data-ready]');
+    const clipIds = await setup.evaluate<string[]>(`(async () => {
+      const canvas = document.createElement('canvas');
+      canvas.width = 160; canvas.height = 90;
+      const ctx = canvas.getContext('2d');
+      const recorder = new MediaRecorder(canvas.captureStream(25), { mimeType: 'video/webm' });
+      const chunks = [];
+      recorder.ondataavailable = (e) => chunks.push(e.data);
+      const stopped = new Promise((r) => (recorder.onstop = r));
+      recorder.start(100);
+      const t0 = performance.now();
+      await new Promise((resolve) => {
+        const draw = () => {
+          const t = performance.now() - t0;
+          ctx.fillStyle = 'hsl(' + ((t / 5) % 360) + ' 70% 50%)';
+          ctx.fillRect(0, 0, 160, 90);
+          if (t < 1000) requestAnimationFrame(draw); else resolve();
+        };
+        draw();
+      });
+      recorder.stop();
+      await stopped;
+      const bytes = new Uint8Array(await new Blob(chunks).arrayBuffer());
+      const thumbnail = canvas.toDataURL('image/jpeg', 0.7);
+      const ids = [];
+      for (let i = 0; i < ${CLIPS}; i++) {
+        const r = await window.cutline.importMedia({ name: 'Take ' + (i + 1) + '.webm', type: 'video/webm', bytes, meta: { duration: 1 + (i % 5), width: 160, height: 90, thumbnail } });
+        if (!r.ok) throw new Error(r.error.message);
+        ids.push(r.value.id);
+      }
+      return ids;
+    })()`);
+    const project = (id: string, media: string[]) => ({
+      id,
+      name: id,
+      createdAt: new Date().toISOString(),
+      updatedAt: new Date().toISOString(),
+      clips: media.map((m, i) => ({ id: `${id}-c${i}`, mediaId: m, name: `Take ${i + 1}`, effects: [] })),
+    });
+    const openProjectWith = async (id: string, media: string[]) => {
+      await setup.evaluate(`window.cutline.saveProjects(${JSON.stringify({ projects: [project(id, media)], openProjectId: id })})`);
+    };
+
+    await openProjectWith('bench-50', clipIds);
+    const interactive50: number[] = [];
+    for (let i = 0; i < loads; i++) {
+      const ctx = await browser.newContext();
+      const p = await ctx.newPage();
+      await p.goto(host.url, { waitUntil: 'load' });
+      await p.waitForSelector('[data-ready]');
+      const shown = await p.locator('[role=option]').count();
+      if (shown !== CLIPS) throw new Error(`expected ${CLIPS} clips on the timeline, saw ${shown}`);
+      interactive50.push(await p.evaluate<number>(`performance.getEntriesByName('cutline:interactive')[0]?.startTime ?? NaN`));
+      await ctx.close();
+    }
+
+    /** Plays the open project for `seconds`; per-frame work (cutline:frame) and animation-frame intervals. */
+    const playFrames = async (seconds: number) => {
+      const p = await browser.newPage();
+      await p.goto(host.url);
+      await p.waitForSelector('[data-ready]');
+      await p.getByRole('button', { name: 'Play' }).click();
+      const r = await p.evaluate<{ work: number[]; intervals: number[] }>(`(async () => {
+        performance.clearMeasures('cutline:frame');
+        const intervals = [];
+        let last = performance.now();
+        const end = last + ${seconds * 1000};
+        await new Promise((resolve) => {
+          const tick = (t) => { intervals.push(t - last); last = t; if (t < end) requestAnimationFrame(tick); else resolve(); };
+          requestAnimationFrame(tick);
+        });
+        return { work: performance.getEntriesByName('cutline:frame').map((e) => e.duration), intervals: intervals.slice(1) };
+      })()`);
+      await p.close();
+      return r;
+    };
+    const frames50 = await playFrames(4);
+    await openProjectWith('bench-1', clipIds.slice(0, 1).concat(clipIds.slice(0, 1), clipIds.slice(0, 1)));
+    const frames1 = await playFrames(4);
+    await setup.close();
 
     // ---- report ------------------------------------------------------------------------------------
     const line = (label: string, v: string) => console.log(`${label.padEnd(48)} ${v}`);
@@ -309,6 +397,12 @@ async function main(): Promise<void> {
     const overFrame = chipFrame.map((c, i) => c - bare[i]);
     line('chip − bare push, per charge, p50 / p95', `${ms(pct(over, 50))} / ${ms(pct(over, 95))}   target ≤ 16 ms`);
     line('chip(+frame) − bare push, per charge, p50 / p95', `${ms(pct(overFrame, 50))} / ${ms(pct(overFrame, 95))}`);
+    const i50 = pct(interactive50, 50);
+    line(`load → interactive, ${CLIPS} imported clips (median / max)`, `${ms(i50)} / ${ms(Math.max(...interactive50))}   ×${(i50 / pct(interactive, 50)).toFixed(2)} of (1)   target ≤ 1000 ms`);
+    line(`playing, frame work p50 / p95 / max (${CLIPS} clips, ${frames50.work.length} frames)`, `${ms(pct(frames50.work, 50))} / ${ms(pct(frames50.work, 95))} / ${ms(Math.max(...frames50.work))}   target p95 ≤ 16 ms`);
+    line(`playing, frame work p50 / p95 (3 clips, baseline)`, `${ms(pct(frames1.work, 50))} / ${ms(pct(frames1.work, 95))}   p95 ×${(pct(frames50.work, 95) / pct(frames1.work, 95)).toFixed(2)}`);
+    line(`playing, animation-frame interval p50 / p95 (${CLIPS} clips)`, `${ms(pct(frames50.intervals, 50))} / ${ms(pct(frames50.intervals, 95))}`);
+    line(`playing, animation-frame interval p50 / p95 (3 clips)`, `${ms(pct(frames1.intervals, 50))} / ${ms(pct(frames1.intervals, 95))}`);
   } finally {
     await browser.close();
     await stopChild(host.child);

@@ -5,8 +5,12 @@
  * the end-to-end tests drive in Chromium.
  *
  * Differences from Electron, each deliberate:
- * - `openExternal` records the URL (GET /__cutline/opened) and asks connected pages to open it
- *   in a new tab — the browser is the "system browser";
+ * - `openExternal` records the URL and asks connected pages to open it in a new tab — the
+ *   browser is the "system browser"; GET /__cutline/opened lists those URLs with their one-time
+ *   secrets (`code`, `state`) redacted: the live link reaches only the host's own pages (over the
+ *   bridge) and in-process callers (`openedUrls()`);
+ * - every request must name the host itself in `Host`, and a WebSocket or a POST from a page must
+ *   come from the host's own origin (`request-guard.ts`: DNS rebinding, cross-site posts);
  * - deep links arrive by POST /__cutline/deep-link {url} — the stand-in for the OS — and go
  *   through the same router as Electron's argv / second-instance / open-url;
  * - tokens stay in memory (no OS keychain here): a restart of the host means signing in again;
@@ -16,12 +20,17 @@
  * tests use) or from Vite's dev middleware on `src/renderer` (mode `vite`: hot reload, with the
  * CSP relaxed for Vite's inline preamble).
  */
+import { createReadStream } from 'node:fs';
+import { stat } from 'node:fs/promises';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { ViteDevServer } from 'vite';
+import { MAX_MEDIA_BYTES } from '@cutline/contract/media-rules';
 import { CutlineCore, type CoreDeps } from '../main/core/app-core';
+import { invokeValidated } from '../main/core/bridge';
+import { parseRange, rangeHeaders } from '../main/core/byte-range';
 import { contentSecurityPolicy } from '../main/core/content-security-policy';
 import { DeepLinkRouter } from '../main/core/deep-link-router';
 import { JsonFileStore } from '../main/core/key-value-store';
@@ -29,6 +38,7 @@ import { consoleLogger, type Logger } from '../main/core/logger';
 import { MemoryVault } from '../main/core/vault';
 import { BRIDGE_SCRIPT_PATH } from './bridge-protocol';
 import { createBridgeServer } from './bridge-server';
+import { hostProblem, originProblem, ownOrigins, redactOpenedUrl } from './request-guard';
 import { BRIDGE_TAG, createStaticRenderer } from './static-renderer';
 
 export type RendererSource = { mode: 'built'; dir: string } | { mode: 'vite'; configFile?: string };
@@ -53,7 +63,7 @@ export interface RunningDevhost {
   port: number;
   core: CutlineCore;
   router: DeepLinkRouter;
-  /** Every URL the app asked the "system browser" to open, oldest first. */
+  /** Every URL the app asked the "system browser" to open, oldest first, live (in-process only). */
   openedUrls(): string[];
   close(): Promise<void>;
 }
@@ -86,6 +96,38 @@ function json(res: ServerResponse, status: number, body: unknown): void {
   res.writeHead(status, { 'content-type': 'application/json', 'cache-control': 'no-store' }).end(JSON.stringify(body));
 }
 
+const MEDIA_PREFIX = '/__cutline/media';
+
+/** Reads an upload of at most `limit` bytes. */
+function readBinaryBody(req: IncomingMessage, limit: number): Promise<Buffer> {
+  return new Promise((resolveBody, reject) => {
+    let size = 0;
+    const chunks: Buffer[] = [];
+    req.on('data', (chunk: Buffer) => {
+      size += chunk.length;
+      if (size > limit) {
+        reject(new Error('body too large'));
+        req.destroy();
+      } else chunks.push(chunk);
+    });
+    req.on('end', () => resolveBody(Buffer.concat(chunks)));
+    req.on('error', reject);
+  });
+}
+
+/** An upload from the bridge client: [4-byte JSON length][JSON {name,type,meta}][the file's bytes]. */
+export function parseMediaUpload(body: Buffer): { name: unknown; type: unknown; meta: unknown; bytes: Uint8Array } | null {
+  if (body.length < 4) return null;
+  const headLength = body.readUInt32BE(0);
+  if (headLength > 300_000 || 4 + headLength > body.length) return null;
+  try {
+    const head = JSON.parse(body.subarray(4, 4 + headLength).toString('utf8')) as Record<string, unknown>;
+    return { name: head.name, type: head.type, meta: head.meta, bytes: new Uint8Array(body.subarray(4 + headLength)) };
+  } catch {
+    return null;
+  }
+}
+
 async function bridgeScript(): Promise<string> {
   // bundled (with the zod-free channel map it imports) into one classic script for the page
   const { build } = await import('esbuild');
@@ -98,7 +140,7 @@ export async function startDevhost(options: DevhostOptions): Promise<RunningDevh
   const logger = options.logger ?? consoleLogger('cutline-devhost');
   const opened: string[] = [];
   let port = 0;
-  const origins = () => [`http://127.0.0.1:${port}`, `http://localhost:${port}`];
+  const origins = () => ownOrigins(port);
 
   const core = new CutlineCore({
     settingsStore: new JsonFileStore(join(options.dataDir, 'settings.json')),
@@ -111,6 +153,7 @@ export async function startDevhost(options: DevhostOptions): Promise<RunningDevh
     },
     logger,
     env: { CUTLINE_SERVICE_URL: options.serviceUrl, CUTLINE_WEB_URL: options.webUrl },
+    media: { dir: join(options.dataDir, 'media'), urlFor: (id) => `${MEDIA_PREFIX}/${id}` },
     ...options.core,
   });
   const router = new DeepLinkRouter({ logger });
@@ -131,11 +174,23 @@ export async function startDevhost(options: DevhostOptions): Promise<RunningDevh
 
   const server: Server = createServer((req, res) => {
     const path = new URL(req.url ?? '/', 'http://host').pathname;
+    const wrongHost = hostProblem(req.headers.host, port);
+    if (wrongHost) {
+      logger.warn('request refused: foreign Host', { host: req.headers.host ?? null, path });
+      json(res, 421, { error: wrongHost });
+      return;
+    }
+    const foreign = req.method === 'GET' || req.method === 'HEAD' ? null : originProblem(req.headers.origin, port, false);
+    if (foreign) {
+      logger.warn('request refused: foreign origin', { origin: req.headers.origin ?? null, path });
+      json(res, 403, { error: foreign });
+      return;
+    }
     void (async () => {
       if (path === BRIDGE_SCRIPT_PATH && req.method === 'GET') {
         res.writeHead(200, { 'content-type': 'text/javascript; charset=utf-8', 'cache-control': 'no-store' }).end(script);
       } else if (path === '/__cutline/opened' && req.method === 'GET') {
-        json(res, 200, { urls: opened });
+        json(res, 200, { urls: opened.map(redactOpenedUrl) });
       } else if (path === '/__cutline/health' && req.method === 'GET') {
         json(res, 200, { ok: true, serviceUrl: core.settings.serviceUrl, pages: bridge.clientCount });
       } else if (path === '/__cutline/deep-link') {
@@ -150,6 +205,33 @@ export async function startDevhost(options: DevhostOptions): Promise<RunningDevh
           return;
         }
         json(res, 200, { outcome: router.receive(body.url, 'devhost') });
+      } else if (path === MEDIA_PREFIX) {
+        // the page's own uploads only: same origin, binary body (a cross-site form cannot send one)
+        if (req.method !== 'POST' || !origins().includes(String(req.headers.origin)) || req.headers['content-type'] !== 'application/octet-stream') {
+          json(res, 403, { ok: false, error: { code: 'not_allowed', message: 'Uploads come from the Cutline page only.' } });
+          return;
+        }
+        const body = await readBinaryBody(req, MAX_MEDIA_BYTES + 400_000).catch(() => null);
+        const upload = body && parseMediaUpload(body);
+        if (!upload) {
+          json(res, 400, { ok: false, error: { code: 'invalid_request', message: 'The file could not be received. Try importing it again.' } });
+          return;
+        }
+        const result = await invokeValidated(core.cutline, 'importMedia', [upload]).catch(() => null);
+        if (!result) json(res, 400, { ok: false, error: { code: 'invalid_request', message: 'That file’s details could not be read, so it was not imported.' } });
+        else json(res, 200, result);
+      } else if (path.startsWith(`${MEDIA_PREFIX}/`) && req.method === 'GET') {
+        const file = core.media?.fileOf(path.slice(MEDIA_PREFIX.length + 1));
+        const size = file ? await stat(file.path).then((s) => s.size, () => -1) : -1;
+        if (!file || size < 0) {
+          json(res, 404, { error: 'not found' });
+          return;
+        }
+        const range = parseRange(req.headers.range, size);
+        const answer = rangeHeaders(range, size, file.mime);
+        res.writeHead(answer.status, answer.headers);
+        if (range.kind === 'unsatisfiable') res.end();
+        else createReadStream(file.path, range.kind === 'partial' ? { start: range.start, end: range.end } : {}).pipe(res);
       } else if (path.startsWith('/__cutline/')) {
         json(res, 404, { error: 'not found' });
       } else if (serveBuilt) {
@@ -166,6 +248,16 @@ export async function startDevhost(options: DevhostOptions): Promise<RunningDevh
     });
   });
   server.on('upgrade', (req, socket, head) => {
+    // the bridge and Vite's HMR socket alike: the host itself, from one of its own pages
+    const wrongHost = hostProblem(req.headers.host, port);
+    const reason = wrongHost ?? originProblem(req.headers.origin, port, true);
+    if (reason) {
+      logger.warn('WebSocket refused', { host: req.headers.host ?? null, origin: req.headers.origin ?? null });
+      const body = JSON.stringify({ error: reason });
+      const status = wrongHost ? '421 Misdirected Request' : '403 Forbidden';
+      socket.end(`HTTP/1.1 ${status}\r\nConnection: close\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`);
+      return;
+    }
     if (bridge.handleUpgrade(req, socket, head)) return;
     // anything else is Vite's HMR socket (its own upgrade listener), or nobody's
     if (!vite) socket.destroy();

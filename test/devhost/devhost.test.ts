@@ -3,6 +3,7 @@
  * (run through the real bridge client script), its opened-URL log and its deep-link endpoint.
  */
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runInNewContext } from 'node:vm';
@@ -58,6 +59,37 @@ async function pageWithBridge(origin = host.url) {
   return { cutline: page.cutline as CutlineApi, tabs, close: () => sockets.forEach((s) => s.close()) };
 }
 
+/** A request with the headers a rebound or cross-site page would send (fetch cannot set Host). */
+function rawRequest(opts: { method?: string; path: string; headers: Record<string, string>; body?: string }) {
+  return new Promise<{ status: number; json: any }>((resolveRequest, reject) => {
+    const req = request({ host: '127.0.0.1', port: host.port, method: opts.method ?? 'GET', path: opts.path, headers: opts.headers }, (res) => {
+      let text = '';
+      res.on('data', (chunk) => (text += chunk));
+      res.on('end', () => resolveRequest({ status: res.statusCode ?? 0, json: text ? JSON.parse(text) : null }));
+    });
+    req.on('error', reject);
+    req.end(opts.body);
+  });
+}
+
+/** The status a WebSocket upgrade gets (101 when it opens). */
+function upgradeStatus(path: string, headers: Record<string, string>): Promise<{ status: number; body: string }> {
+  const ws = new WebSocket(`ws://127.0.0.1:${host.port}${path}`, { headers });
+  return new Promise((resolveStatus) => {
+    ws.on('unexpected-response', (_req, res) => {
+      let body = '';
+      res.on('data', (chunk) => (body += chunk));
+      res.on('end', () => resolveStatus({ status: res.statusCode ?? 0, body }));
+    });
+    ws.on('open', () => {
+      ws.close();
+      resolveStatus({ status: 101, body: '' });
+    });
+  });
+}
+
+const own = () => `127.0.0.1:${host.port}`;
+
 describe('browser host', () => {
   it('serves the renderer with the bridge script first and a strict CSP', async () => {
     const res = await fetch(`${host.url}/`);
@@ -86,10 +118,11 @@ describe('browser host', () => {
     const notices: Notice[] = [];
     page.cutline.onNotice((n) => notices.push(n));
     await page.cutline.getState(); // connected
-    await until(() => notices.find((n) => n.kind === 'purchase-complete'), 'the queued link delivered');
-    expect(notices[0]).toMatchObject({ kind: 'purchase-complete', order: 'early' });
+    // delivered to the core, which believes neither link without the service (nobody is signed in)
+    await until(() => logger.records.find((r) => r.message === 'store link not confirmed'), 'the queued link delivered');
     expect(await (await post({ url: 'cutline://exchange/complete' })).json()).toEqual({ outcome: 'delivered' });
-    await until(() => notices.find((n) => n.kind === 'exchange-complete'), 'exchange notice');
+    await until(() => logger.records.find((r) => r.message === 'exchange link not confirmed'), 'the exchange link delivered');
+    expect(notices).toEqual([]);
     page.close();
   });
 
@@ -118,8 +151,11 @@ describe('browser host', () => {
     page.cutline.onBalance((b) => balances.push(b.total));
     expect(await page.cutline.signIn()).toEqual({ ok: true, value: undefined });
     const authorizeUrl = await until(() => page.tabs[0], 'the sign-in tab');
-    const { urls } = (await (await fetch(`${host.url}/__cutline/opened`)).json()) as { urls: string[] };
-    expect(urls.at(-1)).toBe(authorizeUrl);
+    const listed = async () => ((await (await fetch(`${host.url}/__cutline/opened`)).json()) as { urls: string[] }).urls;
+    // the listing shows what was opened, but not the sign-in state: only the page got the live link
+    const state = new URL(authorizeUrl).searchParams.get('state')!;
+    expect((await listed()).at(-1)).toBe(authorizeUrl.replace(`state=${state}`, 'state=redacted'));
+    expect(JSON.stringify(await listed())).not.toContain(state);
 
     const callback = await callbackFor(authorizeUrl, 'pro@cutline.test', DEMO_PASSWORD);
     const delivered = await fetch(`${host.url}/__cutline/deep-link`, {
@@ -137,6 +173,18 @@ describe('browser host', () => {
     if (!held.ok) throw new Error(held.error.message);
     expect(await page.cutline.capture({ chargeId: held.value.id })).toMatchObject({ ok: true, value: { status: 'captured' } });
     await until(() => balances.includes(350), 'the captured balance');
+
+    // a handoff link (a one-time sign-in to the web) reaches the page's tab; the listing hides its code
+    expect(await page.cutline.openWeb({ path: '/store' })).toEqual({ ok: true, value: undefined });
+    const handoff = new URL(await until(() => page.tabs.find((t) => t.includes('/handoff')), 'the handoff tab'));
+    const code = handoff.searchParams.get('code')!;
+    expect(code.length).toBeGreaterThan(10);
+    const listedHandoff = new URL((await listed()).at(-1)!);
+    expect(listedHandoff.pathname).toBe('/handoff');
+    expect(listedHandoff.searchParams.get('code')).toBe('redacted');
+    expect(listedHandoff.searchParams.get('next')).toBe('/store');
+    expect(JSON.stringify(await listed())).not.toContain(code);
+    expect(host.openedUrls().at(-1)).toBe(handoff.toString()); // in-process callers keep the live link
     expect(JSON.stringify(logger.records)).not.toContain(new URL(callback).searchParams.get('code')!);
     page.close();
   });
@@ -150,5 +198,53 @@ describe('browser host', () => {
     expect(await page.cutline.saveProjects(state)).toEqual({ ok: true, value: undefined });
     expect(await page.cutline.loadProjects()).toEqual(state);
     page.close();
+  });
+});
+
+describe('DNS rebinding and cross-site requests', () => {
+  it('answers 421 to any request whose Host is not the host itself', async () => {
+    for (const path of ['/__cutline/opened', '/', '/__cutline/health', '/assets/app.js']) {
+      const r = await rawRequest({ path, headers: { host: `rebound.evil.test:${host.port}` } });
+      expect(r.status, path).toBe(421);
+      expect(r.json.error).toBe(`This browser host answers only to ${own()} or localhost:${host.port}; the request named "rebound.evil.test:${host.port}".`);
+    }
+    expect((await rawRequest({ path: '/__cutline/health', headers: { host: own() } })).status).toBe(200);
+    expect((await rawRequest({ path: '/__cutline/health', headers: { host: `localhost:${host.port}` } })).status).toBe(200);
+  });
+
+  it('refuses a deep link posted under a foreign Host or from a foreign page, and delivers nothing', async () => {
+    const accepted = () => logger.records.filter((r) => r.message === 'deep link accepted' || r.message === 'store link not confirmed').length;
+    const before = accepted();
+    const body = JSON.stringify({ url: 'cutline://exchange/complete' });
+    const rebound = await rawRequest({ method: 'POST', path: '/__cutline/deep-link', headers: { host: `rebound.evil.test:${host.port}`, 'content-type': 'application/json' }, body });
+    expect(rebound.status).toBe(421);
+    const crossSite = await rawRequest({
+      method: 'POST',
+      path: '/__cutline/deep-link',
+      headers: { host: own(), origin: 'https://evil.test', 'content-type': 'application/json' },
+      body,
+    });
+    expect(crossSite).toEqual({ status: 403, json: { error: 'Only pages served by this browser host may do this; the request came from "https://evil.test".' } });
+    expect(accepted()).toBe(before);
+    const fromOwnPage = await rawRequest({
+      method: 'POST',
+      path: '/__cutline/deep-link',
+      headers: { host: own(), origin: `http://${own()}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ url: 'cutline://evil/x' }),
+    });
+    expect(fromOwnPage).toEqual({ status: 200, json: { outcome: 'dropped' } });
+  });
+
+  it('checks Host and Origin on every WebSocket upgrade', async () => {
+    const origin = `http://${own()}`;
+    const rebound = await upgradeStatus('/__cutline/bridge', { host: `rebound.evil.test:${host.port}`, origin: `http://rebound.evil.test:${host.port}` });
+    expect(rebound.status).toBe(421);
+    expect(JSON.parse(rebound.body).error).toMatch(/answers only to/);
+    expect((await upgradeStatus('/__cutline/bridge', { origin: 'https://evil.test' })).status).toBe(403);
+    const noOrigin = await upgradeStatus('/__cutline/bridge', {});
+    expect(noOrigin.status).toBe(403);
+    expect(JSON.parse(noOrigin.body).error).toMatch(/no Origin/);
+    expect((await upgradeStatus('/some-other-socket', { origin: 'https://evil.test' })).status).toBe(403);
+    expect((await upgradeStatus('/__cutline/bridge', { origin })).status).toBe(101);
   });
 });

@@ -9,7 +9,18 @@ import { allocate } from '@cutline/service/ledger/allocate';
 import { spendable } from '@cutline/service/ledger/order';
 import type { BatchState } from '@cutline/service/ledger/types';
 import type { CreditType, HandoffPath } from '@cutline/contract/credit-types';
-import type { AppState, CutlineApi, Notice, Prefs, ProjectsState } from '@cutline/contract/ipc';
+import type {
+  AppState,
+  CutlineApi,
+  ImportMediaRequest,
+  MediaRecord,
+  MenuCommand,
+  Notice,
+  PickedFile,
+  Prefs,
+  ProjectsState,
+} from '@cutline/contract/ipc';
+import { checkMediaFile } from '@cutline/contract/media-rules';
 import { paysWithProUses } from '@cutline/contract/pro-uses';
 import type { AppError, Result } from '@cutline/contract/result';
 import { TOOLS as SERVICE_TOOLS } from '@cutline/contract/tools';
@@ -70,6 +81,8 @@ export class FakeCutline implements CutlineApi {
     offlineReason: null,
     vaultWarning: null,
     serviceUrl: 'http://127.0.0.1:4780',
+    lastSyncedAt: null,
+    alerts: { enabled: true, lowBalanceThreshold: null, active: [] },
   };
   batches: Batch[] = [];
   proUsesLeft: { remaining: number; perCycle: number } | null = null;
@@ -130,6 +143,16 @@ export class FakeCutline implements CutlineApi {
     for (const a of alloc) {
       this.pushEntry(this.entry('capture', a.amount, a.type, a.batchId, chargeId, tool, platform));
     }
+    this.pushBalance(this.snapshot());
+  }
+
+  /** A teammate's charge from the shared pool: pushed with who made it. */
+  spendByTeammate(tool: string, cost: number, member: { id: string; email: string }, platform: 'desktop' | 'web' | 'mobile' = 'desktop'): void {
+    const alloc = this.allocate(cost)!;
+    this.applyAlloc(alloc, -1);
+    this.version++;
+    const chargeId = `team-${++this.seq}`;
+    for (const a of alloc) this.pushEntry({ ...this.entry('capture', a.amount, a.type, a.batchId, chargeId, tool, platform), member });
     this.pushBalance(this.snapshot());
   }
 
@@ -348,6 +371,16 @@ export class FakeCutline implements CutlineApi {
 
   openWeb = (req: { path: HandoffPath }) => this.record<void>('openWeb', req, () => ({ ok: true, value: undefined }));
 
+  retryNow = () => this.record<void>('retryNow', undefined, () => ({ ok: true, value: undefined }));
+
+  setAlertSettings = (p: Partial<{ enabled: boolean; lowBalanceThreshold: number | null }>) =>
+    this.record('setAlertSettings', p, () => {
+      const { active: _active, ...settings } = this.state.alerts;
+      const next = { ...settings, ...p };
+      this.setState({ alerts: { ...this.state.alerts, ...next } });
+      return { ok: true as const, value: next };
+    });
+
   loadProjects = async (): Promise<ProjectsState> => {
     this.calls.push(['loadProjects', undefined]);
     return structuredClone(this.projects);
@@ -383,6 +416,42 @@ export class FakeCutline implements CutlineApi {
     this.listeners.notice.add(cb);
     return () => void this.listeners.notice.delete(cb);
   };
+
+  // ---- imported media, window title, application menu -------------------------------------------
+
+  media: MediaRecord[] = [];
+  /** What the next file dialog "chooses". */
+  nextPick: PickedFile[] = [];
+  title = '';
+  private menuListeners = new Set<(c: MenuCommand) => void>();
+
+  listMedia = async (): Promise<MediaRecord[]> => structuredClone(this.media);
+
+  importMedia = (req: ImportMediaRequest) =>
+    this.record<MediaRecord>('importMedia', { name: req.name, type: req.type, size: req.bytes.byteLength }, () => {
+      const check = checkMediaFile({ name: req.name, type: req.type, size: req.bytes.byteLength });
+      if (!check.ok) return { ok: false, error: { code: 'invalid_request', message: check.message } };
+      const id = `m-${String(this.media.length + 1).padStart(8, '0')}`;
+      const record: MediaRecord = { ...req.meta, id, name: check.name, kind: check.kind, mime: check.mime, size: req.bytes.byteLength, importedAt: new Date(NOW).toISOString(), url: `/media/${id}` };
+      this.media.push(record);
+      return { ok: true, value: structuredClone(record) };
+    });
+
+  pickMediaFiles = () => this.record<PickedFile[]>('pickMediaFiles', undefined, () => ({ ok: true, value: this.nextPick.splice(0) }));
+
+  setWindowTitle = async (title: string): Promise<void> => {
+    this.title = title;
+  };
+
+  onMenuCommand = (cb: (c: MenuCommand) => void) => {
+    this.menuListeners.add(cb);
+    return () => void this.menuListeners.delete(cb);
+  };
+
+  /** The user chose a command in the application menu. */
+  menu(command: MenuCommand): void {
+    for (const cb of this.menuListeners) cb(command);
+  }
 }
 
 /** The demo "pro@cutline.test" credits: 200 subscription, 30 + 25 activity, 100 purchased. */

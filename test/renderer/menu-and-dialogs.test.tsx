@@ -224,7 +224,7 @@ describe('confirm dialog', () => {
 });
 
 describe('not enough credits dialog', () => {
-  it('says so with the amounts, and its buttons open the store and the pricing page', async () => {
+  it('says so with the amounts, and its buttons open the store and the Pro checkout', async () => {
     const { h, user } = await setup(freeAccount());
     const clip = h.store.getState().projects[0].clips[0].id;
     await act(() => h.store.getState().startAction('ai-portrait', { clipId: clip }));
@@ -240,7 +240,7 @@ describe('not enough credits dialog', () => {
     await act(() => h.store.getState().startAction('ai-portrait', { clipId: clip }));
     await user.click(screen.getByRole('button', { name: 'Upgrade to Pro' }));
     await act(settle);
-    expect(h.api.callsOf('openWeb')).toEqual([{ path: '/store' }, { path: '/pricing' }]);
+    expect(h.api.callsOf('openWeb')).toEqual([{ path: '/store' }, { path: '/upgrade' }]);
   });
 
   it('shows why when the browser could not be opened, and Esc closes it', async () => {

@@ -278,8 +278,16 @@ describe('exchange prompt', () => {
     expect(s().flow?.step).toBe('confirm');
   });
 
-  it('is not shown for a tool that cannot use Pro uses, nor to an account without them', async () => {
+  it('is shown for Script to Video (eligible, as the exchange help page says)', async () => {
     const h = await makeStore(proUsesAccount());
+    await h.store.getState().startAction('script-to-video');
+    expect(h.store.getState().flow?.step).toBe('exchange');
+  });
+
+  it('is not shown for a tool the catalogue marks ineligible, nor to an account without them', async () => {
+    const api = proUsesAccount();
+    api.tools = api.tools.map((t) => (t.id === 'script-to-video' ? { ...t, eligibleForProUses: false } : t));
+    const h = await makeStore(api);
     await h.store.getState().startAction('script-to-video');
     expect(h.store.getState().flow?.step).toBe('prompt');
     const h2 = await makeStore(proAccount());

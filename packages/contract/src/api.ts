@@ -5,6 +5,7 @@
  */
 import { z } from 'zod';
 import { CREDIT_TYPES, HANDOFF_PATHS, LEDGER_KINDS, PLANS, PLATFORMS } from './credit-types';
+import { text } from './text';
 
 export const CreditTypeSchema = z.enum(CREDIT_TYPES);
 export const PlatformSchema = z.enum(PLATFORMS);
@@ -12,7 +13,7 @@ export const PlanSchema = z.enum(PLANS);
 export const LedgerKindSchema = z.enum(LEDGER_KINDS);
 
 const isoDate = z.string().datetime({ offset: true });
-const id = z.string().min(1).max(128);
+const id = text().min(1).max(128);
 
 /** A positive safe integer amount of credits. */
 export const AmountSchema = z.number().int().positive().max(1_000_000_000);
@@ -86,6 +87,11 @@ export const LedgerEntrySchema = z.object({
   device: DeviceSchema.nullable(),
   /** Extension (README): what `amount` counts — credits, or Pro uses. */
   unit: z.enum(['credits', 'proUses']),
+  /**
+   * Extension (issue 12): who caused it — team members see every member's team-pool movements.
+   * Optional so the desktop reads a service that does not send it yet.
+   */
+  member: z.object({ id: z.string(), email: z.string() }).nullable().optional(),
 });
 export type LedgerEntry = z.infer<typeof LedgerEntrySchema>;
 
@@ -135,7 +141,7 @@ export type QuoteResponse = z.infer<typeof QuoteResponseSchema>;
 // ---- request bodies -------------------------------------------------------------------------
 
 export const QuantitySchema = z.number().int().min(1).max(100);
-export const ToolIdSchema = z.string().min(1).max(64);
+export const ToolIdSchema = text().min(1).max(64);
 
 export const QuoteRequestSchema = z.strictObject({
   tool: ToolIdSchema,
@@ -162,6 +168,23 @@ export const HandoffPathSchema = z.enum(HANDOFF_PATHS);
 export const HandoffRequestSchema = z.strictObject({ next: HandoffPathSchema.default('/credits') });
 export const HandoffResponseSchema = z.object({ url: z.string().url() });
 
+/**
+ * Extension (README § Extensions): `GET /v1/orders/:id`, one of the caller's own store orders —
+ * how the desktop checks a `cutline://store/complete?order=…` link before saying "purchase
+ * complete". Payment is simulated, so a placed order is always `completed`.
+ */
+export const OrderSchema = z.object({
+  id,
+  status: z.literal('completed'),
+  pack: z.string(),
+  credits: z.number().int().positive(),
+  priceCents: z.number().int().nonnegative(),
+  createdAt: isoDate,
+  /** When the purchased batch the order granted expires. */
+  expiresAt: isoDate.nullable(),
+});
+export type OrderWire = z.infer<typeof OrderSchema>;
+
 export const TokenResponseSchema = z.object({
   access_token: z.string(),
   refresh_token: z.string(),
@@ -174,7 +197,7 @@ export type TokenResponse = z.infer<typeof TokenResponseSchema>;
 export const LedgerLimitSchema = z.number().int().min(1).max(200);
 export const LedgerQuerySchema = z.object({
   limit: z.coerce.number().pipe(LedgerLimitSchema).default(50),
-  before: z.string().min(1).max(64).optional(),
+  before: text().min(1).max(64).optional(),
 });
 
 // ---- events ---------------------------------------------------------------------------------

@@ -23,14 +23,21 @@ export const CHANNELS = {
   capture: { kind: 'invoke', channel: 'cutline:capture', arity: 1 },
   release: { kind: 'invoke', channel: 'cutline:release', arity: 1 },
   openWeb: { kind: 'invoke', channel: 'cutline:openWeb', arity: 1 },
+  retryNow: { kind: 'invoke', channel: 'cutline:retryNow', arity: 0 },
+  setAlertSettings: { kind: 'invoke', channel: 'cutline:setAlertSettings', arity: 1 },
   loadProjects: { kind: 'invoke', channel: 'cutline:loadProjects', arity: 0 },
   saveProjects: { kind: 'invoke', channel: 'cutline:saveProjects', arity: 1 },
   getPrefs: { kind: 'invoke', channel: 'cutline:getPrefs', arity: 0 },
   setPrefs: { kind: 'invoke', channel: 'cutline:setPrefs', arity: 1 },
+  listMedia: { kind: 'invoke', channel: 'cutline:listMedia', arity: 0 },
+  importMedia: { kind: 'invoke', channel: 'cutline:importMedia', arity: 1 },
+  pickMediaFiles: { kind: 'invoke', channel: 'cutline:pickMediaFiles', arity: 0 },
+  setWindowTitle: { kind: 'invoke', channel: 'cutline:setWindowTitle', arity: 1 },
   onState: { kind: 'event', channel: 'cutline:state' },
   onBalance: { kind: 'event', channel: 'cutline:balance' },
   onLedgerEntry: { kind: 'event', channel: 'cutline:ledgerEntry' },
   onNotice: { kind: 'event', channel: 'cutline:notice' },
+  onMenuCommand: { kind: 'event', channel: 'cutline:menuCommand' },
 } as const satisfies Record<keyof CutlineApi, { kind: 'invoke'; channel: string; arity: 0 | 1 } | { kind: 'event'; channel: string }>;
 
 type Map_ = typeof CHANNELS;

@@ -42,6 +42,22 @@ import type { AppError, Result } from './result';
 export const ConnectionSchema = z.enum(['online', 'offline', 'connecting']);
 export type Connection = z.infer<typeof ConnectionSchema>;
 
+export const ActiveAlertSchema = z.object({
+  kind: z.enum(['expiring', 'low-balance']),
+  key: z.string(),
+  text: z.string(),
+});
+export type ActiveAlert = z.infer<typeof ActiveAlertSchema>;
+
+export const AlertSettingsSchema = z.object({
+  enabled: z.boolean(),
+  lowBalanceThreshold: z.number().int().min(1).max(1_000_000).nullable(),
+});
+export type AlertSettingsState = z.infer<typeof AlertSettingsSchema>;
+
+export const AlertsStateSchema = AlertSettingsSchema.extend({ active: z.array(ActiveAlertSchema) });
+export type AlertsState = z.infer<typeof AlertsStateSchema>;
+
 /** Everything the window chrome needs. Never contains a token. */
 export const AppStateSchema = z.object({
   account: MeSchema.nullable(),
@@ -52,6 +68,10 @@ export const AppStateSchema = z.object({
   /** Tokens could not be stored encrypted: the user must sign in again after a restart. */
   vaultWarning: z.string().nullable(),
   serviceUrl: z.string(),
+  /** When the balance was last known current (the stream's last byte); shown while not online. */
+  lastSyncedAt: z.string().nullable(),
+  /** Credit alerts: the user's settings and what holds now (the chip's badge). */
+  alerts: AlertsStateSchema,
 });
 export type AppState = z.infer<typeof AppStateSchema>;
 
@@ -60,6 +80,9 @@ export const NoticeSchema = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('signed-in'), email: z.string() }),
   z.object({ kind: z.literal('purchase-complete'), order: z.string(), balance: BalanceSnapshotSchema.nullable() }),
   z.object({ kind: z.literal('exchange-complete'), balance: BalanceSnapshotSchema.nullable() }),
+  z.object({ kind: z.literal('upgrade-complete'), plan: z.literal('pro'), balance: BalanceSnapshotSchema.nullable() }),
+  /** A credit alert came due; `osNotified`: the host already showed it as an OS notification. */
+  z.object({ kind: z.literal('alert'), alert: ActiveAlertSchema, osNotified: z.boolean() }),
   z.object({ kind: z.literal('error'), message: z.string() }),
 ]);
 export type Notice = z.infer<typeof NoticeSchema>;
@@ -73,6 +96,11 @@ export const ClipSchema = z.object({
   /** Applied AI results: tool ids in the order they succeeded. */
   effects: z.array(z.string().max(64)).max(50),
   corrupt: z.boolean().optional(),
+  /** Trim: where the clip starts and ends inside its media, in seconds (absent: the whole media). */
+  inPoint: z.number().min(0).max(86_400).optional(),
+  outPoint: z.number().min(0).max(86_400).optional(),
+  /** Paid AI results the user undid: kept (credits are never undone), not shown; redo shows them again. */
+  hiddenEffects: z.array(z.string().max(64)).max(50).optional(),
 });
 export type Clip = z.infer<typeof ClipSchema>;
 
@@ -90,6 +118,66 @@ export const ProjectsStateSchema = z.object({
   openProjectId: z.string().nullable(),
 });
 export type ProjectsState = z.infer<typeof ProjectsStateSchema>;
+
+// ---- imported media (kept by main, files in the app's data folder) -----------------------------
+
+export const MediaKindSchema = z.enum(['video', 'audio', 'image']);
+
+/** What the renderer read from the file with the browser's media elements. */
+export const MediaMetaSchema = z.strictObject({
+  /** Seconds; a still gets the default still length. */
+  duration: z.number().positive().max(86_400),
+  width: z.number().int().min(0).max(16_384).optional(),
+  height: z.number().int().min(0).max(16_384).optional(),
+  /** A small JPEG data URL (video frame or image). */
+  thumbnail: z.string().max(200_000).regex(/^data:image\/(jpeg|png|webp);base64,[A-Za-z0-9+/=]+$/).optional(),
+  /** Audio: peak levels 0..1 for a waveform. */
+  peaks: z.array(z.number().min(0).max(1)).max(400).optional(),
+});
+export type MediaMeta = z.infer<typeof MediaMetaSchema>;
+
+export const MediaRecordSchema = MediaMetaSchema.extend({
+  id: z.string().min(1).max(64),
+  name: z.string().min(1).max(200),
+  kind: MediaKindSchema,
+  mime: z.string().max(64),
+  size: z.number().int().positive(),
+  importedAt: z.string(),
+  /** Where the window loads the file from (app://cutline/media/… or the browser host's /__cutline/media/…). */
+  url: z.string().max(300),
+});
+export type MediaRecord = z.infer<typeof MediaRecordSchema>;
+
+export const ImportMediaRequestSchema = z.strictObject({
+  name: z.string().min(1).max(300),
+  type: z.string().max(100),
+  bytes: z.instanceof(Uint8Array),
+  meta: MediaMetaSchema,
+});
+export type ImportMediaRequest = z.infer<typeof ImportMediaRequestSchema>;
+
+/** A file the user chose in the native file dialog (or the browser host's file input). */
+export interface PickedFile {
+  name: string;
+  type: string;
+  bytes: Uint8Array;
+  /** Set when the file was refused (the sentence to show); no bytes then. */
+  refused?: string;
+}
+
+/** Commands of the application menu (Electron) that the renderer carries out. */
+export const MenuCommandSchema = z.enum([
+  'new-project',
+  'import-media',
+  'undo',
+  'redo',
+  'play-pause',
+  'zoom-in',
+  'zoom-out',
+  'zoom-fit',
+  'shortcuts',
+]);
+export type MenuCommand = z.infer<typeof MenuCommandSchema>;
 
 export const PrefsSchema = z.object({
   /** The user chose "Not now" on the exchange prompt. */
@@ -121,17 +209,32 @@ export interface CutlineApi {
 
   /** Opens a web page (store, pricing, exchange, credits) in the browser, already signed in. */
   openWeb(req: { path: HandoffPath }): Promise<Result<void>>;
+  /** Reconnects to the credit service now, skipping any backoff wait (*Retry now*, network back). */
+  retryNow(): Promise<Result<void>>;
+  /** Credit alert settings (on/off, a low-balance threshold); answers the new settings. */
+  setAlertSettings(settings: Partial<AlertSettingsState>): Promise<Result<AlertSettingsState>>;
 
   loadProjects(): Promise<ProjectsState>;
   saveProjects(state: ProjectsState): Promise<Result<void>>;
   getPrefs(): Promise<Prefs>;
   setPrefs(prefs: Partial<Prefs>): Promise<Prefs>;
 
+  /** Imported media kept with the projects, oldest first. */
+  listMedia(): Promise<MediaRecord[]>;
+  /** Keeps a file (validated again by main) with what the renderer read from it. */
+  importMedia(req: ImportMediaRequest): Promise<Result<MediaRecord>>;
+  /** The native file dialog (Electron) or a file input (browser host); [] when cancelled. */
+  pickMediaFiles(): Promise<Result<PickedFile[]>>;
+  /** The window's title (BrowserWindow title in Electron, document.title in the browser host). */
+  setWindowTitle(title: string): Promise<void>;
+
   onState(cb: (state: AppState) => void): () => void;
   onBalance(cb: (balance: BalanceSnapshot) => void): () => void;
   /** Ledger entries as they arrive by push, from any device. */
   onLedgerEntry(cb: (entry: LedgerEntry) => void): () => void;
   onNotice(cb: (notice: Notice) => void): () => void;
+  /** A command chosen in the application menu. */
+  onMenuCommand(cb: (command: MenuCommand) => void): () => void;
 }
 
 // ---- argument schemas (main-side: the channel names live in ipc-channels.ts, zod-free) -------
@@ -156,10 +259,16 @@ const INVOKE_ARGS = {
   capture: z.tuple([z.strictObject({ chargeId: ChargeIdSchema })]),
   release: z.tuple([z.strictObject({ chargeId: ChargeIdSchema, reason: ReleaseRequestSchema.shape.reason })]),
   openWeb: z.tuple([z.strictObject({ path: HandoffPathSchema })]),
+  retryNow: none,
+  setAlertSettings: z.tuple([AlertSettingsSchema.partial().strict()]),
   loadProjects: none,
   saveProjects: z.tuple([ProjectsStateSchema]),
   getPrefs: none,
   setPrefs: z.tuple([PrefsSchema.partial().strict()]),
+  listMedia: none,
+  importMedia: z.tuple([ImportMediaRequestSchema]),
+  pickMediaFiles: none,
+  setWindowTitle: z.tuple([z.string().max(300)]),
 } as const satisfies Record<InvokeMethod, z.ZodType<unknown[]>>;
 
 /** What each subscription pushes. */
@@ -168,6 +277,7 @@ const EVENT_PAYLOADS = {
   onBalance: BalanceSnapshotSchema,
   onLedgerEntry: LedgerEntrySchema,
   onNotice: NoticeSchema,
+  onMenuCommand: MenuCommandSchema,
 } as const satisfies Record<EventMethod, z.ZodType>;
 
 /** Request method → channel and argument schema: what main validates every call against. */

@@ -16,8 +16,9 @@ export const TOOLS: readonly ToolDef[] = [
   { id: 'premium-voiceover', name: 'Premium Voiceover', cost: 10, eligibleForProUses: true },
   { id: 'auto-captions', name: 'Auto Captions', cost: 3, eligibleForProUses: true },
   { id: 'ai-image', name: 'AI Image', cost: 20, eligibleForProUses: true },
-  // A long generation: priced in credits only, never covered by a legacy Pro use.
-  { id: 'script-to-video', name: 'Script to Video', cost: 60, eligibleForProUses: false },
+  // Eligible like every AI tool: the exchange help page names "AI Script-to-Video" as the example
+  // of an eligible tool that triggers the legacy Pro uses system (README § Pro uses).
+  { id: 'script-to-video', name: 'Script to Video', cost: 60, eligibleForProUses: true },
 ];
 
 const byId = new Map(TOOLS.map((t) => [t.id, t]));

@@ -7,7 +7,7 @@
 import { createParser, type EventSourceMessage } from 'eventsource-parser';
 import { BalanceEventSchema, type BalanceEvent } from '@cutline/contract/api';
 import { CliError, send, type DeviceApi } from './api';
-import { pipeSse } from './sse-body';
+import { pipeSse } from '@cutline/contract/sse-body';
 
 export interface WatchOptions {
   signal: AbortSignal;

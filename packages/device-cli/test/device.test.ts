@@ -155,7 +155,7 @@ describe('device CLI: balance, tools, history', () => {
     const tools = json(r) as { id: string; cost: number }[];
     expect(tools.find((t) => t.id === 'ai-portrait')?.cost).toBe(15);
     const text = await cli(newHome(), ['tools']);
-    expect(text.out).toMatch(/script-to-video +Script to Video +60 +no/);
+    expect(text.out).toMatch(/script-to-video +Script to Video +60 +yes/);
   });
 
   it('history lists the newest entries, limited', async () => {

@@ -13,6 +13,7 @@
  * Prints figures; asserts nothing.
  */
 import { randomBytes } from 'node:crypto';
+import os from 'node:os';
 import { pathToFileURL } from 'node:url';
 import pg from 'pg';
 import { capture, hold } from '../src/service/charges';
@@ -142,6 +143,7 @@ async function serviceCharges(url: string, users: readonly SeededUser[], poolMax
   };
   const next = queue(users);
   try {
+    const trips0 = db.roundTrips;
     const cpu0 = process.cpuUsage();
     const r = await throughput(workers, seconds, async () => {
       const u = next();
@@ -153,7 +155,9 @@ async function serviceCharges(url: string, users: readonly SeededUser[], poolMax
     });
     const cpu = process.cpuUsage(cpu0);
     // This process's CPU (the service's JavaScript and the pg driver) per charge.
-    return { ...r, cpuMsPerCharge: (cpu.user + cpu.system) / 1000 / r.done };
+    // Statements sent and answered per charge (hold + capture), BEGIN/COMMIT included.
+    const roundTripsPerCharge = (db.roundTrips - trips0) / r.done;
+    return { ...r, cpuMsPerCharge: (cpu.user + cpu.system) / 1000 / r.done, roundTripsPerCharge };
   } finally {
     await db.close();
   }
@@ -267,6 +271,7 @@ export async function benchPostgres(opts: PgBenchOptions = {}): Promise<Record<s
     const r1 = (x: number) => Math.round(x);
     const r2 = (x: number) => Math.round(x * 100) / 100;
     return {
+      'load average (1 min) at the end': os.loadavg()[0].toFixed(2),
       postgres: server,
       'pool size': poolMax,
       'concurrent callers': workers,
@@ -275,7 +280,9 @@ export async function benchPostgres(opts: PgBenchOptions = {}): Promise<Record<s
       'charges/s ÷ bare limit': r2(svc.perSecond / bare),
       'write tx/s inside those charges': r1(svc.perSecond * 2),
       'Node CPU ms per charge (service)': r2(svc.cpuMsPerCharge),
+      'round trips per charge (service)': r2(svc.roundTripsPerCharge),
       'charges/s (HTTP, 1 instance)': r1(http1.perSecond),
+      'charges/s HTTP 1 instance ÷ bare limit': r2(http1.perSecond / bare),
       'charges/s (HTTP, 2 instances)': r1(http2.perSecond),
       'push A→B p50 ms': r2(percentile(push, 50)),
       'push A→B p99 ms': r2(percentile(push, 99)),
@@ -289,7 +296,12 @@ export async function benchPostgres(opts: PgBenchOptions = {}): Promise<Record<s
 }
 
 if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
-  benchPostgres({ log: (m) => process.stderr.write(`[bench:pg] ${m}\n`) })
+  // Short, bounded runs on a shared machine: CUTLINE_BENCH_SECONDS per throughput run, CUTLINE_BENCH_PUSH samples.
+  benchPostgres({
+    seconds: Number(process.env.CUTLINE_BENCH_SECONDS) || undefined,
+    pushSamples: Number(process.env.CUTLINE_BENCH_PUSH) || undefined,
+    log: (m) => process.stderr.write(`[bench:pg] ${m}\n`),
+  })
     .then((r) => {
       const width = Math.max(...Object.keys(r).map((k) => k.length));
       for (const [k, v] of Object.entries(r)) process.stdout.write(`${k.padEnd(width)}  ${v}\n`);

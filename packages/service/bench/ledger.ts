@@ -103,6 +103,8 @@ export interface BenchReport {
   bare: Throughput[];
   service: Throughput;
   serviceAllocationsPerCharge: number;
+  /** In-process, `workers` concurrent callers (group commit): bare 1-row txn/s and service charges/s. */
+  concurrent: { workers: number; bare: number; service: number };
   http: Throughput[];
   profile: { perCharge: { sql: string; callsPerCharge: number; usPerCharge: number }[]; txUsPerCharge: number; stmtUsPerCharge: number };
   /** Wall and CPU (user + system, this process) time per bare transaction and per charge. */
@@ -160,7 +162,7 @@ async function throughput(dir: string, o: BenchOptions, log: (s: string) => void
   const svcPath = join(dir, 'service.db');
   await migrate(svcPath);
   let c = rawConnection(svcPath);
-  const users = seedUsers(c, Math.ceil((warm + o.charges + profN + 20) / CHARGES_PER_USER) + 1, 3 * CHARGES_PER_USER, BATCH);
+  const users = seedUsers(c, Math.ceil((warm + 2 * o.charges + profN + 20) / CHARGES_PER_USER) + 1, 3 * CHARGES_PER_USER, BATCH);
   c.close();
 
   const barePath = join(dir, 'bare.db');
@@ -215,6 +217,24 @@ async function throughput(dir: string, o: BenchOptions, log: (s: string) => void
     log(`throughput: round ${r + 1}/${rounds} done (${done} charges)`);
   }
 
+  // In-process with many concurrent callers (group commit), bare and service side by side.
+  const workers = 32; // the issue's figure: 32 concurrent callers in-process
+  const inParallel = async (n: number, step: (i: number) => Promise<unknown>) => {
+    let i = 0;
+    const t0 = performance.now();
+    await Promise.all(Array.from({ length: workers }, async () => {
+      while (i < n) await step(i++);
+    }));
+    return performance.now() - t0;
+  };
+  const concBareMs = await inParallel(o.charges, () => bareDb.transaction((tx) => tx.run('UPDATE users SET version = version + 1 WHERE id = ?', [bareUser.id])));
+  const concSvcMs = await inParallel(o.charges, async (i) => {
+    const u = next();
+    const h = await hold(ctx, u.id, `conc-${i}`, { tool: TOOL, quantity: 1, device: DEVICE });
+    await capture(ctx, u.id, h.charge.id);
+  });
+  log(`throughput: ${workers} concurrent callers done`);
+
   // Check the shape: every measured charge drew from exactly 3 batches.
   const allocs = await svcDb.read(async (tx) => {
     const a = await tx.get<{ n: number }>('SELECT COUNT(*) AS n FROM allocations');
@@ -251,6 +271,7 @@ async function throughput(dir: string, o: BenchOptions, log: (s: string) => void
     ],
     service: { label: 'charges, service level: hold() + capture(), in sequence', n: o.charges, perSecond: (o.charges / svcMs) * 1000, unit: 'charges' as const },
     allocationsPerCharge: allocs,
+    concurrent: { workers, bare: (o.charges / concBareMs) * 1000, service: (o.charges / concSvcMs) * 1000 },
     profile: profileSummary(prof.profile, profN),
     cpu: {
       bareWallUs: (bareMs / o.charges) * 1000,
@@ -542,6 +563,7 @@ export async function benchLedger(opts: Partial<BenchOptions> = {}): Promise<Ben
       bare: tp.bare,
       service: tp.service,
       serviceAllocationsPerCharge: tp.allocationsPerCharge,
+      concurrent: tp.concurrent,
       http,
       profile: tp.profile,
       cpu: tp.cpu,
@@ -579,6 +601,13 @@ export function formatReport(r: BenchReport): string {
   out.push(
     `Target charges/s ÷ bare txn/s ≥ 0.5: ${target >= 0.5 ? 'met' : 'NOT met'} (${ratio(target)}). A charge is 2 durable transactions, so 0.5 is the ceiling ` +
       `when fsync dominates; per transaction the service reaches ${ratio((2 * r.service.perSecond) / bare)} of bare. Allocation rows per charge: ${r.serviceAllocationsPerCharge.toFixed(2)}.`,
+  );
+  const cc = r.concurrent;
+  const http = r.http[r.http.length - 1];
+  out.push(
+    `In-process, ${cc.workers} concurrent callers (group commit): bare ${rate(cc.bare)} txn/s, service ${rate(cc.service)} charges/s = ` +
+      `${ratio(cc.service / cc.bare)} of bare (target ≥ 0.5: ${cc.service / cc.bare >= 0.5 ? 'met' : 'NOT met'}); ` +
+      `${http.label}: ${ratio(http.perSecond / cc.bare)} of the same bare (target ≥ 0.15: ${http.perSecond / cc.bare >= 0.15 ? 'met' : 'NOT met'}).`,
   );
   out.push('');
   const c = r.cpu;

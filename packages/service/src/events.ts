@@ -16,10 +16,15 @@ export interface Relay {
   announceRevoke(tokenHash: string): void;
 }
 
-/** What a relay needs of this instance's hub: plug in, ask who listens, deliver, revoke locally. */
+/**
+ * What a relay needs of this instance's hub: plug in, ask who listens, deliver, revoke locally,
+ * and drop cached snapshots it can no longer vouch for (one account, or all after a lost LISTEN).
+ */
 export interface RelayTarget {
   setRelay(relay: Relay | null): void;
   hasListeners(userId: string): boolean;
   deliver(events: readonly HubEvent[]): void;
   revoke(tokenHash: string, announce?: boolean): void;
+  forgetSnapshot(userId: string): void;
+  forgetSnapshots(): void;
 }

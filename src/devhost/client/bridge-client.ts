@@ -16,7 +16,22 @@ interface BrowserSocket {
   addEventListener(type: 'open' | 'close', listener: () => void): void;
   addEventListener(type: 'message', listener: (event: { data: unknown }) => void): void;
 }
+interface FileLike {
+  name: string;
+  type: string;
+  arrayBuffer(): Promise<ArrayBuffer>;
+}
+interface FileInput {
+  type: string;
+  multiple: boolean;
+  accept: string;
+  files: ArrayLike<FileLike> | null;
+  addEventListener(type: 'change' | 'cancel', listener: () => void): void;
+  click(): void;
+}
 interface BrowserGlobals {
+  document: { title: string; createElement(tag: 'input'): FileInput };
+  fetch(url: string, init: { method: string; headers: Record<string, string>; body: Uint8Array }): Promise<{ ok: boolean; status: number; json(): Promise<unknown> }>;
   WebSocket: new (url: string) => BrowserSocket;
   location: { protocol: string; host: string };
   open(url: string, target: string, features: string): unknown;
@@ -76,16 +91,57 @@ interface BrowserGlobals {
       else outbox.push(message);
     });
 
-  const cutline = createCutlineClient(
-    (method, _channel, args) => invoke(method, args),
-    (method, _channel, listener) => {
-      const set = listeners.get(method)!;
-      set.add(listener);
-      return () => {
-        set.delete(listener);
-      };
-    },
-  );
+  // Media files go over HTTP, not the JSON socket: [4-byte JSON length][JSON {name,type,meta}][bytes].
+  const importMedia: CutlineApi['importMedia'] = async (req) => {
+    const head = new TextEncoder().encode(JSON.stringify({ name: req.name, type: req.type, meta: req.meta }));
+    const body = new Uint8Array(4 + head.length + req.bytes.byteLength);
+    new DataView(body.buffer).setUint32(0, head.length);
+    body.set(head, 4);
+    body.set(req.bytes, 4 + head.length);
+    const response = await page.fetch('/__cutline/media', { method: 'POST', headers: { 'content-type': 'application/octet-stream' }, body });
+    return (await response.json()) as Awaited<ReturnType<CutlineApi['importMedia']>>;
+  };
+
+  // The browser host's "file dialog" is a file input; resolves with [] when the user cancels.
+  const pickMediaFiles: CutlineApi['pickMediaFiles'] = () =>
+    new Promise((resolve) => {
+      const input = page.document.createElement('input');
+      input.type = 'file';
+      input.multiple = true;
+      input.accept = 'video/*,audio/*,image/*';
+      input.addEventListener('cancel', () => resolve({ ok: true, value: [] }));
+      input.addEventListener('change', () => {
+        void Promise.all(
+          Array.from(input.files ?? []).map(async (f) => ({ name: f.name, type: f.type, bytes: new Uint8Array(await f.arrayBuffer()) })),
+        ).then(
+          (value) => resolve({ ok: true, value }),
+          () => resolve({ ok: false, error: { code: 'internal', message: 'The chosen files could not be read.' } }),
+        );
+      });
+      input.click();
+    });
+
+  const setWindowTitle: CutlineApi['setWindowTitle'] = async (title) => {
+    page.document.title = title;
+  };
+
+  // Every method goes over the socket except the three that belong to the page: the media upload
+  // (HTTP), the file input and the document's title.
+  const cutline: CutlineApi = {
+    ...createCutlineClient(
+      (method, _channel, args) => invoke(method, args),
+      (method, _channel, listener) => {
+        const set = listeners.get(method)!;
+        set.add(listener);
+        return () => {
+          set.delete(listener);
+        };
+      },
+    ),
+    importMedia,
+    pickMediaFiles,
+    setWindowTitle,
+  };
 
   Object.defineProperty(page, 'cutline', { value: Object.freeze(cutline), enumerable: true });
   connect();

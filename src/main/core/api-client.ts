@@ -16,6 +16,7 @@ import {
   HandoffResponseSchema,
   LedgerPageSchema,
   MeSchema,
+  OrderSchema,
   QuoteResponseSchema,
   ToolSchema,
   type Device,
@@ -115,6 +116,11 @@ export class ApiClient {
       json: { reason },
       idempotent: true,
     });
+  }
+
+  /** One of the signed-in account's store orders (extension `GET /v1/orders/:id`); another's → `not_found`. */
+  order(orderId: string) {
+    return this.call(OrderSchema, { method: 'get', path: `v1/orders/${encodeURIComponent(orderId)}` });
   }
 
   handoff(next: HandoffPath) {

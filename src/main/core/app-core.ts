@@ -6,9 +6,10 @@
  * preload and the browser host's bridge expose to the renderer. All I/O is injected.
  */
 import type { BalanceEvent, BalanceSnapshot, LedgerEntry } from '@cutline/contract/api';
-import type { AppState, CutlineApi, Notice } from '@cutline/contract/ipc';
+import type { AppState, CutlineApi, MenuCommand, Notice } from '@cutline/contract/ipc';
 import { createCutlineClient, type EventMethod, type InvokeMethod } from '@cutline/contract/ipc-channels';
 import { err, ok, type Result } from '@cutline/contract/result';
+import { AlertMonitor, type Notifier } from './alerts';
 import { ApiClient } from './api-client';
 import { AppDataStore } from './app-data-store';
 import type { BackoffOptions } from './backoff';
@@ -18,6 +19,7 @@ import type { DeepLinkHandlers } from './deep-link-router';
 import { Emitter } from './emitter';
 import { EventStream } from './event-stream';
 import type { KeyValueStore } from './key-value-store';
+import { MediaLibrary, readPickedFiles } from './media-library';
 import { consoleLogger, type Logger } from './logger';
 import { PENDING_SIGN_IN_TTL_MS } from './pending-sign-ins';
 import type { RandomBytes } from './pkce';
@@ -36,6 +38,8 @@ export interface CoreDeps {
   vault: TokenVault;
   /** Opens an allowlisted URL in the system browser. */
   openExternal: (url: string) => Promise<void>;
+  /** OS notifications for credit alerts (Electron's adapter); none in the browser host. */
+  notifier?: Notifier | null;
   fetch?: typeof fetch;
   logger?: Logger;
   env?: Record<string, string | undefined>;
@@ -47,6 +51,12 @@ export interface CoreDeps {
   streamIdleTimeoutMs?: number;
   requestTimeoutMs?: number;
   retryBaseMs?: number;
+  /** Where imported media files are copied and the URL the window loads one from. */
+  media?: { dir: string; urlFor: (id: string) => string };
+  /** The host's native file dialog: the chosen paths ([] when cancelled). */
+  pickFiles?: () => Promise<string[]>;
+  /** The host's window title. */
+  setWindowTitle?: (title: string) => void;
 }
 
 interface CoreEvents extends Record<string, unknown> {
@@ -54,6 +64,7 @@ interface CoreEvents extends Record<string, unknown> {
   balance: BalanceSnapshot;
   ledgerEntry: LedgerEntry;
   notice: Notice;
+  menuCommand: MenuCommand;
 }
 
 export class CutlineCore {
@@ -66,6 +77,9 @@ export class CutlineCore {
   readonly handoff: WebHandoff;
   readonly data: AppDataStore;
   readonly stream: EventStream;
+  readonly alerts: AlertMonitor;
+  /** Imported media; null when the host keeps none (tests of other parts). */
+  readonly media: MediaLibrary | null;
   /** The renderer-facing API: what `window.cutline` is, in Electron and in the browser host. */
   readonly cutline: CutlineApi;
   /** What the deep-link router delivers to once the app is ready. */
@@ -77,13 +91,19 @@ export class CutlineCore {
   private state: AppState;
   private signingInTimer: unknown = null;
   private stopped = false;
+  private readonly now: () => number;
 
   constructor(private readonly deps: CoreDeps) {
     const fetchImpl = deps.fetch ?? globalThis.fetch.bind(globalThis);
     const now = deps.now ?? Date.now;
+    this.now = now;
     this.logger = deps.logger ?? consoleLogger('cutline-core');
     this.timers = deps.timers ?? realTimers;
-    this.settings = loadSettings({ store: deps.settingsStore, env: deps.env ?? {} });
+    this.settings = loadSettings({
+      store: deps.settingsStore,
+      env: deps.env ?? {},
+      onIgnored: (message) => this.logger.warn('setting ignored', { reason: message }),
+    });
     this.origins = { serviceOrigin: new URL(this.settings.serviceUrl).origin, webOrigin: this.settings.webOrigin };
 
     this.session = new Session({
@@ -111,6 +131,7 @@ export class CutlineCore {
       logger: this.logger,
     });
     this.data = new AppDataStore(deps.dataStore, this.logger);
+    this.media = deps.media ? new MediaLibrary({ ...deps.media, store: deps.dataStore, logger: this.logger, now }) : null;
     this.stream = new EventStream({
       serviceUrl: this.settings.serviceUrl,
       fetch: fetchImpl,
@@ -118,15 +139,28 @@ export class CutlineCore {
       logger: this.logger,
       random: deps.random,
       timers: this.timers,
+      now,
       backoff: deps.backoff,
       idleTimeoutMs: deps.streamIdleTimeoutMs,
       onEvent: (event) => this.onPush(event),
       onOpen: (reconnected) => void this.onStreamOpen(reconnected),
-      onStatus: (connection, offlineReason) => this.setState({ connection, offlineReason }),
+      onStatus: (connection, offlineReason) => this.onConnection(connection, offlineReason),
       onSignedOut: () => this.onSessionEnded(),
     });
+    this.alerts = new AlertMonitor({
+      store: deps.settingsStore,
+      notifier: deps.notifier ?? null,
+      logger: this.logger,
+      timers: this.timers,
+      now,
+      onState: (alerts) => this.setState({ alerts }),
+      onDue: (alert, osNotified) => this.notify({ kind: 'alert', alert, osNotified }),
+    });
     this.session.onEnded(() => this.onSessionEnded());
-    this.balance.onChange((snapshot) => this.events.emit('balance', snapshot));
+    this.balance.onChange((snapshot) => {
+      this.events.emit('balance', snapshot);
+      this.alerts.setBalance(snapshot);
+    });
 
     this.state = {
       account: null,
@@ -135,6 +169,8 @@ export class CutlineCore {
       offlineReason: null,
       vaultWarning: deps.vault.warning,
       serviceUrl: this.settings.serviceUrl,
+      lastSyncedAt: null,
+      alerts: this.alerts.state(),
     };
 
     this.deepLinkHandlers = {
@@ -142,6 +178,7 @@ export class CutlineCore {
       authCallback: (code, state) => void this.completeSignIn(code, state),
       storeComplete: (order) => void this.purchaseCompleted(order),
       exchangeComplete: () => void this.exchangeCompleted(),
+      upgradeComplete: () => void this.upgradeCompleted(),
     };
     this.cutline = this.createApi();
   }
@@ -152,7 +189,7 @@ export class CutlineCore {
     this.setState({ connection: 'connecting' });
     const me = await this.service.me();
     if (this.stopped) return;
-    if (me.ok) this.setState({ account: me.value });
+    if (me.ok) this.setAccount(me.value);
     else if (me.error.code === 'signed_out') return;
     // offline: the stream retries with backoff and loads the account when it opens
     this.stream.start();
@@ -161,7 +198,13 @@ export class CutlineCore {
   stop(): void {
     this.stopped = true;
     this.stream.stop();
+    this.alerts.stop();
     if (this.signingInTimer !== null) this.timers.clearTimeout(this.signingInTimer);
+  }
+
+  /** A command from the host's application menu, carried to the renderer. */
+  sendMenuCommand(command: MenuCommand): void {
+    this.events.emit('menuCommand', command);
   }
 
   getState(): AppState {
@@ -195,6 +238,7 @@ export class CutlineCore {
     }
     this.stream.stop();
     this.balance.reset();
+    this.alerts.setAccount(null);
     const me = await this.service.me();
     if (!me.ok) {
       this.setState({ signingIn: false });
@@ -202,7 +246,8 @@ export class CutlineCore {
       this.stream.start();
       return;
     }
-    this.setState({ account: me.value, signingIn: false, connection: 'connecting', offlineReason: null });
+    this.setState({ signingIn: false, connection: 'connecting', offlineReason: null, lastSyncedAt: null });
+    this.setAccount(me.value);
     this.stream.start();
     await this.resyncBalance();
     this.notify({ kind: 'signed-in', email: me.value.email });
@@ -212,15 +257,17 @@ export class CutlineCore {
     this.stream.stop();
     await this.session.signOut();
     this.balance.reset();
-    this.setState({ account: null, signingIn: false, connection: 'online', offlineReason: null });
+    this.alerts.setAccount(null);
+    this.setState({ account: null, signingIn: false, connection: 'online', offlineReason: null, lastSyncedAt: null });
     return ok(undefined);
   }
 
   private onSessionEnded(): void {
     this.stream.stop();
     this.balance.reset();
+    this.alerts.setAccount(null);
     const wasSignedIn = this.state.account !== null;
-    this.setState({ account: null, connection: 'online', offlineReason: null });
+    this.setState({ account: null, connection: 'online', offlineReason: null, lastSyncedAt: null });
     if (wasSignedIn) this.notify({ kind: 'error', message: 'Your session has ended. Sign in again.' });
   }
 
@@ -235,6 +282,40 @@ export class CutlineCore {
   private async onStreamOpen(reconnected: boolean): Promise<void> {
     if (!this.state.account) await this.reloadAccount();
     if (reconnected) await this.resyncBalance();
+    if (!this.toolsLoaded) void this.loadTools();
+  }
+
+  private toolsLoaded = false;
+
+  /** The catalogue, for the alert on the cheapest tool's price. */
+  private async loadTools() {
+    const tools = await this.service.tools();
+    if (tools.ok) {
+      this.toolsLoaded = true;
+      this.alerts.setTools(tools.value);
+    }
+    return tools;
+  }
+
+  private onConnection(connection: AppState['connection'], offlineReason: string | null): void {
+    // While not online the balance may be stale: say since when it is known to be current.
+    const alive = this.stream.lastAliveAt;
+    const lastSyncedAt = connection === 'online' ? null : alive !== null ? new Date(alive).toISOString() : this.state.lastSyncedAt;
+    this.setState({ connection, offlineReason, lastSyncedAt });
+  }
+
+  private setAccount(account: NonNullable<AppState['account']>): void {
+    this.setState({ account });
+    this.alerts.setAccount(account.id);
+    this.alerts.setBalance(this.balance.current);
+  }
+
+  private async retryNow(): Promise<Result<void>> {
+    if (!this.session.signedIn) return err('signed_out', 'Sign in to connect to the credit service.');
+    if (this.stream.connected) return ok(undefined);
+    this.logger.info('reconnecting now (asked)');
+    this.stream.reconnectNow();
+    return ok(undefined);
   }
 
   private async resyncBalance(): Promise<void> {
@@ -245,19 +326,60 @@ export class CutlineCore {
 
   private async reloadAccount(): Promise<void> {
     const me = await this.service.me();
-    if (me.ok && this.session.signedIn) this.setState({ account: me.value });
+    if (me.ok && this.session.signedIn) this.setAccount(me.value);
   }
 
   // ---- deep links back from the web -----------------------------------------------------------
+  // Any web page can fire these links, so neither is taken at its word: the notice is shown only
+  // when the service confirms it (the order is this account's, the account is exchanged).
+  // Otherwise the app resyncs quietly and logs why (without the link's values).
 
   private async purchaseCompleted(order: string): Promise<void> {
-    if (this.session.signedIn) await this.resyncBalance();
-    this.notify({ kind: 'purchase-complete', order, balance: this.balance.current });
+    if (!this.session.signedIn) {
+      this.logger.warn('store link not confirmed', { reason: 'signed out' });
+      return;
+    }
+    const [placed] = await Promise.all([this.service.order(order), this.resyncBalance()]);
+    if (!placed.ok) {
+      this.logger.warn('store link not confirmed', { reason: placed.error.code });
+      return;
+    }
+    this.notify({ kind: 'purchase-complete', order: placed.value.id, balance: this.balance.current });
   }
 
   private async exchangeCompleted(): Promise<void> {
-    if (this.session.signedIn) await Promise.all([this.resyncBalance(), this.reloadAccount()]);
+    if (!this.session.signedIn) {
+      this.logger.warn('exchange link not confirmed', { reason: 'signed out' });
+      return;
+    }
+    const [me] = await Promise.all([this.service.me(), this.resyncBalance()]);
+    if (me.ok && this.session.signedIn) this.setState({ account: me.value });
+    if (!me.ok || !me.value.exchanged) {
+      this.logger.warn('exchange link not confirmed', { reason: me.ok ? 'account not exchanged' : me.error.code });
+      return;
+    }
     this.notify({ kind: 'exchange-complete', balance: this.balance.current });
+  }
+
+  /**
+   * Back from the web checkout (`cutline://upgrade/complete`). The link proves nothing: "You're
+   * on Pro" is said only when `/v1/me` says the plan is `pro`; otherwise the app resyncs quietly
+   * and logs it (the plan change arrives by push when the payment completes).
+   */
+  private async upgradeCompleted(): Promise<void> {
+    if (!this.session.signedIn) {
+      this.logger.warn('upgrade link while signed out: ignored');
+      return;
+    }
+    const me = await this.service.me();
+    await this.resyncBalance();
+    if (!me.ok) {
+      this.logger.warn('upgrade link: account could not be checked', { code: me.error.code });
+      return;
+    }
+    this.setAccount(me.value);
+    if (me.value.plan === 'pro') this.notify({ kind: 'upgrade-complete', plan: 'pro', balance: this.balance.current });
+    else this.logger.warn('upgrade link, but the service says the plan is not pro', { plan: me.value.plan });
   }
 
   // ---- state and events ----------------------------------------------------------------------
@@ -284,23 +406,34 @@ export class CutlineCore {
       signIn: () => this.signIn(),
       signOut: () => this.signOut(),
       getBalance: async () => this.balance.current,
-      listTools: () => this.service.tools(),
+      listTools: () => this.loadTools(),
       getLedger: (query) => this.service.ledger(query),
       quote: (req) => this.requireAccount(() => this.charges.quote(req)),
       hold: (req) => this.requireAccount(() => this.charges.hold(req)),
       capture: ({ chargeId }) => this.requireAccount(() => this.charges.capture(chargeId)),
       release: ({ chargeId, reason }) => this.requireAccount(() => this.charges.release(chargeId, reason)),
       openWeb: ({ path }) => this.handoff.open(path),
+      retryNow: () => this.retryNow(),
+      setAlertSettings: async (patch) => ok(this.alerts.update(patch)),
       loadProjects: async () => this.data.loadProjects(),
       saveProjects: async (state) => this.data.saveProjects(state),
       getPrefs: async () => this.data.getPrefs(),
       setPrefs: async (prefs) => this.data.setPrefs(prefs),
+      listMedia: async () => this.media?.list() ?? [],
+      importMedia: async (req) =>
+        this.media ? this.media.import(req) : err('internal', 'This window cannot keep imported media.'),
+      pickMediaFiles: async () => {
+        if (!this.deps.pickFiles) return err('internal', 'This window has no file dialog.');
+        return ok(await readPickedFiles(await this.deps.pickFiles()));
+      },
+      setWindowTitle: async (title) => this.deps.setWindowTitle?.(title),
     };
     const events: { [M in EventMethod]: keyof CoreEvents } = {
       onState: 'state',
       onBalance: 'balance',
       onLedgerEntry: 'ledgerEntry',
       onNotice: 'notice',
+      onMenuCommand: 'menuCommand',
     };
     return createCutlineClient(
       (method, _channel, args) => (requests[method] as (...a: unknown[]) => Promise<unknown>)(...args),

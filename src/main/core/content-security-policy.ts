@@ -8,15 +8,17 @@ export interface CspOptions {
   dev?: boolean;
   /** Extra connect-src sources (the browser host's bridge socket, the dev server's HMR). */
   connect?: string[];
+  /** Extra img-src/media-src sources (Electron's dev server page loading app://cutline/media/…). */
+  media?: string[];
 }
 
-export function contentSecurityPolicy({ dev = false, connect = [] }: CspOptions = {}): string {
+export function contentSecurityPolicy({ dev = false, connect = [], media = [] }: CspOptions = {}): string {
   const directives: Record<string, string[]> = {
     'default-src': ["'none'"],
     'script-src': dev ? ["'self'", "'unsafe-inline'"] : ["'self'"],
     'style-src': ["'self'", "'unsafe-inline'"],
-    'img-src': ["'self'", 'data:', 'blob:'],
-    'media-src': ["'self'", 'data:', 'blob:'],
+    'img-src': ["'self'", 'data:', 'blob:', ...media],
+    'media-src': ["'self'", 'data:', 'blob:', ...media],
     'font-src': ["'self'", 'data:'],
     'connect-src': ["'self'", ...connect],
     'worker-src': ["'self'", 'blob:'],

@@ -16,6 +16,7 @@ export interface DeepLinkHandlers {
   authCallback(code: string, state: string): void;
   storeComplete(order: string): void;
   exchangeComplete(): void;
+  upgradeComplete(): void;
 }
 
 export interface DeepLinkRouterOptions {
@@ -74,6 +75,9 @@ export class DeepLinkRouter {
         break;
       case 'exchange-complete':
         handlers.exchangeComplete();
+        break;
+      case 'upgrade-complete':
+        handlers.upgradeComplete();
         break;
     }
     this.options.onDelivered?.(link);

@@ -1,15 +1,16 @@
 /**
  * `cutline://` deep links (API.md § Deep links): parsing, and finding them on a command line.
  *
- * Exactly three shapes are accepted, with exactly their parameters and nothing else:
+ * Exactly four shapes are accepted, with exactly their parameters and nothing else:
  *   cutline://auth/callback?code=…&state=…   cutline://store/complete?order=…
- *   cutline://exchange/complete
+ *   cutline://exchange/complete              cutline://upgrade/complete
  * Anything else is refused with a reason (the router logs it).
  */
 export type DeepLink =
   | { kind: 'auth-callback'; code: string; state: string }
   | { kind: 'store-complete'; order: string }
-  | { kind: 'exchange-complete' };
+  | { kind: 'exchange-complete' }
+  | { kind: 'upgrade-complete' };
 
 export type ParsedDeepLink = { ok: true; link: DeepLink } | { ok: false; reason: string };
 
@@ -21,6 +22,7 @@ const ROUTES: Record<string, { kind: DeepLink['kind']; params: readonly string[]
   'auth/callback': { kind: 'auth-callback', params: ['code', 'state'] },
   'store/complete': { kind: 'store-complete', params: ['order'] },
   'exchange/complete': { kind: 'exchange-complete', params: [] },
+  'upgrade/complete': { kind: 'upgrade-complete', params: [] },
 };
 
 export function parseDeepLink(raw: string): ParsedDeepLink {
@@ -56,6 +58,8 @@ export function parseDeepLink(raw: string): ParsedDeepLink {
       return { ok: true, link: { kind: 'store-complete', order: values.order } };
     case 'exchange-complete':
       return { ok: true, link: { kind: 'exchange-complete' } };
+    case 'upgrade-complete':
+      return { ok: true, link: { kind: 'upgrade-complete' } };
   }
 }
 

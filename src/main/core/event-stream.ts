@@ -1,19 +1,21 @@
 /**
- * The account's real-time push (API.md § Real-time push): one SSE connection to `/v1/events`
- * through the `eventsource` package, with a custom fetch that adds the Bearer token and our own
- * `Last-Event-ID`.
+ * The account's real-time push (API.md § Real-time push): ONE stream client for `GET /v1/events`
+ * — fetch (Bearer token, our own `Last-Event-ID`) piped through eventsource-parser by `pipeSse`.
  *
- * Reconnects are ours, not the library's: on any drop the source is closed and a new one made
- * after an exponential, jittered backoff that starts afresh once a stream delivers events. A stream
- * that stays silent longer than the idle limit (the service pings every 15 s) counts as dropped.
+ * Reconnects: on any drop, a new request after an exponential, jittered backoff (`backoff.ts`)
+ * capped at 3 s by default, restarted once a stream delivers events; the SSE `retry:` field sets
+ * the base, a 429 `rate_limited` (too many streams for this token) waits its `Retry-After` out.
+ * `reconnectNow()` skips the wait (wake from sleep, the network came back, *Retry now*). A
+ * stream silent longer than the idle limit (the service pings every 15 s) counts as dropped.
  * `event: error` unauthorized, or a 401 on connect, refreshes the session and reconnects; a
- * refused refresh ends the session. The owner is told about every open (to resync the balance
- * after a reconnect) and every connection state change.
+ * refused refresh ends the session. The owner hears about every open (to resync the balance after
+ * a reconnect) and every connection state change.
  */
-import { EventSource, type FetchLike } from 'eventsource';
+import { createParser, type EventSourceMessage } from 'eventsource-parser';
 import { BalanceEventSchema, type BalanceEvent } from '@cutline/contract/api';
 import type { Connection } from '@cutline/contract/ipc';
-import { backoffDelay, DEFAULT_BACKOFF, type BackoffOptions } from './backoff';
+import { pipeSse } from '@cutline/contract/sse-body';
+import { DEFAULT_BACKOFF, streamRetryDelay, type BackoffOptions } from './backoff';
 import type { Logger } from './logger';
 import type { Session } from './session';
 import { realTimers, type Timers } from './timers';
@@ -25,6 +27,7 @@ export interface EventStreamDeps {
   logger: Logger;
   random?: () => number;
   timers?: Timers;
+  now?: () => number;
   backoff?: BackoffOptions;
   /** A stream with no bytes for this long is treated as dead. Default 45 s (three pings). */
   idleTimeoutMs?: number;
@@ -37,13 +40,14 @@ export interface EventStreamDeps {
 }
 
 const OFFLINE_REASON = 'Cannot reach the Cutline service. AI tools are off until the connection returns.';
+const RATE_LIMITED_REASON = 'Too many Cutline windows are connected with this account. Retrying shortly.';
 
 export class EventStream {
-  private source: EventSource | null = null;
   private running = false;
   private everOpened = false;
-  /** Identifies the current connection attempt; events from older ones are ignored. */
+  /** Identifies the current connection attempt; anything from older ones is ignored. */
   private attemptSeq = 0;
+  private abort: AbortController | null = null;
   private failures = 0;
   private authRetries = 0;
   private reconnectTimer: unknown = null;
@@ -51,6 +55,10 @@ export class EventStream {
   private lastEventId: string | null = null;
   private usedToken: string | null = null;
   private status: Connection | null = null;
+  private reason: string | null = null;
+  /** The service's `retry:` (ms), from the last stream that sent one. */
+  private retryMs: number | null = null;
+  private lastAlive: number | null = null;
   private readonly timers: Timers;
 
   constructor(private readonly deps: EventStreamDeps) {
@@ -61,6 +69,16 @@ export class EventStream {
     return this.status === 'online';
   }
 
+  /** When the stream last proved it was current (a byte arrived, pings included); ms epoch. */
+  get lastAliveAt(): number | null {
+    return this.lastAlive;
+  }
+
+  /** The reconnection time the service asked for with `retry:`, if any. */
+  get serviceRetryMs(): number | null {
+    return this.retryMs;
+  }
+
   start(): void {
     if (this.running) return;
     this.running = true;
@@ -68,17 +86,19 @@ export class EventStream {
     this.failures = 0;
     this.authRetries = 0;
     this.lastEventId = null;
+    this.lastAlive = null;
     this.setStatus('connecting', null);
-    this.connect();
+    void this.connect();
   }
 
   stop(): void {
     this.running = false;
     this.attemptSeq++;
-    this.closeSource();
+    this.closeRequest();
     this.clearTimer('reconnect');
     this.clearTimer('idle');
     this.status = null;
+    this.reason = null;
   }
 
   /**
@@ -89,96 +109,118 @@ export class EventStream {
     if (!this.running) return;
     this.clearTimer('reconnect');
     this.clearTimer('idle');
-    this.connect();
+    void this.connect();
   }
 
-  private connect(): void {
-    this.closeSource();
+  private async connect(): Promise<void> {
+    this.closeRequest();
     const attempt = ++this.attemptSeq;
-    let opened = false;
-    const source = new EventSource(`${this.deps.serviceUrl}/v1/events`, {
-      fetch: this.streamFetch(attempt),
-    });
-    this.source = source;
+    const abort = new AbortController();
+    this.abort = abort;
+    const token = this.deps.session.accessToken();
+    if (!token) {
+      this.dropped(attempt, false, 'signed out');
+      return;
+    }
+    this.usedToken = token;
+    const headers: Record<string, string> = {
+      Accept: 'text/event-stream',
+      'Cache-Control': 'no-cache',
+      Authorization: `Bearer ${token}`,
+    };
+    if (this.lastEventId) headers['Last-Event-ID'] = this.lastEventId;
 
-    source.addEventListener('open', () => {
-      if (attempt !== this.attemptSeq) return;
-      opened = true;
-      this.armIdleTimer(attempt);
-      this.setStatus('online', null);
-      const reconnected = this.everOpened;
-      this.everOpened = true;
-      this.deps.onOpen(reconnected);
-    });
+    let response: Response;
+    try {
+      response = await this.deps.fetch(`${this.deps.serviceUrl}/v1/events`, { headers, signal: abort.signal });
+    } catch {
+      this.dropped(attempt, false, 'connection lost');
+      return;
+    }
+    if (attempt !== this.attemptSeq) {
+      void response.body?.cancel().catch(() => {});
+      return;
+    }
+    if (response.status === 401) {
+      void response.body?.cancel().catch(() => {});
+      void this.reauthenticate(attempt);
+      return;
+    }
+    if (response.status === 429) {
+      const retryAfter = Number(response.headers.get('retry-after'));
+      const body = (await response.json().catch(() => null)) as { error?: unknown } | null;
+      const rateLimitedMs = Number.isFinite(retryAfter) && retryAfter > 0 ? retryAfter * 1000 : 0;
+      this.dropped(attempt, false, `HTTP 429 ${String(body?.error ?? '')}`.trim(), { rateLimitedMs, reason: RATE_LIMITED_REASON });
+      return;
+    }
+    if (response.status !== 200 || !response.body) {
+      void response.body?.cancel().catch(() => {});
+      this.dropped(attempt, false, `HTTP ${response.status}`);
+      return;
+    }
 
-    source.addEventListener('balance', (event: MessageEvent) => {
-      if (attempt !== this.attemptSeq) return;
-      let data: unknown;
-      try {
-        data = JSON.parse(String(event.data));
-      } catch {
-        data = null;
-      }
-      const parsed = BalanceEventSchema.safeParse(data);
-      if (!parsed.success) {
-        this.deps.logger.warn('unreadable balance event ignored', { id: event.lastEventId });
-        return;
-      }
-      // a stream that delivers events is healthy: the next drop starts the backoff afresh
-      this.failures = 0;
-      this.authRetries = 0;
-      if (event.lastEventId) this.lastEventId = event.lastEventId;
-      this.deps.onEvent(parsed.data);
-    });
+    this.markAlive(attempt);
+    this.setStatus('online', null);
+    const reconnected = this.everOpened;
+    this.everOpened = true;
+    this.deps.onOpen(reconnected);
 
-    source.addEventListener('error', (event: Event) => {
-      if (attempt !== this.attemptSeq) return;
-      if ('data' in event && typeof (event as MessageEvent).data === 'string') {
-        // the service's own `event: error`
-        let code: unknown = null;
-        try {
-          code = (JSON.parse((event as MessageEvent).data) as { error?: unknown }).error;
-        } catch {
-          // unreadable: treat as a drop
-        }
-        if (code === 'unauthorized') void this.reauthenticate(attempt);
-        else this.dropped(attempt, opened, `service error ${String(code)}`);
-        return;
-      }
-      const status = (event as Event & { code?: number }).code;
-      if (status === 401) void this.reauthenticate(attempt);
-      else this.dropped(attempt, opened, status ? `HTTP ${status}` : 'connection lost');
+    const parser = createParser({
+      onEvent: (message) => this.onMessage(attempt, message),
+      onRetry: (ms) => {
+        if (attempt === this.attemptSeq && Number.isFinite(ms) && ms >= 0) this.retryMs = ms;
+      },
     });
+    // every chunk (events and `: ping` comments alike) proves the stream is alive
+    const watched = response.body.pipeThrough(
+      new TransformStream<Uint8Array, Uint8Array>({
+        transform: (chunk, controller) => {
+          this.markAlive(attempt);
+          controller.enqueue(chunk);
+        },
+      }),
+    );
+    await pipeSse(watched, parser);
+    this.dropped(attempt, true, 'stream ended');
   }
 
-  private streamFetch(attempt: number): FetchLike {
-    return async (url, init) => {
-      const token = this.deps.session.accessToken();
-      if (!token) throw new TypeError('signed out');
-      this.usedToken = token;
-      const headers: Record<string, string> = { ...init.headers, Authorization: `Bearer ${token}` };
-      if (this.lastEventId) headers['Last-Event-ID'] = this.lastEventId;
-      else delete headers['Last-Event-ID'];
-      const response = await this.deps.fetch(url, { ...init, headers } as RequestInit);
-      if (!response.body || response.status !== 200) return response;
-      // every chunk (events and `: ping` comments alike) proves the stream is alive
-      const watched = response.body.pipeThrough(
-        new TransformStream<Uint8Array, Uint8Array>({
-          transform: (chunk, controller) => {
-            if (attempt === this.attemptSeq) this.armIdleTimer(attempt);
-            controller.enqueue(chunk);
-          },
-        }),
-      );
-      return new Response(watched, { status: response.status, statusText: response.statusText, headers: response.headers });
-    };
+  private onMessage(attempt: number, message: EventSourceMessage): void {
+    if (attempt !== this.attemptSeq) return;
+    if (message.event === 'error') {
+      let code: unknown = null;
+      try {
+        code = (JSON.parse(message.data) as { error?: unknown }).error;
+      } catch {
+        // unreadable: treat as a drop
+      }
+      if (code === 'unauthorized') void this.reauthenticate(attempt);
+      else this.dropped(attempt, true, `service error ${String(code)}`);
+      return;
+    }
+    if (message.event !== 'balance') return;
+    let data: unknown;
+    try {
+      data = JSON.parse(message.data);
+    } catch {
+      data = null;
+    }
+    const parsed = BalanceEventSchema.safeParse(data);
+    if (!parsed.success) {
+      this.deps.logger.warn('unreadable balance event ignored', { id: message.id });
+      return;
+    }
+    // a stream that delivers events is healthy: the next drop starts the backoff afresh
+    this.failures = 0;
+    this.authRetries = 0;
+    if (message.id) this.lastEventId = message.id;
+    this.deps.onEvent(parsed.data);
   }
 
   private async reauthenticate(attempt: number): Promise<void> {
     if (attempt !== this.attemptSeq || !this.running) return;
-    // nothing more from the refused source: it is closed, and its late events are ignored
+    // nothing more from the refused stream: it is closed, and its late events are ignored
     const current = ++this.attemptSeq;
-    this.closeSource();
+    this.closeRequest();
     this.clearTimer('idle');
     this.authRetries++;
     if (this.authRetries > 2) {
@@ -189,7 +231,7 @@ export class EventStream {
     const fresh = await this.deps.session.refresh(this.usedToken ?? undefined);
     if (current !== this.attemptSeq || !this.running) return;
     if (fresh.ok) {
-      this.connect();
+      void this.connect();
     } else if (fresh.error.code === 'signed_out') {
       this.deps.logger.info('event stream stopped: session ended');
       this.stop();
@@ -199,23 +241,33 @@ export class EventStream {
     }
   }
 
-  private dropped(attempt: number, wasOpen: boolean, reason: string): void {
+  private dropped(
+    attempt: number,
+    wasOpen: boolean,
+    reason: string,
+    limited: { rateLimitedMs: number; reason: string } | null = null,
+  ): void {
     if (attempt !== this.attemptSeq || !this.running) return;
     this.attemptSeq++;
-    this.closeSource();
+    this.closeRequest();
     this.clearTimer('idle');
-    const delay = backoffDelay(this.failures++, this.deps.random ?? Math.random, this.deps.backoff ?? DEFAULT_BACKOFF);
+    const delay = streamRetryDelay(this.failures++, this.deps.random ?? Math.random, this.deps.backoff ?? DEFAULT_BACKOFF, {
+      retryMs: this.retryMs,
+      rateLimitedMs: limited ? limited.rateLimitedMs : null,
+    });
     this.deps.logger.info('event stream disconnected', { reason, retryInMs: delay });
     if (wasOpen) this.setStatus('connecting', null);
-    else this.setStatus('offline', OFFLINE_REASON);
+    else this.setStatus('offline', limited?.reason ?? OFFLINE_REASON);
     this.clearTimer('reconnect');
     this.reconnectTimer = this.timers.setTimeout(() => {
       this.reconnectTimer = null;
-      if (this.running) this.connect();
+      if (this.running) void this.connect();
     }, delay);
   }
 
-  private armIdleTimer(attempt: number): void {
+  private markAlive(attempt: number): void {
+    if (attempt !== this.attemptSeq) return;
+    this.lastAlive = (this.deps.now ?? Date.now)();
     this.clearTimer('idle');
     this.idleTimer = this.timers.setTimeout(() => {
       this.idleTimer = null;
@@ -231,14 +283,15 @@ export class EventStream {
     else this.idleTimer = null;
   }
 
-  private closeSource(): void {
-    this.source?.close();
-    this.source = null;
+  private closeRequest(): void {
+    this.abort?.abort();
+    this.abort = null;
   }
 
   private setStatus(status: Connection, reason: string | null): void {
-    if (this.status === status) return;
+    if (this.status === status && this.reason === reason) return;
     this.status = status;
+    this.reason = reason;
     this.deps.onStatus(status, reason);
   }
 }

@@ -7,6 +7,7 @@
 import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
 import type { KeyValueStore } from './key-value-store';
+import { transportProblem } from './transport';
 
 export const DEFAULT_SERVICE_URL = 'http://127.0.0.1:4780';
 
@@ -25,37 +26,60 @@ const StoredSettingsSchema = z.object({
   deviceId: z.string().regex(/^[A-Za-z0-9-]{8,64}$/).optional(),
 });
 
-/** An http(s) URL without credentials, query or fragment, normalised without a trailing slash. */
-export function normalizeServiceUrl(raw: string): string | null {
+/**
+ * A service or web URL as the app accepts it: https (plain http only on loopback, `transport.ts`),
+ * without credentials, query or fragment; normalised without a trailing slash. The refusal says why.
+ */
+export function checkServiceUrl(raw: string): { ok: true; url: string } | { ok: false; reason: string } {
   let url: URL;
   try {
     url = new URL(raw.trim());
   } catch {
-    return null;
+    return { ok: false, reason: 'is not a URL' };
   }
-  if (url.protocol !== 'http:' && url.protocol !== 'https:') return null;
-  if (url.username || url.password || url.search || url.hash) return null;
-  return `${url.origin}${url.pathname.replace(/\/+$/, '')}`;
+  const transport = transportProblem(url);
+  if (transport) return { ok: false, reason: transport };
+  if (url.username || url.password || url.search || url.hash) return { ok: false, reason: 'must not carry credentials, a query or a fragment' };
+  return { ok: true, url: `${url.origin}${url.pathname.replace(/\/+$/, '')}` };
+}
+
+/** `checkServiceUrl` as a value: the normalised URL, or null. */
+export function normalizeServiceUrl(raw: string): string | null {
+  const checked = checkServiceUrl(raw);
+  return checked.ok ? checked.url : null;
 }
 
 export interface SettingsSources {
   store: KeyValueStore;
   env?: Record<string, string | undefined>;
   newDeviceId?: () => string;
+  /** A stored URL that was refused (and ignored), with the reason in words. */
+  onIgnored?: (message: string) => void;
 }
 
-export function loadSettings({ store, env = {}, newDeviceId = randomUUID }: SettingsSources): Settings {
+/** A URL from the environment: refused with a clear error rather than quietly replaced. */
+function fromEnvironment(env: Record<string, string | undefined>, name: 'CUTLINE_SERVICE_URL' | 'CUTLINE_WEB_URL'): string | null {
+  const raw = env[name];
+  if (!raw) return null;
+  const checked = checkServiceUrl(raw);
+  if (!checked.ok) throw new Error(`${name} ${checked.reason}: ${JSON.stringify(raw)}`);
+  return checked.url;
+}
+
+export function loadSettings({ store, env = {}, newDeviceId = randomUUID, onIgnored = () => {} }: SettingsSources): Settings {
   const parsed = StoredSettingsSchema.safeParse(store.get('settings') ?? {});
   const stored = parsed.success ? parsed.data : {};
+  const fromStore = (key: 'serviceUrl' | 'webUrl'): string | null => {
+    const raw = stored[key];
+    if (!raw) return null;
+    const checked = checkServiceUrl(raw);
+    if (checked.ok) return checked.url;
+    onIgnored(`The stored ${key} ${checked.reason}; it is ignored.`);
+    return null;
+  };
 
-  const fromEnv = env.CUTLINE_SERVICE_URL ? normalizeServiceUrl(env.CUTLINE_SERVICE_URL) : null;
-  if (env.CUTLINE_SERVICE_URL && !fromEnv) {
-    throw new Error(`CUTLINE_SERVICE_URL is not an http(s) URL: ${JSON.stringify(env.CUTLINE_SERVICE_URL)}`);
-  }
-  const serviceUrl = fromEnv ?? (stored.serviceUrl && normalizeServiceUrl(stored.serviceUrl)) ?? DEFAULT_SERVICE_URL;
-
-  const webFromEnv = env.CUTLINE_WEB_URL ? normalizeServiceUrl(env.CUTLINE_WEB_URL) : null;
-  const webUrl = webFromEnv ?? (stored.webUrl && normalizeServiceUrl(stored.webUrl)) ?? serviceUrl;
+  const serviceUrl = fromEnvironment(env, 'CUTLINE_SERVICE_URL') ?? fromStore('serviceUrl') ?? DEFAULT_SERVICE_URL;
+  const webUrl = fromEnvironment(env, 'CUTLINE_WEB_URL') ?? fromStore('webUrl') ?? serviceUrl;
 
   let deviceId = stored.deviceId;
   if (!deviceId) {

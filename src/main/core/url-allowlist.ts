@@ -2,9 +2,11 @@
  * The only URLs the app hands to the system browser (DESIGN.md § Rules that keep it safe): the
  * service's sign-in page, and the web pages a handoff may lead to, on the configured origins.
  * Everything else — other schemes (javascript:, file:, cutline:), other origins, other paths,
- * URLs with credentials — is refused.
+ * URLs with credentials, plain http: to anything but this computer — is refused.
  */
-export const WEB_PATHS = ['/store', '/pricing', '/exchange', '/credits', '/handoff'] as const;
+import { transportProblem } from './transport';
+
+export const WEB_PATHS = ['/store', '/pricing', '/exchange', '/credits', '/upgrade', '/handoff'] as const;
 export const SIGN_IN_PATH = '/oauth/authorize';
 
 export interface AllowedOrigins {
@@ -14,15 +16,23 @@ export interface AllowedOrigins {
   webOrigin: string;
 }
 
-export function isAllowedExternalUrl(raw: string, { serviceOrigin, webOrigin }: AllowedOrigins): boolean {
+/** Why the app will not open this URL in the system browser, or null when it may. */
+export function externalUrlProblem(raw: string, { serviceOrigin, webOrigin }: AllowedOrigins): string | null {
   let url: URL;
   try {
     url = new URL(raw);
   } catch {
-    return false;
+    return 'not a URL';
   }
-  if (url.protocol !== 'https:' && url.protocol !== 'http:') return false;
-  if (url.username || url.password) return false;
-  if (url.origin === webOrigin && (WEB_PATHS as readonly string[]).includes(url.pathname)) return true;
-  return url.origin === serviceOrigin && url.pathname === SIGN_IN_PATH;
+  if (url.protocol !== 'https:' && url.protocol !== 'http:') return 'not a web link';
+  const transport = transportProblem(url);
+  if (transport) return `the link ${transport}`;
+  if (url.username || url.password) return 'the link carries credentials';
+  if (url.origin === webOrigin && (WEB_PATHS as readonly string[]).includes(url.pathname)) return null;
+  if (url.origin === serviceOrigin && url.pathname === SIGN_IN_PATH) return null;
+  return 'not a Cutline page';
+}
+
+export function isAllowedExternalUrl(raw: string, origins: AllowedOrigins): boolean {
+  return externalUrlProblem(raw, origins) === null;
 }

@@ -9,7 +9,7 @@ import { err, ok, type Result } from '@cutline/contract/result';
 import type { ApiClient } from './api-client';
 import { describeUrlSafely, type Logger } from './logger';
 import type { Session } from './session';
-import { isAllowedExternalUrl, type AllowedOrigins } from './url-allowlist';
+import { externalUrlProblem, isAllowedExternalUrl, type AllowedOrigins } from './url-allowlist';
 
 export interface WebHandoffDeps {
   service: ApiClient;
@@ -52,9 +52,10 @@ export async function openChecked(
   url: string,
   deps: { origins: AllowedOrigins; openExternal: (url: string) => Promise<void>; logger: Logger },
 ): Promise<Result<void>> {
-  if (!isAllowedExternalUrl(url, deps.origins)) {
-    deps.logger.warn('external URL refused', { url: describeUrlSafely(url) });
-    return err('not_allowed', 'This link is not one Cutline opens.');
+  const problem = externalUrlProblem(url, deps.origins);
+  if (problem) {
+    deps.logger.warn('external URL refused', { url: describeUrlSafely(url), reason: problem });
+    return err('not_allowed', `This link is not one Cutline opens: ${problem}.`);
   }
   try {
     await deps.openExternal(url);

@@ -5,7 +5,7 @@
  */
 import { shell } from 'electron';
 import { describeUrlSafely, type Logger } from '../core/logger';
-import { isAllowedExternalUrl, type AllowedOrigins } from '../core/url-allowlist';
+import { externalUrlProblem, type AllowedOrigins } from '../core/url-allowlist';
 
 export class ExternalUrlRefusedError extends Error {
   override readonly name = 'ExternalUrlRefusedError';
@@ -13,9 +13,10 @@ export class ExternalUrlRefusedError extends Error {
 
 export function createExternalOpener(origins: () => AllowedOrigins, logger: Logger): (url: string) => Promise<void> {
   return async (url: string) => {
-    if (!isAllowedExternalUrl(url, origins())) {
-      logger.warn('openExternal refused', { url: describeUrlSafely(url) });
-      throw new ExternalUrlRefusedError('URL not allowed');
+    const problem = externalUrlProblem(url, origins());
+    if (problem) {
+      logger.warn('openExternal refused', { url: describeUrlSafely(url), reason: problem });
+      throw new ExternalUrlRefusedError(`URL not allowed: ${problem}`);
     }
     await shell.openExternal(url, { activate: true });
   };

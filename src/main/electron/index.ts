@@ -5,13 +5,16 @@
  */
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { app, BrowserWindow, powerMonitor, protocol, safeStorage, session } from 'electron';
+import { app, BrowserWindow, dialog, Menu, powerMonitor, protocol, safeStorage, session } from 'electron';
 import { CutlineCore } from '../core/app-core';
+import { createOsNotifier } from './notifier';
 import { forwardEvents } from '../core/bridge';
 import { contentSecurityPolicy } from '../core/content-security-policy';
 import { DeepLinkRouter } from '../core/deep-link-router';
 import { consoleLogger } from '../core/logger';
-import { APP_ORIGIN, registerAppScheme, serveAppScheme } from './app-scheme';
+import { installAppMenu } from './app-menu';
+import { APP_ORIGIN, mediaUrl, registerAppScheme, serveAppScheme } from './app-scheme';
+import { createFilePicker } from './media-dialog';
 import { electronKeyValueStore } from './electron-store';
 import { wireDeepLinkSources } from './deep-link-sources';
 import { createExternalOpener } from './external';
@@ -51,16 +54,16 @@ if (!app.requestSingleInstanceLock()) {
 async function onReady(): Promise<void> {
   const devServerUrl = !app.isPackaged ? process.env.ELECTRON_RENDERER_URL : undefined;
   const appOrigin = devServerUrl ? originOf(devServerUrl)! : APP_ORIGIN;
-  const csp = contentSecurityPolicy({ dev: Boolean(devServerUrl), connect: devServerUrl ? [`ws://${new URL(devServerUrl).host}`] : [] });
+  const csp = contentSecurityPolicy({ dev: Boolean(devServerUrl), connect: devServerUrl ? [`ws://${new URL(devServerUrl).host}`] : [], media: devServerUrl ? [APP_ORIGIN] : [] });
 
   denyPermissions(session.defaultSession);
   if (devServerUrl) {
     session.defaultSession.webRequest.onHeadersReceived((details, callback) => {
       callback({ responseHeaders: { ...details.responseHeaders, 'Content-Security-Policy': [csp] } });
     });
-  } else {
-    serveAppScheme(protocol, join(here, '../renderer'), csp);
   }
+  // the renderer in production, and imported media in both modes (app://cutline/media/<id>)
+  serveAppScheme(protocol, join(here, '../renderer'), csp, (id) => core.media?.fileOf(id) ?? null);
 
   const vault = new SafeStorageVault(safeStorage, electronKeyValueStore('vault'), process.platform, logger);
   const openExternal = createExternalOpener(() => core.origins, logger);
@@ -69,9 +72,16 @@ async function onReady(): Promise<void> {
     dataStore: electronKeyValueStore('data'),
     vault,
     openExternal,
+    notifier: createOsNotifier(() => bringToFront(mainWindow)),
     logger,
     env: process.env,
+    media: { dir: join(app.getPath('userData'), 'media'), urlFor: mediaUrl },
+    pickFiles: createFilePicker(dialog, () => mainWindow),
+    setWindowTitle: (title) => {
+      if (mainWindow && !mainWindow.isDestroyed()) mainWindow.setTitle(title);
+    },
   });
+  installAppMenu(Menu, (command) => core.sendMenuCommand(command), process.platform);
 
   registerIpcHandlers(core.cutline, (event) => isTrustedSender(event.senderFrame, mainWindow?.webContents.mainFrame, appOrigin), logger);
   forwardEvents(core.cutline, (channel, payload) => {

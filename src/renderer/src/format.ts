@@ -124,6 +124,8 @@ export interface ActivityRow {
   tool: string | null;
   chargeId: string | null;
   platform: Platform | null;
+  /** Who caused it, for a team-pool movement (extension `member`). */
+  member: { id: string; email: string } | null;
   entryIds: string[];
 }
 
@@ -145,6 +147,7 @@ export function groupActivity(entries: LedgerEntry[]): ActivityRow[] {
         if (e.type && !existing.types.includes(e.type)) existing.types.push(e.type);
       }
       if (!existing.platform && e.device) existing.platform = e.device.platform;
+      if (!existing.member && e.member) existing.member = e.member;
       continue;
     }
     const row: ActivityRow = {
@@ -158,6 +161,7 @@ export function groupActivity(entries: LedgerEntry[]): ActivityRow[] {
       tool: e.tool,
       chargeId: e.chargeId,
       platform: e.device?.platform ?? null,
+      member: e.member ?? null,
       entryIds: [e.id],
     };
     if (e.chargeId) byCharge.set(e.chargeId, row);

@@ -11,10 +11,21 @@ import interview from '../../../resources/media/interview.svg';
 import productSpin from '../../../resources/media/product-spin.svg';
 import sunrise from '../../../resources/media/sunrise.svg';
 
+import type { MediaRecord } from '@cutline/contract/ipc';
+import type { MediaKind } from '@cutline/contract/media-rules';
+
 export interface MediaItem {
   id: string;
   name: string;
   url: string;
+  /** How the preview shows it: a video element, the image, or a waveform for audio. Samples are stills. */
+  kind: MediaKind;
+  /** A frame (video) or the image itself, for thumbnails. */
+  thumb?: string;
+  /** Audio peak levels 0..1 for the waveform. */
+  peaks?: number[];
+  /** The user's own file, kept by main. */
+  imported?: boolean;
   /** Length in seconds. */
   duration: number;
   /** The file is damaged: any AI tool run on it fails (and its credits are returned). */
@@ -24,23 +35,48 @@ export interface MediaItem {
 }
 
 export const SAMPLE_MEDIA: MediaItem[] = [
-  { id: 'sunrise', name: 'Sunrise over the bay', url: sunrise, duration: 8 },
-  { id: 'city-night', name: 'City at night', url: cityNight, duration: 12 },
-  { id: 'forest-trail', name: 'Forest trail', url: forestTrail, duration: 10 },
-  { id: 'interview', name: 'Interview — Maya', url: interview, duration: 15 },
-  { id: 'product-spin', name: 'Product spin', url: productSpin, duration: 6 },
-  { id: 'drone-damaged', name: 'Drone shot (damaged)', url: droneDamaged, duration: 9, corrupt: true },
+  { id: 'sunrise', name: 'Sunrise over the bay', url: sunrise, duration: 8, kind: 'image' },
+  { id: 'city-night', name: 'City at night', url: cityNight, duration: 12, kind: 'image' },
+  { id: 'forest-trail', name: 'Forest trail', url: forestTrail, duration: 10, kind: 'image' },
+  { id: 'interview', name: 'Interview — Maya', url: interview, duration: 15, kind: 'image' },
+  { id: 'product-spin', name: 'Product spin', url: productSpin, duration: 6, kind: 'image' },
+  { id: 'drone-damaged', name: 'Drone shot (damaged)', url: droneDamaged, duration: 9, corrupt: true, kind: 'image' },
 ];
 
 export const GENERATED_MEDIA: Record<string, MediaItem> = {
-  'ai-image': { id: 'generated-image', name: 'AI image', url: generatedImage, duration: 5, generated: true },
-  'script-to-video': { id: 'generated-video', name: 'AI video', url: generatedVideo, duration: 20, generated: true },
+  'ai-image': { id: 'generated-image', name: 'AI image', url: generatedImage, duration: 5, generated: true, kind: 'image' },
+  'script-to-video': { id: 'generated-video', name: 'AI video', url: generatedVideo, duration: 20, generated: true, kind: 'image' },
 };
 
 const ALL = new Map<string, MediaItem>(
   [...SAMPLE_MEDIA, ...Object.values(GENERATED_MEDIA)].map((m) => [m.id, m]),
 );
 
+/** Imported media registered by the media slice (records from main). */
+const IMPORTED = new Map<string, MediaItem>();
+
+export function mediaItemOf(record: MediaRecord): MediaItem {
+  return {
+    id: record.id,
+    name: record.name,
+    url: record.url,
+    kind: record.kind,
+    duration: record.duration,
+    thumb: record.thumbnail ?? (record.kind === 'image' ? record.url : undefined),
+    peaks: record.peaks,
+    imported: true,
+  };
+}
+
+export function registerMedia(items: MediaItem[]): void {
+  for (const item of items) IMPORTED.set(item.id, item);
+}
+
 export function mediaById(id: string): MediaItem | undefined {
-  return ALL.get(id);
+  return ALL.get(id) ?? IMPORTED.get(id);
+}
+
+/** The picture that stands for a media item: its thumbnail, the image, or none (audio without one). */
+export function pictureOf(media: MediaItem): string | undefined {
+  return media.kind === 'image' ? (media.thumb ?? media.url) : media.thumb;
 }

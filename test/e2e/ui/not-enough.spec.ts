@@ -1,4 +1,4 @@
-/** Not enough credits: the dialog with the amounts, and the store / pricing opened on the web origin. */
+/** Not enough credits: the dialog with the amounts, and the store / the Pro checkout (/upgrade) opened on the web origin. */
 import { expect, test } from '../fixtures/cutline';
 import { addClip, chooseTool, openEditor, shot, waitForOpened } from './support';
 
@@ -27,5 +27,5 @@ test('not enough credits → Buy credits opens the store (a handoff link on the 
   await app.getByRole('alertdialog').getByRole('button', { name: 'Upgrade to Pro' }).click();
   const pricing = await waitForOpened(browserHost.opened, (u) => u.pathname === '/handoff', again);
   expect(pricing.origin).toBe(new URL(service.server.publicUrl).origin);
-  expect(pricing.searchParams.get('next')).toBe('/pricing');
+  expect(pricing.searchParams.get('next')).toBe('/upgrade');
 });

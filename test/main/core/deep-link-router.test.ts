@@ -9,6 +9,7 @@ function recordingHandlers(issued: string[]) {
     authCallback: (code, state) => calls.push(`auth ${code} ${state}`),
     storeComplete: (order) => calls.push(`store ${order}`),
     exchangeComplete: () => calls.push('exchange'),
+    upgradeComplete: () => calls.push('upgrade'),
   };
   return { calls, handlers };
 }

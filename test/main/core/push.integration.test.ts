@@ -1,4 +1,4 @@
-/** The real-time push: other devices, teammates, grants and deep links back from the web. */
+/** The real-time push: other devices, teammates, grants (deep links back: deep-link-claims.integration.test.ts). */
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { admin, DEMO_PASSWORD } from '@cutline/service/test/helpers/client';
 import { startTestServer, type TestServer } from '@cutline/service/test/helpers/server';
@@ -69,16 +69,5 @@ describe('push', () => {
     expect(granted.status).toBe(201);
     await until(() => h.core.balance.current?.byType.purchased === 100, 'the pushed grant');
     expect(h.core.balance.current?.total).toBe(110);
-  });
-
-  it('store and exchange deep links bring a notice with the current balance', async () => {
-    const account = await createAccount(server.url, 10);
-    const h = await signedIn(account.email, account.password);
-    expect(h.router.receive('cutline://store/complete?order=ord_123', 'open-url')).toBe('delivered');
-    const purchase = await until(() => h.notices.find((n) => n.kind === 'purchase-complete'), 'purchase notice');
-    expect(purchase).toMatchObject({ order: 'ord_123', balance: { total: 10 } });
-    expect(h.router.receive('cutline://exchange/complete', 'second-instance')).toBe('delivered');
-    const exchange = await until(() => h.notices.find((n) => n.kind === 'exchange-complete'), 'exchange notice');
-    expect(exchange).toMatchObject({ balance: { total: 10 } });
   });
 });

@@ -60,6 +60,32 @@ describe('loadSettings', () => {
   it('refuses a service URL that is not http(s)', () => {
     expect(() => loadSettings({ store: new MemoryStore(), env: { CUTLINE_SERVICE_URL: 'file:///etc' } })).toThrow(/CUTLINE_SERVICE_URL/);
   });
+
+  it('refuses plain http for anything but this computer, from the environment with a clear error', () => {
+    const store = new MemoryStore();
+    expect(() => loadSettings({ store, env: { CUTLINE_SERVICE_URL: 'http://api.cutline.test' } })).toThrow(
+      'CUTLINE_SERVICE_URL must use https (plain http is accepted only for this computer: 127.0.0.0/8, ::1, localhost): "http://api.cutline.test"',
+    );
+    expect(() => loadSettings({ store, env: { CUTLINE_SERVICE_URL: 'http://192.168.1.5:4780' } })).toThrow(/CUTLINE_SERVICE_URL must use https/);
+    expect(() => loadSettings({ store, env: { CUTLINE_WEB_URL: 'http://cutline.test' } })).toThrow(/CUTLINE_WEB_URL must use https/);
+    for (const local of ['http://127.0.0.1:4780', 'http://127.9.9.9:1', 'http://[::1]:4780', 'http://localhost:4780']) {
+      expect(loadSettings({ store, env: { CUTLINE_SERVICE_URL: local, CUTLINE_WEB_URL: local } }).serviceUrl).toBe(local);
+    }
+    expect(loadSettings({ store, env: { CUTLINE_SERVICE_URL: 'https://api.cutline.test' } }).serviceUrl).toBe('https://api.cutline.test');
+  });
+
+  it('ignores a stored plain-http URL to another host, and says so', () => {
+    const store = new MemoryStore();
+    store.set('settings', { serviceUrl: 'http://api.cutline.test', webUrl: 'http://cutline.test' });
+    const ignored: string[] = [];
+    const settings = loadSettings({ store, onIgnored: (m) => ignored.push(m) });
+    expect(settings.serviceUrl).toBe(DEFAULT_SERVICE_URL);
+    expect(settings.webOrigin).toBe(new URL(DEFAULT_SERVICE_URL).origin);
+    expect(ignored).toEqual([
+      'The stored serviceUrl must use https (plain http is accepted only for this computer: 127.0.0.0/8, ::1, localhost); it is ignored.',
+      'The stored webUrl must use https (plain http is accepted only for this computer: 127.0.0.0/8, ::1, localhost); it is ignored.',
+    ]);
+  });
 });
 
 describe('AppDataStore', () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { isAllowedExternalUrl } from '../../../src/main/core/url-allowlist';
+import { externalUrlProblem, isAllowedExternalUrl } from '../../../src/main/core/url-allowlist';
 import { leadsTo } from '../../../src/main/core/web-handoff';
 
 const origins = { serviceOrigin: 'http://127.0.0.1:4780', webOrigin: 'http://127.0.0.1:4780' };
@@ -30,6 +30,30 @@ describe('isAllowedExternalUrl', () => {
     ['garbage', 'not a url'],
   ])('refuses %s', (_name, url) => {
     expect(isAllowedExternalUrl(url, origins)).toBe(false);
+  });
+});
+
+describe('plain http', () => {
+  const local = ['http://127.0.0.1:4780', 'http://localhost:4780', 'http://[::1]:4780'];
+  it.each(local)('is allowed on this computer: %s', (origin) => {
+    expect(externalUrlProblem(`${origin}/store`, { serviceOrigin: origin, webOrigin: origin })).toBeNull();
+    expect(isAllowedExternalUrl(`${origin}/oauth/authorize?client_id=x`, { serviceOrigin: origin, webOrigin: origin })).toBe(true);
+  });
+
+  it('is refused for any other host, even when the configured origins say http', () => {
+    const plain = { serviceOrigin: 'http://api.cutline.test', webOrigin: 'http://cutline.test' };
+    expect(externalUrlProblem('http://cutline.test/store', plain)).toBe(
+      'the link must use https (plain http is accepted only for this computer: 127.0.0.0/8, ::1, localhost)',
+    );
+    expect(isAllowedExternalUrl('http://api.cutline.test/oauth/authorize?client_id=x', plain)).toBe(false);
+    expect(isAllowedExternalUrl('http://10.0.0.2:4780/store', { serviceOrigin: 'http://10.0.0.2:4780', webOrigin: 'http://10.0.0.2:4780' })).toBe(false);
+    expect(isAllowedExternalUrl('http://cutline.test/store', split)).toBe(false);
+  });
+
+  it('says why anything else is refused', () => {
+    expect(externalUrlProblem('javascript:alert(1)', split)).toBe('not a web link');
+    expect(externalUrlProblem('https://evil.test/store', split)).toBe('not a Cutline page');
+    expect(externalUrlProblem('https://u:p@cutline.test/store', split)).toBe('the link carries credentials');
   });
 });
 

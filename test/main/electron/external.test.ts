@@ -29,6 +29,18 @@ describe('createExternalOpener', () => {
     expect(logger.records[0]).toMatchObject({ level: 'warn', message: 'openExternal refused' });
   });
 
+  it('refuses plain http to a host that is not this computer, saying why, even if configured', async () => {
+    const logger = memoryLogger();
+    const plain = { serviceOrigin: 'http://api.cutline.test', webOrigin: 'http://cutline.test' };
+    const open = createExternalOpener(() => plain, logger);
+    await expect(open('http://cutline.test/store')).rejects.toThrow(/must use https/);
+    expect(openExternal).not.toHaveBeenCalled();
+    expect(logger.records[0]?.fields).toMatchObject({ reason: expect.stringContaining('must use https') });
+    const local = createExternalOpener(() => ({ serviceOrigin: 'http://localhost:4780', webOrigin: 'http://localhost:4780' }), logger);
+    await local('http://localhost:4780/store');
+    expect(openExternal).toHaveBeenCalledWith('http://localhost:4780/store', { activate: true });
+  });
+
   it('opens URLs the core builds: the sign-in page and handoff links', async () => {
     const open = createExternalOpener(() => origins, memoryLogger());
     await open('https://api.cutline.test/oauth/authorize?client_id=cutline-desktop&state=s');

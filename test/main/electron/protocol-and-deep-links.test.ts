@@ -38,6 +38,7 @@ describe('wireDeepLinkSources', () => {
       authCallback: (code) => delivered.push(`auth:${code}`),
       storeComplete: (order) => delivered.push(`store:${order}`),
       exchangeComplete: () => delivered.push('exchange'),
+      upgradeComplete: () => delivered.push('upgrade'),
     };
     const logger = memoryLogger();
     const router = new DeepLinkRouter({ logger });

@@ -1,5 +1,5 @@
 /**
- * Starts the real credit service (`src/server/main.ts`, as `npm run server` does) in a child
+ * Starts the real credit service (the built `packages/service/src/main.ts`, as `npm run server` does: `scripts/run-built.mjs` at the root) in a child
  * process on a free port, on a given database file, and stops it with SIGTERM.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
@@ -14,7 +14,7 @@ export interface ServerProc {
 }
 
 export function startServerProcess(db: string, env: Record<string, string> = {}): Promise<ServerProc> {
-  const child: ChildProcess = spawn(process.execPath, ['--import', 'tsx', fileURLToPath(new URL('../../src/main.ts', import.meta.url))], {
+  const child: ChildProcess = spawn(process.execPath, ['scripts/run-built.mjs', 'server'], {
     cwd: ROOT,
     env: { ...process.env, PORT: '0', CUTLINE_DB: db, CUTLINE_ACCESS_TTL_S: '86400', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],

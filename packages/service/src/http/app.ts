@@ -4,8 +4,10 @@
  */
 import formbody from '@fastify/formbody';
 import Fastify, { type FastifyError, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
+import { CONTROL_CHAR_MESSAGE, findControlChar } from '@cutline/contract/text';
 import type { Ctx } from '../service/context';
 import { ServiceError } from '../service/errors';
+import { clientErrorHandler, frameworkErrorHandler } from './framework-errors';
 import { adminRoutes } from './routes-admin';
 import { eventRoutes } from './routes-events';
 import { oauthRoutes } from './routes-oauth';
@@ -21,6 +23,11 @@ export interface AppOptions {
 }
 
 export const BODY_LIMIT = 64 * 1024;
+export const MAX_PARAM_LENGTH = 2048;
+
+const hasBody = (req: FastifyRequest): boolean =>
+  req.headers['transfer-encoding'] !== undefined || (req.headers['content-length'] !== undefined && req.headers['content-length'] !== '0');
+const isJson = (type: string | undefined): boolean => /^application\/json\s*(;|$)/i.test(type ?? '');
 
 export function wantsHtml(req: FastifyRequest): boolean {
   const accept = String(req.headers.accept ?? '');
@@ -39,7 +46,16 @@ export function sendError(req: FastifyRequest, reply: FastifyReply, e: ServiceEr
 }
 
 export async function buildApp(ctx: Ctx, opts: AppOptions): Promise<FastifyInstance> {
-  const app = Fastify({ logger: false, bodyLimit: BODY_LIMIT, trustProxy: false, return503OnClosing: true });
+  const app = Fastify({
+    logger: false,
+    bodyLimit: BODY_LIMIT,
+    trustProxy: false,
+    return503OnClosing: true,
+    // Long enough for any id the schemas allow (128) and beyond, so the schema decides (400/404).
+    routerOptions: { maxParamLength: MAX_PARAM_LENGTH },
+    clientErrorHandler,
+    frameworkErrors: frameworkErrorHandler((req, reply, message) => sendError(req, reply, new ServiceError('invalid_request', message))),
+  });
 
   // JSON: an empty body is "no body" (so POST …/capture with Content-Type but nothing works);
   // anything unparseable is a 400 of our own shape.
@@ -56,12 +72,34 @@ export async function buildApp(ctx: Ctx, opts: AppOptions): Promise<FastifyInsta
 
   app.setErrorHandler((error: FastifyError | ServiceError, req, reply) => {
     if (error instanceof ServiceError) return sendError(req, reply, error);
+    // Backstop: text PostgreSQL cannot store (NUL, invalid encoding) is the caller's error.
+    const pgCode = (error as { code?: unknown }).code;
+    if (pgCode === '22021' || pgCode === '22P05') return sendError(req, reply, new ServiceError('invalid_request', 'the request contains characters that cannot be stored'));
     const status = (error as FastifyError).statusCode ?? 500;
     if (status === 413) return sendError(req, reply, new ServiceError('invalid_request', `the body is larger than ${BODY_LIMIT} bytes`, {}, 413));
     if (status === 415) return sendError(req, reply, new ServiceError('invalid_request', 'send the body as application/json', {}, 415));
     if (status >= 400 && status < 500) return sendError(req, reply, new ServiceError('invalid_request', error.message || 'bad request', {}, status));
     opts.log?.(`internal error on ${req.method} ${req.url}: ${error.stack ?? error.message}`);
     return reply.status(500).send({ error: 'internal', message: 'Something went wrong on our side; nothing was changed.' });
+  });
+
+  // On the raw response, so it also reaches hijacked replies (the SSE stream) and every error.
+  // /v1 and /admin take JSON bodies only (README): a form or any other type is a 415.
+  app.addHook('onRequest', async (req, reply) => {
+    reply.raw.setHeader('x-content-type-options', 'nosniff');
+    if ((req.url.startsWith('/v1/') || req.url.startsWith('/admin/')) && hasBody(req) && !isJson(req.headers['content-type'])) {
+      throw new ServiceError('invalid_request', 'send the body as application/json', {}, 415);
+    }
+  });
+
+  // Every path parameter, query value and body or form field, on every route (web pages too),
+  // goes through the shared text rule before the route runs: a control character is a 400 and
+  // reaches no database (a NUL is not even storable in PostgreSQL).
+  app.addHook('preValidation', async (req) => {
+    for (const [what, value] of [['path', req.params], ['query', req.query], ['body', req.body]] as const) {
+      const at = findControlChar(value);
+      if (at) throw new ServiceError('invalid_request', `${what} ${at}: ${CONTROL_CHAR_MESSAGE}`);
+    }
   });
 
   app.setNotFoundHandler((req, reply) => sendError(req, reply, new ServiceError('not_found', `no route for ${req.method} ${req.url.split('?')[0]}`)));

@@ -3,13 +3,20 @@ import type { Ctx } from '../service/context';
 import { ServiceError } from '../service/errors';
 import { verifyAccess, type AccessGrant } from '../service/oauth';
 
-const BEARER = /^Bearer ([A-Za-z0-9._~+/=-]{1,512})$/;
+/** `Authorization: Bearer <token>`; the scheme name is case-insensitive (RFC 7235 §2.1). */
+const BEARER = /^bearer +([A-Za-z0-9._~+/=-]{1,512})$/i;
+
+/** The credentials of a Bearer `Authorization` header, or null. */
+export function bearerToken(header: unknown): string | null {
+  const m = BEARER.exec(String(header ?? ''));
+  return m ? m[1] : null;
+}
 
 /** The bearer token's grant, or a 401. */
 export async function requireBearer(ctx: Ctx, req: FastifyRequest): Promise<AccessGrant> {
-  const m = BEARER.exec(String(req.headers.authorization ?? ''));
-  if (!m) throw new ServiceError('unauthorized', 'send an access token as "Authorization: Bearer <token>"');
-  const grant = await verifyAccess(ctx, m[1]);
+  const token = bearerToken(req.headers.authorization);
+  if (!token) throw new ServiceError('unauthorized', 'send an access token as "Authorization: Bearer <token>"');
+  const grant = await verifyAccess(ctx, token);
   if (!grant) throw new ServiceError('unauthorized', 'the access token is invalid, expired or revoked');
   return grant;
 }

@@ -1,48 +1,54 @@
 /** /admin/v1: operators' and tests' API, on only when CUTLINE_ADMIN_TOKEN is set (API.md § Admin). */
-import { timingSafeEqual } from 'node:crypto';
+import { createHash, timingSafeEqual } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import { AmountSchema, CreditTypeSchema, PlanSchema } from '@cutline/contract/api';
+import { text } from '@cutline/contract/text';
 import { addTeamMember, adminGrant, createTeam, createUser, renewNow } from '../service/accounts';
+import { auditDb } from '../service/audit';
 import type { Ctx } from '../service/context';
 import { ServiceError } from '../service/errors';
 import { parse } from './validate';
 
 const NewUser = z.strictObject({
-  email: z.string().trim().email().max(254),
-  password: z.string().min(8, 'at least 8 characters').max(1024),
+  email: text().trim().email().max(254),
+  password: text().min(8, 'at least 8 characters').max(1024),
   plan: PlanSchema,
   billing: z.enum(['monthly', 'annual']).default('monthly'),
   proUses: z.number().int().min(0).max(100_000).nullable().default(null),
-  teamId: z.string().min(1).max(64).nullable().default(null),
+  teamId: text().min(1).max(64).nullable().default(null),
 });
 const NewTeam = z.strictObject({
-  name: z.string().trim().min(1).max(120),
+  name: text().trim().min(1).max(120),
   creditsPerCycle: z.number().int().min(0).max(100_000_000),
   billing: z.enum(['monthly', 'annual']).default('monthly'),
 });
-const Member = z.strictObject({ userId: z.string().min(1).max(64) });
+const Member = z.strictObject({ userId: text().min(1).max(64) });
 const Grant = z
   .strictObject({
-    userId: z.string().min(1).max(64).optional(),
-    teamId: z.string().min(1).max(64).optional(),
+    userId: text().min(1).max(64).optional(),
+    teamId: text().min(1).max(64).optional(),
     type: CreditTypeSchema,
     amount: AmountSchema,
     expiresAt: z.string().datetime({ offset: true }).nullable(),
-    source: z.string().trim().min(1).max(120).default('admin'),
+    source: text().trim().min(1).max(120).default('admin'),
   })
   .refine((g) => (g.userId === undefined) !== (g.teamId === undefined), { message: 'give exactly one of userId or teamId' });
-const IdParam = z.object({ id: z.string().min(1).max(64) });
+const IdParam = z.object({ id: text().min(1).max(64) });
 
 export async function adminRoutes(app: FastifyInstance, ctx: Ctx, opts: { token: string | null }): Promise<void> {
   if (!opts.token) return; // admin API off: every /admin path is a plain 404
-  const expected = Buffer.from(`Bearer ${opts.token}`);
+  // Compared as SHA-256 digests: equal lengths always, so neither the bytes nor the token's
+  // length leak through timing.
+  const digest = (s: string) => createHash('sha256').update(s).digest();
+  const expected = digest(opts.token);
 
   app.register(
     async (admin) => {
       admin.addHook('onRequest', async (req) => {
-        const got = Buffer.from(String(req.headers.authorization ?? ''));
-        if (got.length !== expected.length || !timingSafeEqual(got, expected)) {
+        const m = /^bearer +(.*)$/is.exec(String(req.headers.authorization ?? ''));
+        const got = digest(m ? m[1] : '');
+        if (!timingSafeEqual(got, expected)) {
           throw new ServiceError('unauthorized', 'the admin API needs "Authorization: Bearer $CUTLINE_ADMIN_TOKEN"');
         }
       });
@@ -60,6 +66,8 @@ export async function adminRoutes(app: FastifyInstance, ctx: Ctx, opts: { token:
         const batch = await adminGrant(ctx, { ...g, expiresAt: g.expiresAt === null ? null : Date.parse(g.expiresAt) });
         return reply.status(201).send(batch);
       });
+      // The ledger proves itself: every batch, charge and account recomputed from the entries.
+      admin.get('/audit', async () => auditDb(ctx.db, ctx.clock.now()));
       admin.post('/users/:id/renew', async (req) => renewNow(ctx, parse(IdParam, req.params, 'path').id));
     },
     { prefix: '/admin/v1' },

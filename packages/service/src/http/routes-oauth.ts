@@ -1,38 +1,39 @@
 /** /oauth: the sign-in page, the code and token endpoints, revocation (API.md § Sign-in). */
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import { z } from 'zod';
+import { text } from '@cutline/contract/text';
 import type { Ctx } from '../service/context';
 import { ServiceError } from '../service/errors';
 import { CLIENT_ID } from '@cutline/contract/oauth-client';
 import { authenticate, checkClient, issueCode, redeemCode, revokeToken, rotateRefresh } from '../service/oauth';
 import { html, page, PAGE_CSP, type Raw } from './html';
-import { RateLimiter } from './rate-limit';
+import { signInGuard } from './rate-limit';
 import { parse } from './validate';
 
 const AuthorizeQuery = z.object({
   response_type: z.literal('code'),
-  client_id: z.string().min(1).max(64),
-  redirect_uri: z.string().min(1).max(256),
-  state: z.string().min(1).max(512),
+  client_id: text().min(1).max(64),
+  redirect_uri: text().min(1).max(256),
+  state: text().min(1).max(512),
   code_challenge: z.string().regex(/^[A-Za-z0-9_-]{43,128}$/, 'must be a base64url S256 challenge'),
   code_challenge_method: z.literal('S256'),
 });
 type AuthorizeQuery = z.infer<typeof AuthorizeQuery>;
 
 const Credentials = z.object({
-  email: z.string().trim().min(1, 'enter your email').max(254),
-  password: z.string().min(1, 'enter your password').max(1024),
+  email: text().trim().min(1, 'enter your email').max(254),
+  password: text().min(1, 'enter your password').max(1024),
 });
 
 const TokenRequest = z.discriminatedUnion('grant_type', [
   z.object({
     grant_type: z.literal('authorization_code'),
-    code: z.string().min(1).max(256),
+    code: text().min(1).max(256),
     code_verifier: z.string().regex(/^[A-Za-z0-9._~-]{43,128}$/, 'must be 43–128 unreserved characters'),
-    redirect_uri: z.string().min(1).max(256),
-    client_id: z.string().min(1).max(64),
+    redirect_uri: text().min(1).max(256),
+    client_id: text().min(1).max(64),
   }),
-  z.object({ grant_type: z.literal('refresh_token'), refresh_token: z.string().min(1).max(256), client_id: z.string().max(64).optional() }),
+  z.object({ grant_type: z.literal('refresh_token'), refresh_token: text().min(1).max(256), client_id: text().max(64).optional() }),
 ]);
 
 function signInPage(q: AuthorizeQuery, opts: { email?: string; error?: string } = {}): string {
@@ -61,9 +62,8 @@ function sendPage(reply: FastifyReply, status: number, body: string): FastifyRep
 }
 
 export async function oauthRoutes(app: FastifyInstance, ctx: Ctx): Promise<void> {
-  // Failed sign-ins: 10 per email and 100 per client address in 5 minutes, then 429.
-  const perEmail = new RateLimiter(10, 5 * 60_000, () => ctx.clock.now());
-  const perAddress = new RateLimiter(100, 5 * 60_000, () => ctx.clock.now());
+  // Counted before the password is checked, shared with the web /signin (rate-limit.ts).
+  const guard = signInGuard(ctx);
 
   app.get('/oauth/authorize', async (req, reply) => {
     const q = parse(AuthorizeQuery, req.query, 'query');
@@ -78,15 +78,18 @@ export async function oauthRoutes(app: FastifyInstance, ctx: Ctx): Promise<void>
     const creds = Credentials.safeParse(fields);
     if (!creds.success) return sendPage(reply, 400, signInPage(q, { error: creds.error.issues[0].message }));
     const email = creds.data.email.toLowerCase();
-    if (perEmail.isLimited(email) || perAddress.isLimited(req.ip)) {
-      return sendPage(reply, 429, signInPage(q, { email, error: 'Too many failed attempts. Wait a few minutes and try again.' }));
+    const attempt = guard.begin(email, req.ip);
+    if (!attempt) {
+      return sendPage(reply, 429, signInPage(q, { email, error: 'Too many sign-in attempts for this account. Wait a few minutes and try again.' }));
     }
-    const user = await authenticate(ctx, email, creds.data.password);
-    if (!user) {
-      perEmail.hit(email);
-      perAddress.hit(req.ip);
-      return sendPage(reply, 401, signInPage(q, { email, error: 'That email and password do not match an account.' }));
+    let user;
+    try {
+      user = await authenticate(ctx, email, creds.data.password);
+      if (user) attempt.succeeded();
+    } finally {
+      attempt.end();
     }
+    if (!user) return sendPage(reply, 401, signInPage(q, { email, error: 'That email and password do not match an account.' }));
     const code = await issueCode(ctx, user.id, { clientId: q.client_id, redirectUri: q.redirect_uri, codeChallenge: q.code_challenge });
     const to = new URL(q.redirect_uri);
     to.searchParams.set('code', code);
@@ -106,7 +109,7 @@ export async function oauthRoutes(app: FastifyInstance, ctx: Ctx): Promise<void>
   });
 
   app.post('/oauth/revoke', async (req, reply) => {
-    const body = parse(z.object({ token: z.string().min(1).max(256) }), req.body ?? {});
+    const body = parse(z.object({ token: text().min(1).max(256) }), req.body ?? {});
     await revokeToken(ctx, body.token);
     return reply.status(200).send({});
   });

@@ -10,15 +10,18 @@ import {
   ReleaseRequestSchema,
 } from '@cutline/contract/api';
 import { TOOLS } from '@cutline/contract/tools';
+import { text } from '@cutline/contract/text';
 import { capture, getCharge, hold, quote, release } from '../service/charges';
 import type { Ctx } from '../service/context';
 import { ServiceError } from '../service/errors';
 import { createHandoff } from '../service/oauth';
 import { balance, ledgerPage, me } from '../service/reads';
+import { orderForApi } from '../service/store-orders';
 import { requireBearer } from './bearer';
 import { parse } from './validate';
 
-const ChargeParams = z.object({ id: z.string().min(1).max(128) });
+const ChargeParams = z.object({ id: text().min(1).max(128) });
+const OrderParams = z.object({ id: text().min(1).max(128) });
 
 export async function v1Routes(app: FastifyInstance, ctx: Ctx): Promise<void> {
   app.addHook('onSend', async (req, reply) => {
@@ -70,6 +73,12 @@ export async function v1Routes(app: FastifyInstance, ctx: Ctx): Promise<void> {
     const { id } = parse(ChargeParams, req.params, 'path');
     const body = parse(ReleaseRequestSchema, req.body ?? {});
     return release(ctx, userId, id, body.reason);
+  });
+
+  // extension: one of the caller's own store orders (README § Extensions)
+  app.get('/v1/orders/:id', async (req) => {
+    const { userId } = await requireBearer(ctx, req);
+    return orderForApi(ctx, userId, parse(OrderParams, req.params, 'path').id);
   });
 
   app.post('/v1/handoff', async (req) => {

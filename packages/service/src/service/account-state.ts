@@ -1,4 +1,4 @@
-/** Reads of one account's state inside a transaction: the user, its team, its live batches, its snapshot. */
+/** Reads of one account's state inside a transaction: the user, its team, its live batches, its snapshot (held credits come with the user row). */
 import type { BalanceSnapshot } from '@cutline/contract/api';
 import { summarize } from '../ledger/summary';
 import type { BatchState } from '../ledger/types';
@@ -42,25 +42,21 @@ export async function liveBatches(tx: Tx, user: Pick<UserRow, 'id' | 'team_id'>,
   return own.concat(team);
 }
 
-export async function heldCredits(tx: Tx, userId: string): Promise<number> {
-  const r = await tx.get<{ held: unknown }>(
-    "SELECT COALESCE(SUM(cost), 0) AS held FROM charges WHERE user_id = ? AND status = 'held' AND uses_pro_use = 0",
-    [userId],
-  );
-  return Number(r?.held ?? 0);
-}
-
 export async function snapshotOf(tx: Tx, user: UserRow, now: number): Promise<BalanceSnapshot> {
-  return snapshotFrom(tx, user, await liveBatches(tx, user, now), now);
+  return snapshotFrom(user, await liveBatches(tx, user, now), now);
 }
 
-/** `snapshotOf` over batches the caller already has: what `liveBatches` would read now (extra non-live ones are ignored). */
-export async function snapshotFrom(tx: Tx, user: UserRow, batches: readonly BatchState[], now: number): Promise<BalanceSnapshot> {
+/**
+ * `snapshotOf` over batches the caller already has: what `liveBatches` would read now (extra
+ * non-live ones are ignored). Held credits come with the account (`users.held`, kept by every
+ * charge step in the same transaction), so nothing else is read.
+ */
+export function snapshotFrom(user: UserRow, batches: readonly BatchState[], now: number): BalanceSnapshot {
   const s = summarize(batches, now);
   return {
     version: user.version,
     total: s.total,
-    held: await heldCredits(tx, user.id),
+    held: user.held,
     byType: s.byType,
     proUses: proUsesOf(user),
     batches: s.live.map(batchWire),

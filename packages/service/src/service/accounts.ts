@@ -36,7 +36,8 @@ export interface NewUser {
 
 export async function createUser(ctx: Ctx, input: NewUser): Promise<Me> {
   if (input.proUses !== null && input.plan !== 'pro') throw invalid('proUses is only for a legacy Pro plan');
-  if (input.plan === 'teams' && !input.teamId) throw invalid('a teams user needs a teamId');
+  // A teams seat may start without a team (API.md: `teamId: null`, then
+  // `POST /admin/v1/teams/:id/members`): until it joins it has no team pool, only its own batches.
   const passwordHash = await hashPassword(input.password);
   const email = input.email.trim().toLowerCase();
   const out = await mutate(ctx, { kind: 'grant' }, async (tx, journal, now) => {

@@ -13,6 +13,7 @@ import { conflict, invalid, notFound, ServiceError } from './errors';
 import { newId } from './ids';
 import type { Journal } from './journal';
 import { mutate } from './mutate';
+import { captureStep, holdStep, quoteStep, releaseStep, stepRunner } from './charge-steps-pg';
 import { chargeRow, chargeWire, userRow, type ChargeRow, type UserRow } from './rows';
 
 export interface ChargeResult {
@@ -29,6 +30,8 @@ function toolOrThrow(id: string): ToolDef {
 export async function quote(ctx: Ctx, userId: string, toolId: string, quantity: number): Promise<QuoteResponse> {
   const tool = toolOrThrow(toolId);
   const cost = tool.cost * quantity;
+  const call = stepRunner(ctx);
+  if (call) return quoteStep(ctx, call, userId, tool, quantity, ctx.clock.now());
   return ctx.db.read(async (tx) => {
     const now = ctx.clock.now();
     const user = await requireUser(tx, userId);
@@ -52,6 +55,12 @@ export function requestHash(req: ChargeRequest): string {
 
 /** Locks the account (its team first) and returns the user row as it stands once locked. */
 async function lockAccount(tx: Tx, userId: string): Promise<UserRow> {
+  if (tx.serialisesWriters) {
+    // One write lock for the whole database: the row as read is the row as locked.
+    const r = await tx.lockRow('users', userId);
+    if (!r) throw notFound('user');
+    return userRow(r);
+  }
   const pre = await requireUser(tx, userId);
   if (pre.team_id) await tx.lock('teams', [pre.team_id]);
   const r = await tx.lockRow('users', userId);
@@ -88,6 +97,8 @@ export async function hold(
   const cost = tool.cost * req.quantity;
   let replayed = false;
   const id = newId('ch');
+  const call = stepRunner(ctx);
+  if (call) return holdStep(ctx, call, { userId, key, hash, id, tool, req, cost, now: ctx.clock.now() });
   const out = await mutate(ctx, { kind: 'hold', chargeId: id, tool: tool.id, device: req.device }, async (tx, journal, now) => {
     const user = await lockAccount(tx, userId);
     const prior = await tx.get('SELECT * FROM charges WHERE user_id = ? AND idem_key = ?', [userId, key]);
@@ -185,6 +196,7 @@ function recordMovement(
   }
   for (const p of parts) journal.add({ ...common, kind, amount: p.amount, unit: 'credits', type: p.type, batchId: p.batchId });
   journal.touchUser(user.id);
+  if (c.uses_pro_use !== 1) journal.adjustHeld(user.id, kind === 'hold' ? c.cost : -c.cost);
   if (kind !== 'capture' && user.team_id && parts.some((p) => p.type === 'subscription')) journal.touchTeam(user.team_id);
 }
 
@@ -238,6 +250,8 @@ async function settleRelease(
 }
 
 export async function capture(ctx: Ctx, userId: string, chargeId: string): Promise<ChargeResult> {
+  const call = stepRunner(ctx);
+  if (call) return captureStep(ctx, call, userId, chargeId, ctx.clock.now());
   const out = await mutate(ctx, { kind: 'capture', chargeId }, async (tx, journal, now) => {
     const user = await lockAccount(tx, userId);
     let c = await loadCharge(tx, userId, chargeId);
@@ -262,6 +276,8 @@ export async function capture(ctx: Ctx, userId: string, chargeId: string): Promi
 }
 
 export async function release(ctx: Ctx, userId: string, chargeId: string, reason: 'failed' | 'cancelled'): Promise<ChargeResult> {
+  const call = stepRunner(ctx);
+  if (call) return releaseStep(ctx, call, userId, chargeId, reason, ctx.clock.now());
   const out = await mutate(ctx, { kind: 'release', chargeId }, async (tx, journal, now) => {
     const user = await lockAccount(tx, userId);
     let c = await loadCharge(tx, userId, chargeId);

@@ -32,6 +32,7 @@ export class Journal {
   private readonly users = new Set<string>();
   private readonly teams = new Set<string>();
   private readonly batches = new Map<string, readonly BatchState[]>();
+  private readonly held = new Map<string, number>();
 
   constructor(private cause: Omit<EventCause, 'entry'>) {}
 
@@ -50,6 +51,12 @@ export class Journal {
   /** The team pool changed: every member's balance did. */
   touchTeam(id: string): void {
     this.teams.add(id);
+  }
+
+  /** The account's held credits move by `delta` (a hold adds its cost, a capture or release takes it off). */
+  adjustHeld(userId: string, delta: number): void {
+    this.held.set(userId, (this.held.get(userId) ?? 0) + delta);
+    this.users.add(userId);
   }
 
   /**
@@ -88,7 +95,9 @@ export class Journal {
     const events: HubEvent[] = [];
     const balances = new Map<string, BalanceSnapshot>();
     for (const userId of [...affected].sort()) {
-      const user = userRow((await tx.get('UPDATE users SET version = version + 1 WHERE id = ? RETURNING *', [userId]))!);
+      const user = userRow(
+        (await tx.get('UPDATE users SET version = version + 1, held = held + ? WHERE id = ? RETURNING *', [this.held.get(userId) ?? 0, userId]))!,
+      );
       const mine = written.filter((w) => w.userId === userId || (w.userId === null && (w.scopeId === user.team_id || w.scopeId === userId)));
       const cause: EventCause & { entries?: LedgerEntry[] } = { ...this.cause };
       if (mine.length) {
@@ -96,7 +105,7 @@ export class Journal {
         cause.entries = mine.map((w) => w.entry);
       }
       const known = this.batches.get(userId);
-      const balance = known ? await snapshotFrom(tx, user, known, now) : await snapshotOf(tx, user, now);
+      const balance = known ? snapshotFrom(user, known, now) : await snapshotOf(tx, user, now);
       const payload = JSON.stringify({ balance, cause });
       await tx.run('INSERT INTO events (user_id, version, at, payload) VALUES (?, ?, ?, ?)', [userId, user.version, now, payload]);
       events.push({ userId, version: user.version, payload });

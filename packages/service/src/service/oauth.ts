@@ -10,7 +10,7 @@ import type { TokenResponse } from '@cutline/contract/api';
 import type { Tx } from '../store/db';
 import type { Ctx } from './context';
 import { invalid, ServiceError } from './errors';
-import { newId, newSecret, sha256 } from './ids';
+import { newSecret, sha256 } from './ids';
 import { verifyPassword } from './passwords';
 import { userRow, type UserRow } from './rows';
 
@@ -68,24 +68,48 @@ async function issueTokens(tx: Tx, ctx: Ctx, userId: string, familyId: string, n
   return { access_token: access, refresh_token: refresh, token_type: 'Bearer', expires_in: accessTokenTtlS };
 }
 
-/** Redeems a single-use, short-lived code with its PKCE verifier. Any attempt burns the code. */
+/**
+ * The token family a code's redemption starts, derived from the code's hash: a replay of the code
+ * finds (and revokes) every token that redemption led to, refreshed ones included, without a
+ * column of its own.
+ */
+export const codeFamily = (codeHash: string): string => `fc_${codeHash}`;
+
+/** Revokes a family's tokens; returns the access-token hashes so open streams end too. */
+async function revokeFamily(tx: Tx, familyId: string): Promise<string[]> {
+  await tx.run('UPDATE tokens SET revoked = 1 WHERE family_id = ?', [familyId]);
+  return (await tx.all<{ token_hash: string }>("SELECT token_hash FROM tokens WHERE family_id = ? AND kind = 'access'", [familyId])).map((a) => a.token_hash);
+}
+
+/**
+ * Redeems a single-use, short-lived code with its PKCE verifier. Any attempt burns the code; a
+ * code presented again after it was used revokes the tokens its first redemption issued
+ * (RFC 6749 §4.1.2: the code may have leaked).
+ */
 export async function redeemCode(ctx: Ctx, p: { code: string; verifier: string; redirectUri: string; clientId: string }): Promise<TokenResponse> {
-  const out = await ctx.db.transaction(async (tx): Promise<TokenResponse | ServiceError> => {
+  const codeHash = sha256(p.code);
+  const out = await ctx.db.transaction(async (tx): Promise<TokenResponse | { refused: ServiceError; revoked: string[] }> => {
     const now = ctx.clock.now();
+    const refuse = (e: ServiceError, revoked: string[] = []) => ({ refused: e, revoked });
     const row = await tx.get<{ user_id: string; client_id: string; redirect_uri: string; code_challenge: string; expires_at: unknown; used: unknown }>(
       'SELECT * FROM auth_codes WHERE code_hash = ?',
-      [sha256(p.code)],
+      [codeHash],
     );
-    if (!row) return unauthorized('the authorization code is not valid');
+    if (!row) return refuse(unauthorized('the authorization code is not valid'));
     // Burned on any attempt (committed even when refused): a code is good for one try.
-    await tx.run('UPDATE auth_codes SET used = 1 WHERE code_hash = ?', [sha256(p.code)]);
-    if (Number(row.used) === 1) return unauthorized('the authorization code was already used');
-    if (Number(row.expires_at) <= now) return unauthorized('the authorization code has expired');
-    if (row.client_id !== p.clientId || row.redirect_uri !== p.redirectUri) return invalid('client_id or redirect_uri does not match the authorization request');
-    if (!safeEqual(s256(p.verifier), row.code_challenge)) return unauthorized('code_verifier does not match the code challenge');
-    return issueTokens(tx, ctx, row.user_id, newId('f'), now);
+    await tx.run('UPDATE auth_codes SET used = 1 WHERE code_hash = ?', [codeHash]);
+    if (Number(row.used) === 1) {
+      return refuse(unauthorized('the authorization code was already used; the tokens it gave were revoked'), await revokeFamily(tx, codeFamily(codeHash)));
+    }
+    if (Number(row.expires_at) <= now) return refuse(unauthorized('the authorization code has expired'));
+    if (row.client_id !== p.clientId || row.redirect_uri !== p.redirectUri) return refuse(invalid('client_id or redirect_uri does not match the authorization request'));
+    if (!safeEqual(s256(p.verifier), row.code_challenge)) return refuse(unauthorized('code_verifier does not match the code challenge'));
+    return issueTokens(tx, ctx, row.user_id, codeFamily(codeHash), now);
   });
-  if (out instanceof ServiceError) throw out;
+  if ('refused' in out) {
+    for (const h of out.revoked) ctx.hub.revoke(h);
+    throw out.refused;
+  }
   return out;
 }
 
@@ -105,9 +129,7 @@ export async function rotateRefresh(ctx: Ctx, refreshToken: string): Promise<Tok
     if (Number(row.revoked) === 1) throw unauthorized('the refresh token was revoked');
     if (Number(row.used) === 1) {
       // Reuse: the token leaked. Revoke the family (committed), then refuse.
-      await tx.run('UPDATE tokens SET revoked = 1 WHERE family_id = ?', [row.family_id]);
-      const access = await tx.all<{ token_hash: string }>("SELECT token_hash FROM tokens WHERE family_id = ? AND kind = 'access'", [row.family_id]);
-      return { reused: access.map((a) => a.token_hash) };
+      return { reused: await revokeFamily(tx, row.family_id) };
     }
     if (Number(row.expires_at) <= now) throw unauthorized('the refresh token has expired');
     await tx.run('UPDATE tokens SET used = 1 WHERE token_hash = ?', [hash]);

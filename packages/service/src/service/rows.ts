@@ -22,6 +22,8 @@ export interface UserRow {
   cycle_started_at: number | null;
   cycle_ends_at: number | null;
   version: number;
+  /** Credits of the account's open (held) credit charges: kept by the charge steps, never summed. */
+  held: number;
   created_at: number;
 }
 
@@ -34,6 +36,7 @@ export function userRow(r: Record<string, unknown>): UserRow {
     cycle_started_at: numOrNull(r.cycle_started_at),
     cycle_ends_at: numOrNull(r.cycle_ends_at),
     version: num(r.version),
+    held: num(r.held ?? 0),
     created_at: num(r.created_at),
   };
 }

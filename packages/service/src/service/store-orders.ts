@@ -8,14 +8,16 @@
  * grants nothing; two racing submissions cannot both commit (the loser's transaction fails on
  * the unique index, rolls back its batch, and then finds the winner's order).
  */
+import type { OrderWire } from '@cutline/contract/api';
 import { PURCHASED_VALID_MS } from '../ledger/plans';
 import type { Tx } from '../store/db';
 import { requireUser } from './account-state';
 import type { Ctx } from './context';
-import { invalid, ServiceError } from './errors';
+import { invalid, notFound, ServiceError } from './errors';
 import { insertBatch } from './grants';
 import { newId, newSecret } from './ids';
 import { mutate } from './mutate';
+import { iso, isoOrNull } from './rows';
 
 export interface Pack {
   id: string;
@@ -123,6 +125,21 @@ export async function getOrder(ctx: Ctx, userId: string, orderId: string): Promi
   if (!/^ord_[A-Za-z0-9_-]{1,64}$/.test(orderId)) return null;
   const r = await ctx.db.read((tx) => tx.get(`${ORDER_SELECT} WHERE o.id = ? AND o.user_id = ?`, [orderId, userId]));
   return r ? orderOf(r) : null;
+}
+
+/** `GET /v1/orders/:id`: one of the caller's orders on the wire; unknown or another account's → 404. */
+export async function orderForApi(ctx: Ctx, userId: string, orderId: string): Promise<OrderWire> {
+  const order = await getOrder(ctx, userId, orderId);
+  if (!order) throw notFound('order');
+  return {
+    id: order.id,
+    status: 'completed',
+    pack: order.pack,
+    credits: order.credits,
+    priceCents: order.priceCents,
+    createdAt: iso(order.createdAt),
+    expiresAt: isoOrNull(order.expiresAt),
+  };
 }
 
 /** The user's latest orders, newest first (index on user_id, created_at). */

@@ -21,12 +21,23 @@ export interface Tx {
    * undefined when there is no such row. The same lock order applies: a team before its members.
    */
   lockRow<T = Row>(table: 'users' | 'teams', id: string): Promise<T | undefined>;
+  /**
+   * True where the transaction already holds the one write lock (SQLite's BEGIN IMMEDIATE):
+   * `lock` is a no-op and lock order cannot matter, so an account is locked with one read.
+   */
+  readonly serialisesWriters?: boolean;
 }
 
 export interface Db {
   readonly kind: 'sqlite' | 'postgres';
   /** Runs `fn` in one write transaction; retried on serialization failures where the engine has them. */
   transaction<T>(fn: (tx: Tx) => Promise<T>): Promise<T>;
+  /**
+   * Engines with server-side step functions (PostgreSQL, migration 3): runs one statement as its
+   * own transaction — one round trip — and returns its first row. Retried like `transaction`.
+   * Absent on SQLite, where the service runs every step in-process.
+   */
+  callStep?<T = Row>(sql: string, params: readonly unknown[]): Promise<T | undefined>;
   /** Runs `fn` on a consistent read snapshot. */
   read<T>(fn: (tx: Tx) => Promise<T>): Promise<T>;
   close(): Promise<void>;

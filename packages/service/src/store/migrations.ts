@@ -2,6 +2,8 @@
  * Schema migrations, versioned in code and applied in order at start (both engines record the
  * applied versions in `schema_migrations`). Never edit a shipped migration: add the next one.
  */
+import { PG_CHARGE_FUNCTIONS_V3 } from './pg-charge-functions';
+
 export type Dialect = 'sqlite' | 'postgres';
 
 export interface Migration {
@@ -166,5 +168,16 @@ CREATE INDEX web_sessions_expiry ON web_sessions(expires_at);
 CREATE INDEX web_sessions_user ON web_sessions(user_id);
 CREATE INDEX orders_user_recent ON orders(user_id, created_at);
 `,
+  },
+  {
+    version: 3,
+    name: 'held credits kept with the account; PostgreSQL: one function per charge step (hold, capture, release, quote)',
+    // users.held = SUM(cost) of the account's held credit charges, maintained by every charge step
+    // in the same transaction. SQLite runs the steps in-process (src/server/service/charges.ts).
+    sql: (d) => `
+ALTER TABLE users ADD COLUMN held INTEGER NOT NULL DEFAULT 0;
+UPDATE users SET held = (SELECT COALESCE(SUM(cost), 0) FROM charges
+  WHERE charges.user_id = users.id AND status = 'held' AND uses_pro_use = 0);
+${d === 'postgres' ? PG_CHARGE_FUNCTIONS_V3 : ''}`,
   },
 ];

@@ -168,6 +168,8 @@ export class PgRelay implements Relay {
     this.client = null;
     this.stats_.connected = false;
     this.lostAt = this.opts.clock.now();
+    // Commits of other instances go unheard until the catch-up: no cached snapshot can be trusted.
+    this.opts.hub.forgetSnapshots();
     this.log(`LISTEN connection lost${e ? `: ${e.message}` : ''}; reconnecting`);
     client.removeAllListeners('end');
     client.on('error', () => undefined);
@@ -234,6 +236,7 @@ export class PgRelay implements Relay {
     for (const [userId, version] of n.e ?? []) {
       if (!this.opts.hub.hasListeners(userId)) {
         this.lastDelivered.delete(userId); // a stream opened later starts from its own snapshot
+        this.opts.hub.forgetSnapshot(userId); // …read afresh: a cached one is now behind
         continue;
       }
       if (version <= (this.lastDelivered.get(userId) ?? -1)) continue;
@@ -275,6 +278,7 @@ export class PgRelay implements Relay {
       } catch (e) {
         // The rows are committed; a connection that sees the next version reads the gap itself.
         this.log(`reading announced events failed: ${msg(e)}`);
+        for (const u of users) this.opts.hub.forgetSnapshot(u);
       }
     }
   }

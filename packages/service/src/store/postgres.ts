@@ -12,7 +12,7 @@ import { createHash, randomUUID } from 'node:crypto';
 import pg from 'pg';
 import type { Clock } from '../clock';
 import type { RelayTarget } from '../events';
-import { toDollarParams, type Db, type Tx } from './db';
+import { toDollarParams, type Db, type Row, type Tx } from './db';
 import { migratePostgres } from './pg-migrate';
 import { PgRelay, type RelayStats } from './pg-relay';
 
@@ -33,6 +33,9 @@ export interface PostgresDb extends Db {
   readonly pool: pg.Pool;
   /** Transactions retried after a serialization failure or deadlock, since start. */
   readonly retries: number;
+  /** Statements sent and answered (BEGIN and COMMIT included), since start: what the benchmark divides by charges. */
+  readonly roundTrips: number;
+  callStep<T = Row>(sql: string, params: readonly unknown[]): Promise<T | undefined>;
   relayStats(): RelayStats | null;
   startRelay(hub: RelayTarget, clock: Clock): Promise<void>;
 }
@@ -87,10 +90,12 @@ export async function openPostgres(url: string, opts: PostgresOptions = {}): Pro
   };
   const norm = (params: readonly unknown[]) => params.map((v) => (typeof v === 'boolean' ? (v ? 1 : 0) : v === undefined ? null : v));
 
+  let roundTrips = 0;
   const txOf = (client: pg.PoolClient, state: { open: boolean }): Tx => {
     const q = async (sql: string, params: readonly unknown[]) => {
       if (!state.open) throw new Error('statement issued after its transaction ended');
       const p = prepare(sql);
+      roundTrips++;
       return client.query({ name: p.name, text: p.text, values: norm(params) });
     };
     return {
@@ -130,13 +135,16 @@ export async function openPostgres(url: string, opts: PostgresOptions = {}): Pro
     const state = { open: true };
     let discard: Error | undefined;
     try {
+      roundTrips++;
       await client.query(begin);
       const out = await fn(txOf(client, state));
+      roundTrips++;
       await client.query('COMMIT');
       return out;
     } catch (e) {
       if (isStalePlan(e)) discard = e as Error;
       try {
+        roundTrips++;
         await client.query('ROLLBACK');
       } catch (rollbackError) {
         discard = rollbackError as Error;
@@ -173,6 +181,25 @@ export async function openPostgres(url: string, opts: PostgresOptions = {}): Pro
     pool,
     get retries() {
       return retries;
+    },
+    get roundTrips() {
+      return roundTrips;
+    },
+    async callStep<T = Row>(sql: string, params: readonly unknown[]): Promise<T | undefined> {
+      const p = prepare(sql);
+      for (let n = 1; ; n++) {
+        checkOpen();
+        try {
+          roundTrips++;
+          // No BEGIN/COMMIT: a single statement is its own transaction.
+          return (await pool.query({ name: p.name, text: p.text, values: norm(params) })).rows[0] as T | undefined;
+        } catch (e) {
+          const code = pgCode(e);
+          if (n >= maxAttempts || !((code && RETRYABLE.has(code)) || isStalePlan(e))) throw e;
+          retries++;
+          await new Promise((r) => setTimeout(r, Math.min(250, 2 ** n) * (0.5 + Math.random())));
+        }
+      }
     },
     async transaction<T>(fn: (tx: Tx) => Promise<T>): Promise<T> {
       for (let n = 1; ; n++) {

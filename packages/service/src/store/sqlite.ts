@@ -29,6 +29,7 @@ export async function openSqlite(path: string): Promise<Db> {
   };
   const norm = (params: readonly unknown[]) => params.map((p) => (typeof p === 'boolean' ? (p ? 1 : 0) : p));
   const tx: Tx = {
+    serialisesWriters: true,
     async all<T>(sql: string, params: readonly unknown[] = []) {
       return prepare(sql).all(...norm(params)) as T[];
     },
@@ -59,7 +60,7 @@ export async function openSqlite(path: string): Promise<Db> {
 
   /**
    * Group commit: writers that queue up while a commit is in progress share the next one. Each
-   * runs inside its own SAVEPOINT, so a failing transaction rolls back alone; the group then
+   * runs inside its own SAVEPOINT (none when the group holds one), so a failing transaction rolls back alone; the group then
    * commits once — one fsync for many charges. A caller's promise settles only after COMMIT.
    */
   interface Pending {
@@ -79,6 +80,7 @@ export async function openSqlite(path: string): Promise<Db> {
       for (const p of group) p.reject(new Error('database closed'));
       return;
     }
+    if (group.length === 1) return runAlone(group[0]);
     const outcomes: { ok: boolean; value: unknown }[] = [];
     conn.exec('BEGIN IMMEDIATE');
     try {
@@ -101,6 +103,21 @@ export async function openSqlite(path: string): Promise<Db> {
       return;
     }
     group.forEach((p, i) => (outcomes[i].ok ? p.resolve(outcomes[i].value) : p.reject(outcomes[i].value)));
+  };
+
+  /** A group of one needs no SAVEPOINT: its own failure rolls back the whole transaction. */
+  const runAlone = async (p: Pending): Promise<void> => {
+    let value: unknown;
+    conn.exec('BEGIN IMMEDIATE');
+    try {
+      value = await p.fn(tx);
+      conn.exec('COMMIT');
+    } catch (e) {
+      if (conn.inTransaction) conn.exec('ROLLBACK');
+      p.reject(e);
+      return;
+    }
+    p.resolve(value);
   };
 
   migrate(conn);

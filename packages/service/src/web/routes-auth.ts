@@ -2,8 +2,9 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { HANDOFF_PATHS } from '@cutline/contract/credit-types';
+import { text } from '@cutline/contract/text';
 import { html } from '../http/html';
-import { RateLimiter } from '../http/rate-limit';
+import { signInGuard } from '../http/rate-limit';
 import type { Ctx } from '../service/context';
 import { newSecret } from '../service/ids';
 import { authenticate, consumeHandoff } from '../service/oauth';
@@ -25,8 +26,8 @@ import {
 } from './session';
 
 const Credentials = z.object({
-  email: z.string().trim().min(1, 'Enter your email.').max(254, 'That email is too long.'),
-  password: z.string().min(1, 'Enter your password.').max(1024, 'That password is too long.'),
+  email: text().trim().min(1, 'Enter your email.').max(254, 'That email is too long.'),
+  password: text().min(1, 'Enter your password.').max(1024, 'That password is too long.'),
 });
 
 function signInForm(token: string, next: string, opts: { email?: string; error?: string; info?: string } = {}): string {
@@ -58,9 +59,8 @@ function signinToken(ctx: Ctx, req: FastifyRequest, reply: FastifyReply, fresh =
 }
 
 export async function authRoutes(app: FastifyInstance, ctx: Ctx): Promise<void> {
-  // Failed sign-ins: 10 per email and 100 per client address in 5 minutes, then 429 (as /oauth).
-  const perEmail = new RateLimiter(10, 5 * 60_000, () => ctx.clock.now());
-  const perAddress = new RateLimiter(100, 5 * 60_000, () => ctx.clock.now());
+  // Counted before the password is checked, shared with /oauth/authorize (http/rate-limit.ts).
+  const guard = signInGuard(ctx);
 
   app.get('/', async (_req, reply) => seeOther(reply, '/credits'));
 
@@ -83,15 +83,18 @@ export async function authRoutes(app: FastifyInstance, ctx: Ctx): Promise<void> 
     const creds = Credentials.safeParse(form);
     if (!creds.success) return sendHtml(reply, 400, signInForm(cookieToken, next, { error: creds.error.issues[0].message }));
     const email = creds.data.email.toLowerCase();
-    if (perEmail.isLimited(email) || perAddress.isLimited(req.ip)) {
-      return sendHtml(reply, 429, signInForm(cookieToken, next, { email, error: 'Too many failed attempts. Wait a few minutes and try again.' }));
+    const attempt = guard.begin(email, req.ip);
+    if (!attempt) {
+      return sendHtml(reply, 429, signInForm(cookieToken, next, { email, error: 'Too many sign-in attempts for this account. Wait a few minutes and try again.' }));
     }
-    const user = await authenticate(ctx, email, creds.data.password);
-    if (!user) {
-      perEmail.hit(email);
-      perAddress.hit(req.ip);
-      return sendHtml(reply, 401, signInForm(cookieToken, next, { email, error: 'That email and password do not match an account.' }));
+    let user;
+    try {
+      user = await authenticate(ctx, email, creds.data.password);
+      if (user) attempt.succeeded();
+    } finally {
+      attempt.end();
     }
+    if (!user) return sendHtml(reply, 401, signInForm(cookieToken, next, { email, error: 'That email and password do not match an account.' }));
     const old = await currentSession(ctx, req);
     if (old) await endSession(ctx, old.idHash);
     const { secret } = await createSession(ctx, user.id);

@@ -1,6 +1,6 @@
 /** Reads /v1/events the way a client would, parsing with eventsource-parser (via the eventsource package's parser). */
 import { createParser, type EventSourceMessage } from 'eventsource-parser';
-import { pipeSse } from '@cutline/device-cli/sse-body';
+import { pipeSse } from '@cutline/contract/sse-body';
 
 export interface SseClient {
   events: EventSourceMessage[];

@@ -188,7 +188,7 @@ describe('teams', () => {
 });
 
 describe('Pro uses and cycles', () => {
-  it('a legacy Pro account pays eligible tools with one Pro use, gets it back on failure, and pays ineligible ones in credits', async () => {
+  it('a legacy Pro account pays eligible tools (Script to Video included) with one Pro use and gets it back on failure', async () => {
     const u = await newUser(s.url, { plan: 'pro', proUses: 2 });
     const t = u.tokens.access_token;
     const q = await call(s.url, 'POST', '/v1/quotes', { token: t, body: { tool: 'ai-portrait' } });
@@ -199,8 +199,12 @@ describe('Pro uses and cycles', () => {
     expect(h.body.balance.proUses).toEqual({ remaining: 1, perCycle: 2 });
     const r = await call(s.url, 'POST', `/v1/charges/${h.body.charge.id}/release`, { token: t, body: { reason: 'failed' } });
     expect(r.body.balance.proUses).toEqual({ remaining: 2, perCycle: 2 });
-    // script-to-video is never covered by a Pro use; with no credits it is a 402
-    expect((await charge(s.url, t, 'script-to-video')).status).toBe(402);
+    // script-to-video is eligible: with no credits at all, a Pro use pays its 60-credit price
+    const script = await charge(s.url, t, 'script-to-video');
+    expect(script.status).toBe(201);
+    expect(script.body.charge).toMatchObject({ usesProUse: true, cost: 60, allocation: [] });
+    expect(script.body.balance.proUses).toEqual({ remaining: 1, perCycle: 2 });
+    await call(s.url, 'POST', `/v1/charges/${script.body.charge.id}/release`, { token: t, body: { reason: 'cancelled' } });
     // spend both; the third eligible action needs credits
     for (let i = 0; i < 2; i++) {
       const c = await charge(s.url, t, 'auto-captions');

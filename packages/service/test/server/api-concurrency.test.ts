@@ -1,12 +1,15 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { startTestServer, type TestServer } from '../helpers/server';
 import { call, charge, grant, newKey, newUser } from '../helpers/client';
+import { expectBooksBalanced } from '../helpers/audit';
 
 let s: TestServer;
 beforeAll(async () => {
   s = await startTestServer();
 });
 afterAll(() => s.close());
+// After every race: the books still add up (GET /admin/v1/audit recomputes them from the ledger).
+afterEach(() => expectBooksBalanced(s.url));
 
 describe('concurrent charges against a small balance', () => {
   it('never overspends: exactly as many succeed as the balance covers, across several batches', async () => {

@@ -1,4 +1,4 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -9,31 +9,13 @@ import { sweepOnce } from '../../src/service/sweeper';
 import { startTestServer } from '../helpers/server';
 import { call, charge, grant, newUser, signIn } from '../helpers/client';
 import { openSse } from '../helpers/sse';
+import { startProcess } from '../helpers/process';
 
 const MAIN = fileURLToPath(new URL('../../src/main.ts', import.meta.url));
 
 const DAY = 86_400_000;
 const dirs: string[] = [];
 afterAll(() => dirs.forEach((d) => rmSync(d, { recursive: true, force: true })));
-
-function startProcess(env: Record<string, string>): Promise<{ proc: ChildProcess; url: string; exited: Promise<number | null> }> {
-  const proc = spawn(process.execPath, ['--import', 'tsx', MAIN], {
-    env: { ...process.env, ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  const exited = new Promise<number | null>((res) => proc.on('exit', (code) => res(code)));
-  return new Promise((resolve, reject) => {
-    let out = '';
-    let err = '';
-    proc.stderr!.on('data', (d) => (err += d));
-    proc.stdout!.on('data', (d) => {
-      out += d;
-      const m = /^cutline-server listening on (http:\/\/127\.0\.0\.1:\d+)$/m.exec(out);
-      if (m) resolve({ proc, url: m[1], exited });
-    });
-    void exited.then((code) => reject(new Error(`server exited (${code}) before ready: ${err}`)));
-  });
-}
 
 describe('the service as a process', () => {
   it('prints the ready line, stops cleanly on SIGTERM, and restarts with its data intact', async () => {

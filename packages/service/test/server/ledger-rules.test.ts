@@ -172,6 +172,12 @@ describe('release into a batch that expired meanwhile', () => {
 describe('Pro uses', () => {
   const portrait = findTool('ai-portrait')!;
   const script = findTool('script-to-video')!;
+  // A catalogue may still mark a tool ineligible (the field is in the contract): never a Pro use.
+  const ineligible = { ...portrait, id: 'ineligible', eligibleForProUses: false };
+  it('every tool of the default catalogue is eligible, Script to Video included (the exchange help page names it)', () => {
+    expect(script.eligibleForProUses).toBe(true);
+    expect(paysWithProUses({ proUsesRemaining: 1, exchanged: false }, script, 1)).toBe(true);
+  });
   it('an eligible action takes Pro uses while enough remain, whatever its credit price', () => {
     expect(paysWithProUses({ proUsesRemaining: 1, exchanged: false }, portrait, 1)).toBe(true);
     expect(paysWithProUses({ proUsesRemaining: 0, exchanged: false }, portrait, 1)).toBe(false);
@@ -179,7 +185,7 @@ describe('Pro uses', () => {
   });
   it('never after an exchange, never for an ineligible tool, never for an account without Pro uses', () => {
     expect(paysWithProUses({ proUsesRemaining: 5, exchanged: true }, portrait, 1)).toBe(false);
-    expect(paysWithProUses({ proUsesRemaining: 5, exchanged: false }, script, 1)).toBe(false);
+    expect(paysWithProUses({ proUsesRemaining: 5, exchanged: false }, ineligible, 1)).toBe(false);
     expect(paysWithProUses({ proUsesRemaining: null, exchanged: false }, portrait, 1)).toBe(false);
   });
   it('exchanges at 0.8 credits per Pro use, rounded down', () => {

@@ -3,12 +3,13 @@
  * charges split across both never overspend, and a change committed through one instance
  * reaches SSE clients of the other — every version, in order.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { PostgresDb } from '../../src/store/postgres';
 import { call, charge, grant, newUser } from '../helpers/client';
 import { createDatabase, dropDatabase, withClient } from '../helpers/pg';
 import { startTestServer, type TestServer } from '../helpers/server';
 import { openSse } from '../helpers/sse';
+import { expectBooksBalanced } from '../helpers/audit';
 
 let url: string;
 let a: TestServer;
@@ -20,6 +21,11 @@ beforeAll(async () => {
   url = await createDatabase();
   a = await startTestServer({ db: url }); // migrates and seeds
   b = await startTestServer({ db: url }); // finds both done
+});
+// After every test: the books add up, seen from either instance.
+afterEach(async () => {
+  await expectBooksBalanced(a.url);
+  await expectBooksBalanced(b.url);
 });
 afterAll(async () => {
   await a?.close();

@@ -113,7 +113,7 @@ describe('signing in from the browser', () => {
     }
     const limited = await b.post('/signin', { csrf, next: '/credits', email: u.email, password: 'password-123' });
     expect(limited.status).toBe(429);
-    expect(limited.text).toContain('Too many failed attempts');
+    expect(limited.text).toContain('Too many sign-in attempts');
     expect(cookieNamed(limited.setCookies, 'cutline_session')).toBeUndefined();
   });
 

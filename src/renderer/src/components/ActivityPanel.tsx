@@ -6,6 +6,7 @@ import { toolName } from '../tools';
 
 export function ActivityPanel() {
   const signedIn = useApp((s) => s.app?.account != null);
+  const me = useApp((s) => s.app?.account?.id ?? null);
   const ledger = useApp((s) => s.ledger);
   const next = useApp((s) => s.ledgerNext);
   const loading = useApp((s) => s.ledgerLoading);
@@ -42,6 +43,11 @@ export function ActivityPanel() {
                   <span className={`activity-amount dir-${dir}`}>{signedAmount(r.amount, r.unit, dir)}</span>
                 </div>
                 <div className="activity-meta">
+                  {r.member && r.member.id !== me && (
+                    <span className="activity-member" data-testid="activity-member" title={r.member.email}>
+                      {r.member.email}
+                    </span>
+                  )}
                   {r.tool && <span className="activity-tool">{toolName(r.tool, tools)}</span>}
                   {r.types.length > 0 && <span className="activity-types">{r.types.map((t) => TYPE_LABEL[t]).join(', ')}</span>}
                   {r.platform && <span className="activity-device">{PLATFORM_LABEL[r.platform]}</span>}

@@ -1,6 +1,8 @@
 /** The editor window. */
-import { useEffect } from 'react';
+import { useCallback, useEffect, useState } from 'react';
 import { useApp } from '../store';
+import { EditorKeys, PlaybackClock } from './EditorKeys';
+import { ShortcutsDialog } from './ShortcutsDialog';
 import { ActivityPanel } from './ActivityPanel';
 import { FlowDialogs } from './FlowDialogs';
 import { JobsPanel } from './JobsPanel';
@@ -32,6 +34,12 @@ function Banners() {
 
 export function App() {
   const ready = useApp((s) => s.app !== null && s.projectsLoaded);
+  const [shortcuts, setShortcuts] = useState(false);
+  const openShortcuts = useCallback(() => setShortcuts(true), []);
+  useEffect(() => {
+    window.addEventListener('cutline:shortcuts', openShortcuts);
+    return () => window.removeEventListener('cutline:shortcuts', openShortcuts);
+  }, [openShortcuts]);
   useEffect(() => {
     // The editor is usable: measured by `npm run bench:ui`.
     if (ready && performance.getEntriesByName('cutline:interactive').length === 0) performance.mark('cutline:interactive');
@@ -52,6 +60,9 @@ export function App() {
       <Timeline />
       <FlowDialogs />
       <Notices />
+      <PlaybackClock />
+      <EditorKeys onShortcuts={openShortcuts} />
+      {shortcuts && <ShortcutsDialog onClose={() => setShortcuts(false)} />}
     </div>
   );
 }

@@ -1,11 +1,13 @@
 /**
  * The live balance in the window chrome. Updated by every pushed snapshot (newest version wins);
  * its popover shows the split by type, every batch with its expiry, the next expiry, the credits
- * on hold and Pro uses.
+ * on hold and Pro uses, the exchange while the account can still exchange, and the credit alerts
+ * (what holds now, on/off, a threshold). A badge on the chip while an alert holds; while the app
+ * is not connected the balance is marked stale with when it was last synced and *Retry now*.
  */
 import { useEffect, useId, useRef, useState } from 'react';
 import type { BalanceSnapshot } from '@cutline/contract/api';
-import { CREDIT_TYPES } from '@cutline/contract/credit-types';
+import { CREDIT_TYPES, exchangeCredits } from '@cutline/contract/credit-types';
 import type { HandoffPath } from '@cutline/contract/credit-types';
 import { chipText, credits, date, expiryText, num, proUses, relativeFuture, TYPE_TITLE } from '../format';
 import { useApp } from '../store';
@@ -13,6 +15,8 @@ import { useApp } from '../store';
 export function BalanceChip() {
   const signedIn = useApp((s) => s.app?.account != null);
   const balance = useApp((s) => s.balance);
+  const alerts = useApp((s) => s.app?.alerts.active.length ?? 0);
+  const stale = useApp((s) => s.app != null && s.app.connection !== 'online');
   const [open, setOpen] = useState(false);
   const buttonRef = useRef<HTMLButtonElement>(null);
   const popoverId = useId();
@@ -23,14 +27,15 @@ export function BalanceChip() {
 
   if (!signedIn) return null;
   const text = balance ? chipText(balance) : 'Balance…';
-  const label = balance ? `Balance: ${chipText(balance)}. Show details` : 'Balance loading';
+  const alertWords = alerts > 0 ? ` ${alerts} credit ${alerts === 1 ? 'alert' : 'alerts'}.` : '';
+  const label = balance ? `Balance: ${chipText(balance)}${stale ? ' (not up to date)' : ''}.${alertWords} Show details` : 'Balance loading';
 
   return (
     <div className="chip-wrap">
       <button
         ref={buttonRef}
         type="button"
-        className="chip"
+        className={`chip${stale ? ' chip-stale' : ''}`}
         aria-label={label}
         aria-haspopup="dialog"
         aria-expanded={open}
@@ -46,6 +51,11 @@ export function BalanceChip() {
         <span key={balance?.version ?? 'none'} className="chip-text" data-testid="balance-chip-text">
           {text}
         </span>
+        {alerts > 0 && (
+          <span className="chip-badge" data-testid="alert-badge" aria-hidden="true">
+            {alerts}
+          </span>
+        )}
       </button>
       {open && (
         <BalancePopover
@@ -75,8 +85,11 @@ function BalancePopover({
 }) {
   const ref = useRef<HTMLDivElement>(null);
   const openWeb = useApp((s) => s.openWeb);
+  const account = useApp((s) => s.app?.account ?? null);
   const [error, setError] = useState<string | null>(null);
   const titleId = useId();
+  const usesLeft = balance?.proUses?.remaining ?? account?.proUses?.remaining ?? 0;
+  const canExchange = account !== null && account.proUses !== null && !account.exchanged && usesLeft > 0;
 
   useEffect(() => {
     ref.current?.focus();
@@ -167,6 +180,17 @@ function BalancePopover({
           )}
         </>
       )}
+      {canExchange && (
+        <div className="popover-exchange" data-testid="exchange-entry">
+          <p>
+            Switch your {proUses(usesLeft)} to {credits(exchangeCredits(usesLeft))} you can spend on any AI tool.
+          </p>
+          <button type="button" onClick={() => void go('/exchange')}>
+            Exchange Pro uses for credits
+          </button>
+        </div>
+      )}
+      <AlertSettings />
       {error && (
         <p className="error" role="alert">
           {error}
@@ -182,4 +206,112 @@ function BalancePopover({
       </div>
     </div>
   );
+}
+
+/** The credit alerts that hold now, and their settings. */
+function AlertSettings() {
+  const alerts = useApp((s) => s.app?.alerts ?? null);
+  const save = useApp((s) => s.setAlertSettings);
+  const [threshold, setThreshold] = useState(alerts?.lowBalanceThreshold?.toString() ?? '');
+  const [message, setMessage] = useState<string | null>(null);
+  const fieldId = useId();
+  if (!alerts) return null;
+
+  const saveThreshold = async () => {
+    const text = threshold.trim();
+    if (text === '') {
+      setMessage(await save({ lowBalanceThreshold: null }));
+      return;
+    }
+    const n = Number(text);
+    if (!Number.isInteger(n) || n < 1 || n > 1_000_000) {
+      setMessage('Enter a whole number of credits from 1 to 1,000,000, or leave it empty.');
+      return;
+    }
+    setMessage(await save({ lowBalanceThreshold: n }));
+  };
+
+  return (
+    <section className="popover-alerts" aria-label="Credit alerts">
+      <h3 className="popover-sub">Alerts</h3>
+      {alerts.active.length > 0 && (
+        <ul className="alerts-active" data-testid="active-alerts">
+          {alerts.active.map((a) => (
+            <li key={a.key} className={`alert-${a.kind}`}>
+              {a.text}
+            </li>
+          ))}
+        </ul>
+      )}
+      <label className="check">
+        <input
+          type="checkbox"
+          checked={alerts.enabled}
+          onChange={(e) => void save({ enabled: e.target.checked }).then(setMessage)}
+        />
+        Alert me when credits are about to expire or run low
+      </label>
+      <form
+        className="threshold"
+        onSubmit={(e) => {
+          e.preventDefault();
+          void saveThreshold();
+        }}
+      >
+        <label htmlFor={fieldId}>Also alert below</label>
+        <input
+          id={fieldId}
+          type="text"
+          inputMode="numeric"
+          placeholder="credits"
+          value={threshold}
+          disabled={!alerts.enabled}
+          onChange={(e) => setThreshold(e.target.value)}
+        />
+        <button type="submit" disabled={!alerts.enabled}>
+          Save
+        </button>
+      </form>
+      {message && (
+        <p className="error" role="alert">
+          {message}
+        </p>
+      )}
+    </section>
+  );
+}
+
+/** While not connected: when the balance was last known current, and Retry now. */
+export function StaleBalance() {
+  const app = useApp((s) => s.app);
+  const retry = useApp((s) => s.retryNow);
+  const [busy, setBusy] = useState(false);
+  // offline, or reconnecting after a drop (a first connect has nothing stale to show yet)
+  if (!app?.account || app.connection === 'online' || (app.connection === 'connecting' && !app.lastSyncedAt)) return null;
+  return (
+    <span className="stale" data-testid="stale-balance">
+      <span className="stale-text">
+        {app.lastSyncedAt ? `Last synced ${syncedTime(app.lastSyncedAt)}` : 'Not synced yet'}
+      </span>
+      <button
+        type="button"
+        className="link"
+        disabled={busy}
+        onClick={() => {
+          setBusy(true);
+          void retry().finally(() => setBusy(false));
+        }}
+      >
+        Retry now
+      </button>
+    </span>
+  );
+}
+
+const timeFmt = new Intl.DateTimeFormat('en-US', { hour: 'numeric', minute: '2-digit', second: '2-digit' });
+
+function syncedTime(iso: string): string {
+  const t = new Date(iso);
+  const today = new Date().toDateString() === t.toDateString();
+  return today ? `at ${timeFmt.format(t)}` : `on ${date(iso)}, ${timeFmt.format(t)}`;
 }

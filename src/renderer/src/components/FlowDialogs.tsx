@@ -7,6 +7,7 @@ import { exchangeCredits } from '@cutline/contract/credit-types';
 import { confirmQuestion, credits, proUses, usingTypes } from '../format';
 import { useApp } from '../store';
 import type { Flow } from '../store/types';
+import { notEnoughCopy } from '../not-enough';
 import { toolName } from '../tools';
 import { Dialog } from './Dialog';
 
@@ -38,10 +39,19 @@ function targetLabel(s: { projects: { id: string; clips: { id: string; name: str
   return s.projects.find((p) => p.id === t.projectId)?.clips.find((c) => c.id === t.clipId)?.name ?? null;
 }
 
+/** Whether the action's clip is marked damaged (the sample media's drone clip). */
+function targetDamaged(s: { projects: { id: string; clips: { id: string; corrupt?: boolean }[] }[] }, flow: Flow): boolean {
+  if (flow.step !== 'confirm' && flow.step !== 'quoting') return false;
+  const t = flow.target;
+  if (t.kind !== 'clip') return false;
+  return s.projects.find((p) => p.id === t.projectId)?.clips.find((c) => c.id === t.clipId)?.corrupt === true;
+}
+
 export function ConfirmDialog({ flow }: { flow: Extract<Flow, { step: 'confirm' | 'quoting' }> }) {
   const name = useToolName(flow.toolId);
   const balance = useApp((s) => s.balance);
   const on = useApp((s) => targetLabel(s, flow));
+  const damaged = useApp((s) => targetDamaged(s, flow));
   const confirm = useApp((s) => s.confirmFlow);
   const cancel = useApp((s) => s.cancelFlow);
   const questionId = useId();
@@ -76,6 +86,12 @@ export function ConfirmDialog({ flow }: { flow: Extract<Flow, { step: 'confirm' 
       }
     >
       {on && <p className="dialog-target">On {on}</p>}
+      {damaged && (
+        <p className="dialog-warning" role="note" data-testid="damaged-warning">
+          This clip's file looks damaged, so {name} will most likely fail on it. If it fails, the{' '}
+          {q.usesProUse ? 'Pro use is' : 'credits are'} returned — but you may want to replace the clip first.
+        </p>
+      )}
       <p id={questionId} className="dialog-question">
         {confirmQuestion(q)}
       </p>
@@ -97,14 +113,24 @@ export function ConfirmDialog({ flow }: { flow: Extract<Flow, { step: 'confirm' 
 
 export function NotEnoughDialog({ flow }: { flow: Extract<Flow, { step: 'not-enough' }> }) {
   const name = useToolName(flow.toolId);
+  const tool = useApp((s) => s.tools?.find((t) => t.id === flow.toolId) ?? null);
+  const account = useApp((s) => s.app?.account ?? null);
+  const proUsesLeft = useApp((s) => s.balance?.proUses?.remaining ?? null);
   const openWeb = useApp((s) => s.openWeb);
   const cancel = useApp((s) => s.cancelFlow);
   const notify = useApp((s) => s.notify);
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
   const textId = useId();
+  const copy = notEnoughCopy({
+    account,
+    proUsesLeft,
+    tool: { name, eligibleForProUses: tool?.eligibleForProUses ?? true },
+    cost: flow.cost,
+    available: flow.available,
+  });
 
-  const go = async (path: '/store' | '/pricing') => {
+  const go = async (path: '/store' | '/upgrade') => {
     setBusy(true);
     const e = await openWeb(path);
     setBusy(false);
@@ -117,7 +143,7 @@ export function NotEnoughDialog({ flow }: { flow: Extract<Flow, { step: 'not-eno
       'info',
       path === '/store'
         ? 'The store is open in your browser. Your balance updates here as soon as you buy.'
-        : 'Plans are open in your browser. Your balance updates here as soon as you upgrade.',
+        : 'The Pro checkout is open in your browser. Cutline updates as soon as you upgrade.',
     );
   };
 
@@ -133,9 +159,11 @@ export function NotEnoughDialog({ flow }: { flow: Extract<Flow, { step: 'not-eno
           <button type="button" onClick={cancel}>
             Close
           </button>
-          <button type="button" onClick={() => void go('/pricing')} disabled={busy}>
-            Upgrade to Pro
-          </button>
+          {copy.offerUpgrade && (
+            <button type="button" onClick={() => void go('/upgrade')} disabled={busy}>
+              Upgrade to Pro
+            </button>
+          )}
           <button type="button" className="primary" data-autofocus onClick={() => void go('/store')} disabled={busy}>
             Buy credits
           </button>
@@ -143,11 +171,9 @@ export function NotEnoughDialog({ flow }: { flow: Extract<Flow, { step: 'not-eno
       }
     >
       <p id={textId} className="dialog-question">
-        Not enough credits. Buy credits or upgrade to Pro
+        {copy.headline}
       </p>
-      <p className="dialog-amounts">
-        {name} needs {credits(flow.cost)}. You have {credits(flow.available)}.
-      </p>
+      <p className="dialog-amounts">{copy.detail}</p>
       {error && (
         <p className="error" role="alert">
           {error}

@@ -1,26 +1,77 @@
-/** The sample clips that ship with the app: select to preview, add (button, Enter, double-click or drag) to the timeline. */
+/**
+ * Media: the user's imported files (Import media…, or drop files from the OS here) and the sample
+ * clips. Select to preview, add (button, double-click or drag) to the timeline.
+ */
+import { useState, type DragEvent } from 'react';
 import { duration } from '../format';
-import { SAMPLE_MEDIA } from '../media';
+import { pictureOf, SAMPLE_MEDIA, type MediaItem } from '../media';
 import { useApp } from '../store';
 
 export const MEDIA_DRAG_TYPE = 'application/x-cutline-media';
 
+const hasFiles = (e: DragEvent) => e.dataTransfer.types.includes('Files');
+
 export function MediaPanel() {
+  const library = useApp((s) => s.library);
+  const importing = useApp((s) => s.importing);
+  const pickAndImport = useApp((s) => s.pickAndImport);
+  const importFiles = useApp((s) => s.importFiles);
+  const [over, setOver] = useState(false);
+
+  return (
+    <section
+      className={`panel media-panel ${over ? 'drop-target' : ''}`}
+      aria-labelledby="media-title"
+      data-testid="media-panel"
+      onDragOver={(e) => {
+        if (!hasFiles(e)) return;
+        e.preventDefault();
+        e.dataTransfer.dropEffect = 'copy';
+        setOver(true);
+      }}
+      onDragLeave={(e) => {
+        if (!e.currentTarget.contains(e.relatedTarget as Node | null)) setOver(false);
+      }}
+      onDrop={(e) => {
+        if (!hasFiles(e)) return;
+        e.preventDefault();
+        setOver(false);
+        void importFiles(Array.from(e.dataTransfer.files));
+      }}
+    >
+      <h2 id="media-title" className="panel-title">
+        Media
+      </h2>
+      <button type="button" className="import-button" onClick={() => void pickAndImport()} aria-keyshortcuts="Control+I">
+        Import media…
+      </button>
+      <p className="panel-hint drop-hint">{importing > 0 ? `Importing ${importing} file${importing === 1 ? '' : 's'}…` : 'or drop video, audio and image files here'}</p>
+      {library.length > 0 && (
+        <>
+          <h3 className="media-group">Your media</h3>
+          <MediaList items={library} label="Your media" />
+        </>
+      )}
+      <h3 className="media-group">Samples</h3>
+      <MediaList items={SAMPLE_MEDIA} label="Sample media" />
+    </section>
+  );
+}
+
+function MediaList({ items, label }: { items: MediaItem[]; label: string }) {
   const selected = useApp((s) => s.selectedMediaId);
   const selectMedia = useApp((s) => s.selectMedia);
   const addClip = useApp((s) => s.addClip);
   const hasProject = useApp((s) => s.openProjectId !== null);
-
   return (
-    <section className="panel media-panel" aria-labelledby="media-title">
-      <h2 id="media-title" className="panel-title">
-        Media
-      </h2>
-      <ul className="media-list">
-        {SAMPLE_MEDIA.map((m) => (
+    <ul className="media-list" aria-label={label}>
+      {items.map((m) => {
+        const picture = pictureOf(m);
+        return (
           <li
             key={m.id}
             className={`media-item ${selected === m.id ? 'selected' : ''}`}
+            data-media-kind={m.kind}
             draggable
             onDragStart={(e) => {
               e.dataTransfer.setData(MEDIA_DRAG_TYPE, m.id);
@@ -35,9 +86,10 @@ export function MediaPanel() {
               onDoubleClick={() => hasProject && addClip(m.id)}
               title={m.corrupt ? 'This file looks damaged' : undefined}
             >
-              <img src={m.url} alt="" draggable={false} />
+              {picture ? <img src={picture} alt="" draggable={false} /> : <span className="media-icon" aria-hidden="true">♪</span>}
               <span className="media-name">{m.name}</span>
               <span className="media-meta">
+                {m.imported ? `${m.kind} · ` : ''}
                 {duration(m.duration)}
                 {m.corrupt && <span className="damaged"> · damaged</span>}
               </span>
@@ -53,8 +105,8 @@ export function MediaPanel() {
               +
             </button>
           </li>
-        ))}
-      </ul>
-    </section>
+        );
+      })}
+    </ul>
   );
 }

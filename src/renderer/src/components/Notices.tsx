@@ -26,6 +26,18 @@ function NoticeToast({ notice }: { notice: UiNotice }) {
   return (
     <div className={`notice notice-${notice.kind}`} role={notice.kind === 'error' ? 'alert' : 'status'} data-testid="notice">
       <span>{notice.text}</span>
+      {notice.action && (
+        <button
+          type="button"
+          className="notice-action"
+          onClick={() => {
+            notice.action!.run();
+            dismiss(notice.id);
+          }}
+        >
+          {notice.action.label}
+        </button>
+      )}
       <button type="button" className="notice-close" aria-label="Dismiss notification" onClick={() => dismiss(notice.id)}>
         ×
       </button>

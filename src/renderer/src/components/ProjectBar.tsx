@@ -1,6 +1,7 @@
 /** Project switcher: open, create, rename; and whether the changes are saved. */
 import { useState, type FormEvent } from 'react';
 import { useApp } from '../store';
+import { Dialog } from './Dialog';
 
 export function ProjectBar() {
   const projects = useApp((s) => s.projects);
@@ -11,6 +12,8 @@ export function ProjectBar() {
   const openProject = useApp((s) => s.openProject);
   const createProject = useApp((s) => s.createProject);
   const renameProject = useApp((s) => s.renameProject);
+  const deleteProject = useApp((s) => s.deleteProject);
+  const [confirmDelete, setConfirmDelete] = useState(false);
   const [renaming, setRenaming] = useState<string | null>(null);
   const [error, setError] = useState<string | null>(null);
 
@@ -79,7 +82,41 @@ export function ProjectBar() {
           <button type="button" onClick={() => createProject()}>
             New project
           </button>
+          <button type="button" onClick={() => setConfirmDelete(true)} disabled={!current}>
+            Delete…
+          </button>
         </>
+      )}
+      {confirmDelete && current && (
+        <Dialog
+          title={`Delete “${current.name}”?`}
+          role="alertdialog"
+          describedBy="delete-project-text"
+          onCancel={() => setConfirmDelete(false)}
+          actions={
+            <>
+              <button type="button" data-autofocus onClick={() => setConfirmDelete(false)}>
+                Keep it
+              </button>
+              <button
+                type="button"
+                className="danger"
+                onClick={() => {
+                  deleteProject(current.id);
+                  setConfirmDelete(false);
+                }}
+              >
+                Delete project
+              </button>
+            </>
+          }
+        >
+          <p id="delete-project-text">
+            The project and its timeline of {current.clips.length === 1 ? '1 clip' : `${current.clips.length} clips`} are deleted and
+            can't be brought back with Undo. Imported media stays in Media. Credits already spent on its AI results are not
+            returned.
+          </p>
+        </Dialog>
       )}
       <span className={`save-state save-${saveState}`} role="status" title={saveError ?? undefined}>
         {saveState === 'saving' ? 'Saving…' : saveState === 'saved' ? 'Saved' : saveState === 'error' ? `Not saved: ${saveError}` : ''}

@@ -1,6 +1,7 @@
 /** A clip's picture with the visible result of every AI tool applied to it. */
+import type { ReactNode } from 'react';
 import type { Tool } from '@cutline/contract/api';
-import { mediaById } from '../media';
+import { mediaById, pictureOf } from '../media';
 import { toolName } from '../tools';
 
 export function effectClasses(effects: string[]): string {
@@ -12,16 +13,27 @@ export function Thumb({
   effects,
   size,
   alt,
+  children,
 }: {
   mediaId: string;
   effects: string[];
   size: 'small' | 'large';
   alt: string;
+  /** What stands in for the picture (the preview's video element or waveform). */
+  children?: ReactNode;
 }) {
   const media = mediaById(mediaId);
+  const picture = media && pictureOf(media);
   return (
     <div className={`thumb thumb-${size} ${effectClasses(effects)}`} data-effects={effects.join(' ') || undefined}>
-      {media ? <img src={media.url} alt={alt} draggable={false} /> : <div className="thumb-missing">Missing media</div>}
+      {children ??
+        (!media ? (
+          <div className="thumb-missing">Missing media</div>
+        ) : picture ? (
+          <img src={picture} alt={alt} draggable={false} />
+        ) : (
+          <Waveform peaks={media.peaks ?? []} label={alt} />
+        ))}
       {effects.includes('premium-voiceover') && <span className="fx-wave" aria-hidden="true" />}
       {effects.includes('auto-captions') && (
         <span className="fx-caption" aria-hidden="true">
@@ -43,5 +55,17 @@ export function EffectBadges({ effects, tools }: { effects: string[]; tools: Too
         </li>
       ))}
     </ul>
+  );
+}
+
+/** Audio as a waveform (peaks 0..1), with an optional played part up to `progress` (0..1). */
+export function Waveform({ peaks, label, progress }: { peaks: number[]; label: string; progress?: number }) {
+  const n = Math.max(1, peaks.length);
+  return (
+    <svg className="waveform" viewBox={`0 0 ${n} 100`} preserveAspectRatio="none" role="img" aria-label={label || 'Audio waveform'}>
+      {peaks.map((p, i) => (
+        <rect key={i} x={i + 0.1} width={0.8} y={50 - p * 48} height={Math.max(1, p * 96)} className={progress !== undefined && i / n <= progress ? 'played' : undefined} />
+      ))}
+    </svg>
   );
 }

@@ -1,10 +1,14 @@
 /**
- * The timeline: clips in order. Select (click, ←/→, Home/End), reorder (drag, Alt+←/→), remove
- * (Delete), and the context menu (right-click, the ContextMenu key or Shift+F10) with AI Tools.
+ * The timeline, scaled to time: a ruler (click or drag to scrub), clips as wide as they play at
+ * the zoom level (Ctrl +/−, Ctrl+wheel, Fit), the playhead, reorder by drag (drops snap to clip
+ * edges) or Alt+←/→, trim by dragging a clip's edges (or [ and ] at the playhead), Delete
+ * removes (undo brings it back), and the context menu (right-click, ContextMenu, Shift+F10).
  */
-import { useCallback, useRef, useState, type DragEvent, type KeyboardEvent } from 'react';
+import { useCallback, useEffect, useRef, useState, type DragEvent, type KeyboardEvent, type PointerEvent } from 'react';
 import type { Tool } from '@cutline/contract/api';
 import type { Clip } from '@cutline/contract/ipc';
+import { projectLayout, mediaDurationOf } from '../editor/project-layout';
+import { boundaries, fitZoom, pxToTime, rulerTicks, slotAt, snap, timecode, trim, type Placed } from '../editor/timeline-math';
 import { duration } from '../format';
 import { mediaById } from '../media';
 import { useApp, useCutlineStore } from '../store';
@@ -13,8 +17,11 @@ import { toolItems } from './aiMenus';
 import { MEDIA_DRAG_TYPE } from './MediaPanel';
 import { Menu, type MenuItemSpec } from './Menu';
 import { EffectBadges, Thumb } from './Thumb';
+import { Transport } from './Transport';
 
 const CLIP_DRAG_TYPE = 'application/x-cutline-clip';
+/** Scrubbing snaps to a clip edge this close, in pixels. */
+const SNAP_PX = 6;
 
 /** The index a dragged clip ends at when dropped before position `before` of the original list. */
 export function dropIndex(from: number, before: number): number {
@@ -29,19 +36,47 @@ export function Timeline() {
   const moveClip = useApp((s) => s.moveClip);
   const removeClip = useApp((s) => s.removeClip);
   const addClip = useApp((s) => s.addClip);
+  const px = useApp((s) => s.pxPerSecond);
   // Re-render menu reasons and job overlays as these change.
   useApp((s) => s.jobs);
   useApp((s) => s.app);
-  useApp((s) => s.tools);
   useApp((s) => s.balance);
   const tools = useApp((s) => s.tools);
 
   const [menu, setMenu] = useState<{ clipId: string; x: number; y: number } | null>(null);
   const [dropAt, setDropAt] = useState<number | null>(null);
   const clipRefs = useRef(new Map<string, HTMLLIElement>());
+  const scrollRef = useRef<HTMLDivElement>(null);
+  const contentRef = useRef<HTMLDivElement>(null);
 
   const clips = project?.clips ?? [];
+  const { placed, total } = projectLayout(clips);
   const focusClip = (id: string) => clipRefs.current.get(id)?.focus();
+
+  // Ctrl+wheel zooms (a non-passive listener: the page must not zoom instead)
+  useEffect(() => {
+    const el = scrollRef.current;
+    if (!el) return;
+    const onWheel = (e: WheelEvent) => {
+      if (!e.ctrlKey && !e.metaKey) return;
+      e.preventDefault();
+      store.getState().zoom(e.deltaY < 0 ? 1 : -1);
+    };
+    el.addEventListener('wheel', onWheel, { passive: false });
+    return () => el.removeEventListener('wheel', onWheel);
+  }, [store, clips.length === 0]);
+
+  useEffect(() => {
+    const onFit = () => {
+      const width = scrollRef.current?.clientWidth ?? 800;
+      store.getState().setZoom(fitZoom(store.getState().totalSeconds(), width - 24));
+    };
+    window.addEventListener('cutline:zoom-fit', onFit);
+    return () => window.removeEventListener('cutline:zoom-fit', onFit);
+  }, [store]);
+
+  /** Project seconds under a pointer's clientX. */
+  const timeAt = (clientX: number) => pxToTime(clientX - (contentRef.current?.getBoundingClientRect().left ?? 0), px);
 
   const openMenuFor = (clipId: string, at?: { x: number; y: number }) => {
     selectClip(clipId);
@@ -62,12 +97,21 @@ export function Timeline() {
     [menu],
   );
 
+  /** [ / ]: the selected clip starts or ends at the playhead. */
+  const trimAtPlayhead = (clip: Clip, index: number, edge: 'in' | 'out') => {
+    const p = placed[index];
+    const t = store.getState().playhead;
+    if (t <= p.start || t >= p.start + p.duration) return;
+    const delta = edge === 'in' ? t - p.start : t - (p.start + p.duration);
+    store.getState().trimClip(clip.id, trim(clip, mediaDurationOf(clip), edge, delta));
+  };
+
   const onKeyDown = (e: KeyboardEvent<HTMLLIElement>, clip: Clip, index: number) => {
     const alt = e.altKey || e.ctrlKey || e.metaKey;
     let handled = true;
     if ((e.key === 'F10' && e.shiftKey) || e.key === 'ContextMenu') {
       openMenuFor(clip.id);
-    } else if (e.key === 'ArrowLeft' || e.key === 'ArrowRight') {
+    } else if ((e.key === 'ArrowLeft' || e.key === 'ArrowRight') && !e.shiftKey) {
       const delta = e.key === 'ArrowLeft' ? -1 : 1;
       if (alt) {
         moveClip(clip.id, index + delta);
@@ -90,7 +134,9 @@ export function Timeline() {
       const rest = clips.filter((c) => c.id !== clip.id);
       const next = rest[Math.min(index, rest.length - 1)];
       if (next) requestAnimationFrame(() => focusClip(next.id));
-    } else if (e.key === 'Enter' || e.key === ' ') {
+    } else if (e.key === '[' || e.key === ']') {
+      trimAtPlayhead(clip, index, e.key === '[' ? 'in' : 'out');
+    } else if (e.key === 'Enter') {
       selectClip(clip.id);
     } else {
       handled = false;
@@ -101,16 +147,15 @@ export function Timeline() {
     }
   };
 
-  // ---- drag and drop -------------------------------------------------------------------------
+  // ---- drag and drop: drops snap to the nearest clip edge ------------------------------------
 
   const isOurDrag = (e: DragEvent) =>
     e.dataTransfer.types.includes(CLIP_DRAG_TYPE) || e.dataTransfer.types.includes(MEDIA_DRAG_TYPE);
 
-  const onDragOverClip = (e: DragEvent<HTMLLIElement>, index: number) => {
+  const onDragOverTrack = (e: DragEvent) => {
     if (!isOurDrag(e)) return;
     e.preventDefault();
-    const r = e.currentTarget.getBoundingClientRect();
-    const before = e.clientX < r.left + r.width / 2 ? index : index + 1;
+    const before = slotAt(timeAt(e.clientX), placed, total);
     if (before !== dropAt) setDropAt(before);
   };
 
@@ -126,6 +171,18 @@ export function Timeline() {
     } else if (mediaId) {
       addClip(mediaId, before);
     }
+  };
+
+  // ---- scrubbing on the ruler ------------------------------------------------------------------
+
+  const edges = boundaries(placed, total);
+  const scrubTo = (clientX: number) => store.getState().seek(snap(timeAt(clientX), edges, SNAP_PX / px));
+  const onRulerDown = (e: PointerEvent<HTMLDivElement>) => {
+    e.currentTarget.setPointerCapture?.(e.pointerId);
+    scrubTo(e.clientX);
+  };
+  const onRulerMove = (e: PointerEvent<HTMLDivElement>) => {
+    if (e.buttons & 1) scrubTo(e.clientX);
   };
 
   // ---- context menu --------------------------------------------------------------------------
@@ -170,15 +227,17 @@ export function Timeline() {
   }
 
   const tabStop = selectedId && clips.some((c) => c.id === selectedId) ? selectedId : clips[0]?.id;
+  const width = Math.max(total * px + 120, 400);
 
   return (
     <section className="panel timeline" aria-labelledby="timeline-title">
-      <h2 id="timeline-title" className="panel-title">
-        Timeline
-        <span className="panel-hint">
-          Right-click a clip (or press Shift+F10) for AI Tools · Alt+←/→ moves · Delete removes
-        </span>
-      </h2>
+      <div className="timeline-head">
+        <h2 id="timeline-title" className="panel-title">
+          Timeline
+        </h2>
+        <Transport />
+        <span className="panel-hint">Space plays · drag the ruler to scrub · drag clip edges to trim · Ctrl+Z undoes</span>
+      </div>
       {clips.length === 0 ? (
         <div
           className={`timeline-empty ${dropAt !== null ? 'drop-target' : ''}`}
@@ -194,92 +253,170 @@ export function Timeline() {
           Add clips from Media with <strong>+</strong>, or drag them here.
         </div>
       ) : (
-        <ul
-          className="track"
-          role="listbox"
-          aria-label="Timeline clips"
-          aria-orientation="horizontal"
-          onDragOver={(e) => {
-            if (isOurDrag(e)) e.preventDefault();
-          }}
-          onDragLeave={(e) => {
-            if (!e.currentTarget.contains(e.relatedTarget as Node | null)) setDropAt(null);
-          }}
-          onDrop={onDrop}
-        >
-          {clips.map((clip, i) => (
-            <TimelineClip
-              key={clip.id}
-              clip={clip}
-              index={i}
-              selected={clip.id === selectedId}
-              tabbable={clip.id === tabStop}
-              dropBefore={dropAt === i}
-              dropAfter={dropAt === clips.length && i === clips.length - 1}
-              tools={tools}
-              liRef={(el) => {
-                if (el) clipRefs.current.set(clip.id, el);
-                else clipRefs.current.delete(clip.id);
+        <div className="timeline-scroll" ref={scrollRef}>
+          <div className="timeline-content" ref={contentRef} style={{ width }}>
+            <div
+              className="ruler"
+              data-testid="ruler"
+              aria-label="Time ruler: click or drag to move the playhead"
+              onPointerDown={onRulerDown}
+              onPointerMove={onRulerMove}
+            >
+              {rulerTicks(total, px).map((t) => (
+                <span key={t} className="tick" style={{ left: t * px }}>
+                  {timecode(t).replace(/\.0$/, '')}
+                </span>
+              ))}
+            </div>
+            <ul
+              className="track"
+              role="listbox"
+              aria-label="Timeline clips"
+              aria-orientation="horizontal"
+              onDragOver={onDragOverTrack}
+              onDragLeave={(e) => {
+                if (!e.currentTarget.contains(e.relatedTarget as Node | null)) setDropAt(null);
               }}
-              onSelect={() => selectClip(clip.id)}
-              onContextMenu={(x, y) => openMenuFor(clip.id, { x, y })}
-              onKeyDown={(e) => onKeyDown(e, clip, i)}
-              onDragOver={(e) => onDragOverClip(e, i)}
-            />
-          ))}
-        </ul>
+              onDrop={onDrop}
+            >
+              {clips.map((clip, i) => (
+                <TimelineClip
+                  key={clip.id}
+                  clip={clip}
+                  index={i}
+                  place={placed[i]}
+                  px={px}
+                  selected={clip.id === selectedId}
+                  tabbable={clip.id === tabStop}
+                  tools={tools}
+                  liRef={(el) => {
+                    if (el) clipRefs.current.set(clip.id, el);
+                    else clipRefs.current.delete(clip.id);
+                  }}
+                  onSelect={() => selectClip(clip.id)}
+                  onContextMenu={(x, y) => openMenuFor(clip.id, { x, y })}
+                  onKeyDown={(e) => onKeyDown(e, clip, i)}
+                />
+              ))}
+            </ul>
+            {dropAt !== null && <span className="drop-line" aria-hidden="true" style={{ left: (edges[dropAt] ?? total) * px }} />}
+            <Playhead px={px} scroll={scrollRef} />
+          </div>
+        </div>
       )}
       {menu && <Menu label="Clip" items={menuItems} position={{ x: menu.x, y: menu.y }} onClose={closeMenu} />}
     </section>
   );
 }
 
+/** The playhead line; keeps itself in view while playing. */
+function Playhead({ px, scroll }: { px: number; scroll: React.RefObject<HTMLDivElement | null> }) {
+  const t = useApp((s) => s.playhead);
+  const playing = useApp((s) => s.playing);
+  const x = t * px;
+  // the visible part of the track, kept from scroll and resize events: reading it in the frame
+  // right after moving the playhead would force a layout of the whole track every frame
+  const view = useRef({ left: 0, width: 0 });
+  useEffect(() => {
+    const el = scroll.current;
+    if (!el) return;
+    const read = () => (view.current = { left: el.scrollLeft, width: el.clientWidth });
+    read();
+    el.addEventListener('scroll', read, { passive: true });
+    const ro = typeof ResizeObserver === 'undefined' ? null : new ResizeObserver(read);
+    ro?.observe(el);
+    return () => {
+      el.removeEventListener('scroll', read);
+      ro?.disconnect();
+    };
+  }, [scroll]);
+  useEffect(() => {
+    const el = scroll.current;
+    const { left, width } = view.current;
+    if (!el || !playing || width === 0) return;
+    if (x > left + width - 40 || x < left) el.scrollLeft = Math.max(0, x - 40);
+  }, [x, playing, scroll]);
+  return <div className="playhead" data-testid="playhead" aria-hidden="true" style={{ transform: `translateX(${x}px)` }} />;
+}
+
 function TimelineClip({
   clip,
   index,
+  place,
+  px,
   selected,
   tabbable,
-  dropBefore,
-  dropAfter,
   tools,
   liRef,
   onSelect,
   onContextMenu,
   onKeyDown,
-  onDragOver,
 }: {
   clip: Clip;
   index: number;
+  place: Placed;
+  px: number;
   selected: boolean;
   tabbable: boolean;
-  dropBefore: boolean;
-  dropAfter: boolean;
   tools: Tool[] | null;
   liRef: (el: HTMLLIElement | null) => void;
   onSelect: () => void;
   onContextMenu: (x: number, y: number) => void;
   onKeyDown: (e: KeyboardEvent<HTMLLIElement>) => void;
-  onDragOver: (e: DragEvent<HTMLLIElement>) => void;
 }) {
   const job = useApp((s) => s.jobForClip(clip.id));
+  const trimClip = useApp((s) => s.trimClip);
   const media = mediaById(clip.mediaId);
+  const mediaDuration = mediaDurationOf(clip);
+  const trimming = useRef<{ edge: 'in' | 'out'; x: number } | null>(null);
+  const [preview, setPreview] = useState<{ inPoint: number; outPoint: number } | null>(null);
+
   const names = clip.effects.length ? ` · ${[...new Set(clip.effects)].length} AI result(s)` : '';
+  const shown = preview ?? { inPoint: place.mediaStart, outPoint: place.mediaStart + place.duration };
+  const seconds = shown.outPoint - shown.inPoint;
+
+  const handle = (edge: 'in' | 'out') => ({
+    className: `trim-handle trim-${edge}`,
+    'aria-hidden': true as const,
+    'data-testid': `trim-${edge}`,
+    onPointerDown: (e: PointerEvent<HTMLSpanElement>) => {
+      e.stopPropagation();
+      e.currentTarget.setPointerCapture?.(e.pointerId);
+      trimming.current = { edge, x: e.clientX };
+      onSelect();
+    },
+    onPointerMove: (e: PointerEvent<HTMLSpanElement>) => {
+      const t = trimming.current;
+      if (t) setPreview(trim(clip, mediaDuration, t.edge, (e.clientX - t.x) / px));
+    },
+    onPointerUp: (e: PointerEvent<HTMLSpanElement>) => {
+      const t = trimming.current;
+      trimming.current = null;
+      setPreview(null);
+      if (t && e.clientX !== t.x) trimClip(clip.id, trim(clip, mediaDuration, t.edge, (e.clientX - t.x) / px));
+    },
+  });
+
   return (
     <li
       ref={liRef}
       role="option"
       aria-selected={selected}
-      aria-label={`${clip.name}, clip ${index + 1}${names}${job ? `, ${job.toolName} running` : ''}`}
+      aria-label={`${clip.name}, clip ${index + 1}, ${duration(seconds)}${names}${job ? `, ${job.toolName} running` : ''}`}
       tabIndex={tabbable ? 0 : -1}
-      className={`clip ${selected ? 'selected' : ''} ${dropBefore ? 'drop-before' : ''} ${dropAfter ? 'drop-after' : ''} ${job ? 'busy' : ''}`}
+      className={`clip ${selected ? 'selected' : ''} ${job ? 'busy' : ''} ${media?.kind === 'audio' ? 'clip-audio' : ''}`}
       data-clip-id={clip.id}
+      style={{ width: Math.max(8, seconds * px) }}
       draggable
       onDragStart={(e) => {
+        if (trimming.current) {
+          e.preventDefault();
+          return;
+        }
         e.dataTransfer.setData(CLIP_DRAG_TYPE, clip.id);
         e.dataTransfer.effectAllowed = 'move';
         onSelect();
       }}
-      onDragOver={onDragOver}
       onClick={onSelect}
       onContextMenu={(e) => {
         e.preventDefault();
@@ -287,10 +424,11 @@ function TimelineClip({
       }}
       onKeyDown={onKeyDown}
     >
+      <span {...handle('in')} />
       <Thumb mediaId={clip.mediaId} effects={clip.effects} size="small" alt="" />
       <span className="clip-name">{clip.name}</span>
       <span className="clip-meta">
-        {media ? duration(media.duration) : ''}
+        {duration(seconds)}
         {clip.corrupt ? ' · damaged' : ''}
       </span>
       <EffectBadges effects={clip.effects} tools={tools} />
@@ -299,6 +437,7 @@ function TimelineClip({
           <progress max={1} value={job.progress} aria-label={`${job.toolName} progress`} />
         </span>
       )}
+      <span {...handle('out')} />
     </li>
   );
 }

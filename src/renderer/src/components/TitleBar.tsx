@@ -1,6 +1,6 @@
 /** Window chrome: brand, project switcher, connection, balance, account. */
 import { useApp } from '../store';
-import { BalanceChip } from './BalanceChip';
+import { BalanceChip, StaleBalance } from './BalanceChip';
 import { ProjectBar } from './ProjectBar';
 
 export function ConnectionIndicator() {
@@ -62,6 +62,7 @@ export function TitleBar() {
       <ProjectBar />
       <span className="spacer" />
       <ConnectionIndicator />
+      <StaleBalance />
       <BalanceChip />
       <Account />
     </header>

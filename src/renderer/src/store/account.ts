@@ -41,7 +41,9 @@ export function createAccountSlice(deps: Deps, set: Set, get: Get): AccountSlice
           ledgerError: null,
           accountEpoch: get().accountEpoch + 1,
           exchangeAsked: false,
+          flow: null,
         });
+        get().resetJobs();
         if (next.account) void get().refreshAccountData();
         return;
       }
@@ -83,6 +85,17 @@ export function createAccountSlice(deps: Deps, set: Set, get: Get): AccountSlice
       await Promise.all(running.map((j) => get().cancelJob(j.id)));
       const r = await api.signOut();
       if (!r.ok) get().notify('error', r.error.message);
+    },
+
+    async retryNow() {
+      const r = await api.retryNow().catch(() => null);
+      if (r && !r.ok) get().notify('error', r.error.message);
+    },
+
+    async setAlertSettings(patch) {
+      const r = await api.setAlertSettings(patch).catch(() => null);
+      if (!r) return 'The alert settings could not be saved.';
+      return r.ok ? null : r.error.message;
     },
 
     async openWeb(path) {

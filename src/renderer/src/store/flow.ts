@@ -100,6 +100,27 @@ export function createFlowSlice(deps: Deps, set: Set, get: Get): FlowSlice {
       await proceed(toolId, target);
     },
 
+    async retryAction(toolId, target) {
+      const s = get();
+      if (s.flow) return;
+      const reason = s.aiBlockedReason(toolId, target.kind === 'clip' ? target.clipId : undefined);
+      if (reason) {
+        s.notify('error', reason);
+        return;
+      }
+      if (target.kind === 'clip') {
+        const clip = s.projects.find((p) => p.id === target.projectId)?.clips.find((c) => c.id === target.clipId);
+        if (!clip) {
+          s.notify('error', 'That clip is no longer on the timeline, so the tool cannot run again.');
+          return;
+        }
+      } else if (!s.projects.some((p) => p.id === target.projectId)) {
+        s.notify('error', 'That project no longer exists, so the tool cannot run again.');
+        return;
+      }
+      await quoteAndConfirm(toolId, target);
+    },
+
     async submitPrompt(prompt) {
       const f = get().flow;
       if (!f || f.step !== 'prompt') return;

@@ -9,9 +9,13 @@ import { realSchedule } from '../jobs/simulate';
 import { createAccountSlice } from './account';
 import { createActivitySlice } from './activity';
 import { createFlowSlice } from './flow';
+import { probeMedia } from '../editor/media-probe';
 import { createJobsSlice } from './jobs';
+import { createMediaSlice } from './media';
 import { createNoticesSlice } from './notices';
+import { createPlaybackSlice } from './playback';
 import { createProjectsSlice } from './projects';
+import type { MenuCommand } from '@cutline/contract/ipc';
 import type { AppStore, Deps } from './types';
 
 export type { AppStore, Deps } from './types';
@@ -27,12 +31,15 @@ export function createAppStore(deps: Partial<Deps> & Pick<Deps, 'api'>): Cutline
     now: Date.now,
     job: DEFAULT_JOB,
     saveDelayMs: 400,
+    probe: probeMedia,
     ...deps,
   };
   return createStore<AppStore>()((set, get) => ({
     ...createAccountSlice(full, set, get),
     ...createActivitySlice(full, set, get),
     ...createProjectsSlice(full, set, get),
+    ...createMediaSlice(full, set, get),
+    ...createPlaybackSlice(full, set, get),
     ...createFlowSlice(full, set, get),
     ...createJobsSlice(full, set, get),
     ...createNoticesSlice(full, set, get),
@@ -50,16 +57,61 @@ export async function connectStore(store: CutlineStore, api: Deps['api']): Promi
     api.onBalance((b) => s().applyBalance(b)),
     api.onLedgerEntry((e) => s().addLedgerEntry(e)),
     api.onNotice((n) => s().handleCoreNotice(n)),
+    api.onMenuCommand((c) => runMenuCommand(store, c)),
   ];
+  // The network came back (the OS says so): reconnect now instead of waiting out the backoff.
+  const onOnline = () => {
+    const app = s().app;
+    if (app?.account && app.connection !== 'online') void s().retryNow();
+  };
+  if (typeof window !== 'undefined') {
+    window.addEventListener('online', onOnline);
+    offs.push(() => window.removeEventListener('online', onOnline));
+  }
   const [state, prefs] = await Promise.all([
     api.getState(),
     api.getPrefs().catch(() => null),
-    s().loadProjects(),
+    // media first: the timeline's clip lengths come from it
+    s().loadMedia().then(() => s().loadProjects()),
   ]);
   if (prefs) store.setState({ prefs });
   // A state pushed while we were loading is at least as new as the answer: keep it.
   if (s().app === null) s().setAppState(state);
   return () => offs.forEach((off) => off());
+}
+
+/** Carries out a command of the application menu (Electron) or the editor's toolbar. */
+export function runMenuCommand(store: CutlineStore, command: MenuCommand): void {
+  const s = store.getState();
+  switch (command) {
+    case 'new-project':
+      s.createProject();
+      break;
+    case 'import-media':
+      void s.pickAndImport();
+      break;
+    case 'undo':
+      s.undo();
+      break;
+    case 'redo':
+      s.redo();
+      break;
+    case 'play-pause':
+      s.togglePlay();
+      break;
+    case 'zoom-in':
+      s.zoom(1);
+      break;
+    case 'zoom-out':
+      s.zoom(-1);
+      break;
+    case 'zoom-fit':
+      window.dispatchEvent(new CustomEvent('cutline:zoom-fit'));
+      break;
+    case 'shortcuts':
+      window.dispatchEvent(new CustomEvent('cutline:shortcuts'));
+      break;
+  }
 }
 
 const StoreContext = createContext<CutlineStore | null>(null);

@@ -8,13 +8,35 @@ import { toolName } from '../tools';
 import type { Deps, Get, Job, JobsSlice, Set } from './types';
 
 const KEEP_FINISHED = 20;
+/** A finished card clears itself after this long; a failed one stays longer, for its Retry. */
+export const FINISHED_CLEAR_MS = 60_000;
+export const FAILED_CLEAR_MS = 180_000;
+
+const isFinished = (status: Job['status']) => status === 'done' || status === 'failed' || status === 'cancelled' || status === 'error';
 
 export function createJobsSlice(deps: Deps, set: Set, get: Get): JobsSlice {
   const { api } = deps;
   const stops = new Map<string, () => void>();
+  const clearTimers = new Map<string, () => void>();
 
-  const patch = (id: string, p: Partial<Job>) =>
+  const patch = (id: string, p: Partial<Job>) => {
     set((s) => ({ jobs: s.jobs.map((j) => (j.id === id ? { ...j, ...p } : j)) }));
+    if (p.status && isFinished(p.status) && find(id)) {
+      clearTimers.get(id)?.();
+      const after = p.status === 'failed' || p.status === 'error' ? FAILED_CLEAR_MS : FINISHED_CLEAR_MS;
+      clearTimers.set(
+        id,
+        deps.schedule(after, () => {
+          clearTimers.delete(id);
+          get().dismissJob(id);
+        }),
+      );
+    }
+  };
+  const forget = (id: string) => {
+    clearTimers.get(id)?.();
+    clearTimers.delete(id);
+  };
   const find = (id: string) => get().jobs.find((j) => j.id === id);
 
   const failureReason = (job: Job, corrupt: boolean): string => {
@@ -61,7 +83,7 @@ export function createJobsSlice(deps: Deps, set: Set, get: Get): JobsSlice {
   };
 
   const trim = (jobs: Job[]): Job[] => {
-    const finished = jobs.filter((j) => j.status === 'done' || j.status === 'failed' || j.status === 'cancelled' || j.status === 'error');
+    const finished = jobs.filter((j) => isFinished(j.status));
     if (finished.length <= KEEP_FINISHED) return jobs;
     const drop = new Set(finished.slice(0, finished.length - KEEP_FINISHED).map((j) => j.id));
     return jobs.filter((j) => !drop.has(j.id));
@@ -118,8 +140,31 @@ export function createJobsSlice(deps: Deps, set: Set, get: Get): JobsSlice {
 
     dismissJob(jobId) {
       const job = find(jobId);
-      if (!job || job.status === 'running' || job.status === 'capturing' || job.status === 'releasing') return;
+      if (!job || !isFinished(job.status)) return;
+      forget(jobId);
       set((s) => ({ jobs: s.jobs.filter((j) => j.id !== jobId) }));
+    },
+
+    async retryJob(jobId) {
+      const job = find(jobId);
+      if (!job || job.status !== 'failed') return;
+      if (get().flow) return;
+      get().dismissJob(jobId);
+      await get().retryAction(job.toolId, job.target);
+    },
+
+    clearFinishedJobs() {
+      const done = get().jobs.filter((j) => isFinished(j.status));
+      for (const j of done) forget(j.id);
+      set((s) => ({ jobs: s.jobs.filter((j) => !isFinished(j.status)) }));
+    },
+
+    resetJobs() {
+      for (const stop of stops.values()) stop();
+      stops.clear();
+      for (const cancel of clearTimers.values()) cancel();
+      clearTimers.clear();
+      if (get().jobs.length > 0) set({ jobs: [] });
     },
 
     jobForClip(clipId) {

@@ -2,6 +2,8 @@
 import type { BalanceSnapshot, Charge, LedgerEntry, QuoteResponse, Tool } from '@cutline/contract/api';
 import type { HandoffPath } from '@cutline/contract/credit-types';
 import type { AppState, CutlineApi, Notice as CoreNotice, Prefs, Project } from '@cutline/contract/ipc';
+import type { Probe } from '../editor/media-probe';
+import type { MediaItem } from '../media';
 import type { Schedule } from '../jobs/simulate';
 
 export interface Deps {
@@ -14,6 +16,8 @@ export interface Deps {
   job: { stepMs: number; failRate: number };
   /** Projects are saved this long after the last edit. */
   saveDelayMs: number;
+  /** Reads duration, thumbnail and waveform from a file (the browser's media elements). */
+  probe: Probe;
 }
 
 // ---- account -----------------------------------------------------------------------------------
@@ -35,6 +39,9 @@ export interface AccountSlice {
   loadTools(): Promise<void>;
   signIn(): Promise<void>;
   signOut(): Promise<void>;
+  /** Reconnects to the credit service now (*Retry now*, the network came back). */
+  retryNow(): Promise<void>;
+  setAlertSettings(patch: { enabled?: boolean; lowBalanceThreshold?: number | null }): Promise<string | null>;
   /** Opens a web page; returns an error sentence or null. */
   openWeb(path: HandoffPath): Promise<string | null>;
 }
@@ -77,6 +84,58 @@ export interface ProjectsSlice {
   addGeneratedClip(projectId: string, toolId: string, prompt: string): void;
   /** Saves now if a save is pending. */
   flushSave(): Promise<void>;
+  /** Deletes a project (the UI confirms first); another one opens. */
+  deleteProject(id: string): void;
+  /** Returns an error sentence, or null when renamed. */
+  renameClip(clipId: string, name: string): string | null;
+  /** Sets a clip's in/out points (seconds in its media). */
+  trimClip(clipId: string, points: { inPoint: number; outPoint: number }): void;
+  /** Shows the clip's hidden (undone) AI results again, at no cost. */
+  showHiddenEffects(clipId: string): void;
+  /** Bumped on every change of the undo stacks (for the buttons' state). */
+  historyVersion: number;
+  /** Labels of the open project's next undo and redo. */
+  historyLabels(): { undo: string | null; redo: string | null };
+  undo(): void;
+  redo(): void;
+  /** Sets the window's title (the open project's name). */
+  showWindowTitle(title: string): void;
+}
+
+// ---- imported media -------------------------------------------------------------------------------
+
+export interface MediaSlice {
+  /** The user's imported media, oldest first (the samples are in media.ts). */
+  library: MediaItem[];
+  /** Files being read or stored now. */
+  importing: number;
+  loadMedia(): Promise<void>;
+  /** Checks, reads and keeps each file; a refused file gets a sentence and changes nothing. Returns the new ids. */
+  importFiles(files: File[]): Promise<string[]>;
+  /** The native file dialog (Electron) or the file input (browser host), then `importFiles`. */
+  pickAndImport(): Promise<string[]>;
+}
+
+// ---- playback and zoom --------------------------------------------------------------------------
+
+export interface PlaybackSlice {
+  /** Project seconds under the playhead. */
+  playhead: number;
+  playing: boolean;
+  /** Timeline zoom, pixels per second. */
+  pxPerSecond: number;
+  play(): void;
+  pause(): void;
+  togglePlay(): void;
+  seek(seconds: number): void;
+  /** Moves the playhead by `seconds` (arrow keys, J/L). */
+  nudge(seconds: number): void;
+  /** The clock: advances a playing playhead by `seconds` of real time. */
+  advance(seconds: number): void;
+  zoom(direction: 1 | -1): void;
+  setZoom(pxPerSecond: number): void;
+  /** The open project's length in seconds. */
+  totalSeconds(): number;
 }
 
 // ---- AI actions ----------------------------------------------------------------------------------
@@ -119,6 +178,8 @@ export interface FlowSlice {
   aiBlockedReason(toolId: string, clipId?: string): string | null;
   /** Right-click → AI Tools → tool, or AI Generate → tool. */
   startAction(toolId: string, target?: { clipId: string }): Promise<void>;
+  /** Runs a tool again on a known target (Retry on a failed job): priced and confirmed again. */
+  retryAction(toolId: string, target: ActionTarget): Promise<void>;
   submitPrompt(prompt: string): Promise<void>;
   exchangeChoice(choice: ExchangeChoice): Promise<void>;
   confirmFlow(): Promise<void>;
@@ -147,6 +208,12 @@ export interface JobsSlice {
   startJob(input: { toolId: string; target: ActionTarget; charge: Charge }): string;
   cancelJob(jobId: string): Promise<void>;
   dismissJob(jobId: string): void;
+  /** Retry on a failed job: the card goes, and the same tool on the same target is priced and confirmed again. */
+  retryJob(jobId: string): Promise<void>;
+  /** Removes every finished card. */
+  clearFinishedJobs(): void;
+  /** Another account (or none): the jobs on screen belong to the previous one, so they go. */
+  resetJobs(): void;
   /** The running job on a clip, if any. */
   jobForClip(clipId: string): Job | undefined;
 }
@@ -159,16 +226,25 @@ export interface UiNotice {
   id: string;
   kind: NoticeKind;
   text: string;
+  /** A button on the toast (e.g. Undo after removing a clip with AI results). */
+  action?: { label: string; run: () => void };
 }
 
 export interface NoticesSlice {
   notices: UiNotice[];
-  notify(kind: NoticeKind, text: string): string;
+  notify(kind: NoticeKind, text: string, action?: UiNotice['action']): string;
   dismissNotice(id: string): void;
   handleCoreNotice(n: CoreNotice): void;
 }
 
-export type AppStore = AccountSlice & ActivitySlice & ProjectsSlice & FlowSlice & JobsSlice & NoticesSlice;
+export type AppStore = AccountSlice &
+  ActivitySlice &
+  ProjectsSlice &
+  MediaSlice &
+  PlaybackSlice &
+  FlowSlice &
+  JobsSlice &
+  NoticesSlice;
 
 export type Set = (partial: Partial<AppStore> | ((s: AppStore) => Partial<AppStore>)) => void;
 export type Get = () => AppStore;

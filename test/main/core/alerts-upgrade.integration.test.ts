@@ -1,0 +1,94 @@
+/**
+ * Credit alerts and the upgrade deep link, through the real core against the real service: the
+ * demo pro@ account's 30 activity credits expiring in 3 days raise one OS notification (through the
+ * notifier port), remembered across sign-ins; a balance falling below the cheapest tool raises
+ * one; `cutline://upgrade/complete` says "on Pro" only when /v1/me says so.
+ */
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import type { Notifier } from '../../../src/main/core/alerts';
+import { MemoryStore } from '../../../src/main/core/key-value-store';
+import { startTestServer, type TestServer } from '@cutline/service/test/helpers/server';
+import { createAccount, secondDevice } from '../helpers/accounts';
+import { startCore, type CoreHarness } from '../helpers/core-harness';
+import { until } from '../helpers/wait';
+
+let server: TestServer;
+const harnesses: CoreHarness[] = [];
+
+beforeAll(async () => {
+  server = await startTestServer();
+});
+afterEach(() => {
+  for (const h of harnesses.splice(0)) h.stop();
+});
+afterAll(async () => {
+  await server.close();
+});
+
+function recordingNotifier() {
+  const shown: string[] = [];
+  const notifier: Notifier = { show: ({ body }) => void shown.push(body) };
+  return { shown, notifier };
+}
+
+describe('credit alerts', () => {
+  it('30 expiring activity credits: one OS notification and a badge; not again after signing in again', async () => {
+    const { shown, notifier } = recordingNotifier();
+    const settingsStore = new MemoryStore();
+    const h = await startCore(server.url, { notifier, settingsStore });
+    harnesses.push(h);
+    await h.signIn('pro@cutline.test');
+    const notice = await until(() => h.notices.find((n) => n.kind === 'alert'), 'the alert notice');
+    expect(notice).toMatchObject({ kind: 'alert', osNotified: true, alert: { kind: 'expiring' } });
+    expect(shown).toHaveLength(1);
+    expect(shown[0]).toMatch(/^30 activity credits expire (on \w+day|tomorrow|today)\.$/);
+    expect((await h.core.cutline.getState()).alerts.active.map((a) => a.kind)).toEqual(['expiring']);
+
+    await h.core.cutline.signOut();
+    expect((await h.core.cutline.getState()).alerts.active).toEqual([]);
+    await h.signIn('pro@cutline.test');
+    await until(async () => (await h.core.cutline.getState()).alerts.active.length === 1, 'the badge again');
+    expect(shown).toHaveLength(1);
+  });
+
+  it('falling below the cheapest tool alerts once; turned off, nothing', async () => {
+    const { shown, notifier } = recordingNotifier();
+    const account = await createAccount(server.url, 11);
+    const h = await startCore(server.url, { notifier });
+    harnesses.push(h);
+    await h.signIn(account.email, account.password);
+    const phone = await secondDevice(server.url, account);
+    await phone.charge('smart-cutout'); // 11 − 8 = 3: not below 3
+    await until(() => h.core.balance.current?.total === 3, 'the push');
+    expect(shown).toEqual([]);
+    await phone.charge('auto-captions'); // 0
+    await until(() => shown.length === 1, 'the low-balance notification');
+    expect(shown[0]).toBe('Your balance is 0 credits: not enough for any AI tool (the cheapest, Auto Captions, needs 3 credits).');
+
+    const off = await h.core.cutline.setAlertSettings({ enabled: false });
+    expect(off).toEqual({ ok: true, value: { enabled: false, lowBalanceThreshold: null } });
+    expect((await h.core.cutline.getState()).alerts).toMatchObject({ enabled: false, active: [] });
+  });
+});
+
+describe('cutline://upgrade/complete', () => {
+  it('a Pro account: "on Pro" with the current balance', async () => {
+    const h = await startCore(server.url);
+    harnesses.push(h);
+    await h.signIn('pro@cutline.test');
+    expect(h.router.receive('cutline://upgrade/complete', 'open-url')).toBe('delivered');
+    const n = await until(() => h.notices.find((x) => x.kind === 'upgrade-complete'), 'the upgrade notice');
+    expect(n).toMatchObject({ plan: 'pro', balance: { total: h.core.balance.current!.total } });
+  });
+
+  it('the service says the plan is still free: no "on Pro", a quiet resync and a log line', async () => {
+    const account = await createAccount(server.url, 5);
+    const h = await startCore(server.url);
+    harnesses.push(h);
+    await h.signIn(account.email, account.password);
+    expect(h.router.receive('cutline://upgrade/complete', 'open-url')).toBe('delivered');
+    await until(() => h.logger.records.find((r) => r.message === 'upgrade link, but the service says the plan is not pro'), 'the log line');
+    expect(h.notices.filter((x) => x.kind === 'upgrade-complete')).toEqual([]);
+    expect(h.notices.filter((x) => x.kind === 'error')).toEqual([]);
+  });
+});
