@@ -31,9 +31,21 @@ export async function authenticate(ctx: Ctx, email: string, password: string): P
   return (await verifyPassword(password, user.password_hash)) ? user : null;
 }
 
+/**
+ * RFC 8252 §7.3 loopback redirect: `http://127.0.0.1:{port}/callback`, any port 1–65535, that
+ * exact path, no query, fragment or credentials. Not `localhost` (a name can be made to resolve
+ * elsewhere) and no other host or path. The port is chosen by the client at sign-in time.
+ */
+export const LOOPBACK_REDIRECT = /^http:\/\/127\.0\.0\.1:([1-9][0-9]{0,4})\/callback$/;
+
+export function isLoopbackRedirect(uri: string): boolean {
+  const m = LOOPBACK_REDIRECT.exec(uri);
+  return m !== null && Number(m[1]) <= 65535;
+}
+
 export function checkClient(clientId: string, redirectUri: string): void {
   if (clientId !== CLIENT_ID) throw invalid('unknown client_id');
-  if (!REDIRECT_URIS.includes(redirectUri)) throw invalid('redirect_uri is not registered for this client');
+  if (!REDIRECT_URIS.includes(redirectUri) && !isLoopbackRedirect(redirectUri)) throw invalid('redirect_uri is not registered for this client');
 }
 
 export async function issueCode(ctx: Ctx, userId: string, p: { clientId: string; redirectUri: string; codeChallenge: string }): Promise<string> {
