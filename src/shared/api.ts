@@ -158,7 +158,12 @@ export const ReleaseRequestSchema = z.strictObject({
 export const IdempotencyKeySchema = z.string().regex(/^[\x21-\x7e]{1,128}$/);
 
 export const HandoffPathSchema = z.enum(HANDOFF_PATHS);
-export const HandoffRequestSchema = z.strictObject({ next: HandoffPathSchema.default('/credits') });
+/** A browser host's loopback page that delivers *Return to Cutline* links (extension). */
+export const LOOPBACK_RETURN = /^http:\/\/127\.0\.0\.1:([1-9][0-9]{0,4})\/return$/;
+export const HandoffRequestSchema = z.strictObject({
+  next: HandoffPathSchema.default('/credits'),
+  returnTo: z.string().regex(LOOPBACK_RETURN, 'returnTo must be http://127.0.0.1:<port>/return').optional(),
+});
 export const HandoffResponseSchema = z.object({ url: z.string().url() });
 
 export const TokenResponseSchema = z.object({

@@ -15,7 +15,7 @@ export const PLATFORMS = ['desktop', 'web', 'mobile'] as const;
 export type Platform = (typeof PLATFORMS)[number];
 
 /** Web paths the desktop may open through a handoff link (API.md § Sign-in). */
-export const HANDOFF_PATHS = ['/store', '/exchange', '/credits', '/pricing'] as const;
+export const HANDOFF_PATHS = ['/store', '/exchange', '/credits', '/pricing', '/upgrade'] as const;
 export type HandoffPath = (typeof HANDOFF_PATHS)[number];
 
 /** Published Pro-use → credit exchange rate (PRODUCT.md § Credits 8). */

@@ -74,7 +74,7 @@ describe('loopback redirect URIs', () => {
     ]) {
       const res = await fetch(`${s.url}/oauth/authorize?${query(bad, challenge)}`);
       expect(res.status, bad).toBe(400);
-      expect((await res.json()).error).toBe('invalid_request');
+      expect(((await res.json()) as { error: string }).error).toBe('invalid_request');
       const post = await postForm(query(bad, challenge), { email: 'pro@cutline.test', password: 'cutline-demo' });
       expect(post.status, bad).toBe(400);
     }

@@ -117,8 +117,8 @@ export class ApiClient {
     });
   }
 
-  handoff(next: HandoffPath) {
-    return this.call(HandoffResponseSchema, { method: 'post', path: 'v1/handoff', json: { next } });
+  handoff(next: HandoffPath, returnTo?: string) {
+    return this.call(HandoffResponseSchema, { method: 'post', path: 'v1/handoff', json: returnTo ? { next, returnTo } : { next } });
   }
 
   private async call<S extends z.ZodType>(schema: S, call: Call): Promise<Result<z.infer<S>>> {

@@ -46,6 +46,12 @@ export interface CoreDeps {
   streamIdleTimeoutMs?: number;
   requestTimeoutMs?: number;
   retryBaseMs?: number;
+  /**
+   * The browser host: sign-in comes back to its loopback page (`http://127.0.0.1:<port>/callback`,
+   * RFC 8252 §7.3) instead of the `cutline://` deep link, and web pages' *Return to Cutline* links
+   * go through its `/return` page. Electron leaves both unset.
+   */
+  loopback?: { redirectUri: string; returnUrl: string };
 }
 
 interface CoreEvents extends Record<string, unknown> {
@@ -93,6 +99,7 @@ export class CutlineCore {
       now,
       random: deps.randomBytes,
       timeoutMs: deps.requestTimeoutMs,
+      redirectUri: deps.loopback?.redirectUri,
     });
     this.service = new ApiClient({
       settings: this.settings,
@@ -108,6 +115,7 @@ export class CutlineCore {
       origins: this.origins,
       openExternal: deps.openExternal,
       logger: this.logger,
+      returnUrl: deps.loopback?.returnUrl,
     });
     this.data = new AppDataStore(deps.dataStore, this.logger);
     this.stream = new EventStream({

@@ -160,8 +160,12 @@ export async function verifyAccess(ctx: Ctx, token: string): Promise<AccessGrant
   return { userId: row.user_id, tokenHash: hash, expiresAt: Number(row.expires_at) };
 }
 
-/** A one-time, 60-second link that signs a browser in and goes to `next`. */
-export async function createHandoff(ctx: Ctx, userId: string, next: HandoffPath): Promise<string> {
+/**
+ * A one-time, 60-second link that signs a browser in and goes to `next`. `returnTo` (a browser
+ * host's loopback `/return` page, already validated) rides along as `return`, so the web pages'
+ * *Return to Cutline* links reach that host.
+ */
+export async function createHandoff(ctx: Ctx, userId: string, next: HandoffPath, returnTo?: string): Promise<string> {
   const code = newSecret();
   await ctx.db.transaction((tx) =>
     tx.run('INSERT INTO handoff_codes (code_hash, user_id, next, expires_at) VALUES (?, ?, ?, ?)', [sha256(code), userId, next, ctx.clock.now() + HANDOFF_TTL_MS]),
@@ -169,6 +173,7 @@ export async function createHandoff(ctx: Ctx, userId: string, next: HandoffPath)
   const url = new URL('/handoff', ctx.config.publicUrl);
   url.searchParams.set('code', code);
   url.searchParams.set('next', next);
+  if (returnTo) url.searchParams.set('return', returnTo);
   return url.toString();
 }
 
