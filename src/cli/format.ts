@@ -78,9 +78,11 @@ function deviceText(d: { id: string; platform: string } | null | undefined): str
   return d ? `${d.platform}:${d.id}` : '';
 }
 
-function signed(e: Pick<LedgerEntry, 'kind' | 'amount'>): string {
-  const minus = e.kind === 'hold' || e.kind === 'expire' || e.kind === 'exchange';
-  const plus = e.kind === 'grant' || e.kind === 'release' || e.kind === 'purchase';
+/** The amount as the account saw it move (as the web history shows it): an exchange adds credits and takes Pro uses. */
+export function signed(e: Pick<LedgerEntry, 'kind' | 'amount' | 'unit'>): string {
+  const exchangedUses = e.kind === 'exchange' && e.unit === 'proUses';
+  const minus = e.kind === 'hold' || e.kind === 'expire' || exchangedUses;
+  const plus = e.kind === 'grant' || e.kind === 'release' || e.kind === 'purchase' || (e.kind === 'exchange' && !exchangedUses);
   return `${minus ? '-' : plus ? '+' : ' '}${e.amount}`;
 }
 
