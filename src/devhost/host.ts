@@ -49,6 +49,8 @@ export interface DevhostOptions {
   dataDir: string;
   renderer: RendererSource;
   logger?: Logger;
+  /** Told every URL the app opens "in the system browser" (npm start prints the sign-in page's). */
+  onOpened?: (url: string) => void;
   /** Extra core options (tests shorten backoff and idle limits). */
   core?: Partial<Pick<CoreDeps, 'fetch' | 'backoff' | 'streamIdleTimeoutMs' | 'requestTimeoutMs' | 'retryBaseMs' | 'random'>>;
 }
@@ -128,6 +130,7 @@ export async function startDevhost(options: DevhostOptions): Promise<RunningDevh
     vault: new MemoryVault(null),
     openExternal: async (url) => {
       opened.push(url);
+      options.onOpened?.(url);
       const tabs = bridge.openInPages(url);
       logger.info('opened in the browser', { tabs });
     },
