@@ -87,6 +87,8 @@ export const LedgerEntrySchema = z.object({
   device: DeviceSchema.nullable(),
   /** Extension (README): what `amount` counts — credits, or Pro uses. */
   unit: z.enum(['credits', 'proUses']),
+  /** Extension (README): who caused a charge's movement; null for grants, purchases, exchanges, expiries. */
+  member: z.object({ id: z.string(), email: z.string() }).nullable().optional(),
 });
 export type LedgerEntry = z.infer<typeof LedgerEntrySchema>;
 
