@@ -16,6 +16,7 @@ import { creditsRoutes } from './routes-credits';
 import { exchangeRoutes } from './routes-exchange';
 import { pricingRoutes } from './routes-pricing';
 import { storeRoutes } from './routes-store';
+import { upgradeRoutes } from './routes-upgrade';
 import { viewerOf } from './session';
 
 const TITLES: Record<string, string> = {
@@ -54,6 +55,7 @@ export function webPlugin(opts: { log?: (msg: string) => void } = {}) {
       await storeRoutes(web, ctx);
       await exchangeRoutes(web, ctx);
       await pricingRoutes(web, ctx);
+      await upgradeRoutes(web, ctx);
       // Any other GET: a page a person understands for a browser; the API's JSON 404 otherwise.
       web.get('/*', async (req, reply) => {
         const path = req.url.split('?')[0];
