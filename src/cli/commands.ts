@@ -100,7 +100,7 @@ export async function tools(e: Env): Promise<void> {
 export async function history(e: Env, c: Of<'history'>): Promise<void> {
   const api = device(e);
   const page = await api.ok<LedgerPage>('GET', `/v1/ledger?limit=${c.limit}`);
-  e.print(historyText(page.entries), page);
+  e.print(historyText(page.entries, api.session.userId), page);
 }
 
 /** POST /v1/charges, retried with the same Idempotency-Key if the connection drops. */

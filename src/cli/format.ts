@@ -86,12 +86,13 @@ export function signed(e: Pick<LedgerEntry, 'kind' | 'amount' | 'unit'>): string
   return `${minus ? '-' : plus ? '+' : ' '}${e.amount}`;
 }
 
-export function historyText(entries: readonly LedgerEntry[]): string {
+/** `self`: this device's account id; a teammate's movement of the team pool is marked with who made it. */
+export function historyText(entries: readonly LedgerEntry[], self?: string): string {
   if (entries.length === 0) return 'No history yet.';
   const head = `${pad('when', 21)} ${pad('kind', 8)} ${lpad('amount', 7)}  ${pad('type', 12)} ${pad('tool', 18)} device`;
   const rows = entries.map((e) => {
     const unit = e.unit === 'proUses' ? ' Pro use' : '';
-    return `${pad(when(e.at), 21)} ${pad(e.kind, 8)} ${lpad(signed(e), 7)}  ${pad((e.type ?? '') + unit, 12)} ${pad(e.tool ?? '', 18)} ${deviceText(e.device)}`;
+    return `${pad(when(e.at), 21)} ${pad(e.kind, 8)} ${lpad(signed(e), 7)}  ${pad((e.type ?? '') + unit, 12)} ${pad(e.tool ?? '', 18)} ${deviceText(e.device)}${e.member && e.member.id !== self ? ` by ${e.member.email}` : ''}`;
   });
   return [head, ...rows].join('\n');
 }

@@ -99,3 +99,19 @@ describe('device history', () => {
     expect(rows.find((l) => l.includes('Pro use'))).toMatch(/exchange\s+-50\s/);
   });
 });
+
+describe('device history of a team member', () => {
+  it("names the teammate whose spend moved the team pool", async () => {
+    const h = home();
+    expect((await cli(h, ['signin', '--email', 'bob@cutline.test'])).code).toBe(0);
+    const { signIn, charge, call } = await import('../helpers/client');
+    const alice = await signIn(server.url, 'alice@cutline.test');
+    const held = await charge(server.url, alice.access_token, 'smart-cutout');
+    await call(server.url, 'POST', `/v1/charges/${held.body.charge.id}/capture`, { token: alice.access_token });
+    const r = await cli(h, ['history', '--limit', '5']);
+    expect(r.code, r.err).toBe(0);
+    const rows = r.out.split('\n').filter((l) => l.includes('smart-cutout'));
+    expect(rows).toHaveLength(2);
+    for (const row of rows) expect(row).toMatch(/by alice@cutline\.test$/);
+  });
+});
