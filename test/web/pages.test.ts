@@ -100,3 +100,30 @@ describe('Return to Cutline from a browser host', () => {
     }
   });
 });
+
+describe('time zone and expiring-soon line on /credits', () => {
+  it('shows times in the chosen zone (a CSRF-protected form; unknown zones refused) and credits expiring within 72 hours', async () => {
+    const u = await (await import('../helpers/client')).newUser(server.url);
+    const { grant } = await import('../helpers/client');
+    await grant(server.url, u.id, 'activity', 30, new Date(Date.now() + 50 * 3_600_000).toISOString());
+    await grant(server.url, u.id, 'activity', 7, new Date(Date.now() + 5 * 86_400_000).toISOString()); // not soon
+    const b = new Browser(server.url);
+    await b.signIn(u.email, 'password-123');
+    let page = await b.get('/credits');
+    expect(visible(page.text)).toMatch(/30 activity credits expire on (Mon|Tues|Wednes|Thurs|Fri|Satur|Sun)day \(\d+ \w+ \d{4}, \d\d:\d\d UTC\)/);
+    expect(visible(page.text)).not.toContain('7 activity credits expire');
+    expect(visible(page.text)).toContain('Times in UTC');
+
+    const forged = await b.post('/settings/time-zone', { csrf: 'nope', tz: 'Asia/Tokyo', next: '/credits' });
+    expect(forged.status).toBe(403);
+    const bad = await b.post('/settings/time-zone', { csrf: field(page.text, 'csrf'), tz: 'Mars/Olympus', next: '/credits' });
+    expect(bad.status).toBe(400);
+    const ok = await b.post('/settings/time-zone', { csrf: field(page.text, 'csrf'), tz: 'Asia/Tokyo', next: '/credits' });
+    expect(ok.status).toBe(303);
+    expect(ok.location).toBe('/credits#history');
+    page = await b.get('/credits');
+    expect(visible(page.text)).toContain('Times in Asia/Tokyo');
+    expect(visible(page.text)).toMatch(/30 activity credits expire on \w+day \(\d+ \w+ \d{4}, \d\d:\d\d GMT\+9\)/);
+    expect(page.text).toContain('<option selected>Asia/Tokyo</option>');
+  });
+});
