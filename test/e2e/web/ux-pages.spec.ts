@@ -47,7 +47,7 @@ test('history: one row per action with signed amounts, device names, times in th
   await expect(page.getByText('Times in Asia/Tokyo')).toBeVisible();
   await expect(rows.nth(0).locator('td').first()).toContainText('GMT+9');
   // The date stays on one line.
-  expect(await rows.nth(0).locator('td').first().evaluate((el) => getComputedStyle(el).whiteSpace)).toBe('nowrap');
+  expect(await rows.nth(0).locator('td').first().evaluate((el) => (globalThis as unknown as { getComputedStyle(e: unknown): { whiteSpace: string } }).getComputedStyle(el).whiteSpace)).toBe('nowrap');
   await shot(page, info, 'credits-history-tokyo');
 });
 
