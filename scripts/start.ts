@@ -14,6 +14,7 @@ import { resolve } from 'node:path';
 import { findElectronRuntime } from '../src/devhost/electron-runtime';
 import { startDevhost } from '../src/devhost/host';
 import { rendererFromEnv } from '../src/devhost/renderer-source';
+import { DEMO_ACCOUNTS, DEMO_PASSWORD } from '../src/server/seed';
 import { startServer, type RunningServer } from '../src/server/start';
 
 const env = process.env;
@@ -43,7 +44,8 @@ async function main(): Promise<void> {
   } else {
     server = await embeddedService();
     serviceUrl = server.url;
-    say(`Credit service: embedded at ${serviceUrl} (demo accounts, password cutline-demo)`);
+    say(`Credit service: embedded at ${serviceUrl}`);
+    say(`Demo accounts: ${Object.values(DEMO_ACCOUNTS).join(', ')} — password ${DEMO_PASSWORD}`);
   }
   const stopService = async () => {
     await server?.close();
@@ -72,6 +74,9 @@ async function main(): Promise<void> {
     port: Number(env.CUTLINE_DEVHOST_PORT ?? 5199),
     dataDir: resolve(env.CUTLINE_DEVHOST_DATA ?? '.cutline/devhost'),
     renderer: rendererFromEnv(env, 'vite'),
+    onOpened: (url) => {
+      if (new URL(url).pathname === '/oauth/authorize') say(`Sign-in page opened in your browser: ${url}`);
+    },
   });
   say(`Cutline is running in your browser at ${host.url}`);
   const stop = () => {
