@@ -13,6 +13,7 @@ import type { CutlineApi, Notice } from '../../src/shared/ipc';
 import { startDevhost, type RunningDevhost } from '../../src/devhost/host';
 import { memoryLogger } from '../../src/main/core/logger';
 import { DEMO_PASSWORD } from '../helpers/client';
+import { buyPack } from '../helpers/web-actions';
 import { startTestServer, type TestServer } from '../helpers/server';
 import { callbackFor } from '../main/helpers/browser-sign-in';
 import { until } from '../main/helpers/wait';
@@ -198,11 +199,13 @@ describe('browser host', () => {
     const page = await pageWithBridge();
     const notices: Notice[] = [];
     page.cutline.onNotice((n) => notices.push(n));
-    await page.cutline.getState();
-    const back = await fetch(`${host.url}/return?${new URLSearchParams({ to: 'cutline://store/complete?order=ord_ret1' })}`);
+    expect((await page.cutline.getState()).account?.email).toBe('pro@cutline.test');
+    // a real order of the signed-in account: the app says "purchase complete" only for one
+    const order = await buyPack(server.url, 'pro@cutline.test', DEMO_PASSWORD);
+    const back = await fetch(`${host.url}/return?${new URLSearchParams({ to: `cutline://store/complete?order=${order}` })}`);
     expect(back.status).toBe(200);
     expect(await back.text()).toContain('Back to Cutline — you can close this tab');
-    await until(() => notices.find((n) => n.kind === 'purchase-complete' && n.order === 'ord_ret1'), 'the purchase notice');
+    await until(() => notices.find((n) => n.kind === 'purchase-complete' && n.order === order), 'the purchase notice');
     for (const to of ['https://evil.test/', 'cutline://evil/x', '']) {
       const bad = await fetch(`${host.url}/return?${new URLSearchParams({ to })}`);
       expect(bad.status, to).toBe(400);

@@ -8,7 +8,7 @@ import cookie from '@fastify/cookie';
 import type { FastifyError, FastifyInstance } from 'fastify';
 import type { Ctx } from '../service/context';
 import { ServiceError } from '../service/errors';
-import { sendError, wantsHtml } from '../http/app';
+import { MAX_PARAM_LENGTH, sendError, wantsHtml } from '../http/app';
 import { html } from '../http/html';
 import { messagePage, sendHtml } from './layout';
 import { authRoutes } from './routes-auth';
@@ -59,6 +59,11 @@ export function webPlugin(opts: { log?: (msg: string) => void } = {}) {
       // Any other GET: a page a person understands for a browser; the API's JSON 404 otherwise.
       web.get('/*', async (req, reply) => {
         const path = req.url.split('?')[0];
+        // The router skips a route whose path segment is over its limit and lands here: that is
+        // the framework's refusal of the URL (400), not a missing page.
+        if (path.split('/').some((segment) => segment.length > MAX_PARAM_LENGTH)) {
+          return sendError(req, reply, new ServiceError('invalid_request', 'a path segment of the URL is far too long'));
+        }
         if (!wantsHtml(req) || /^\/(v1|admin|oauth)(\/|$)/.test(path)) {
           return sendError(req, reply, new ServiceError('not_found', `no route for ${req.method} ${path}`));
         }
