@@ -235,8 +235,9 @@ CREATE FUNCTION cutline_pool_team(u users, c charges) RETURNS TEXT LANGUAGE sql 
 $$;
 
 -- settleRelease: every part back to its batch (a batch that expired meanwhile gets it back and
--- an 'expire' entry at once), Pro uses back to the quota (never above one cycle's worth).
-CREATE FUNCTION cutline_settle_release(u users, c charges, p_reason TEXT, p_now BIGINT) RETURNS cutline_step LANGUAGE plpgsql AS $$
+-- an 'expire' entry at once), Pro uses back to the quota (never above one cycle's worth). The
+-- event's cause kind is the step's (p_cause: a capture that found its hold lapsed says 'capture').
+CREATE FUNCTION cutline_settle_release(u users, c charges, p_reason TEXT, p_cause TEXT, p_now BIGINT) RETURNS cutline_step LANGUAGE plpgsql AS $$
 DECLARE
   r cutline_step;
   e RECORD;
@@ -256,7 +257,7 @@ BEGIN
     seqs := seqs || cutline_ledger_add(c, c.user_id, 'expire', e.amount, 'credits', e.type, e.batch_id, p_now);
   END LOOP;
   SELECT x.* INTO r.ev_users, r.ev_versions, r.ev_payloads
-    FROM cutline_commit(c, 'release', cutline_pool_team(u, c), seqs,
+    FROM cutline_commit(c, p_cause, cutline_pool_team(u, c), seqs,
       CASE WHEN c.uses_pro_use = 1 THEN 0 ELSE -c.cost END, p_now) x;
   r.charge := row_to_json(c); r.parts := cutline_parts(c.id);
   RETURN r;
@@ -275,7 +276,7 @@ BEGIN
   SELECT * INTO c FROM charges WHERE id = p_charge AND user_id = p_user;
   IF NOT FOUND THEN r.outcome := 'no_charge'; RETURN r; END IF;
   IF c.status = 'held' AND c.hold_expires_at <= p_now THEN
-    r := cutline_settle_release(u, c, 'expired', p_now);
+    r := cutline_settle_release(u, c, 'expired', 'capture', p_now);
     r.outcome := 'lapsed';
     RETURN r;
   END IF;
@@ -312,7 +313,7 @@ BEGIN
     RETURN r;
   END IF;
   IF c.status = 'held' THEN
-    r := cutline_settle_release(u, c, CASE WHEN c.hold_expires_at <= p_now THEN 'expired' ELSE p_reason END, p_now);
+    r := cutline_settle_release(u, c, CASE WHEN c.hold_expires_at <= p_now THEN 'expired' ELSE p_reason END, 'release', p_now);
   ELSE
     r.charge := row_to_json(c); r.parts := cutline_parts(c.id);
     r.balance := cutline_snapshot(u, p_now);
