@@ -6,7 +6,7 @@
  * includes a rebuild. Bounded: `CUTLINE_BENCH_ROUNDS` rounds (default 5). Prints the machine's
  * load; asserts nothing.
  *
- * The server runs on a temp SQLite file with the demo accounts; the device signs in once as the
+ * The timed server starts run on a new temp SQLite file without the demo seed; the device signs in once as the
  * demo Pro account (the real OAuth flow) into a temp $CUTLINE_DEVICE_HOME, then each `balance`
  * is one process: load the CLI, read the stored session, GET /v1/balance, print.
  */
@@ -56,7 +56,9 @@ const load = () => os.loadavg().map((x) => x.toFixed(2)).join(' ');
 export async function benchStart(rounds = 5): Promise<string> {
   const loadStart = load();
   const dir = mkdtempSync(join(os.tmpdir(), 'cutline-bench-start-'));
-  const serverEnv = (db: string) => ({ PORT: '0', CUTLINE_DB: join(dir, db), CUTLINE_SEED: 'demo' });
+  // The timed starts run as production does: a new SQLite file (migrations applied), no demo seed
+  // (its scrypt password hashes are a development convenience); the device's server has the seed.
+  const serverEnv = (db: string, seed = false) => ({ PORT: '0', CUTLINE_DB: join(dir, db), ...(seed ? { CUTLINE_SEED: 'demo' } : {}) });
   const readyLine = /cutline-server listening on (http:\/\/\S+)/;
   const built: number[] = [];
   const tsx: number[] = [];
@@ -67,7 +69,7 @@ export async function benchStart(rounds = 5): Promise<string> {
     // A fresh build outside the samples (and the server the device talks to).
     await timeProcess(process.execPath, ['scripts/run-built.mjs', 'device', '--help'], {});
     const url = await new Promise<string>((resolve, reject) => {
-      const child = spawn(process.execPath, ['scripts/run-built.mjs', 'server'], { cwd: ROOT, env: { ...process.env, ...serverEnv('device.db') }, stdio: ['ignore', 'pipe', 'pipe'] });
+      const child = spawn(process.execPath, ['scripts/run-built.mjs', 'server'], { cwd: ROOT, env: { ...process.env, ...serverEnv('device.db', true) }, stdio: ['ignore', 'pipe', 'pipe'] });
       running = child;
       let out = '';
       child.stdout.on('data', (d: Buffer) => {
