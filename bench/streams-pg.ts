@@ -4,7 +4,7 @@
  * asserts nothing except that the run itself was valid (it reports, not throws, on a stream that
  * ends at the wrong version).
  *
- * 1. Reconnect storm: two service processes on one database; `clients` stream clients (each its
+ * 1. Reconnect storm: first a baseline (the same chargers, no streams, up to 3 s); then two service processes on one database; `clients` stream clients (each its
  *    own token, spread over `accounts` accounts and both instances) connect, wait for the first
  *    snapshot, stay a random short while, drop and reconnect (with Last-Event-ID), aiming at
  *    `reconnectsPerSecond` in total, while `chargers` loops run hold + capture over HTTP. Prints
@@ -139,12 +139,13 @@ async function storm(servers: readonly ServerProc[], accounts: readonly Account[
 
   // Chargers: each its own account (round robin) and instance.
   const httpClients = servers.map((s) => new Client(s.url, o.chargers));
+  const run = Math.random().toString(36).slice(2, 8); // idempotency keys unique per run
   const chargers = Array.from({ length: o.chargers }, async (_, j) => {
     let i = 0;
     while (!stopCharges) {
       const a = accounts[(j + i * o.chargers) % accounts.length];
       const t0 = performance.now();
-      await charge(httpClients[j % httpClients.length], a.tokens[0], `s-${j}-${i}`);
+      await charge(httpClients[j % httpClients.length], a.tokens[0], `s-${run}-${j}-${i}`);
       charges.push(performance.now() - t0);
       i++;
     }
@@ -204,8 +205,10 @@ async function storm(servers: readonly ServerProc[], accounts: readonly Account[
   });
 
   const t0 = performance.now();
+  const cpu0 = process.cpuUsage();
   await sleep(o.seconds * 1000);
   const elapsed = performance.now() - t0;
+  const cpu = process.cpuUsage(cpu0);
   const reconnectsDone = reconnects;
   stopCharges = true;
   await Promise.all(chargers);
@@ -247,6 +250,7 @@ async function storm(servers: readonly ServerProc[], accounts: readonly Account[
     exact,
     beyond,
     clients: o.clients,
+    clientCpuShare: (cpu.user + cpu.system) / 1000 / elapsed,
   };
 }
 
@@ -343,6 +347,7 @@ export async function benchStreams(opts: StreamBenchOptions = {}): Promise<strin
     procs.push(await startServerProcess(url, env), await startServerProcess(url, env));
 
     log(`reconnect storm: ${o.clients} clients over ${o.accounts} accounts on 2 instances, target ${o.reconnectsPerSecond}/s, ${o.chargers} chargers, ${o.seconds} s`);
+    const base = await storm(procs, accounts, { ...o, clients: 0, seconds: Math.min(3, o.seconds) });
     const s = await storm(procs, accounts, o);
     const loadAfterStorm = load();
     log(`fan-out: ${o.fanout} streams on one account, ${o.fanoutEvents} events`);
@@ -358,12 +363,16 @@ export async function benchStreams(opts: StreamBenchOptions = {}): Promise<strin
       table([
         ['measure', 'value', 'target'],
         ['reconnects/s achieved', s.reconnectsPerSecond.toFixed(0), '≥ 200'],
+        ['baseline (same chargers, no streams, just before): charges/s', base.chargesPerSecond.toFixed(0), ''],
+        ['baseline charge p50 / p99', `${p(base.charges, 50)} / ${p(base.charges, 99)}`, ''],
         ['charges/s during the storm', s.chargesPerSecond.toFixed(0), ''],
         ['charge (hold + capture) p50', p(s.charges, 50), ''],
         ['charge (hold + capture) p99', p(s.charges, 99), '≤ 100 ms'],
+        ['charge p99 storm ÷ baseline', (percentile(s.charges, 99) / percentile(base.charges, 99)).toFixed(2), ''],
         ['reconnect → first snapshot p50', p(s.snapshots, 50), ''],
         ['reconnect → first snapshot p99', p(s.snapshots, 99), '≤ 100 ms'],
         ['connects refused (non-200)', String(s.refused), ''],
+        ['this bench process (clients + chargers): CPU cores busy', s.clientCpuShare.toFixed(2), ''],
         ['clients whose last stream ended at the exact final version', `${s.exact} of ${s.clients}`, `${s.clients} of ${s.clients}`],
         ['clients that saw a version beyond the final one', String(s.beyond), '0'],
         ['versions lower than one already seen (any client)', String(s.wentDown), '0'],
