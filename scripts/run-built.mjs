@@ -7,7 +7,8 @@
  *   node scripts/run-built.mjs server|device [args…]
  *
  * The build is one esbuild bundle per entry in out/node/ (node_modules stay external), split
- * so that modules imported on demand (the PostgreSQL store, the web pages) load only when used. Stale
+ * so that modules imported on demand load only when imported: the PostgreSQL store and its driver
+ * only for a postgres:// database. Stale
  * means: no bundle yet, or a file the last build read (its esbuild metafile's inputs, kept
  * beside the bundle) is newer than the bundle or gone. The bundle is written to a temporary
  * name and renamed, so two processes starting together never run a half-written file.
@@ -55,7 +56,7 @@ function stale() {
 async function build() {
   const { build: esbuild } = await import('esbuild');
   // Code splitting: what start-up loads only on demand (`await import(…)`: the PostgreSQL store
-  // and its driver when the database is SQLite, the web pages) goes into chunks loaded when used.
+  // and its driver, the web pages) goes into chunks loaded when imported: pg not at all on SQLite.
   const r = await esbuild({
     absWorkingDir: ROOT,
     entryPoints: { [name]: ENTRIES[name] },
