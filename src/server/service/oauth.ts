@@ -175,9 +175,12 @@ export interface AccessGrant {
 
 export async function verifyAccess(ctx: Ctx, token: string): Promise<AccessGrant | null> {
   const hash = sha256(token);
-  const row = await ctx.db.read((tx) =>
-    tx.get<{ user_id: string; expires_at: unknown; revoked: unknown; kind: string }>('SELECT user_id, expires_at, revoked, kind FROM tokens WHERE token_hash = ?', [hash]),
-  );
+  type TokenRow = { user_id: string; expires_at: unknown; revoked: unknown; kind: string };
+  const sql = 'SELECT user_id, expires_at, revoked, kind FROM tokens WHERE token_hash = ?';
+  // One statement is consistent on its own: where the engine runs a lone statement as its own
+  // transaction (PostgreSQL), that is 1 round trip instead of BEGIN, SELECT, COMMIT — for every
+  // API request and every stream connect.
+  const row = ctx.db.callStep ? await ctx.db.callStep<TokenRow>(sql, [hash]) : await ctx.db.read((tx) => tx.get<TokenRow>(sql, [hash]));
   if (!row || row.kind !== 'access' || Number(row.revoked) === 1 || Number(row.expires_at) <= ctx.clock.now()) return null;
   return { userId: row.user_id, tokenHash: hash, expiresAt: Number(row.expires_at) };
 }
