@@ -8,7 +8,9 @@
  *
  * The build is one esbuild bundle per entry in out/node/: the workspace packages it imports
  * (`@cutline/contract`, …: TypeScript sources) are bundled in, every other package stays
- * external (resolved from the root node_modules, where npm hoists the workspaces' dependencies). Stale
+ * external (resolved from the root node_modules, where npm hoists the workspaces' dependencies).
+ * It is split so that modules imported on demand load only when imported: the PostgreSQL store
+ * and its driver only for a postgres:// database. Stale
  * means: no bundle yet, or a file the last build read (its esbuild metafile's inputs, kept
  * beside the bundle) is newer than the bundle or gone. The bundle is written to a temporary
  * name and renamed, so two processes starting together never run a half-written file.
@@ -65,10 +67,17 @@ const externalPackages = {
 
 async function build() {
   const { build: esbuild } = await import('esbuild');
+  // Code splitting: what start-up loads only on demand (`await import(…)`: the PostgreSQL store
+  // and its driver, the web pages) goes into chunks loaded when imported: pg not at all on SQLite.
   const r = await esbuild({
     absWorkingDir: ROOT,
-    entryPoints: [ENTRIES[name]],
+    entryPoints: { [name]: ENTRIES[name] },
+    outdir: join(ROOT, 'out', 'node'),
+    entryNames: '[name]',
+    chunkNames: 'chunks/[name]-[hash]',
+    outExtension: { '.js': '.mjs' },
     bundle: true,
+    splitting: true,
     platform: 'node',
     format: 'esm',
     target: 'node20',
@@ -78,12 +87,20 @@ async function build() {
     write: false,
     logLevel: 'warning',
   });
-  mkdirSync(dirname(outFile), { recursive: true });
-  const tmp = `${outFile}.${process.pid}.tmp`;
-  writeFileSync(tmp, r.outputFiles[0].contents);
-  writeFileSync(`${inputsFile}.${process.pid}.tmp`, JSON.stringify(Object.keys(r.metafile.inputs)));
-  renameSync(`${inputsFile}.${process.pid}.tmp`, inputsFile);
-  renameSync(tmp, outFile);
+  const entry = r.outputFiles.find((f) => f.path === outFile);
+  if (!entry) throw new Error(`esbuild wrote no ${outFile}`);
+  // Chunks first (content-hashed names: a name never changes its contents), the entry last, each
+  // written to a temporary name and renamed, so a process starting meanwhile never reads half a file.
+  for (const f of [...r.outputFiles.filter((f) => f !== entry), entry]) {
+    mkdirSync(dirname(f.path), { recursive: true });
+    const tmp = `${f.path}.${process.pid}.tmp`;
+    writeFileSync(tmp, f.contents);
+    if (f === entry) {
+      writeFileSync(`${inputsFile}.${process.pid}.tmp`, JSON.stringify(Object.keys(r.metafile.inputs)));
+      renameSync(`${inputsFile}.${process.pid}.tmp`, inputsFile);
+    }
+    renameSync(tmp, f.path);
+  }
 }
 
 if (stale()) await build();

@@ -15,6 +15,7 @@ import { findElectronRuntime } from '../src/devhost/electron-runtime';
 import { startDevhost } from '../src/devhost/host';
 import { rendererFromEnv } from '../src/devhost/renderer-source';
 import { DEFAULTS } from '@cutline/service/config';
+import { DEMO_ACCOUNTS, DEMO_PASSWORD } from '@cutline/service/seed';
 import { startServer, type RunningServer } from '@cutline/service/start';
 
 const env = process.env;
@@ -44,7 +45,8 @@ async function main(): Promise<void> {
   } else {
     server = await embeddedService();
     serviceUrl = server.url;
-    say(`Credit service: embedded at ${serviceUrl} (demo accounts, password cutline-demo)`);
+    say(`Credit service: embedded at ${serviceUrl}`);
+    say(`Demo accounts: ${Object.values(DEMO_ACCOUNTS).join(', ')} — password ${DEMO_PASSWORD}`);
   }
   const stopService = async () => {
     await server?.close();
@@ -73,6 +75,9 @@ async function main(): Promise<void> {
     port: Number(env.CUTLINE_DEVHOST_PORT ?? 5199),
     dataDir: resolve(env.CUTLINE_DEVHOST_DATA ?? '.cutline/devhost'),
     renderer: rendererFromEnv(env, 'vite'),
+    onOpened: (url) => {
+      if (new URL(url).pathname === '/oauth/authorize') say(`Sign-in page opened in your browser: ${url}`);
+    },
   });
   say(`Cutline is running in your browser at ${host.url}`);
   const stop = () => {

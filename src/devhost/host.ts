@@ -13,6 +13,9 @@
  *   come from the host's own origin (`request-guard.ts`: DNS rebinding, cross-site posts);
  * - deep links arrive by POST /__cutline/deep-link {url} — the stand-in for the OS — and go
  *   through the same router as Electron's argv / second-instance / open-url;
+ * - sign-in comes back to the host's own loopback page `/callback` (RFC 8252 §7.3), which hands
+ *   the callback to that router as the `cutline://auth/callback` deep link and shows who signed
+ *   in; the web pages' *Return to Cutline* links come back to `/return?to=cutline://…` the same way;
  * - tokens stay in memory (no OS keychain here): a restart of the host means signing in again;
  * - settings, projects and prefs are JSON files in the data directory.
  *
@@ -40,6 +43,7 @@ import { BRIDGE_SCRIPT_PATH } from './bridge-protocol';
 import { createBridgeServer } from './bridge-server';
 import { hostProblem, originProblem, ownOrigins, redactOpenedUrl } from './request-guard';
 import { BRIDGE_TAG, createStaticRenderer } from './static-renderer';
+import { callbackPage, returnPage, waitForSignIn } from './loopback-pages';
 
 export type RendererSource = { mode: 'built'; dir: string } | { mode: 'vite'; configFile?: string };
 
@@ -54,6 +58,8 @@ export interface DevhostOptions {
   dataDir: string;
   renderer: RendererSource;
   logger?: Logger;
+  /** Told every URL the app opens "in the system browser" (npm start prints the sign-in page's). */
+  onOpened?: (url: string) => void;
   /** Extra core options (tests shorten backoff and idle limits). */
   core?: Partial<Pick<CoreDeps, 'fetch' | 'backoff' | 'streamIdleTimeoutMs' | 'requestTimeoutMs' | 'retryBaseMs' | 'random'>>;
 }
@@ -69,6 +75,15 @@ export interface RunningDevhost {
 }
 
 const MAX_BODY = 16 * 1024;
+
+/** The loopback pages: no scripts, nothing cached, not framed, no referrer (the code is in the URL). */
+const PAGE_HEADERS = {
+  'content-type': 'text/html; charset=utf-8',
+  'cache-control': 'no-store',
+  'content-security-policy': "default-src 'none'; style-src 'unsafe-inline'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'",
+  'referrer-policy': 'no-referrer',
+  'x-frame-options': 'DENY',
+};
 
 function readJsonBody(req: IncomingMessage): Promise<unknown> {
   return new Promise((resolveBody, reject) => {
@@ -142,18 +157,29 @@ export async function startDevhost(options: DevhostOptions): Promise<RunningDevh
   let port = 0;
   const origins = () => ownOrigins(port);
 
+  // Listen first: the core's loopback redirect names the port.
+  const server: Server = createServer((req, res) => handle(req, res));
+  await new Promise<void>((resolveListen, reject) => {
+    server.once('error', reject);
+    server.listen(options.port ?? 0, '127.0.0.1', () => resolveListen());
+  });
+  port = (server.address() as AddressInfo).port;
+  const url = `http://127.0.0.1:${port}`;
+
   const core = new CutlineCore({
     settingsStore: new JsonFileStore(join(options.dataDir, 'settings.json')),
     dataStore: new JsonFileStore(join(options.dataDir, 'data.json')),
     vault: new MemoryVault(null),
     openExternal: async (url) => {
       opened.push(url);
+      options.onOpened?.(url);
       const tabs = bridge.openInPages(url);
       logger.info('opened in the browser', { tabs });
     },
     logger,
     env: { CUTLINE_SERVICE_URL: options.serviceUrl, CUTLINE_WEB_URL: options.webUrl },
     media: { dir: join(options.dataDir, 'media'), urlFor: (id) => `${MEDIA_PREFIX}/${id}` },
+    loopback: { redirectUri: `${url}/callback`, returnUrl: `${url}/return` },
     ...options.core,
   });
   const router = new DeepLinkRouter({ logger });
@@ -172,8 +198,9 @@ export async function startDevhost(options: DevhostOptions): Promise<RunningDevh
   let vite: ViteDevServer | null = null;
   const serveBuilt = options.renderer.mode === 'built' ? createStaticRenderer(resolve(options.renderer.dir), () => csp(false)) : null;
 
-  const server: Server = createServer((req, res) => {
-    const path = new URL(req.url ?? '/', 'http://host').pathname;
+  function handle(req: IncomingMessage, res: ServerResponse): void {
+    const requestUrl = new URL(req.url ?? '/', 'http://host');
+    const path = requestUrl.pathname;
     const wrongHost = hostProblem(req.headers.host, port);
     if (wrongHost) {
       logger.warn('request refused: foreign Host', { host: req.headers.host ?? null, path });
@@ -187,7 +214,21 @@ export async function startDevhost(options: DevhostOptions): Promise<RunningDevh
       return;
     }
     void (async () => {
-      if (path === BRIDGE_SCRIPT_PATH && req.method === 'GET') {
+      if (path === '/callback' && req.method === 'GET') {
+        // The service's redirect after sign-in: the OS's part, then the page the tab lands on.
+        const q = requestUrl.searchParams;
+        const deepLink = `cutline://auth/callback?${new URLSearchParams({ code: q.get('code') ?? '', state: q.get('state') ?? '' })}`;
+        const done = waitForSignIn(core.cutline, 15_000);
+        const outcome = router.receive(deepLink, 'devhost');
+        const result = outcome === 'delivered' ? await done : (done.cancel(), { ok: false as const, message: outcome === 'queued' ? 'queued' : 'dropped' });
+        const page = callbackPage(outcome, result);
+        res.writeHead(page.status, PAGE_HEADERS).end(page.html);
+      } else if (path === '/return' && req.method === 'GET') {
+        const to = requestUrl.searchParams.get('to') ?? '';
+        const outcome = to.startsWith('cutline://') ? router.receive(to, 'devhost') : 'dropped';
+        const page = returnPage(outcome);
+        res.writeHead(page.status, PAGE_HEADERS).end(page.html);
+      } else if (path === BRIDGE_SCRIPT_PATH && req.method === 'GET') {
         res.writeHead(200, { 'content-type': 'text/javascript; charset=utf-8', 'cache-control': 'no-store' }).end(script);
       } else if (path === '/__cutline/opened' && req.method === 'GET') {
         json(res, 200, { urls: opened.map(redactOpenedUrl) });
@@ -246,7 +287,7 @@ export async function startDevhost(options: DevhostOptions): Promise<RunningDevh
       logger.error('request failed', { path, error: String(error) });
       if (!res.headersSent) res.writeHead(500).end();
     });
-  });
+  }
   server.on('upgrade', (req, socket, head) => {
     // the bridge and Vite's HMR socket alike: the host itself, from one of its own pages
     const wrongHost = hostProblem(req.headers.host, port);
@@ -262,13 +303,6 @@ export async function startDevhost(options: DevhostOptions): Promise<RunningDevh
     // anything else is Vite's HMR socket (its own upgrade listener), or nobody's
     if (!vite) socket.destroy();
   });
-
-  await new Promise<void>((resolveListen, reject) => {
-    server.once('error', reject);
-    server.listen(options.port ?? 0, '127.0.0.1', () => resolveListen());
-  });
-  port = (server.address() as AddressInfo).port;
-  const url = `http://127.0.0.1:${port}`;
 
   if (options.renderer.mode === 'vite') {
     const { createServer: createViteServer } = await import('vite');

@@ -13,8 +13,9 @@ import type { CutlineApi, Notice } from '@cutline/contract/ipc';
 import { startDevhost, type RunningDevhost } from '../../src/devhost/host';
 import { memoryLogger } from '../../src/main/core/logger';
 import { DEMO_PASSWORD } from '@cutline/service/test/helpers/client';
+import { buyPack } from '@cutline/service/test/helpers/web-actions';
 import { startTestServer, type TestServer } from '@cutline/service/test/helpers/server';
-import { callbackFor } from '../main/helpers/browser-sign-in';
+import { callbackFor } from '@cutline/service/test/helpers/browser-sign-in';
 import { until } from '../main/helpers/wait';
 
 let server: TestServer;
@@ -157,13 +158,18 @@ describe('browser host', () => {
     expect((await listed()).at(-1)).toBe(authorizeUrl.replace(`state=${state}`, 'state=redacted'));
     expect(JSON.stringify(await listed())).not.toContain(state);
 
+    expect(new URL(authorizeUrl).searchParams.get('redirect_uri')).toBe(`${host.url}/callback`);
     const callback = await callbackFor(authorizeUrl, 'pro@cutline.test', DEMO_PASSWORD);
-    const delivered = await fetch(`${host.url}/__cutline/deep-link`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ url: callback }),
-    });
-    expect(await delivered.json()).toEqual({ outcome: 'delivered' });
+    expect(callback.startsWith(`${host.url}/callback?code=`)).toBe(true);
+    // The tab follows the redirect to the host's page, which finishes the sign-in and says so.
+    const landed = await fetch(callback);
+    expect(landed.status).toBe(200);
+    expect(landed.headers.get('content-security-policy')).toContain("default-src 'none'");
+    expect(await landed.text()).toContain("You're signed in to Cutline as pro@cutline.test — you can close this tab");
+    // The same callback again (reload, or a replayed code): the state is spent, nothing happens.
+    const replay = await fetch(callback);
+    expect(replay.status).toBe(400);
+    expect(await replay.text()).toContain('Sign-in did not finish');
     await until(async () => (await page.cutline.getState()).account?.email === 'pro@cutline.test', 'signed in');
     await until(() => balances.includes(355), 'balance pushed to the page');
 
@@ -186,6 +192,25 @@ describe('browser host', () => {
     expect(JSON.stringify(await listed())).not.toContain(code);
     expect(host.openedUrls().at(-1)).toBe(handoff.toString()); // in-process callers keep the live link
     expect(JSON.stringify(logger.records)).not.toContain(new URL(callback).searchParams.get('code')!);
+    page.close();
+  });
+
+  it('a Return to Cutline link through /return reaches the router as the deep link would', async () => {
+    const page = await pageWithBridge();
+    const notices: Notice[] = [];
+    page.cutline.onNotice((n) => notices.push(n));
+    expect((await page.cutline.getState()).account?.email).toBe('pro@cutline.test');
+    // a real order of the signed-in account: the app says "purchase complete" only for one
+    const order = await buyPack(server.url, 'pro@cutline.test', DEMO_PASSWORD);
+    const back = await fetch(`${host.url}/return?${new URLSearchParams({ to: `cutline://store/complete?order=${order}` })}`);
+    expect(back.status).toBe(200);
+    expect(await back.text()).toContain('Back to Cutline — you can close this tab');
+    await until(() => notices.find((n) => n.kind === 'purchase-complete' && n.order === order), 'the purchase notice');
+    for (const to of ['https://evil.test/', 'cutline://evil/x', '']) {
+      const bad = await fetch(`${host.url}/return?${new URLSearchParams({ to })}`);
+      expect(bad.status, to).toBe(400);
+      expect(await bad.text()).toContain('This is not a link Cutline accepts');
+    }
     page.close();
   });
 

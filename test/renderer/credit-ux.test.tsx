@@ -47,6 +47,8 @@ describe('not enough credits, per plan', () => {
     // service's to send, so this account's service lists Script to Video as credits-only.
     api.tools = api.tools.map((t) => (t.id === 'script-to-video' ? { ...t, eligibleForProUses: false } : t));
     api.prefs.exchangePromptDismissed = true;
+    // Every default tool takes Pro uses; a catalogue may still mark one credits-only.
+    api.tools = api.tools.map((t) => (t.id === 'script-to-video' ? { ...t, eligibleForProUses: false } : t));
     const { h } = await setup(api);
     await act(() => h.store.getState().retryAction('script-to-video', { kind: 'generate', projectId: h.store.getState().openProjectId!, prompt: 'A film' }));
     const text = notEnough().textContent!;

@@ -87,10 +87,7 @@ export const LedgerEntrySchema = z.object({
   device: DeviceSchema.nullable(),
   /** Extension (README): what `amount` counts — credits, or Pro uses. */
   unit: z.enum(['credits', 'proUses']),
-  /**
-   * Extension (issue 12): who caused it — team members see every member's team-pool movements.
-   * Optional so the desktop reads a service that does not send it yet.
-   */
+  /** Extension (README): who caused a charge's movement; null for grants, purchases, exchanges, expiries. */
   member: z.object({ id: z.string(), email: z.string() }).nullable().optional(),
 });
 export type LedgerEntry = z.infer<typeof LedgerEntrySchema>;
@@ -165,7 +162,12 @@ export const ReleaseRequestSchema = z.strictObject({
 export const IdempotencyKeySchema = z.string().regex(/^[\x21-\x7e]{1,128}$/);
 
 export const HandoffPathSchema = z.enum(HANDOFF_PATHS);
-export const HandoffRequestSchema = z.strictObject({ next: HandoffPathSchema.default('/credits') });
+/** A browser host's loopback page that delivers *Return to Cutline* links (extension). */
+export const LOOPBACK_RETURN = /^http:\/\/127\.0\.0\.1:([1-9][0-9]{0,4})\/return$/;
+export const HandoffRequestSchema = z.strictObject({
+  next: HandoffPathSchema.default('/credits'),
+  returnTo: z.string().regex(LOOPBACK_RETURN, 'returnTo must be http://127.0.0.1:<port>/return').optional(),
+});
 export const HandoffResponseSchema = z.object({ url: z.string().url() });
 
 /**

@@ -12,6 +12,9 @@ tool, grant credits, and watch the balance change live while the desktop app rea
 Commands:
   signin  --email E [--password P] [--platform web|mobile]
                       sign in through the real OAuth PKCE flow and remember the session
+  login [--platform web|mobile]
+                      sign in in your browser: prints the sign-in address and waits for the
+                      browser to come back to a loopback listener (127.0.0.1, a free port)
   signout             revoke the session and forget it
   balance             total, split by type, batches with expiry, next expiry, Pro uses
   spend <tool> [--quantity N] [--fail]
@@ -45,6 +48,7 @@ export interface Globals {
 export type Command =
   | { name: 'help' }
   | { name: 'signin'; email: string; password: string; platform: 'web' | 'mobile' }
+  | { name: 'login'; platform: 'web' | 'mobile' }
   | { name: 'signout' }
   | { name: 'balance' }
   | { name: 'spend'; tool: string; quantity: number; fail: boolean }
@@ -90,6 +94,7 @@ const GLOBAL: OptionName[] = ['server', 'email', 'json', 'help'];
 const ALLOWED: Record<Command['name'], OptionName[]> = {
   help: [],
   signin: ['password', 'platform'],
+  login: ['platform'],
   signout: [],
   balance: [],
   spend: ['quantity', 'fail'],
@@ -99,7 +104,7 @@ const ALLOWED: Record<Command['name'], OptionName[]> = {
   watch: [],
 };
 const POSITIONALS: Record<Command['name'], number> = {
-  help: 0, signin: 0, signout: 0, balance: 0, spend: 1, tools: 0, history: 0, grant: 0, watch: 0,
+  help: 0, signin: 0, login: 0, signout: 0, balance: 0, spend: 1, tools: 0, history: 0, grant: 0, watch: 0,
 };
 
 function int(name: string, v: string | undefined, min: number, max: number, fallback?: number): number {
@@ -156,6 +161,11 @@ export function parse(argv: readonly string[], env: Record<string, string | unde
       const platform = v.platform ?? 'web';
       if (platform !== 'web' && platform !== 'mobile') throw new UsageError(`--platform must be web or mobile, got "${platform}"`);
       return { globals, command: { name, email: globals.email, password, platform } };
+    }
+    case 'login': {
+      const platform = v.platform ?? 'web';
+      if (platform !== 'web' && platform !== 'mobile') throw new UsageError(`--platform must be web or mobile, got "${platform}"`);
+      return { globals, command: { name, platform } };
     }
     case 'spend':
       return { globals, command: { name, tool: rest[0], quantity: int('quantity', v.quantity, 1, 100, 1), fail: v.fail ?? false } };

@@ -1,7 +1,8 @@
 /** What each subcommand of the device CLI does, over the API of API.md. */
 import { randomUUID } from 'node:crypto';
-import type { Batch, BalanceSnapshot, ChargeResponse, LedgerPage, Me, QuoteResponse, Tool } from '@cutline/contract/api';
+import type { Batch, BalanceSnapshot, ChargeResponse, LedgerPage, Me, QuoteResponse, TokenResponse, Tool } from '@cutline/contract/api';
 import { CliError, DeviceApi, errorOf, jsonCall, pkceSignIn } from './api';
+import { loopbackSignIn } from './loopback';
 import type { Command, Globals } from './args';
 import { balanceText, eventLine, historyText, holdText, quoteText, settleText, toolsText, when } from './format';
 import { newDeviceId, type Session, type TokenStore } from './token-store';
@@ -38,13 +39,28 @@ export async function signin(e: Env, c: Of<'signin'>): Promise<void> {
   const tokens = await pkceSignIn(server, c.email, c.password);
   const me = await jsonCall<Me>(server, 'GET', '/v1/me', { token: tokens.access_token });
   if (me.status !== 200) throw errorOf(me);
-  const prior = e.store.load(me.body.email);
+  saveSignIn(e, tokens, me.body, c.platform);
+}
+
+/** `login`: the browser signs in; this device listens on a loopback port for the redirect. */
+export async function login(e: Env, c: Of<'login'>): Promise<void> {
+  const { tokens, me } = await loopbackSignIn(e.globals.server, {
+    signal: e.signal,
+    onUrl: (url) => e.notice(`Open this address in your browser to sign in (waiting for it to come back to this device):\n${url}`),
+  });
+  saveSignIn(e, tokens, me, c.platform);
+}
+
+function saveSignIn(e: Env, tokens: TokenResponse, me: Me, platform: 'web' | 'mobile'): void {
+  const server = e.globals.server;
+  const c = { platform };
+  const prior = e.store.load(me.email);
   // The same device keeps its id across sign-ins (unless it now claims another platform).
   const deviceId = prior && prior.device.platform === c.platform ? prior.device.id : newDeviceId(c.platform);
   const session: Session = {
     server,
-    email: me.body.email,
-    userId: me.body.id,
+    email: me.email,
+    userId: me.id,
     device: { id: deviceId, platform: c.platform },
     accessToken: tokens.access_token,
     refreshToken: tokens.refresh_token,
@@ -54,8 +70,8 @@ export async function signin(e: Env, c: Of<'signin'>): Promise<void> {
   e.store.save(session);
   e.store.setCurrent(session.email);
   e.print(
-    `Signed in as ${me.body.email} (${me.body.plan}) on ${server}, as ${c.platform} device ${deviceId}.\nSession saved in ${e.store.pathOf(session.email)}.`,
-    { email: me.body.email, userId: me.body.id, plan: me.body.plan, server, device: session.device, file: e.store.pathOf(session.email) },
+    `Signed in as ${me.email} (${me.plan}) on ${server}, as ${c.platform} device ${deviceId}.\nSession saved in ${e.store.pathOf(session.email)}.`,
+    { email: me.email, userId: me.id, plan: me.plan, server, device: session.device, file: e.store.pathOf(session.email) },
   );
 }
 
@@ -83,7 +99,7 @@ export async function tools(e: Env): Promise<void> {
 export async function history(e: Env, c: Of<'history'>): Promise<void> {
   const api = device(e);
   const page = await api.ok<LedgerPage>('GET', `/v1/ledger?limit=${c.limit}`);
-  e.print(historyText(page.entries), page);
+  e.print(historyText(page.entries, api.session.userId), page);
 }
 
 /** POST /v1/charges, retried with the same Idempotency-Key if the connection drops. */

@@ -78,18 +78,21 @@ function deviceText(d: { id: string; platform: string } | null | undefined): str
   return d ? `${d.platform}:${d.id}` : '';
 }
 
-function signed(e: Pick<LedgerEntry, 'kind' | 'amount'>): string {
-  const minus = e.kind === 'hold' || e.kind === 'expire' || e.kind === 'exchange';
-  const plus = e.kind === 'grant' || e.kind === 'release' || e.kind === 'purchase';
+/** The amount as the account saw it move (as the web history shows it): an exchange adds credits and takes Pro uses. */
+export function signed(e: Pick<LedgerEntry, 'kind' | 'amount' | 'unit'>): string {
+  const exchangedUses = e.kind === 'exchange' && e.unit === 'proUses';
+  const minus = e.kind === 'hold' || e.kind === 'expire' || exchangedUses;
+  const plus = e.kind === 'grant' || e.kind === 'release' || e.kind === 'purchase' || (e.kind === 'exchange' && !exchangedUses);
   return `${minus ? '-' : plus ? '+' : ' '}${e.amount}`;
 }
 
-export function historyText(entries: readonly LedgerEntry[]): string {
+/** `self`: this device's account id; a teammate's movement of the team pool is marked with who made it. */
+export function historyText(entries: readonly LedgerEntry[], self?: string): string {
   if (entries.length === 0) return 'No history yet.';
   const head = `${pad('when', 21)} ${pad('kind', 8)} ${lpad('amount', 7)}  ${pad('type', 12)} ${pad('tool', 18)} device`;
   const rows = entries.map((e) => {
     const unit = e.unit === 'proUses' ? ' Pro use' : '';
-    return `${pad(when(e.at), 21)} ${pad(e.kind, 8)} ${lpad(signed(e), 7)}  ${pad((e.type ?? '') + unit, 12)} ${pad(e.tool ?? '', 18)} ${deviceText(e.device)}`;
+    return `${pad(when(e.at), 21)} ${pad(e.kind, 8)} ${lpad(signed(e), 7)}  ${pad((e.type ?? '') + unit, 12)} ${pad(e.tool ?? '', 18)} ${deviceText(e.device)}${e.member && e.member.id !== self ? ` by ${e.member.email}` : ''}`;
   });
   return [head, ...rows].join('\n');
 }

@@ -46,6 +46,9 @@ export async function run(argv: readonly string[], io: Io): Promise<number> {
       case 'signin':
         await cmd.signin(env, command);
         break;
+      case 'login':
+        await cmd.login(env, command);
+        break;
       case 'signout':
         await cmd.signout(env);
         break;

@@ -11,7 +11,11 @@ async function main(): Promise<void> {
     if (stopping) return;
     stopping = true;
     process.stderr.write(`[cutline-server] ${signal}: closing\n`);
-    await server.close();
+    const r = await server.close();
+    const n = (k: number, one: string, many: string) => `${k} ${k === 1 ? one : many}`;
+    process.stderr.write(
+      `[cutline-server] ${signal}: stopped in ${r.ms} ms (${n(r.streams, 'event stream', 'event streams')} ended, ${n(r.connections, 'connection', 'connections')} closed)\n`,
+    );
     process.exit(0);
   };
   process.on('SIGTERM', () => void stop('SIGTERM'));

@@ -28,14 +28,24 @@ export interface ServerOptions {
   plugins?: Parameters<typeof buildApp>[1]['plugins'];
 }
 
+/** What stopping took: the event streams ended and the connections closed (idle or forced). */
+export interface CloseReport {
+  ms: number;
+  streams: number;
+  connections: number;
+}
+
 export interface RunningServer {
   url: string;
   port: number;
   publicUrl: string;
   ctx: Ctx;
   app: FastifyInstance;
-  close(): Promise<void>;
+  close(): Promise<CloseReport>;
 }
+
+/** How long requests already being answered get to finish before their connections are cut. */
+export const CLOSE_GRACE_MS = 1000;
 
 export async function openDb(spec: string, log?: (msg: string) => void): Promise<Db> {
   if (/^postgres(ql)?:\/\//.test(spec)) {
@@ -89,7 +99,24 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
   ctx.config.publicUrl = (opts.publicUrl ?? url).replace(/\/$/, '');
   const sweeper = startSweeper(ctx, opts.sweepMs ?? DEFAULTS.sweepMs, log);
 
-  let closing: Promise<void> | null = null;
+  // Every open socket, so stopping can close them all: an event stream, a browser's idle
+  // keep-alive connection or a preconnected socket with no request yet would each keep
+  // `server.close()` waiting for its own timeout (up to a minute).
+  const sockets = new Set<import('node:net').Socket>();
+  const busy = new Set<import('node:net').Socket>(); // a request on it is being answered
+  app.server.on('connection', (socket) => {
+    sockets.add(socket);
+    socket.on('close', () => sockets.delete(socket));
+  });
+  app.server.on('request', (req, res) => {
+    busy.add(req.socket);
+    res.on('close', () => busy.delete(req.socket));
+  });
+  const closeIdle = () => {
+    for (const s of sockets) if (!busy.has(s)) s.destroy();
+  };
+
+  let closing: Promise<CloseReport> | null = null;
   return {
     url,
     port,
@@ -98,9 +125,22 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
     app,
     close() {
       closing ??= (async () => {
+        const started = Date.now();
+        const streams = hub.connectionCount;
+        const connections = sockets.size;
         await sweeper.stop();
-        await app.close();
+        // app.close() runs the preClose hooks (every event stream ends) and stops accepting;
+        // then idle sockets go at once, and whatever is still busy after the grace period.
+        const closed = app.close();
+        closeIdle();
+        const force = setTimeout(() => app.server.closeAllConnections(), CLOSE_GRACE_MS);
+        // Sockets that become idle meanwhile (the ended streams', finished requests') go too.
+        const sweep = setInterval(closeIdle, 20);
+        await closed;
+        clearInterval(sweep);
+        clearTimeout(force);
         await db.close();
+        return { ms: Date.now() - started, streams, connections };
       })();
       return closing;
     },

@@ -123,8 +123,8 @@ export class ApiClient {
     return this.call(OrderSchema, { method: 'get', path: `v1/orders/${encodeURIComponent(orderId)}` });
   }
 
-  handoff(next: HandoffPath) {
-    return this.call(HandoffResponseSchema, { method: 'post', path: 'v1/handoff', json: { next } });
+  handoff(next: HandoffPath, returnTo?: string) {
+    return this.call(HandoffResponseSchema, { method: 'post', path: 'v1/handoff', json: returnTo ? { next, returnTo } : { next } });
   }
 
   private async call<S extends z.ZodType>(schema: S, call: Call): Promise<Result<z.infer<S>>> {

@@ -57,6 +57,12 @@ export interface CoreDeps {
   pickFiles?: () => Promise<string[]>;
   /** The host's window title. */
   setWindowTitle?: (title: string) => void;
+  /**
+   * The browser host: sign-in comes back to its loopback page (`http://127.0.0.1:<port>/callback`,
+   * RFC 8252 §7.3) instead of the `cutline://` deep link, and web pages' *Return to Cutline* links
+   * go through its `/return` page. Electron leaves both unset.
+   */
+  loopback?: { redirectUri: string; returnUrl: string };
 }
 
 interface CoreEvents extends Record<string, unknown> {
@@ -114,6 +120,7 @@ export class CutlineCore {
       now,
       random: deps.randomBytes,
       timeoutMs: deps.requestTimeoutMs,
+      redirectUri: deps.loopback?.redirectUri,
     });
     this.service = new ApiClient({
       settings: this.settings,
@@ -129,6 +136,7 @@ export class CutlineCore {
       origins: this.origins,
       openExternal: deps.openExternal,
       logger: this.logger,
+      returnUrl: deps.loopback?.returnUrl,
     });
     this.data = new AppDataStore(deps.dataStore, this.logger);
     this.media = deps.media ? new MediaLibrary({ ...deps.media, store: deps.dataStore, logger: this.logger, now }) : null;

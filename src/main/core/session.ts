@@ -26,6 +26,8 @@ export interface SessionDeps {
   now: () => number;
   random?: RandomBytes;
   timeoutMs?: number;
+  /** Where the service sends the browser back: the deep link (default) or a loopback page (browser host). */
+  redirectUri?: string;
 }
 
 export class Session {
@@ -73,7 +75,7 @@ export class Session {
     url.search = new URLSearchParams({
       response_type: 'code',
       client_id: CLIENT_ID,
-      redirect_uri: REDIRECT_URI,
+      redirect_uri: this.deps.redirectUri ?? REDIRECT_URI,
       state,
       code_challenge: codeChallengeS256(verifier),
       code_challenge_method: 'S256',
@@ -93,7 +95,7 @@ export class Session {
     try {
       const body = await this.http
         .post('oauth/token', {
-          json: { grant_type: 'authorization_code', code, code_verifier: verifier, redirect_uri: REDIRECT_URI, client_id: CLIENT_ID },
+          json: { grant_type: 'authorization_code', code, code_verifier: verifier, redirect_uri: this.deps.redirectUri ?? REDIRECT_URI, client_id: CLIENT_ID },
         })
         .json();
       const tokens = TokenResponseSchema.parse(body);

@@ -18,6 +18,8 @@ export interface WebHandoffDeps {
   /** Opens a URL in the system browser; only ever given allowlisted URLs. */
   openExternal: (url: string) => Promise<void>;
   logger: Logger;
+  /** The browser host's loopback `/return` page, for the web pages' *Return to Cutline* links. */
+  returnUrl?: string;
 }
 
 /** True when `url` is on the allowlist and leads to `path` (directly or through /handoff). */
@@ -35,7 +37,7 @@ export class WebHandoff {
   async open(path: HandoffPath): Promise<Result<void>> {
     let url = `${this.deps.origins.webOrigin}${path}`;
     if (this.deps.session.signedIn) {
-      const link = await this.deps.service.handoff(path);
+      const link = await this.deps.service.handoff(path, this.deps.returnUrl);
       if (!link.ok) return link;
       url = link.value.url;
     }

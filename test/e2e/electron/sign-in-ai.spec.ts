@@ -12,7 +12,7 @@ import { findElectronRuntime } from '../../../src/devhost/electron-runtime';
 import type { CutlineApi } from '@cutline/contract/ipc';
 import { DEMO_PASSWORD } from '@cutline/service/test/helpers/client';
 import { startTestServer } from '@cutline/service/test/helpers/server';
-import { callbackFor } from '../../main/helpers/browser-sign-in';
+import { callbackFor } from '@cutline/service/test/helpers/browser-sign-in';
 
 const found = findElectronRuntime();
 const runtime = found.ok ? { path: found.path } : { reason: `no Electron runtime here (${found.reason})` };

@@ -9,7 +9,7 @@ import { join, resolve } from 'node:path';
 import { startDevhost } from '../../../src/devhost/host';
 import { memoryLogger } from '../../../src/main/core/logger';
 import { admin } from '@cutline/service/test/helpers/client';
-import { callbackFor } from '../../main/helpers/browser-sign-in';
+import { callbackFor } from '@cutline/service/test/helpers/browser-sign-in';
 import { expect, test } from '../fixtures/cutline';
 import { addClip, cable, chip, chooseTool, createProUsesAccount, openEditor, shot } from './support';
 

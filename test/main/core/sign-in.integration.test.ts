@@ -2,7 +2,7 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { DEMO_PASSWORD } from '@cutline/service/test/helpers/client';
 import { startTestServer, type TestServer } from '@cutline/service/test/helpers/server';
-import { callbackFor, submitSignInForm } from '../helpers/browser-sign-in';
+import { callbackFor, submitSignInForm } from '@cutline/service/test/helpers/browser-sign-in';
 import { startCore, type CoreHarness } from '../helpers/core-harness';
 import { until } from '../helpers/wait';
 

@@ -11,7 +11,7 @@ import { MemoryStore } from '../../../src/main/core/key-value-store';
 import { memoryLogger } from '../../../src/main/core/logger';
 import { MemoryVault } from '../../../src/main/core/vault';
 import { DEMO_PASSWORD } from '@cutline/service/test/helpers/client';
-import { callbackFor } from './browser-sign-in';
+import { callbackFor } from '@cutline/service/test/helpers/browser-sign-in';
 import { until } from './wait';
 
 export interface CoreHarness {

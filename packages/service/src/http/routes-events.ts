@@ -4,7 +4,7 @@
  * `error` event that ends the stream when the token expires or is revoked.
  *
  * A stream costs the database as little as possible, so that thousands of reconnecting desktops
- * slow streams, never charges: the bearer is verified once, at connect; revocation arrives from
+ * slow streams, never charges: the bearer is verified once, at connect (behind the admission limit below); revocation arrives from
  * the hub (and through the relay from other instances) and expiry from a timer, so pings touch
  * nothing; the first snapshot comes from the hub's per-account cache while it is fresh; the reads
  * that remain (a snapshot not cached, a gap in versions) wait their turn behind a small
@@ -42,7 +42,8 @@ export async function eventRoutes(app: FastifyInstance, ctx: Ctx, opts: EventRou
   });
 
   app.get('/v1/events', async (req, reply) => {
-    const grant = await requireBearer(ctx, req);
+    // The bearer check is a stream read too: a storm of reconnects queues here, not on the pool.
+    const grant = await admission.run(() => requireBearer(ctx, req));
     if (ctx.hub.tokenStreams(grant.tokenHash) >= perToken) {
       throw new ServiceError(
         'rate_limited',

@@ -1,11 +1,15 @@
 /** /oauth: the sign-in page, the code and token endpoints, revocation (API.md § Sign-in). */
-import type { FastifyInstance, FastifyReply } from 'fastify';
+import cookie from '@fastify/cookie';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { text } from '@cutline/contract/text';
 import type { Ctx } from '../service/context';
 import { ServiceError } from '../service/errors';
 import { CLIENT_ID } from '@cutline/contract/oauth-client';
 import { authenticate, checkClient, issueCode, redeemCode, revokeToken, rotateRefresh } from '../service/oauth';
+import { getUser } from '../service/account-state';
+import { findSession, tokensMatch, type WebSession } from '../service/web-sessions';
+import { sessionCookie } from '../web/session';
 import { html, page, PAGE_CSP, type Raw } from './html';
 import { signInGuard } from './rate-limit';
 import { parse } from './validate';
@@ -51,6 +55,34 @@ function signInPage(q: AuthorizeQuery, opts: { email?: string; error?: string } 
   return page('Sign in', body);
 }
 
+/**
+ * A browser already signed in on the web: "Continue as <email>" (one click; the form carries the
+ * web session's CSRF token) or "Use another account" (the password form).
+ */
+function continuePage(q: AuthorizeQuery, email: string, csrf: string): string {
+  const hidden = Object.entries(q).map(([k, v]) => html`<input type="hidden" name="${k}" value="${v}">`);
+  const other = new URLSearchParams({ ...q, account: 'other' });
+  const body: Raw = html`<div class="card" style="max-width:420px;margin:48px auto">
+  <h1>Sign in to Cutline</h1>
+  <p class="muted">Cutline desktop is asking to use your account. You are signed in on the web as <strong>${email}</strong>.</p>
+  <form method="post" action="/oauth/authorize">
+    ${hidden}<input type="hidden" name="continue" value="1"><input type="hidden" name="csrf" value="${csrf}">
+    <button type="submit">Continue as ${email}</button>
+  </form>
+  <p><a href="/oauth/authorize?${other.toString()}">Use another account</a></p></div>`;
+  return page('Sign in', body);
+}
+
+/** The web session of this browser (cookie from the web pages), with its user's email. */
+async function webSessionOf(ctx: Ctx, req: FastifyRequest): Promise<{ session: WebSession; email: string } | null> {
+  const header = req.headers.cookie;
+  if (!header) return null;
+  const session = await findSession(ctx, cookie.parse(header)[sessionCookie(ctx)]);
+  if (!session) return null;
+  const user = await ctx.db.read((tx) => getUser(tx, session.userId));
+  return user ? { session, email: user.email } : null;
+}
+
 function sendPage(reply: FastifyReply, status: number, body: string): FastifyReply {
   return reply
     .status(status)
@@ -68,6 +100,9 @@ export async function oauthRoutes(app: FastifyInstance, ctx: Ctx): Promise<void>
   app.get('/oauth/authorize', async (req, reply) => {
     const q = parse(AuthorizeQuery, req.query, 'query');
     checkClient(q.client_id, q.redirect_uri);
+    const other = (req.query as Record<string, unknown>).account === 'other';
+    const web = other ? null : await webSessionOf(ctx, req);
+    if (web) return sendPage(reply, 200, continuePage(q, web.email, web.session.csrf));
     return sendPage(reply, 200, signInPage(q));
   });
 
@@ -75,6 +110,14 @@ export async function oauthRoutes(app: FastifyInstance, ctx: Ctx): Promise<void>
     const fields = { ...(req.query as object), ...((req.body as object) ?? {}) } as Record<string, unknown>;
     const q = parse(AuthorizeQuery, pick(fields, Object.keys(AuthorizeQuery.shape)), 'query');
     checkClient(q.client_id, q.redirect_uri);
+    if (fields.continue === '1') {
+      // "Continue as": the browser's web session, and the form's token must be that session's.
+      const web = await webSessionOf(ctx, req);
+      if (!web || !tokensMatch(fields.csrf, web.session.csrf)) {
+        return sendPage(reply, 403, signInPage(q, { error: 'Your web session ended or this page was out of date, so you were not signed in. Sign in with your password.' }));
+      }
+      return redirectWithCode(reply, await issueCode(ctx, web.session.userId, { clientId: q.client_id, redirectUri: q.redirect_uri, codeChallenge: q.code_challenge }), q);
+    }
     const creds = Credentials.safeParse(fields);
     if (!creds.success) return sendPage(reply, 400, signInPage(q, { error: creds.error.issues[0].message }));
     const email = creds.data.email.toLowerCase();
@@ -91,10 +134,7 @@ export async function oauthRoutes(app: FastifyInstance, ctx: Ctx): Promise<void>
     }
     if (!user) return sendPage(reply, 401, signInPage(q, { email, error: 'That email and password do not match an account.' }));
     const code = await issueCode(ctx, user.id, { clientId: q.client_id, redirectUri: q.redirect_uri, codeChallenge: q.code_challenge });
-    const to = new URL(q.redirect_uri);
-    to.searchParams.set('code', code);
-    to.searchParams.set('state', q.state);
-    return reply.status(302).header('location', to.toString()).header('cache-control', 'no-store').send();
+    return redirectWithCode(reply, code, q);
   });
 
   app.post('/oauth/token', async (req, reply) => {
@@ -113,6 +153,13 @@ export async function oauthRoutes(app: FastifyInstance, ctx: Ctx): Promise<void>
     await revokeToken(ctx, body.token);
     return reply.status(200).send({});
   });
+}
+
+function redirectWithCode(reply: FastifyReply, code: string, q: AuthorizeQuery): FastifyReply {
+  const to = new URL(q.redirect_uri);
+  to.searchParams.set('code', code);
+  to.searchParams.set('state', q.state);
+  return reply.status(302).header('location', to.toString()).header('cache-control', 'no-store').send();
 }
 
 function pick(o: Record<string, unknown>, keys: string[]): Record<string, unknown> {

@@ -84,6 +84,6 @@ export async function v1Routes(app: FastifyInstance, ctx: Ctx): Promise<void> {
   app.post('/v1/handoff', async (req) => {
     const { userId } = await requireBearer(ctx, req);
     const body = parse(HandoffRequestSchema, req.body ?? {});
-    return { url: await createHandoff(ctx, userId, body.next) };
+    return { url: await createHandoff(ctx, userId, body.next, body.returnTo) };
   });
 }

@@ -68,13 +68,18 @@ async function lockAccount(tx: Tx, userId: string): Promise<UserRow> {
   return userRow(r);
 }
 
-async function loadParts(tx: Tx, chargeId: string): Promise<AllocationPart[]> {
-  const rows = await tx.all<{ batch_id: string; type: AllocationPart['type']; amount: unknown }>(
-    'SELECT batch_id, type, amount FROM allocations WHERE charge_id = ? ORDER BY ord',
+/** A charge's parts, each with whose batch it drew from (a team pool's movements are the team's history). */
+type OwnedPart = AllocationPart & { ownerKind?: 'user' | 'team' };
+
+async function loadParts(tx: Tx, chargeId: string): Promise<OwnedPart[]> {
+  const rows = await tx.all<{ batch_id: string; type: AllocationPart['type']; amount: unknown; owner_kind: 'user' | 'team' | null }>(
+    'SELECT a.batch_id, a.type, a.amount, b.owner_kind FROM allocations a LEFT JOIN batches b ON b.id = a.batch_id WHERE a.charge_id = ? ORDER BY a.ord',
     [chargeId],
   );
-  return rows.map((r) => ({ batchId: r.batch_id, type: r.type, amount: Number(r.amount) }));
+  return rows.map((r) => ({ batchId: r.batch_id, type: r.type, amount: Number(r.amount), ownerKind: r.owner_kind ?? 'user' }));
 }
+
+const memberOf = (u: UserRow) => ({ id: u.id, email: u.email });
 
 async function loadCharge(tx: Tx, userId: string, chargeId: string): Promise<ChargeRow> {
   const r = await tx.get('SELECT * FROM charges WHERE id = ? AND user_id = ?', [chargeId, userId]);
@@ -167,7 +172,8 @@ export async function hold(
         parts.flatMap((p, ord) => [id, p.batchId, p.type, p.amount, ord]),
       );
     }
-    recordMovement(journal, user, row, parts, 'hold');
+    const owner = new Map(batches.map((b) => [b.id, b.ownerKind]));
+    recordMovement(journal, user, row, parts.map((p) => ({ ...p, ownerKind: owner.get(p.batchId) })), 'hold');
     if (!usesProUse) {
       // The account is locked and this hold is the only change to its batches: the snapshot at
       // commit needs no second read of them.
@@ -185,19 +191,22 @@ function recordMovement(
   journal: Journal,
   user: UserRow,
   c: ChargeRow,
-  parts: readonly AllocationPart[],
+  parts: readonly OwnedPart[],
   kind: 'hold' | 'capture' | 'release',
 ): void {
   const device = deviceOfRow(c);
-  const common = { userId: user.id, scopeId: user.id, chargeId: c.id, tool: c.tool, device };
+  const common = { userId: user.id, scopeId: user.id, chargeId: c.id, tool: c.tool, device, member: memberOf(user) };
+  // Credits of the team pool move in the team's history (every member sees who, tool, device).
+  const scopeOf = (p: OwnedPart) => (user.team_id && p.ownerKind === 'team' ? user.team_id : user.id);
   journal.describe({ chargeId: c.id, tool: c.tool, ...(device ? { device } : {}) });
   if (c.uses_pro_use === 1) {
     journal.add({ ...common, kind, amount: c.pro_uses, unit: 'proUses', type: null, batchId: null });
   }
-  for (const p of parts) journal.add({ ...common, kind, amount: p.amount, unit: 'credits', type: p.type, batchId: p.batchId });
+  for (const p of parts) journal.add({ ...common, scopeId: scopeOf(p), kind, amount: p.amount, unit: 'credits', type: p.type, batchId: p.batchId });
   journal.touchUser(user.id);
   if (c.uses_pro_use !== 1) journal.adjustHeld(user.id, kind === 'hold' ? c.cost : -c.cost);
-  if (kind !== 'capture' && user.team_id && parts.some((p) => p.type === 'subscription')) journal.touchTeam(user.team_id);
+  // The pool changed (hold, release) or a teammate's spend settled (capture): every member hears of it.
+  if (user.team_id && parts.some((p) => scopeOf(p) !== user.id)) journal.touchTeam(user.team_id);
 }
 
 const deviceOfRow = (c: ChargeRow) =>
@@ -244,7 +253,7 @@ async function settleRelease(
   recordMovement(journal, user, c, parts, 'release');
   const device = deviceOfRow(c);
   for (const p of plan.filter((x) => x.expiredMeanwhile)) {
-    journal.add({ userId: user.id, scopeId: user.id, kind: 'expire', amount: p.amount, unit: 'credits', type: p.type, batchId: p.batchId, chargeId: c.id, tool: c.tool, device });
+    journal.add({ userId: user.id, scopeId: user.id, kind: 'expire', amount: p.amount, unit: 'credits', type: p.type, batchId: p.batchId, chargeId: c.id, tool: c.tool, device, member: memberOf(user) });
   }
   return { ...c, status, release_reason: reason, settled_at: now };
 }

@@ -25,6 +25,8 @@ export interface EntryInput {
   chargeId?: string | null;
   tool?: string | null;
   device?: Device | null;
+  /** Who caused a charge movement (shown to teammates for the team pool's). */
+  member?: { id: string; email: string } | null;
 }
 
 export class Journal {
@@ -98,7 +100,8 @@ export class Journal {
       const user = userRow(
         (await tx.get('UPDATE users SET version = version + 1, held = held + ? WHERE id = ? RETURNING *', [this.held.get(userId) ?? 0, userId]))!,
       );
-      const mine = written.filter((w) => w.userId === userId || (w.userId === null && (w.scopeId === user.team_id || w.scopeId === userId)));
+      // Their own entries, and every entry of their team's pool (a teammate's included).
+      const mine = written.filter((w) => w.userId === userId || w.scopeId === userId || (user.team_id !== null && w.scopeId === user.team_id));
       const cause: EventCause & { entries?: LedgerEntry[] } = { ...this.cause };
       if (mine.length) {
         cause.entry = mine[0].entry;
@@ -133,5 +136,7 @@ function entryWire(e: EntryInput, seq: number, at: number): LedgerEntry {
     device_id: e.device?.id ?? null,
     device_platform: e.device?.platform ?? null,
     unit: e.unit,
+    user_id: e.userId,
+    member_email: e.member?.email ?? null,
   });
 }

@@ -32,9 +32,21 @@ export async function authenticate(ctx: Ctx, email: string, password: string): P
   return (await verifyPassword(password, user.password_hash)) ? user : null;
 }
 
+/**
+ * RFC 8252 §7.3 loopback redirect: `http://127.0.0.1:{port}/callback`, any port 1–65535, that
+ * exact path, no query, fragment or credentials. Not `localhost` (a name can be made to resolve
+ * elsewhere) and no other host or path. The port is chosen by the client at sign-in time.
+ */
+export const LOOPBACK_REDIRECT = /^http:\/\/127\.0\.0\.1:([1-9][0-9]{0,4})\/callback$/;
+
+export function isLoopbackRedirect(uri: string): boolean {
+  const m = LOOPBACK_REDIRECT.exec(uri);
+  return m !== null && Number(m[1]) <= 65535;
+}
+
 export function checkClient(clientId: string, redirectUri: string): void {
   if (clientId !== CLIENT_ID) throw invalid('unknown client_id');
-  if (!REDIRECT_URIS.includes(redirectUri)) throw invalid('redirect_uri is not registered for this client');
+  if (!REDIRECT_URIS.includes(redirectUri) && !isLoopbackRedirect(redirectUri)) throw invalid('redirect_uri is not registered for this client');
 }
 
 export async function issueCode(ctx: Ctx, userId: string, p: { clientId: string; redirectUri: string; codeChallenge: string }): Promise<string> {
@@ -164,15 +176,22 @@ export interface AccessGrant {
 
 export async function verifyAccess(ctx: Ctx, token: string): Promise<AccessGrant | null> {
   const hash = sha256(token);
-  const row = await ctx.db.read((tx) =>
-    tx.get<{ user_id: string; expires_at: unknown; revoked: unknown; kind: string }>('SELECT user_id, expires_at, revoked, kind FROM tokens WHERE token_hash = ?', [hash]),
-  );
+  type TokenRow = { user_id: string; expires_at: unknown; revoked: unknown; kind: string };
+  const sql = 'SELECT user_id, expires_at, revoked, kind FROM tokens WHERE token_hash = ?';
+  // One statement is consistent on its own: where the engine runs a lone statement as its own
+  // transaction (PostgreSQL), that is 1 round trip instead of BEGIN, SELECT, COMMIT — for every
+  // API request and every stream connect.
+  const row = ctx.db.callStep ? await ctx.db.callStep<TokenRow>(sql, [hash]) : await ctx.db.read((tx) => tx.get<TokenRow>(sql, [hash]));
   if (!row || row.kind !== 'access' || Number(row.revoked) === 1 || Number(row.expires_at) <= ctx.clock.now()) return null;
   return { userId: row.user_id, tokenHash: hash, expiresAt: Number(row.expires_at) };
 }
 
-/** A one-time, 60-second link that signs a browser in and goes to `next`. */
-export async function createHandoff(ctx: Ctx, userId: string, next: HandoffPath): Promise<string> {
+/**
+ * A one-time, 60-second link that signs a browser in and goes to `next`. `returnTo` (a browser
+ * host's loopback `/return` page, already validated) rides along as `return`, so the web pages'
+ * *Return to Cutline* links reach that host.
+ */
+export async function createHandoff(ctx: Ctx, userId: string, next: HandoffPath, returnTo?: string): Promise<string> {
   const code = newSecret();
   await ctx.db.transaction((tx) =>
     tx.run('INSERT INTO handoff_codes (code_hash, user_id, next, expires_at) VALUES (?, ?, ?, ?)', [sha256(code), userId, next, ctx.clock.now() + HANDOFF_TTL_MS]),
@@ -180,6 +199,7 @@ export async function createHandoff(ctx: Ctx, userId: string, next: HandoffPath)
   const url = new URL('/handoff', ctx.config.publicUrl);
   url.searchParams.set('code', code);
   url.searchParams.set('next', next);
+  if (returnTo) url.searchParams.set('return', returnTo);
   return url.toString();
 }
 

@@ -15,7 +15,8 @@ export function balance(ctx: Ctx, userId: string): Promise<BalanceSnapshot> {
 }
 
 /**
- * History newest first: the account's own entries and its team's pool-level entries. The cursor
+ * History newest first: the account's own entries and its team pool's (grants, expiries, and
+ * every member's holds, captures and releases of pool credits, each naming the member). The cursor
  * is the sequence number of the last entry returned; each side is an index range scan with a
  * limit, so a page costs the same however long the history is.
  */
@@ -27,7 +28,8 @@ export function ledgerPage(ctx: Ctx, userId: string, limit: number, before?: str
   }
   return ctx.db.read(async (tx) => {
     const user = await requireUser(tx, userId);
-    const sql = 'SELECT * FROM ledger WHERE scope_id = ? AND seq < ? ORDER BY seq DESC LIMIT ?';
+    const sql =
+      'SELECT l.*, u.email AS member_email FROM ledger l LEFT JOIN users u ON u.id = l.user_id WHERE l.scope_id = ? AND l.seq < ? ORDER BY l.seq DESC LIMIT ?';
     let rows = await tx.all(sql, [userId, cursor, limit + 1]);
     if (user.team_id) {
       const team = await tx.all(sql, [user.team_id, cursor, limit + 1]);
@@ -37,4 +39,13 @@ export function ledgerPage(ctx: Ctx, userId: string, limit: number, before?: str
     const more = rows.length > limit;
     return { entries: page.map(ledgerWire), next: more ? String(page[page.length - 1].seq) : null };
   });
+}
+
+/** The status of each charge (by id) among `ids`: to tell a hold whose capture is on a newer history page. */
+export async function chargeStatuses(ctx: Ctx, ids: readonly string[]): Promise<Map<string, string>> {
+  if (ids.length === 0) return new Map();
+  const rows = await ctx.db.read((tx) =>
+    tx.all<{ id: string; status: string }>(`SELECT id, status FROM charges WHERE id IN (${ids.map(() => '?').join(', ')})`, [...ids]),
+  );
+  return new Map(rows.map((r) => [r.id, r.status]));
 }

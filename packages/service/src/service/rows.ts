@@ -151,5 +151,7 @@ export function ledgerWire(r: Record<string, unknown>): LedgerEntry {
     tool: (r.tool as string | null) ?? null,
     device: deviceOf(r.device_id, r.device_platform),
     unit: r.unit as LedgerEntry['unit'],
+    // Extension: who caused a charge's movement (read with the user's email joined as member_email).
+    member: r.charge_id && r.user_id && r.member_email ? { id: String(r.user_id), email: String(r.member_email) } : null,
   };
 }

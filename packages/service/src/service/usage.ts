@@ -26,9 +26,9 @@ export async function spentPerDay(ctx: Ctx, userId: string, days = 30): Promise<
   const rows = await ctx.db.read((tx) =>
     tx.all<{ day: unknown; type: CreditType; spent: unknown }>(
       `SELECT at / ${DAY_MS} AS day, type, SUM(amount) AS spent FROM ledger
-       WHERE scope_id = ? AND kind = 'capture' AND unit = 'credits' AND at >= ?
+       WHERE (scope_id = ? OR (scope_id = (SELECT team_id FROM users WHERE id = ?) AND user_id = ?)) AND kind = 'capture' AND unit = 'credits' AND at >= ?
        GROUP BY at / ${DAY_MS}, type`,
-      [userId, first * DAY_MS],
+      [userId, userId, userId, first * DAY_MS],
     ),
   );
   const out: DaySpend[] = [];

@@ -35,7 +35,8 @@ export interface Db {
   /**
    * Engines with server-side step functions (PostgreSQL, migration 3): runs one statement as its
    * own transaction — one round trip — and returns its first row. Retried like `transaction`.
-   * Absent on SQLite, where the service runs every step in-process.
+   * Absent on SQLite, where the service runs every step in-process. Also used for reads that
+   * are one statement (the bearer check), which need no BEGIN/COMMIT around them.
    */
   callStep?<T = Row>(sql: string, params: readonly unknown[]): Promise<T | undefined>;
   /** Runs `fn` on a consistent read snapshot. */

@@ -61,40 +61,46 @@ CREATE FUNCTION cutline_snapshot(u users, p_now BIGINT) RETURNS JSON LANGUAGE sq
   ) s
 $$;
 
--- A ledger entry as the wire shows it (ledgerWire).
-CREATE FUNCTION cutline_entry_wire(l ledger) RETURNS JSON LANGUAGE sql STABLE AS $$
+-- A ledger entry as the wire shows it (ledgerWire), with the email of its user (member_email).
+CREATE FUNCTION cutline_entry_wire(l ledger, p_member_email TEXT) RETURNS JSON LANGUAGE sql STABLE AS $$
   SELECT row_to_json(e) FROM (SELECT 'le_' || l.seq AS id, cutline_iso(l.at) AS at, l.kind, l.amount, l.type,
     l.batch_id AS "batchId", l.charge_id AS "chargeId", l.tool,
     CASE WHEN l.device_id IS NOT NULL AND l.device_platform IS NOT NULL
       THEN (SELECT row_to_json(d) FROM (SELECT l.device_id AS id, l.device_platform AS platform) d) END AS device,
-    l.unit) e
+    l.unit,
+    CASE WHEN l.charge_id IS NOT NULL AND l.user_id IS NOT NULL AND p_member_email IS NOT NULL
+      THEN json_build_object('id', l.user_id, 'email', p_member_email) END AS member) e
 $$;
 
-CREATE FUNCTION cutline_ledger_add(c charges, p_kind TEXT, p_amount INTEGER, p_unit TEXT, p_type TEXT, p_batch TEXT, p_now BIGINT)
+CREATE FUNCTION cutline_ledger_add(c charges, p_scope TEXT, p_kind TEXT, p_amount INTEGER, p_unit TEXT, p_type TEXT, p_batch TEXT, p_now BIGINT)
 RETURNS BIGINT LANGUAGE sql AS $$
   INSERT INTO ledger (scope_id, user_id, at, kind, amount, unit, type, batch_id, charge_id, tool, device_id, device_platform)
-  VALUES (c.user_id, c.user_id, p_now, p_kind, p_amount, p_unit, p_type, p_batch, c.id, c.tool, c.device_id, c.device_platform)
+  VALUES (p_scope, c.user_id, p_now, p_kind, p_amount, p_unit, p_type, p_batch, c.id, c.tool, c.device_id, c.device_platform)
   RETURNING seq
 $$;
 
--- Ledger entries of one movement of a charge (recordMovement): a Pro-use entry, then one per part.
-CREATE FUNCTION cutline_movement(c charges, p_kind TEXT, p_now BIGINT) RETURNS BIGINT[] LANGUAGE plpgsql AS $$
+-- Ledger entries of one movement of a charge (recordMovement): a Pro-use entry, then one per part;
+-- a part of the team pool (p_team: the user's team as locked) is in the team's history.
+CREATE FUNCTION cutline_movement(c charges, p_team TEXT, p_kind TEXT, p_now BIGINT) RETURNS BIGINT[] LANGUAGE plpgsql AS $$
 DECLARE
   seqs BIGINT[] := '{}';
   a RECORD;
 BEGIN
   IF c.uses_pro_use = 1 THEN
-    seqs := seqs || cutline_ledger_add(c, p_kind, c.pro_uses, 'proUses', NULL, NULL, p_now);
+    seqs := seqs || cutline_ledger_add(c, c.user_id, p_kind, c.pro_uses, 'proUses', NULL, NULL, p_now);
   END IF;
-  FOR a IN SELECT * FROM allocations WHERE charge_id = c.id ORDER BY ord LOOP
-    seqs := seqs || cutline_ledger_add(c, p_kind, a.amount, 'credits', a.type, a.batch_id, p_now);
+  FOR a IN SELECT al.*, b.owner_kind FROM allocations al LEFT JOIN batches b ON b.id = al.batch_id
+    WHERE al.charge_id = c.id ORDER BY al.ord LOOP
+    seqs := seqs || cutline_ledger_add(c, CASE WHEN p_team IS NOT NULL AND a.owner_kind = 'team' THEN p_team ELSE c.user_id END,
+      p_kind, a.amount, 'credits', a.type, a.batch_id, p_now);
   END LOOP;
   RETURN seqs;
 END $$;
 
 -- Journal.commit for a charge step: bump each affected account's version (the user, and every
--- member of its team when the team pool moved) and the charge's user's held credits by p_held,
--- store its event row, return the events.
+-- member of its team when the team pool moved: p_team) and the charge's user's held credits by
+-- p_held, store its event row (its cause lists the account's own entries and all of its team's
+-- pool), return the events.
 CREATE FUNCTION cutline_commit(c charges, p_kind TEXT, p_team TEXT, p_seqs BIGINT[], p_held INTEGER, p_now BIGINT,
   OUT ev_users TEXT[], OUT ev_versions BIGINT[], OUT ev_payloads TEXT[]) LANGUAGE plpgsql AS $$
 DECLARE
@@ -102,23 +108,27 @@ DECLARE
   uid TEXT;
   cause_base TEXT;
   cause TEXT;
-  first_entry JSON;
-  all_entries JSON;
+  wires JSON[];
+  users_ TEXT[];
+  scopes TEXT[];
+  mine JSON[];
   payload TEXT;
 BEGIN
   ev_users := '{}'; ev_versions := '{}'; ev_payloads := '{}';
   SELECT json_strip_nulls(row_to_json(k))::text INTO cause_base FROM (SELECT p_kind AS kind, c.id AS "chargeId", c.tool AS tool,
     CASE WHEN c.device_id IS NOT NULL AND c.device_platform IS NOT NULL
       THEN json_build_object('id', c.device_id, 'platform', c.device_platform) END AS device) k;
-  SELECT (array_agg(cutline_entry_wire(l) ORDER BY l.seq))[1], array_to_json(array_agg(cutline_entry_wire(l) ORDER BY l.seq))
-    INTO first_entry, all_entries FROM ledger l WHERE l.seq = ANY(p_seqs);
+  SELECT array_agg(cutline_entry_wire(l, mu.email) ORDER BY l.seq), array_agg(l.user_id ORDER BY l.seq), array_agg(l.scope_id ORDER BY l.seq)
+    INTO wires, users_, scopes FROM ledger l LEFT JOIN users mu ON mu.id = l.user_id WHERE l.seq = ANY(p_seqs);
   -- In account id order, as Journal.commit bumps them.
   FOR uid IN SELECT id FROM users WHERE id = c.user_id OR (p_team IS NOT NULL AND team_id = p_team) ORDER BY id COLLATE "C" LOOP
     UPDATE users SET version = version + 1, held = held + CASE WHEN id = c.user_id THEN p_held ELSE 0 END
      WHERE id = uid RETURNING * INTO m;
     cause := cause_base;
-    IF m.id = c.user_id AND all_entries IS NOT NULL THEN
-      cause := left(cause_base, -1) || ',"entry":' || first_entry::text || ',"entries":' || all_entries::text || '}';
+    SELECT array_agg(x.w ORDER BY x.i) INTO mine FROM unnest(wires, users_, scopes) WITH ORDINALITY AS x(w, uid_, s, i)
+     WHERE x.uid_ = m.id OR x.s = m.id OR x.s = m.team_id;
+    IF mine IS NOT NULL THEN
+      cause := left(cause_base, -1) || ',"entry":' || mine[1]::text || ',"entries":' || array_to_json(mine)::text || '}';
     END IF;
     payload := '{"balance":' || cutline_snapshot(m, p_now)::text || ',"cause":' || cause || '}';
     INSERT INTO events (user_id, version, at, payload) VALUES (m.id, m.version, p_now, payload);
@@ -185,12 +195,12 @@ BEGIN
   pro := COALESCE(u.exchanged = 0 AND u.pro_uses_remaining IS NOT NULL AND p_eligible AND u.pro_uses_remaining >= p_quantity, false);
   IF NOT pro THEN
     -- allocate(): the plan over the live batches in spending order, under the account's lock.
-    FOR b IN SELECT id, type, remaining FROM cutline_live_batches(u.id, u.team_id, p_now) LOOP
+    FOR b IN SELECT id, type, remaining, owner_kind FROM cutline_live_batches(u.id, u.team_id, p_now) LOOP
       avail := avail + b.remaining;
       CONTINUE WHEN left_ = 0;
       take := least(left_, b.remaining);
       ids := ids || b.id; types := types || b.type; takes := takes || take;
-      team_moved := team_moved OR b.type = 'subscription';
+      team_moved := team_moved OR b.owner_kind = 'team';
       left_ := left_ - take;
     END LOOP;
     IF left_ > 0 THEN r.outcome := 'insufficient'; r.available := avail; RETURN r; END IF;
@@ -212,20 +222,26 @@ BEGIN
       SELECT p_id, v.id, v.type, v.take, v.ord - 1 FROM unnest(ids, types, takes) WITH ORDINALITY AS v(id, type, take, ord);
   END IF;
   SELECT x.* INTO r.ev_users, r.ev_versions, r.ev_payloads
-    FROM cutline_commit(c, 'hold', CASE WHEN team_moved THEN u.team_id END, cutline_movement(c, 'hold', p_now),
+    FROM cutline_commit(c, 'hold', CASE WHEN team_moved THEN u.team_id END, cutline_movement(c, u.team_id, 'hold', p_now),
       CASE WHEN pro THEN 0 ELSE p_cost END, p_now) x;
   r.outcome := 'ok'; r.charge := row_to_json(c); r.parts := cutline_parts(c.id);
   RETURN r;
 END $$;
 
+-- The user's team when the charge drew from its pool (its movements touch every member), else NULL.
+CREATE FUNCTION cutline_pool_team(u users, c charges) RETURNS TEXT LANGUAGE sql STABLE AS $$
+  SELECT u.team_id WHERE u.team_id IS NOT NULL AND EXISTS (SELECT 1 FROM allocations al JOIN batches b ON b.id = al.batch_id
+    WHERE al.charge_id = c.id AND b.owner_kind = 'team')
+$$;
+
 -- settleRelease: every part back to its batch (a batch that expired meanwhile gets it back and
--- an 'expire' entry at once), Pro uses back to the quota (never above one cycle's worth).
-CREATE FUNCTION cutline_settle_release(u users, c charges, p_reason TEXT, p_now BIGINT) RETURNS cutline_step LANGUAGE plpgsql AS $$
+-- an 'expire' entry at once), Pro uses back to the quota (never above one cycle's worth). The
+-- event's cause kind is the step's (p_cause: a capture that found its hold lapsed says 'capture').
+CREATE FUNCTION cutline_settle_release(u users, c charges, p_reason TEXT, p_cause TEXT, p_now BIGINT) RETURNS cutline_step LANGUAGE plpgsql AS $$
 DECLARE
   r cutline_step;
   e RECORD;
   seqs BIGINT[];
-  team_moved BOOLEAN;
 BEGIN
   IF c.uses_pro_use = 1 THEN
     UPDATE users SET pro_uses_remaining = CASE WHEN pro_uses_remaining + c.pro_uses > pro_uses_per_cycle
@@ -235,14 +251,13 @@ BEGIN
    WHERE al.charge_id = c.id AND b.id = al.batch_id AND NOT (b.expires_at IS NOT NULL AND b.expires_at <= p_now);
   UPDATE charges SET status = CASE WHEN p_reason = 'expired' THEN 'expired' ELSE 'released' END,
     release_reason = p_reason, settled_at = p_now WHERE id = c.id AND status = 'held' RETURNING * INTO c;
-  seqs := cutline_movement(c, 'release', p_now);
+  seqs := cutline_movement(c, u.team_id, 'release', p_now);
   FOR e IN SELECT al.amount, al.type, al.batch_id FROM allocations al JOIN batches b ON b.id = al.batch_id
     WHERE al.charge_id = c.id AND b.expires_at IS NOT NULL AND b.expires_at <= p_now ORDER BY al.ord LOOP
-    seqs := seqs || cutline_ledger_add(c, 'expire', e.amount, 'credits', e.type, e.batch_id, p_now);
+    seqs := seqs || cutline_ledger_add(c, c.user_id, 'expire', e.amount, 'credits', e.type, e.batch_id, p_now);
   END LOOP;
-  SELECT EXISTS (SELECT 1 FROM allocations WHERE charge_id = c.id AND type = 'subscription') INTO team_moved;
   SELECT x.* INTO r.ev_users, r.ev_versions, r.ev_payloads
-    FROM cutline_commit(c, 'release', CASE WHEN team_moved THEN u.team_id END, seqs,
+    FROM cutline_commit(c, p_cause, cutline_pool_team(u, c), seqs,
       CASE WHEN c.uses_pro_use = 1 THEN 0 ELSE -c.cost END, p_now) x;
   r.charge := row_to_json(c); r.parts := cutline_parts(c.id);
   RETURN r;
@@ -261,7 +276,7 @@ BEGIN
   SELECT * INTO c FROM charges WHERE id = p_charge AND user_id = p_user;
   IF NOT FOUND THEN r.outcome := 'no_charge'; RETURN r; END IF;
   IF c.status = 'held' AND c.hold_expires_at <= p_now THEN
-    r := cutline_settle_release(u, c, 'expired', p_now);
+    r := cutline_settle_release(u, c, 'expired', 'capture', p_now);
     r.outcome := 'lapsed';
     RETURN r;
   END IF;
@@ -272,7 +287,7 @@ BEGIN
   IF c.status = 'held' THEN
     UPDATE charges SET status = 'captured', settled_at = p_now WHERE id = c.id RETURNING * INTO c;
     SELECT x.* INTO r.ev_users, r.ev_versions, r.ev_payloads
-      FROM cutline_commit(c, 'capture', NULL, cutline_movement(c, 'capture', p_now),
+      FROM cutline_commit(c, 'capture', cutline_pool_team(u, c), cutline_movement(c, u.team_id, 'capture', p_now),
         CASE WHEN c.uses_pro_use = 1 THEN 0 ELSE -c.cost END, p_now) x;
   ELSE
     r.balance := cutline_snapshot(u, p_now);
@@ -298,7 +313,7 @@ BEGIN
     RETURN r;
   END IF;
   IF c.status = 'held' THEN
-    r := cutline_settle_release(u, c, CASE WHEN c.hold_expires_at <= p_now THEN 'expired' ELSE p_reason END, p_now);
+    r := cutline_settle_release(u, c, CASE WHEN c.hold_expires_at <= p_now THEN 'expired' ELSE p_reason END, 'release', p_now);
   ELSE
     r.charge := row_to_json(c); r.parts := cutline_parts(c.id);
     r.balance := cutline_snapshot(u, p_now);

@@ -53,10 +53,15 @@ export function sourceLabel(source: string): string {
 
 export const toolName = (id: string | null): string => (id ? (findTool(id)?.name ?? id) : '');
 
+export const platformName = (d: Device): string => (d.platform === 'desktop' ? 'Desktop' : d.platform === 'mobile' ? 'Mobile' : 'Web');
+
+/** A short, stable tag for a device id: its last 6 letters or digits ("7f3a9c"). */
+export const shortDeviceId = (id: string): string => id.replace(/[^A-Za-z0-9]/g, '').slice(-6);
+
+/** "Mobile · 7f3a9c" — the platform and a short id (the full id goes in a tooltip). */
 export function deviceLabel(d: Device | null): string {
   if (!d) return '';
-  const platform = d.platform === 'desktop' ? 'Desktop' : d.platform === 'mobile' ? 'Mobile' : 'Web';
-  return `${platform} · ${d.id}`;
+  return `${platformName(d)} · ${shortDeviceId(d.id)}`;
 }
 
 /** What a ledger entry did, and its signed amount as the account saw it. */

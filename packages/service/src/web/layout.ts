@@ -26,7 +26,7 @@ header nav form{margin:0;display:inline}header nav button{margin:0;padding:5px 1
 .notice{border-left:4px solid var(--accent);padding:8px 12px;background:color-mix(in srgb,var(--accent) 8%,transparent)}
 .ok{color:#0f8a5f;font-weight:600}.pager{display:flex;gap:16px;margin-top:12px}.actions{display:flex;gap:12px;flex-wrap:wrap;align-items:center}
 .plans{display:grid;grid-template-columns:repeat(auto-fit,minmax(190px,1fr));gap:12px}.plan.current{outline:2px solid var(--accent)}
-.table-wrap{overflow-x:auto}td small{color:var(--muted)}
+.table-wrap{overflow-x:auto}td small{color:var(--muted)}.when{white-space:nowrap}select{font:inherit;padding:6px}
 `;
 
 const LINKS: { href: string; label: string; needsProUses?: boolean }[] = [

@@ -8,12 +8,15 @@ import cookie from '@fastify/cookie';
 import type { FastifyError, FastifyInstance } from 'fastify';
 import type { Ctx } from '../service/context';
 import { ServiceError } from '../service/errors';
+import { MAX_PARAM_LENGTH, sendError, wantsHtml } from '../http/app';
+import { html } from '../http/html';
 import { messagePage, sendHtml } from './layout';
 import { authRoutes } from './routes-auth';
 import { creditsRoutes } from './routes-credits';
 import { exchangeRoutes } from './routes-exchange';
 import { pricingRoutes } from './routes-pricing';
 import { storeRoutes } from './routes-store';
+import { upgradeRoutes } from './routes-upgrade';
 import { viewerOf } from './session';
 
 const TITLES: Record<string, string> = {
@@ -52,6 +55,24 @@ export function webPlugin(opts: { log?: (msg: string) => void } = {}) {
       await storeRoutes(web, ctx);
       await exchangeRoutes(web, ctx);
       await pricingRoutes(web, ctx);
+      await upgradeRoutes(web, ctx);
+      // Any other GET: a page a person understands for a browser; the API's JSON 404 otherwise.
+      web.get('/*', async (req, reply) => {
+        const path = req.url.split('?')[0];
+        // The router skips a route whose path segment is over its limit and lands here: that is
+        // the framework's refusal of the URL (400), not a missing page.
+        if (path.split('/').some((segment) => segment.length > MAX_PARAM_LENGTH)) {
+          return sendError(req, reply, new ServiceError('invalid_request', 'a path segment of the URL is far too long'));
+        }
+        if (!wantsHtml(req) || /^\/(v1|admin|oauth)(\/|$)/.test(path)) {
+          return sendError(req, reply, new ServiceError('not_found', `no route for ${req.method} ${path}`));
+        }
+        const viewer = await viewerOf(ctx, req).catch(() => null);
+        const actions = viewer
+          ? html`<a class="button" href="/credits">Go to your credits</a><a href="/store">Store</a><a href="/pricing">Pricing</a>`
+          : html`<a class="button" href="/pricing">See the plans</a><a href="/signin">Sign in</a>`;
+        return sendHtml(reply, 404, messagePage(viewer, 'Page not found', `There is no page at ${path} on Cutline. The link may be old or mistyped.`, actions));
+      });
     });
   };
 }

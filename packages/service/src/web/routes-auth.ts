@@ -10,6 +10,7 @@ import { newSecret } from '../service/ids';
 import { authenticate, consumeHandoff } from '../service/oauth';
 import { createSession, endSession, tokensMatch } from '../service/web-sessions';
 import { messagePage, seeOther, sendHtml, webPage } from './layout';
+import { isLoopbackReturn, rememberReturn, returnCookie } from './return-link';
 import {
   clearCookie,
   clearSessionCookie,
@@ -58,6 +59,8 @@ function signinToken(ctx: Ctx, req: FastifyRequest, reply: FastifyReply, fresh =
   return token;
 }
 
+const PAGE_NAMES: Record<string, string> = { '/credits': 'your credits', '/store': 'the store', '/exchange': 'the exchange', '/pricing': 'pricing', '/upgrade': 'Upgrade to Pro' };
+
 export async function authRoutes(app: FastifyInstance, ctx: Ctx): Promise<void> {
   // Counted before the password is checked, shared with /oauth/authorize (http/rate-limit.ts).
   const guard = signInGuard(ctx);
@@ -100,6 +103,7 @@ export async function authRoutes(app: FastifyInstance, ctx: Ctx): Promise<void> 
     const { secret } = await createSession(ctx, user.id);
     setSessionCookie(ctx, reply, secret);
     clearCookie(ctx, reply, signinCookie(ctx));
+    rememberReturn(ctx, reply, null); // signed in by hand: return links go to the installed app
     return seeOther(reply, next);
   });
 
@@ -111,6 +115,7 @@ export async function authRoutes(app: FastifyInstance, ctx: Ctx): Promise<void> 
     const { viewer } = await requireForm(ctx, req);
     await endSession(ctx, viewer.session.idHash);
     clearSessionCookie(ctx, reply);
+    clearCookie(ctx, reply, returnCookie(ctx));
     return seeOther(reply, '/signin?signedout=1');
   });
 
@@ -129,21 +134,28 @@ export async function authRoutes(app: FastifyInstance, ctx: Ctx): Promise<void> 
     const spent = code ? await consumeHandoff(ctx, code) : null;
     if (!spent) {
       const next = wanted ?? '/credits';
-      return sendHtml(
-        reply,
-        410,
-        messagePage(
-          await viewerOf(ctx, req),
-          'This sign-in link has expired',
-          'Links from the Cutline app work once and only for 60 seconds, and this one has already been used or is too old. Sign in with your email and password instead, or open the page from the app again.',
-          html`<a class="button" href="${signInUrl(next)}">Sign in</a>`,
-        ),
-      );
+      const viewer = await viewerOf(ctx, req);
+      // Signed in already (the link was opened twice, or late): no need to sign in — go on.
+      const page = viewer
+        ? messagePage(
+            viewer,
+            'This link was already used',
+            `Links from the Cutline app work once and only for 60 seconds. You are still signed in as ${viewer.me.email}, so you can go straight on.`,
+            html`<a class="button" href="${next}">Continue to ${PAGE_NAMES[next] ?? 'your credits'}</a>`,
+          )
+        : messagePage(
+            null,
+            'This sign-in link has expired',
+            'Links from the Cutline app work once and only for 60 seconds, and this one has already been used or is too old. Sign in with your email and password instead, or open the page from the app again.',
+            html`<a class="button" href="${signInUrl(next)}">Sign in</a>`,
+          );
+      return sendHtml(reply, 410, page);
     }
     const old = await currentSession(ctx, req);
     if (old) await endSession(ctx, old.idHash);
     const { secret } = await createSession(ctx, spent.userId);
     setSessionCookie(ctx, reply, secret);
+    rememberReturn(ctx, reply, isLoopbackReturn(q.return) ? q.return : null);
     // The code's own destination wins: it was fixed when the app asked for the link.
     return seeOther(reply, spent.next);
   });

@@ -14,6 +14,7 @@ import { exchangeRecord } from '../service/usage';
 import { fmtDateTime, fmtInt, plural } from './format';
 import { messagePage, seeOther, sendHtml, webPage, type Viewer } from './layout';
 import { requireForm, signInUrl, viewerOf } from './session';
+import { returnHref } from './return-link';
 
 type Preview = Awaited<ReturnType<typeof exchangePreview>>;
 
@@ -111,7 +112,7 @@ export async function exchangeRoutes(app: FastifyInstance, ctx: Ctx): Promise<vo
   <tr><th>Balance now</th><td data-total="${snap.total}">${plural(snap.total, 'credit')} (${fmtInt(snap.byType.subscription)} subscription)</td></tr>
   <tr><th>Exchanged</th><td>${fmtDateTime(done.at)}</td></tr></tbody></table>
   <p class="muted">From your next billing cycle your plan grants subscription credits. The Cutline app already shows the change.</p>
-  <div class="actions"><a class="button" href="cutline://exchange/complete">Return to Cutline</a><a href="/credits">See your credits</a></div></section>`;
+  <div class="actions"><a class="button" href="${returnHref(ctx, req, 'cutline://exchange/complete')}">Return to Cutline</a><a href="/credits">See your credits</a></div></section>`;
     return sendHtml(reply, 200, webPage('Exchange complete', body, viewer, '/exchange'));
   });
 }

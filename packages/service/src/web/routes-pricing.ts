@@ -22,7 +22,15 @@ export async function pricingRoutes(app: FastifyInstance, ctx: Ctx): Promise<voi
     const viewer = await viewerOf(ctx, req);
     const current = viewer ? await planIdOf(ctx, viewer.session.userId) : null;
     const card = (p: PlanInfo) => html`<div class="pack plan${p.id === current ? ' current' : ''}" data-plan="${p.id}">
-  <h3>${p.name}${p.id === current ? html` <span class="badge">Your plan</span>` : ''}</h3><p class="big">${p.price}</p><p>${p.grants}</p></div>`;
+  <h3>${p.name}${p.id === current ? html` <span class="badge">Your plan</span>` : ''}</h3><p class="big">${p.price}</p><p>${p.grants}</p>${choose(p)}</div>`;
+    // Each plan leads somewhere: Pro to its checkout (which tells a Pro account it already is).
+    const choose = (p: PlanInfo) => {
+      if (p.id === current) return '';
+      if (p.id === 'pro-monthly') return html`<a class="button" href="/upgrade?billing=monthly">Choose Pro monthly</a>`;
+      if (p.id === 'pro-annual') return html`<a class="button" href="/upgrade?billing=annual">Choose Pro annual</a>`;
+      if (p.id === 'teams') return html`<p class="muted">Teams are set up for you by Cutline: ask your team's admin to add you.</p>`;
+      return '';
+    };
     const packs = PACKS.map((p) => html`<li>${fmtInt(p.credits)} credits for ${money(p.priceCents)}</li>`);
     const body = html`<section class="card"><h1>Plans</h1>
   <p class="muted">Every plan includes the editor. AI tools are paid with credits: subscription credits from a paid plan, activity credits from campaigns, and credits bought in the store.</p>

@@ -12,6 +12,7 @@ import { balance } from '../service/reads';
 import { findPack, newFormKey, PACKS, placeOrder, recentOrders, getOrder, type Order, type Pack } from '../service/store-orders';
 import { fmtDateTime, fmtInt, money, plural } from './format';
 import { messagePage, seeOther, sendHtml, webPage } from './layout';
+import { returnHref } from './return-link';
 import { requireForm, signInUrl, viewerOf } from './session';
 
 const SIMULATED = html`<p class="notice" role="note"><strong>Payment is simulated.</strong> This store takes no card details and no money: choosing <em>Pay</em> records the order and adds the credits at once.</p>`;
@@ -84,7 +85,7 @@ export async function storeRoutes(app: FastifyInstance, ctx: Ctx): Promise<void>
     const order = await getOrder(ctx, viewer.session.userId, id);
     if (!order) throw new ServiceError('not_found', 'There is no such order on this account.');
     const snap = await balance(ctx, viewer.session.userId);
-    const back = `cutline://store/complete?${new URLSearchParams({ order: order.id })}`;
+    const back = returnHref(ctx, req, `cutline://store/complete?${new URLSearchParams({ order: order.id })}`);
     const body = html`<section class="card" style="max-width:620px;margin:24px auto" data-order="${order.id}">
   <h1>Thank you: ${plural(order.credits, 'credit')} added</h1>
   <p class="ok">Order ${order.id} is complete. ${plural(order.credits, 'purchased credit')} ${order.expiresAt ? html`are valid until ${fmtDateTime(order.expiresAt)}` : ''}.</p>

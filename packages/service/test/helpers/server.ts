@@ -26,9 +26,10 @@ export async function startTestServer(opts: Partial<ServerOptions> = {}): Promis
     dbPath,
     dir,
     async close() {
-      await close();
+      const report = await close();
       if (pgDb) await dropDatabase(pgDb);
       rmSync(dir, { recursive: true, force: true });
+      return report;
     },
   };
 }

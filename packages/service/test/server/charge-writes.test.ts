@@ -52,7 +52,7 @@ describe.each(engines)('a charge’s writes on $name', (engine) => {
   });
 
   const storedEntries = async (): Promise<LedgerEntry[]> =>
-    (await db.read((tx) => tx.all('SELECT * FROM ledger ORDER BY seq'))).map(ledgerWire);
+    (await db.read((tx) => tx.all('SELECT l.*, u.email AS member_email FROM ledger l LEFT JOIN users u ON u.id = l.user_id ORDER BY l.seq'))).map(ledgerWire);
   const storedPayload = async (userId: string, version: number) => {
     const r = await db.read((tx) => tx.get<{ payload: string }>('SELECT payload FROM events WHERE user_id = ? AND version = ?', [userId, version]));
     return JSON.parse(r!.payload) as { balance: unknown; cause: { entries?: LedgerEntry[]; entry?: LedgerEntry } };

@@ -124,8 +124,10 @@ describe('transactions and reads', () => {
       await tx.run('UPDATE users SET version = version + 1 WHERE id IN (?, ?)', ['u_a', 'u_c']);
     });
     await Promise.all([t1, t2]);
-    expect(runs).toBe(3);
-    expect(db.retries - before).toBe(1);
+    // At least one of them was chosen as the deadlock victim and run again; on a loaded machine
+    // a retry can meet the survivor once more — every extra run is a counted retry.
+    expect(runs).toBeGreaterThanOrEqual(3);
+    expect(db.retries - before).toBe(runs - 2);
     const rows = await db.read((tx) => tx.all("SELECT id, version FROM users WHERE id IN ('u_a', 'u_c') ORDER BY id"));
     expect(rows).toEqual([
       { id: 'u_a', version: 2 },

@@ -100,14 +100,19 @@ describe('/credits', () => {
 
     const history = visible(r.text);
     expect(history).toContain('AI Portrait');
-    expect(history).toContain('Mobile · phone-test-1');
+    // Device names, not raw ids: the platform and a short id (the full id in a tooltip).
+    expect(history).toContain('Mobile · etest1');
+    expect(r.text).toContain('title="phone-test-1"');
+    expect(history).not.toContain('phone-test-1');
     expect(history).toContain('Auto Captions');
-    expect(history).toContain('Desktop · desktop-test-1');
-    expect(history).toContain('Spent (AI action succeeded)');
-    expect(history).toContain('Returned (AI action failed or was cancelled)');
+    expect(history).toContain('Desktop · ptest1');
+    // One row per action: held → spent, or held → returned, with signed amounts.
+    expect(history).toMatch(/Spent \(held, then the AI action succeeded\) −15 credits/);
+    expect(history).toMatch(/Held, then returned \(the AI action failed or was cancelled\) −3 credits → \+3 credits/);
     const kinds = [...r.text.matchAll(/data-kind="([a-z]+)"/g)].map((m) => m[1]);
-    // Newest first: release, hold (captions), capture ×2, hold ×2 (portrait), grants ×2.
-    expect(kinds).toEqual(['release', 'hold', 'capture', 'capture', 'hold', 'hold', 'grant', 'grant']);
+    // Newest first: captions (held, returned), portrait (held over two batches, spent), grants ×2.
+    expect(kinds).toEqual(['charge', 'charge', 'grant', 'grant']);
+    expect(history).toContain('Times in UTC');
   });
 
   it('pages through the full history with the ledger cursor', async () => {
@@ -163,12 +168,12 @@ describe('credits spent per day', () => {
 
     // A capture 29 days back is still in the window; 31 days back it has left.
     await server.ctx.db.transaction((tx) =>
-      tx.run("UPDATE ledger SET at = at - ? WHERE scope_id = ? AND kind = 'capture'", [29 * DAY, u.id]),
+      tx.run("UPDATE ledger SET at = at - ? WHERE user_id = ? AND kind = 'capture'", [29 * DAY, u.id]),
     );
     const moved = await spentPerDay(server.ctx, u.id, 30);
     expect(moved[0].total + moved[1].total).toBe(5);
     await server.ctx.db.transaction((tx) =>
-      tx.run("UPDATE ledger SET at = at - ? WHERE scope_id = ? AND kind = 'capture'", [2 * DAY, u.id]),
+      tx.run("UPDATE ledger SET at = at - ? WHERE user_id = ? AND kind = 'capture'", [2 * DAY, u.id]),
     );
     expect((await spentPerDay(server.ctx, u.id, 30)).every((d) => d.total === 0)).toBe(true);
   });
