@@ -10,9 +10,9 @@ import { historyRows, type HistoryRow } from './history-rows';
 import { fmtZoned, isZone, setZone, weekday, ZONES, zoneOf } from './time-zone';
 import { spentPerDay, type DaySpend } from '../service/usage';
 import { TYPE_COLOR, usageChart } from './chart';
-import { deviceLabel, entryWords, fmtDate, fmtDateTime, fmtInt, plural, sourceLabel, toolName, TYPE_LABEL } from './format';
+import { deviceLabel, entryWords, fmtDate, fmtInt, plural, sourceLabel, toolName, TYPE_LABEL } from './format';
 import { seeOther, sendHtml, webPage, type Viewer } from './layout';
-import { formOf, requireForm, safeNext, signInUrl, viewerOf } from './session';
+import { requireForm, safeNext, signInUrl, viewerOf } from './session';
 
 export const HISTORY_PAGE = 50;
 
