@@ -4,6 +4,7 @@
  * crash cut off left nothing behind, and every committed one is whole.
  */
 import { spawn } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -12,6 +13,8 @@ import { expectBooksBalanced } from '../helpers/audit';
 import { call, charge, grant, newUser } from '../helpers/client';
 import { createDatabase, dropDatabase } from '../helpers/pg';
 import { startProcess } from '../helpers/process';
+
+const AUDIT_MAIN = fileURLToPath(new URL('../../src/audit-main.ts', import.meta.url));
 import { ADMIN_TOKEN } from '../helpers/server';
 
 const cleanups: (() => Promise<void> | void)[] = [];
@@ -31,7 +34,7 @@ async function database(): Promise<string> {
 }
 
 const auditScript = (db: string) =>
-  new Promise<number | null>((resolve) => spawn(process.execPath, ['--import', 'tsx', 'scripts/audit.ts', '--db', db], { stdio: 'ignore' }).on('exit', resolve));
+  new Promise<number | null>((resolve) => spawn(process.execPath, ['--import', 'tsx', AUDIT_MAIN, '--db', db], { stdio: 'ignore' }).on('exit', resolve));
 
 describe('a crash mid-traffic', () => {
   it('SIGKILL while charges, captures and releases are in flight: the books add up after the restart', async () => {

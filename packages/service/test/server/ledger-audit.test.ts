@@ -3,11 +3,14 @@
  * the real thing — `GET /admin/v1/audit` and `npm run audit` — on a database whose rows are then
  * corrupted directly. Runs on SQLite and (CUTLINE_TEST_STORE=postgres) PostgreSQL.
  */
+import { fileURLToPath } from 'node:url';
 import { spawn } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { auditBooks, type AuditInput } from '../../src/ledger/audit';
 import { startTestServer, type TestServer } from '../helpers/server';
 import { admin, call, charge, grant, newUser } from '../helpers/client';
+
+const AUDIT_MAIN = fileURLToPath(new URL('../../src/audit-main.ts', import.meta.url));
 
 const NOW = 1_000_000;
 type Books = { [K in keyof AuditInput]: AuditInput[K] extends readonly (infer T)[] ? T[] : AuditInput[K] };
@@ -78,7 +81,7 @@ describe('auditBooks (pure)', () => {
 
 function runAuditScript(db: string): Promise<{ code: number | null; out: string; err: string }> {
   return new Promise((resolve) => {
-    const p = spawn(process.execPath, ['--import', 'tsx', 'scripts/audit.ts', '--db', db], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const p = spawn(process.execPath, ['--import', 'tsx', AUDIT_MAIN, '--db', db], { stdio: ['ignore', 'pipe', 'pipe'] });
     let out = '';
     let err = '';
     p.stdout.on('data', (d) => (out += d));
@@ -141,7 +144,7 @@ describe('the audit of a real database', () => {
   });
 
   it('the script refuses without --db (exit 2)', async () => {
-    const p = await new Promise<number | null>((resolve) => spawn(process.execPath, ['--import', 'tsx', 'scripts/audit.ts'], { stdio: 'ignore' }).on('exit', resolve));
+    const p = await new Promise<number | null>((resolve) => spawn(process.execPath, ['--import', 'tsx', AUDIT_MAIN], { stdio: 'ignore' }).on('exit', resolve));
     expect(p).toBe(2);
   });
 });

@@ -4,8 +4,8 @@
  */
 import { existsSync } from 'node:fs';
 import { parseArgs } from 'node:util';
-import { describeReport, auditDb } from '@cutline/service/service/audit';
-import { openDb } from '@cutline/service/start';
+import { describeReport, auditDb } from './service/audit';
+import { openDb } from './start';
 
 async function main(): Promise<number> {
   let db: string | undefined;
