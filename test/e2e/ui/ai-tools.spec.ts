@@ -77,7 +77,9 @@ test('Cancel during the job returns the credits: "N credits returned"', async ({
 test('a damaged clip fails and its credits come back, while another clip\'s job runs at the same time', async ({ app, browserHost, service }, info) => {
   const account = await service.createAccount(100);
   await browserHost.signIn(account.email, account.password);
-  await openEditor(app, browserHost.url, { stepMs: 150 });
+  // Steps long enough that the healthy job (12–23 steps: 6–11.5 s) is still running while the
+  // second one is set up and confirmed, however busy the machine is.
+  await openEditor(app, browserHost.url, { stepMs: 500 });
   const healthy = await addClip(app, 'Product spin');
   const damaged = await addClip(app, 'Drone shot (damaged)');
 
