@@ -73,8 +73,14 @@ test('spending shows up in held credits, the usage chart and the history with to
   const today = page.locator('svg.usage-chart g[data-day]').last();
   await expect(today).toHaveAttribute('data-total', '43');
   await expect(today.locator('title')).toHaveText(/43 credits \(40 activity, 3 purchased\)$/);
-  await expect(page.locator('tr[data-kind=capture]', { hasText: 'AI Portrait' }).first()).toContainText('Mobile · phone-test-1');
-  await expect(page.locator('tr[data-kind=hold]', { hasText: 'Auto Captions' })).toContainText('Desktop · desktop-test-1');
+  // one row per action (held → spent), the device by platform and a short id, the full id in its tooltip
+  const portrait = page.locator('tr[data-kind=charge]', { hasText: 'AI Portrait' });
+  await expect(portrait).toHaveCount(1);
+  await expect(portrait).toContainText('Mobile · etest1');
+  await expect(portrait.locator('td[title="phone-test-1"]')).toHaveCount(1);
+  const captions = page.locator('tr[data-kind=charge]', { hasText: 'Auto Captions' });
+  await expect(captions).toContainText('Desktop · ptest1');
+  await expect(captions.locator('td[title="desktop-test-1"]')).toHaveCount(1);
   await shot(page, info, 'credits-with-usage');
 });
 
