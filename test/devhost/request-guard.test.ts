@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { hostProblem, originProblem, redactOpenedUrl } from '../../src/devhost/request-guard';
+import { CLIENT_ID } from '@cutline/contract/oauth-client';
 
 describe('hostProblem (DNS rebinding)', () => {
   it('accepts only the host itself on its port', () => {
@@ -39,10 +40,10 @@ describe('originProblem', () => {
 describe('redactOpenedUrl', () => {
   it('hides handoff codes and sign-in state, keeps the rest readable', () => {
     expect(redactOpenedUrl('http://127.0.0.1:4780/handoff?code=live-secret&next=/store')).toBe('http://127.0.0.1:4780/handoff?code=redacted&next=%2Fstore');
-    const signIn = redactOpenedUrl('http://127.0.0.1:4780/oauth/authorize?client_id=cutline-desktop&state=s3cret&code_challenge=abc');
+    const signIn = redactOpenedUrl(`http://127.0.0.1:4780/oauth/authorize?client_id=${CLIENT_ID}&state=s3cret&code_challenge=abc`);
     expect(signIn).toContain('state=redacted');
     expect(signIn).not.toContain('s3cret');
-    expect(signIn).toContain('client_id=cutline-desktop');
+    expect(signIn).toContain(`client_id=${CLIENT_ID}`);
     expect(redactOpenedUrl('https://cutline.test/store')).toBe('https://cutline.test/store');
   });
 });

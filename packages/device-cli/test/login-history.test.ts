@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { run } from '../src/run';
-import { exchangeProUses } from '@cutline/service/service/accounts';
+import { exchangeProUses } from '@cutline/service/service/exchange';
 import { me } from '@cutline/service/service/reads';
 import { startTestServer, type TestServer } from '@cutline/service/test/helpers/server';
 import { submitSignInForm } from '@cutline/service/test/helpers/browser-sign-in';

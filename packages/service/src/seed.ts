@@ -1,6 +1,8 @@
 /** CUTLINE_SEED=demo: the demo accounts listed in the README. Idempotent: skipped when present. */
 import { DAY_MS } from './ledger/plans';
-import { addTeamMember, adminGrant, createTeam, createUser } from './service/accounts';
+import { adminGrant } from './service/grants';
+import { addTeamMember, createTeam } from './service/teams';
+import { createUser } from './service/users';
 import type { Ctx } from './service/context';
 import { ServiceError } from './service/errors';
 

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { DeepLinkRouter, type DeepLinkHandlers } from '../../../src/main/core/deep-link-router';
 import { memoryLogger } from '../../../src/main/core/logger';
+import { REDIRECT_URI } from '@cutline/contract/oauth-client';
 
 function recordingHandlers(issued: string[]) {
   const calls: string[] = [];
@@ -42,15 +43,15 @@ describe('DeepLinkRouter', () => {
     const router = new DeepLinkRouter({ logger });
     const { calls, handlers } = recordingHandlers(['good']);
     router.setReady(handlers);
-    expect(router.receive('cutline://auth/callback?code=c1&state=forged', 'open-url')).toBe('dropped');
-    expect(router.receive('cutline://auth/callback?code=c2&state=good', 'open-url')).toBe('delivered');
+    expect(router.receive(`${REDIRECT_URI}?code=c1&state=forged`, 'open-url')).toBe('dropped');
+    expect(router.receive(`${REDIRECT_URI}?code=c2&state=good`, 'open-url')).toBe('delivered');
     expect(calls).toEqual(['auth c2 good']);
     expect(logger.records.find((r) => r.fields.reason === 'state not issued by this app')).toBeDefined();
   });
 
   it('checks the state of a queued callback when it is delivered', () => {
     const router = new DeepLinkRouter({ logger: memoryLogger() });
-    expect(router.receive('cutline://auth/callback?code=c&state=old-run', 'argv')).toBe('queued');
+    expect(router.receive(`${REDIRECT_URI}?code=c&state=old-run`, 'argv')).toBe('queued');
     const { calls, handlers } = recordingHandlers([]);
     router.setReady(handlers);
     expect(calls).toEqual([]);

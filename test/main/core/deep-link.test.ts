@@ -1,9 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { findDeepLinks, parseDeepLink, splitWindowsCommandLine } from '../../../src/main/core/deep-link';
+import { REDIRECT_URI } from '@cutline/contract/oauth-client';
 
 describe('parseDeepLink', () => {
   it('accepts the three links of the contract, with exactly their parameters', () => {
-    expect(parseDeepLink('cutline://auth/callback?code=abc&state=xyz')).toEqual({
+    expect(parseDeepLink(`${REDIRECT_URI}?code=abc&state=xyz`)).toEqual({
       ok: true,
       link: { kind: 'auth-callback', code: 'abc', state: 'xyz' },
     });
@@ -19,10 +20,10 @@ describe('parseDeepLink', () => {
   it.each([
     ['unknown host', 'cutline://evil/callback?code=a&state=b'],
     ['unknown path', 'cutline://auth/steal?code=a&state=b'],
-    ['extra parameter', 'cutline://auth/callback?code=a&state=b&redirect=https://evil.test'],
-    ['missing state', 'cutline://auth/callback?code=a'],
-    ['repeated parameter', 'cutline://auth/callback?code=a&state=b&state=c'],
-    ['empty value', 'cutline://auth/callback?code=&state=b'],
+    ['extra parameter', `${REDIRECT_URI}?code=a&state=b&redirect=https://evil.test`],
+    ['missing state', `${REDIRECT_URI}?code=a`],
+    ['repeated parameter', `${REDIRECT_URI}?code=a&state=b&state=c`],
+    ['empty value', `${REDIRECT_URI}?code=&state=b`],
     ['parameter on a parameterless link', 'cutline://exchange/complete?x=1'],
     ['fragment', 'cutline://store/complete?order=1#frag'],
     ['credentials', 'cutline://user:pw@store/complete?order=1'],
@@ -45,9 +46,9 @@ describe('findDeepLinks', () => {
       'C:\\Program Files\\Cutline\\Cutline.exe',
       '--allow-file-access-from-files',
       '--original-process-start-time=13372189934256671',
-      'cutline://auth/callback?code=abc&state=xyz',
+      `${REDIRECT_URI}?code=abc&state=xyz`,
     ];
-    expect(findDeepLinks(argv)).toEqual(['cutline://auth/callback?code=abc&state=xyz']);
+    expect(findDeepLinks(argv)).toEqual([`${REDIRECT_URI}?code=abc&state=xyz`]);
   });
 
   it('unquotes a quoted link', () => {

@@ -5,6 +5,7 @@ import { startTestServer, type TestServer } from '@cutline/service/test/helpers/
 import { callbackFor, submitSignInForm } from '@cutline/service/test/helpers/browser-sign-in';
 import { startCore, type CoreHarness } from '../helpers/core-harness';
 import { until } from '../helpers/wait';
+import { CLIENT_ID, REDIRECT_URI } from '@cutline/contract/oauth-client';
 
 let server: TestServer;
 const harnesses: CoreHarness[] = [];
@@ -34,8 +35,8 @@ describe('sign-in', () => {
     expect(`${authorize.origin}${authorize.pathname}`).toBe(`${server.url}/oauth/authorize`);
     expect(Object.fromEntries(authorize.searchParams)).toMatchObject({
       response_type: 'code',
-      client_id: 'cutline-desktop',
-      redirect_uri: 'cutline://auth/callback',
+      client_id: CLIENT_ID,
+      redirect_uri: REDIRECT_URI,
       code_challenge_method: 'S256',
     });
     expect(authorize.searchParams.get('code_challenge')).toMatch(/^[A-Za-z0-9_-]{43}$/);
@@ -79,8 +80,8 @@ describe('sign-in', () => {
     const genuine = await callbackFor(authorizeUrl, 'pro@cutline.test', DEMO_PASSWORD);
     const query = new URL(genuine).search;
     expect(h.router.receive(`cutline://evil/callback${query}`, 'open-url')).toBe('dropped');
-    expect(h.router.receive(`cutline://auth/callback${query}&next=https%3A%2F%2Fevil.test`, 'second-instance')).toBe('dropped');
-    expect(h.router.receive(`cutline://auth/callback?code=${new URL(genuine).searchParams.get('code')}`, 'open-url')).toBe('dropped');
+    expect(h.router.receive(`${REDIRECT_URI}${query}&next=https%3A%2F%2Fevil.test`, 'second-instance')).toBe('dropped');
+    expect(h.router.receive(`${REDIRECT_URI}?code=${new URL(genuine).searchParams.get('code')}`, 'open-url')).toBe('dropped');
 
     expect((await h.core.cutline.getState()).account).toBeNull();
     expect(h.vault.load()).toBeNull();
@@ -124,7 +125,7 @@ describe('sign-in', () => {
     const refresh = await fetch(`${server.url}/oauth/token`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ grant_type: 'refresh_token', refresh_token: tokens.refreshToken, client_id: 'cutline-desktop' }),
+      body: JSON.stringify({ grant_type: 'refresh_token', refresh_token: tokens.refreshToken, client_id: CLIENT_ID }),
     });
     expect(refresh.status).toBeGreaterThanOrEqual(400);
     const me = await fetch(`${server.url}/v1/me`, { headers: { authorization: `Bearer ${tokens.accessToken}` } });

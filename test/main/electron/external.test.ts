@@ -6,6 +6,7 @@ vi.mock('electron', () => ({ shell: { openExternal } }));
 
 import { createExternalOpener, ExternalUrlRefusedError } from '../../../src/main/electron/external';
 import { memoryLogger } from '../../../src/main/core/logger';
+import { CLIENT_ID, REDIRECT_URI } from '@cutline/contract/oauth-client';
 
 const origins = { serviceOrigin: 'https://api.cutline.test', webOrigin: 'https://cutline.test' };
 
@@ -19,7 +20,7 @@ describe('createExternalOpener', () => {
     ['the service origin on a web path', 'https://api.cutline.test/store'],
     ['the allowed origin with another path', 'https://cutline.test/admin'],
     ['the allowed origin over http', 'http://cutline.test/store'],
-    ['a cutline: link', 'cutline://auth/callback?code=a&state=b'],
+    ['a cutline: link', `${REDIRECT_URI}?code=a&state=b`],
     ['smb:', 'smb://share/payload'],
   ])('refuses %s and never calls shell.openExternal', async (_name, url) => {
     const logger = memoryLogger();
@@ -43,10 +44,10 @@ describe('createExternalOpener', () => {
 
   it('opens URLs the core builds: the sign-in page and handoff links', async () => {
     const open = createExternalOpener(() => origins, memoryLogger());
-    await open('https://api.cutline.test/oauth/authorize?client_id=cutline-desktop&state=s');
+    await open(`https://api.cutline.test/oauth/authorize?client_id=${CLIENT_ID}&state=s`);
     await open('https://cutline.test/handoff?code=abc&next=/store');
     expect(openExternal.mock.calls.map((c) => c[0])).toEqual([
-      'https://api.cutline.test/oauth/authorize?client_id=cutline-desktop&state=s',
+      `https://api.cutline.test/oauth/authorize?client_id=${CLIENT_ID}&state=s`,
       'https://cutline.test/handoff?code=abc&next=/store',
     ]);
   });

@@ -7,6 +7,7 @@ import { DeepLinkRouter, type DeepLinkHandlers } from '../../../src/main/core/de
 import { memoryLogger } from '../../../src/main/core/logger';
 import { wireDeepLinkSources } from '../../../src/main/electron/deep-link-sources';
 import { registerProtocolClient } from '../../../src/main/electron/protocol-client';
+import { REDIRECT_URI } from '@cutline/contract/oauth-client';
 
 function fakeApp() {
   const calls: unknown[][] = [];
@@ -62,7 +63,7 @@ describe('wireDeepLinkSources', () => {
   it('takes links from second-instance argv, Windows-style, and brings the window forward', () => {
     const t = setup(['Cutline.exe']);
     t.router.setReady(t.handlers);
-    t.app.emit('second-instance', {}, ['C:\\Program Files\\Cutline\\Cutline.exe', '--secondary', '"cutline://auth/callback?code=c1&state=issued-state"'], 'C:\\');
+    t.app.emit('second-instance', {}, ['C:\\Program Files\\Cutline\\Cutline.exe', '--secondary', `"${REDIRECT_URI}?code=c1&state=issued-state"`], 'C:\\');
     t.app.emit('second-instance', {}, ['"C:\\Program Files\\Cutline\\Cutline.exe" --flag "cutline://exchange/complete/"'], 'C:\\');
     expect(t.delivered).toEqual(['auth:c1', 'exchange']);
     expect(t.fronted()).toBe(2);
@@ -72,7 +73,7 @@ describe('wireDeepLinkSources', () => {
     const t = setup([]);
     t.router.setReady(t.handlers);
     let prevented = false;
-    t.app.emit('open-url', { preventDefault: () => (prevented = true) }, 'cutline://auth/callback?code=c2&state=forged');
+    t.app.emit('open-url', { preventDefault: () => (prevented = true) }, `${REDIRECT_URI}?code=c2&state=forged`);
     expect(prevented).toBe(true);
     expect(t.delivered).toEqual([]);
     expect(t.logger.records.map((r) => r.fields.reason)).toEqual(['state not issued by this app']);

@@ -2,15 +2,17 @@
  * The charge steps on an engine that runs them server-side (PostgreSQL: the functions of
  * src/server/store/pg-charge-functions.ts, one round trip each). Same answers, errors and
  * events as the in-process steps of charges.ts: the function does the locking, the rules and
- * the journal's writes in its own transaction; this module maps its outcome to the service's
- * results and publishes the committed events.
+ * the journal's writes in its own transaction; this module maps its outcome to an `Outcome`
+ * (outcome.ts) that `afterCommit` unwraps: the committed events published, then the answer.
  */
 import type { BalanceSnapshot, Charge, ChargeRequest, QuoteResponse } from '@cutline/contract/api';
 import type { ToolDef } from '@cutline/contract/tools';
 import type { AllocationPart } from '../ledger/types';
 import type { Ctx } from './context';
-import { conflict, notFound, ServiceError } from './errors';
+import { alreadyCaptured, idempotencyMismatch, insufficientCredits, notCapturable } from './charge-records';
+import { notFound, type ServiceError } from './errors';
 import type { HubEvent } from './event-hub';
+import { afterCommit, ok, refusedAfterCommit, type Outcome } from './outcome';
 import { chargeRow, chargeWire } from './rows';
 
 interface StepRow {
@@ -42,12 +44,24 @@ async function run(call: CallStep, sql: string, params: readonly unknown[]): Pro
   return r;
 }
 
-/** Publishes the step's committed events; returns the caller's snapshot (from its event, else the step's read). */
-function settle(ctx: Ctx, userId: string, r: StepRow): BalanceSnapshot | null {
-  const events: HubEvent[] = (r.ev_users ?? []).map((u, i) => ({ userId: u, version: Number(r.ev_versions![i]), payload: r.ev_payloads![i] }));
-  ctx.hub.publish(events);
+/** The step's committed events (they are published with its outcome, by `afterCommit`). */
+const eventsOf = (r: StepRow): HubEvent[] =>
+  (r.ev_users ?? []).map((u, i) => ({ userId: u, version: Number(r.ev_versions![i]), payload: r.ev_payloads![i] }));
+
+/** The caller's snapshot after the step: from its event when there is one, else the step's read. */
+function balanceOf(userId: string, events: readonly HubEvent[], r: StepRow): BalanceSnapshot {
   const mine = events.find((e) => e.userId === userId);
-  return mine ? (JSON.parse(mine.payload) as { balance: BalanceSnapshot }).balance : r.balance;
+  return mine ? (JSON.parse(mine.payload) as { balance: BalanceSnapshot }).balance : r.balance!;
+}
+
+/**
+ * The step has committed (it is its own transaction): `refusal` (or null for success) becomes its
+ * outcome, unwrapped by `afterCommit` like every other mutation's — events first, then the answer.
+ */
+function settle(ctx: Ctx, userId: string, r: StepRow, refusal: ServiceError | null): StepResult {
+  const events = eventsOf(r);
+  const outcome: Outcome<StepResult> = refusal ? refusedAfterCommit(refusal) : ok({ charge: chargeOf(r), balance: balanceOf(userId, events, r) });
+  return afterCommit(ctx.hub, outcome, events);
 }
 
 const chargeOf = (r: StepRow): Charge =>
@@ -62,29 +76,18 @@ export async function holdStep(
     a.userId, a.key, a.hash, a.id, a.tool.id, a.req.quantity, a.cost, a.tool.eligibleForProUses, a.req.device.id,
     a.req.device.platform, a.now + ctx.config.holdTtlMs, a.now,
   ]);
-  if (r.outcome === 'mismatch') {
-    throw new ServiceError('idempotency_mismatch', 'this Idempotency-Key was already used for a different request');
-  }
-  if (r.outcome === 'insufficient') {
-    const available = Number(r.available);
-    throw new ServiceError('insufficient_credits', `Not enough credits: ${a.tool.name} costs ${a.cost}, ${available} available`, {
-      cost: a.cost,
-      available,
-      storeUrl: `${ctx.config.publicUrl}/store`,
-    });
-  }
-  const balance = settle(ctx, a.userId, r)!;
-  return { charge: chargeOf(r), balance, replayed: r.outcome === 'replayed' };
+  const refusal =
+    r.outcome === 'mismatch'
+      ? idempotencyMismatch()
+      : r.outcome === 'insufficient'
+        ? insufficientCredits(ctx.config.publicUrl, a.tool.name, a.cost, Number(r.available))
+        : null;
+  return { ...settle(ctx, a.userId, r, refusal), replayed: r.outcome === 'replayed' };
 }
 
 export async function captureStep(ctx: Ctx, call: CallStep, userId: string, chargeId: string, now: number): Promise<StepResult> {
   const r = await run(call, 'SELECT * FROM cutline_capture(?, ?, ?)', [userId, chargeId, now]);
-  const balance = settle(ctx, userId, r);
-  const charge = chargeOf(r);
-  if (r.outcome === 'lapsed') {
-    throw conflict(charge.status === 'expired' ? 'the hold expired before it was captured; its credits were returned' : 'the charge was released and cannot be captured');
-  }
-  return { charge, balance: balance! };
+  return settle(ctx, userId, r, r.outcome === 'lapsed' ? notCapturable(chargeRow(r.charge!).status) : null);
 }
 
 export async function releaseStep(
@@ -96,9 +99,7 @@ export async function releaseStep(
   now: number,
 ): Promise<StepResult> {
   const r = await run(call, 'SELECT * FROM cutline_release(?, ?, ?, ?)', [userId, chargeId, reason, now]);
-  if (r.outcome === 'captured') throw conflict('the charge was already captured and cannot be released');
-  const balance = settle(ctx, userId, r);
-  return { charge: chargeOf(r), balance: balance! };
+  return settle(ctx, userId, r, r.outcome === 'captured' ? alreadyCaptured() : null);
 }
 
 export async function quoteStep(ctx: Ctx, call: CallStep, userId: string, tool: ToolDef, quantity: number, now: number): Promise<QuoteResponse> {

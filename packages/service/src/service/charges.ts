@@ -7,14 +7,29 @@ import { planRelease } from '../ledger/release';
 import { findTool, type ToolDef } from '@cutline/contract/tools';
 import type { AllocationPart, BatchState } from '../ledger/types';
 import type { Tx } from '../store/db';
-import { liveBatches, requireUser, snapshotOf } from './account-state';
+import { liveBatches, lockAccount, requireUser, snapshotOf } from './account-state';
+import {
+  alreadyCaptured,
+  batchExpiries,
+  chargeByKey,
+  idempotencyMismatch,
+  insertCharge,
+  insufficientCredits,
+  loadCharge,
+  loadParts,
+  notCapturable,
+  settleCharge,
+  takeParts,
+  type OwnedPart,
+} from './charge-records';
 import type { Ctx } from './context';
-import { conflict, invalid, notFound, ServiceError } from './errors';
+import { invalid } from './errors';
 import { newId } from './ids';
 import type { Journal } from './journal';
 import { mutate } from './mutate';
+import { ok, refusedAfterCommit } from './outcome';
 import { captureStep, holdStep, quoteStep, releaseStep, stepRunner } from './charge-steps-pg';
-import { chargeRow, chargeWire, userRow, type ChargeRow, type UserRow } from './rows';
+import { chargeWire, type ChargeRow, type UserRow } from './rows';
 
 export interface ChargeResult {
   charge: Charge;
@@ -53,39 +68,7 @@ export function requestHash(req: ChargeRequest): string {
   return createHash('sha256').update(canon).digest('base64url');
 }
 
-/** Locks the account (its team first) and returns the user row as it stands once locked. */
-async function lockAccount(tx: Tx, userId: string): Promise<UserRow> {
-  if (tx.serialisesWriters) {
-    // One write lock for the whole database: the row as read is the row as locked.
-    const r = await tx.lockRow('users', userId);
-    if (!r) throw notFound('user');
-    return userRow(r);
-  }
-  const pre = await requireUser(tx, userId);
-  if (pre.team_id) await tx.lock('teams', [pre.team_id]);
-  const r = await tx.lockRow('users', userId);
-  if (!r) throw notFound('user');
-  return userRow(r);
-}
-
-/** A charge's parts, each with whose batch it drew from (a team pool's movements are the team's history). */
-type OwnedPart = AllocationPart & { ownerKind?: 'user' | 'team' };
-
-async function loadParts(tx: Tx, chargeId: string): Promise<OwnedPart[]> {
-  const rows = await tx.all<{ batch_id: string; type: AllocationPart['type']; amount: unknown; owner_kind: 'user' | 'team' | null }>(
-    'SELECT a.batch_id, a.type, a.amount, b.owner_kind FROM allocations a LEFT JOIN batches b ON b.id = a.batch_id WHERE a.charge_id = ? ORDER BY a.ord',
-    [chargeId],
-  );
-  return rows.map((r) => ({ batchId: r.batch_id, type: r.type, amount: Number(r.amount), ownerKind: r.owner_kind ?? 'user' }));
-}
-
 const memberOf = (u: UserRow) => ({ id: u.id, email: u.email });
-
-async function loadCharge(tx: Tx, userId: string, chargeId: string): Promise<ChargeRow> {
-  const r = await tx.get('SELECT * FROM charges WHERE id = ? AND user_id = ?', [chargeId, userId]);
-  if (!r) throw notFound('charge');
-  return chargeRow(r);
-}
 
 /**
  * Holds the cost of one action. Same key + same request → the same charge (replayed: true);
@@ -106,14 +89,11 @@ export async function hold(
   if (call) return holdStep(ctx, call, { userId, key, hash, id, tool, req, cost, now: ctx.clock.now() });
   const out = await mutate(ctx, { kind: 'hold', chargeId: id, tool: tool.id, device: req.device }, async (tx, journal, now) => {
     const user = await lockAccount(tx, userId);
-    const prior = await tx.get('SELECT * FROM charges WHERE user_id = ? AND idem_key = ?', [userId, key]);
+    const prior = await chargeByKey(tx, userId, key);
     if (prior) {
-      const c = chargeRow(prior);
-      if (c.request_hash !== hash) {
-        throw new ServiceError('idempotency_mismatch', 'this Idempotency-Key was already used for a different request');
-      }
+      if (prior.request_hash !== hash) throw idempotencyMismatch();
       replayed = true;
-      return { charge: chargeWire(c, await loadParts(tx, c.id)), user };
+      return ok({ charge: chargeWire(prior, await loadParts(tx, prior.id)), user });
     }
     const usesProUse = paysWithProUses(proUseAccount(user), tool, req.quantity);
     let parts: AllocationPart[] = [];
@@ -123,13 +103,7 @@ export async function hold(
     } else {
       batches = await liveBatches(tx, user, now);
       const plan = allocate(batches, cost, now);
-      if (!plan.covered) {
-        throw new ServiceError('insufficient_credits', `Not enough credits: ${tool.name} costs ${cost}, ${plan.available} available`, {
-          cost,
-          available: plan.available,
-          storeUrl: `${ctx.config.publicUrl}/store`,
-        });
-      }
+      if (!plan.covered) throw insufficientCredits(ctx.config.publicUrl, tool.name, cost, plan.available);
       parts = plan.parts;
     }
     const row: ChargeRow = {
@@ -150,28 +124,8 @@ export async function hold(
       device_id: req.device.id,
       device_platform: req.device.platform,
     };
-    await tx.run(
-      `INSERT INTO charges (id, user_id, idem_key, request_hash, tool, quantity, cost, uses_pro_use, pro_uses, status,
-        release_reason, hold_expires_at, created_at, settled_at, device_id, device_platform)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-      [row.id, row.user_id, row.idem_key, row.request_hash, row.tool, row.quantity, row.cost, row.uses_pro_use, row.pro_uses,
-        row.status, row.release_reason, row.hold_expires_at, row.created_at, row.settled_at, row.device_id, row.device_platform],
-    );
-    if (parts.length) {
-      // One statement takes every part from its batch (the parts name distinct batches); a batch
-      // left short would be a change under the lock, so all or none.
-      const r = await tx.run(
-        `UPDATE batches SET remaining = remaining - v.column2
-           FROM (VALUES ${parts.map(() => '(?, CAST(? AS INTEGER))').join(', ')}) AS v
-          WHERE batches.id = v.column1 AND batches.remaining >= v.column2`,
-        parts.flatMap((p) => [p.batchId, p.amount]),
-      );
-      if (r.changes !== parts.length) throw new Error(`batches ${parts.map((p) => p.batchId).join(', ')} changed under a locked hold`);
-      await tx.run(
-        `INSERT INTO allocations (charge_id, batch_id, type, amount, ord) VALUES ${parts.map(() => '(?, ?, ?, ?, ?)').join(', ')}`,
-        parts.flatMap((p, ord) => [id, p.batchId, p.type, p.amount, ord]),
-      );
-    }
+    await insertCharge(tx, row);
+    await takeParts(tx, id, parts);
     const owner = new Map(batches.map((b) => [b.id, b.ownerKind]));
     recordMovement(journal, user, row, parts.map((p) => ({ ...p, ownerKind: owner.get(p.batchId) })), 'hold');
     if (!usesProUse) {
@@ -180,7 +134,7 @@ export async function hold(
       const taken = new Map(parts.map((p) => [p.batchId, p.amount]));
       journal.knowBatches(userId, batches.map((b) => (taken.has(b.id) ? { ...b, remaining: b.remaining - taken.get(b.id)! } : b)));
     }
-    return { charge: chargeWire(row, parts), user };
+    return ok({ charge: chargeWire(row, parts), user });
   });
   const balance = await currentBalance(ctx, userId, out.balances);
   return { charge: out.value.charge, balance, replayed };
@@ -226,11 +180,7 @@ async function settleRelease(
   now: number,
 ): Promise<ChargeRow> {
   const parts = await loadParts(tx, c.id);
-  const expiry = new Map<string, number | null>();
-  for (const p of parts) {
-    const b = await tx.get<{ expires_at: unknown }>('SELECT expires_at FROM batches WHERE id = ?', [p.batchId]);
-    expiry.set(p.batchId, b?.expires_at === null || b?.expires_at === undefined ? null : Number(b.expires_at));
-  }
+  const expiry = await batchExpiries(tx, parts.map((p) => p.batchId));
   const plan = planRelease(parts, (id) => expiry.get(id) ?? null, now);
   if (c.uses_pro_use === 1) {
     // Back to the quota, never above one cycle's worth (a renewal may have refilled it meanwhile).
@@ -244,12 +194,7 @@ async function settleRelease(
     if (!p.expiredMeanwhile) await tx.run('UPDATE batches SET remaining = remaining + ? WHERE id = ?', [p.amount, p.batchId]);
   }
   const status = reason === 'expired' ? 'expired' : 'released';
-  await tx.run("UPDATE charges SET status = ?, release_reason = ?, settled_at = ? WHERE id = ? AND status = 'held'", [
-    status,
-    reason,
-    now,
-    c.id,
-  ]);
+  await settleCharge(tx, c.id, status, reason, now);
   recordMovement(journal, user, c, parts, 'release');
   const device = deviceOfRow(c);
   for (const p of plan.filter((x) => x.expiredMeanwhile)) {
@@ -265,23 +210,17 @@ export async function capture(ctx: Ctx, userId: string, chargeId: string): Promi
     const user = await lockAccount(tx, userId);
     let c = await loadCharge(tx, userId, chargeId);
     const parts = await loadParts(tx, c.id);
-    if (c.status === 'held' && c.hold_expires_at <= now) {
-      // The hold lapsed: release it now (committed), then refuse the capture.
-      c = await settleRelease(tx, journal, user, c, 'expired', now);
-      return { charge: chargeWire(c, parts), lapsed: true };
-    }
-    if (c.status === 'released' || c.status === 'expired') return { charge: chargeWire(c, parts), lapsed: true };
+    // A lapsed hold is released now (committed), and the capture refused.
+    if (c.status === 'held' && c.hold_expires_at <= now) c = await settleRelease(tx, journal, user, c, 'expired', now);
+    if (c.status === 'released' || c.status === 'expired') return refusedAfterCommit(notCapturable(c.status));
     if (c.status === 'held') {
-      await tx.run("UPDATE charges SET status = 'captured', settled_at = ? WHERE id = ?", [now, c.id]);
+      await settleCharge(tx, c.id, 'captured', null, now);
       c = { ...c, status: 'captured', settled_at: now };
       recordMovement(journal, user, c, parts, 'capture');
     }
-    return { charge: chargeWire(c, parts), lapsed: false };
+    return ok(chargeWire(c, parts));
   });
-  if (out.value.lapsed) {
-    throw conflict(out.value.charge.status === 'expired' ? 'the hold expired before it was captured; its credits were returned' : 'the charge was released and cannot be captured');
-  }
-  return { charge: out.value.charge, balance: await currentBalance(ctx, userId, out.balances) };
+  return { charge: out.value, balance: await currentBalance(ctx, userId, out.balances) };
 }
 
 export async function release(ctx: Ctx, userId: string, chargeId: string, reason: 'failed' | 'cancelled'): Promise<ChargeResult> {
@@ -290,12 +229,11 @@ export async function release(ctx: Ctx, userId: string, chargeId: string, reason
   const out = await mutate(ctx, { kind: 'release', chargeId }, async (tx, journal, now) => {
     const user = await lockAccount(tx, userId);
     let c = await loadCharge(tx, userId, chargeId);
-    if (c.status === 'captured') return { charge: chargeWire(c, await loadParts(tx, c.id)), captured: true };
+    if (c.status === 'captured') return refusedAfterCommit(alreadyCaptured());
     if (c.status === 'held') c = await settleRelease(tx, journal, user, c, c.hold_expires_at <= now ? 'expired' : reason, now);
-    return { charge: chargeWire(c, await loadParts(tx, c.id)), captured: false };
+    return ok(chargeWire(c, await loadParts(tx, c.id)));
   });
-  if (out.value.captured) throw conflict('the charge was already captured and cannot be released');
-  return { charge: out.value.charge, balance: await currentBalance(ctx, userId, out.balances) };
+  return { charge: out.value, balance: await currentBalance(ctx, userId, out.balances) };
 }
 
 export async function getCharge(ctx: Ctx, userId: string, chargeId: string): Promise<Charge> {
@@ -319,6 +257,7 @@ export async function expireLapsedHolds(ctx: Ctx, limit = 100): Promise<number> 
       const user = await lockAccount(tx, d.user_id);
       const c = await loadCharge(tx, d.user_id, d.id);
       if (c.status === 'held' && c.hold_expires_at <= at) await settleRelease(tx, journal, user, c, 'expired', at);
+      return ok();
     });
   }
   return due.length;

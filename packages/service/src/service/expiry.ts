@@ -4,8 +4,10 @@
  * change to connected devices.
  */
 import type { CreditType } from '@cutline/contract/credit-types';
+import { lockAccount, lockTeam } from './account-state';
 import type { Ctx } from './context';
 import { mutate } from './mutate';
+import { ok } from './outcome';
 
 export async function expireDueBatches(ctx: Ctx, limit = 500): Promise<number> {
   const now = ctx.clock.now();
@@ -18,7 +20,8 @@ export async function expireDueBatches(ctx: Ctx, limit = 500): Promise<number> {
   );
   for (const owner of due) {
     await mutate(ctx, { kind: 'expire' }, async (tx, journal, at) => {
-      await tx.lock(owner.owner_kind === 'team' ? 'teams' : 'users', [owner.owner_id]);
+      if (owner.owner_kind === 'team') await lockTeam(tx, owner.owner_id);
+      else await lockAccount(tx, owner.owner_id);
       const rows = await tx.all<{ id: string; type: CreditType; remaining: unknown }>(
         `SELECT id, type, remaining FROM batches WHERE owner_id = ? AND remaining > 0 AND expire_logged = 0
          AND expires_at IS NOT NULL AND expires_at <= ?`,
@@ -40,6 +43,7 @@ export async function expireDueBatches(ctx: Ctx, limit = 500): Promise<number> {
         if (owner.owner_kind === 'team') journal.touchTeam(owner.owner_id);
         else journal.touchUser(owner.owner_id);
       }
+      return ok();
     });
   }
   return due.length;

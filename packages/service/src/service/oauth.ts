@@ -8,11 +8,27 @@ import type { HandoffPath } from '@cutline/contract/credit-types';
 import { CLIENT_ID, REDIRECT_URI } from '@cutline/contract/oauth-client';
 import type { TokenResponse } from '@cutline/contract/api';
 import type { Tx } from '../store/db';
+import { userByEmail } from './account-state';
 import type { Ctx } from './context';
 import { invalid, ServiceError } from './errors';
 import { newSecret, sha256 } from './ids';
+import {
+  authCode,
+  burnAuthCode,
+  burnHandoff,
+  handoffByHash,
+  insertAuthCode,
+  insertHandoff,
+  insertToken,
+  readToken,
+  revokeFamily,
+  revokeTokenHash,
+  spendToken,
+  tokenByHash,
+} from './oauth-records';
+import { ok, okRevoking, refusedAfterCommit, transact } from './outcome';
 import { verifyPassword } from './passwords';
-import { userRow, type UserRow } from './rows';
+import type { UserRow } from './rows';
 
 export { CLIENT_ID };
 export const REDIRECT_URIS: readonly string[] = [REDIRECT_URI];
@@ -22,13 +38,12 @@ export const HANDOFF_TTL_MS = 60_000;
 const unauthorized = (message: string) => new ServiceError('unauthorized', message);
 
 export async function authenticate(ctx: Ctx, email: string, password: string): Promise<UserRow | null> {
-  const row = await ctx.db.read((tx) => tx.get('SELECT * FROM users WHERE email = ?', [email.trim().toLowerCase()]));
-  if (!row) {
+  const user = await ctx.db.read((tx) => userByEmail(tx, email));
+  if (!user) {
     // Same cost as a real check, so timing does not reveal which emails exist.
     await verifyPassword(password, 'scrypt$32768$8$1$AAAAAAAAAAAAAAAAAAAAAA$AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA');
     return null;
   }
-  const user = userRow(row);
   return (await verifyPassword(password, user.password_hash)) ? user : null;
 }
 
@@ -51,12 +66,7 @@ export function checkClient(clientId: string, redirectUri: string): void {
 
 export async function issueCode(ctx: Ctx, userId: string, p: { clientId: string; redirectUri: string; codeChallenge: string }): Promise<string> {
   const code = newSecret();
-  await ctx.db.transaction((tx) =>
-    tx.run(
-      'INSERT INTO auth_codes (code_hash, user_id, client_id, redirect_uri, code_challenge, expires_at) VALUES (?, ?, ?, ?, ?, ?)',
-      [sha256(code), userId, p.clientId, p.redirectUri, p.codeChallenge, ctx.clock.now() + CODE_TTL_MS],
-    ),
-  );
+  await ctx.db.transaction((tx) => insertAuthCode(tx, sha256(code), { userId, ...p, expiresAt: ctx.clock.now() + CODE_TTL_MS }));
   return code;
 }
 
@@ -74,9 +84,8 @@ async function issueTokens(tx: Tx, ctx: Ctx, userId: string, familyId: string, n
   const access = newSecret();
   const refresh = newSecret();
   const { accessTokenTtlS, refreshTokenTtlS } = ctx.config;
-  const ins = 'INSERT INTO tokens (token_hash, kind, user_id, family_id, expires_at, created_at) VALUES (?, ?, ?, ?, ?, ?)';
-  await tx.run(ins, [sha256(access), 'access', userId, familyId, now + accessTokenTtlS * 1000, now]);
-  await tx.run(ins, [sha256(refresh), 'refresh', userId, familyId, now + refreshTokenTtlS * 1000, now]);
+  await insertToken(tx, sha256(access), { kind: 'access', userId, familyId, expiresAt: now + accessTokenTtlS * 1000 }, now);
+  await insertToken(tx, sha256(refresh), { kind: 'refresh', userId, familyId, expiresAt: now + refreshTokenTtlS * 1000 }, now);
   return { access_token: access, refresh_token: refresh, token_type: 'Bearer', expires_in: accessTokenTtlS };
 }
 
@@ -87,12 +96,6 @@ async function issueTokens(tx: Tx, ctx: Ctx, userId: string, familyId: string, n
  */
 export const codeFamily = (codeHash: string): string => `fc_${codeHash}`;
 
-/** Revokes a family's tokens; returns the access-token hashes so open streams end too. */
-async function revokeFamily(tx: Tx, familyId: string): Promise<string[]> {
-  await tx.run('UPDATE tokens SET revoked = 1 WHERE family_id = ?', [familyId]);
-  return (await tx.all<{ token_hash: string }>("SELECT token_hash FROM tokens WHERE family_id = ? AND kind = 'access'", [familyId])).map((a) => a.token_hash);
-}
-
 /**
  * Redeems a single-use, short-lived code with its PKCE verifier. Any attempt burns the code; a
  * code presented again after it was used revokes the tokens its first redemption issued
@@ -100,72 +103,50 @@ async function revokeFamily(tx: Tx, familyId: string): Promise<string[]> {
  */
 export async function redeemCode(ctx: Ctx, p: { code: string; verifier: string; redirectUri: string; clientId: string }): Promise<TokenResponse> {
   const codeHash = sha256(p.code);
-  const out = await ctx.db.transaction(async (tx): Promise<TokenResponse | { refused: ServiceError; revoked: string[] }> => {
-    const now = ctx.clock.now();
-    const refuse = (e: ServiceError, revoked: string[] = []) => ({ refused: e, revoked });
-    const row = await tx.get<{ user_id: string; client_id: string; redirect_uri: string; code_challenge: string; expires_at: unknown; used: unknown }>(
-      'SELECT * FROM auth_codes WHERE code_hash = ?',
-      [codeHash],
-    );
-    if (!row) return refuse(unauthorized('the authorization code is not valid'));
+  return transact(ctx, async (tx, now) => {
+    const code = await authCode(tx, codeHash);
+    if (!code) return refusedAfterCommit(unauthorized('the authorization code is not valid'));
     // Burned on any attempt (committed even when refused): a code is good for one try.
-    await tx.run('UPDATE auth_codes SET used = 1 WHERE code_hash = ?', [codeHash]);
-    if (Number(row.used) === 1) {
-      return refuse(unauthorized('the authorization code was already used; the tokens it gave were revoked'), await revokeFamily(tx, codeFamily(codeHash)));
+    await burnAuthCode(tx, codeHash);
+    if (code.used) {
+      return refusedAfterCommit(unauthorized('the authorization code was already used; the tokens it gave were revoked'), await revokeFamily(tx, codeFamily(codeHash)));
     }
-    if (Number(row.expires_at) <= now) return refuse(unauthorized('the authorization code has expired'));
-    if (row.client_id !== p.clientId || row.redirect_uri !== p.redirectUri) return refuse(invalid('client_id or redirect_uri does not match the authorization request'));
-    if (!safeEqual(s256(p.verifier), row.code_challenge)) return refuse(unauthorized('code_verifier does not match the code challenge'));
-    return issueTokens(tx, ctx, row.user_id, codeFamily(codeHash), now);
+    if (code.expiresAt <= now) return refusedAfterCommit(unauthorized('the authorization code has expired'));
+    if (code.clientId !== p.clientId || code.redirectUri !== p.redirectUri) return refusedAfterCommit(invalid('client_id or redirect_uri does not match the authorization request'));
+    if (!safeEqual(s256(p.verifier), code.codeChallenge)) return refusedAfterCommit(unauthorized('code_verifier does not match the code challenge'));
+    return ok(await issueTokens(tx, ctx, code.userId, codeFamily(codeHash), now));
   });
-  if ('refused' in out) {
-    for (const h of out.revoked) ctx.hub.revoke(h);
-    throw out.refused;
-  }
-  return out;
 }
 
 /**
  * Rotates a refresh token: the old one is spent and a new pair issued in the same family. A spent
- * refresh token presented again means it leaked: the whole family is revoked.
+ * refresh token presented again means it leaked: the whole family is revoked (committed), then
+ * the request refused.
  */
 export async function rotateRefresh(ctx: Ctx, refreshToken: string): Promise<TokenResponse> {
   const hash = sha256(refreshToken);
-  const out = await ctx.db.transaction(async (tx) => {
-    const now = ctx.clock.now();
-    const row = await tx.get<{ user_id: string; family_id: string; expires_at: unknown; revoked: unknown; used: unknown; kind: string }>(
-      'SELECT * FROM tokens WHERE token_hash = ?',
-      [hash],
-    );
-    if (!row || row.kind !== 'refresh') throw unauthorized('the refresh token is not valid');
-    if (Number(row.revoked) === 1) throw unauthorized('the refresh token was revoked');
-    if (Number(row.used) === 1) {
-      // Reuse: the token leaked. Revoke the family (committed), then refuse.
-      return { reused: await revokeFamily(tx, row.family_id) };
+  return transact(ctx, async (tx, now) => {
+    const token = await tokenByHash(tx, hash);
+    if (!token || token.kind !== 'refresh') throw unauthorized('the refresh token is not valid');
+    if (token.revoked) throw unauthorized('the refresh token was revoked');
+    if (token.used) {
+      return refusedAfterCommit(unauthorized('the refresh token was already used; every session it belonged to was signed out'), await revokeFamily(tx, token.familyId));
     }
-    if (Number(row.expires_at) <= now) throw unauthorized('the refresh token has expired');
-    await tx.run('UPDATE tokens SET used = 1 WHERE token_hash = ?', [hash]);
-    return { tokens: await issueTokens(tx, ctx, row.user_id, row.family_id, now) };
+    if (token.expiresAt <= now) throw unauthorized('the refresh token has expired');
+    await spendToken(tx, hash);
+    return ok(await issueTokens(tx, ctx, token.userId, token.familyId, now));
   });
-  if (out.tokens) return out.tokens;
-  for (const h of out.reused ?? []) ctx.hub.revoke(h);
-  throw unauthorized('the refresh token was already used; every session it belonged to was signed out');
 }
 
 /** RFC 7009: revoking an unknown token succeeds silently. A refresh token takes its family with it. */
 export async function revokeToken(ctx: Ctx, token: string): Promise<void> {
   const hash = sha256(token);
-  const revoked = await ctx.db.transaction(async (tx) => {
-    const row = await tx.get<{ kind: string; family_id: string }>('SELECT kind, family_id FROM tokens WHERE token_hash = ?', [hash]);
-    if (!row) return [];
-    if (row.kind === 'refresh') {
-      await tx.run('UPDATE tokens SET revoked = 1 WHERE family_id = ?', [row.family_id]);
-      return (await tx.all<{ token_hash: string }>("SELECT token_hash FROM tokens WHERE family_id = ? AND kind = 'access'", [row.family_id])).map((r) => r.token_hash);
-    }
-    await tx.run('UPDATE tokens SET revoked = 1 WHERE token_hash = ?', [hash]);
-    return [hash];
+  await transact(ctx, async (tx) => {
+    const t = await tokenByHash(tx, hash);
+    if (t?.kind === 'refresh') return okRevoking(await revokeFamily(tx, t.familyId));
+    if (t) await revokeTokenHash(tx, hash);
+    return okRevoking(t ? [hash] : []);
   });
-  for (const h of revoked) ctx.hub.revoke(h);
 }
 
 export interface AccessGrant {
@@ -176,14 +157,13 @@ export interface AccessGrant {
 
 export async function verifyAccess(ctx: Ctx, token: string): Promise<AccessGrant | null> {
   const hash = sha256(token);
-  type TokenRow = { user_id: string; expires_at: unknown; revoked: unknown; kind: string };
-  const sql = 'SELECT user_id, expires_at, revoked, kind FROM tokens WHERE token_hash = ?';
   // One statement is consistent on its own: where the engine runs a lone statement as its own
   // transaction (PostgreSQL), that is 1 round trip instead of BEGIN, SELECT, COMMIT — for every
   // API request and every stream connect.
-  const row = ctx.db.callStep ? await ctx.db.callStep<TokenRow>(sql, [hash]) : await ctx.db.read((tx) => tx.get<TokenRow>(sql, [hash]));
-  if (!row || row.kind !== 'access' || Number(row.revoked) === 1 || Number(row.expires_at) <= ctx.clock.now()) return null;
-  return { userId: row.user_id, tokenHash: hash, expiresAt: Number(row.expires_at) };
+  const { callStep } = ctx.db;
+  const t = callStep ? await readToken((sql, params) => callStep.call(ctx.db, sql, params), hash) : await ctx.db.read((tx) => tokenByHash(tx, hash));
+  if (!t || t.kind !== 'access' || t.revoked || t.expiresAt <= ctx.clock.now()) return null;
+  return { userId: t.userId, tokenHash: hash, expiresAt: t.expiresAt };
 }
 
 /**
@@ -193,9 +173,7 @@ export async function verifyAccess(ctx: Ctx, token: string): Promise<AccessGrant
  */
 export async function createHandoff(ctx: Ctx, userId: string, next: HandoffPath, returnTo?: string): Promise<string> {
   const code = newSecret();
-  await ctx.db.transaction((tx) =>
-    tx.run('INSERT INTO handoff_codes (code_hash, user_id, next, expires_at) VALUES (?, ?, ?, ?)', [sha256(code), userId, next, ctx.clock.now() + HANDOFF_TTL_MS]),
-  );
+  await ctx.db.transaction((tx) => insertHandoff(tx, sha256(code), { userId, next, expiresAt: ctx.clock.now() + HANDOFF_TTL_MS }));
   const url = new URL('/handoff', ctx.config.publicUrl);
   url.searchParams.set('code', code);
   url.searchParams.set('next', next);
@@ -205,11 +183,12 @@ export async function createHandoff(ctx: Ctx, userId: string, next: HandoffPath,
 
 /** Spends a handoff code: the user it signs in and where it was meant to go, or null. */
 export async function consumeHandoff(ctx: Ctx, code: string): Promise<{ userId: string; next: HandoffPath } | null> {
+  const codeHash = sha256(code);
   return ctx.db.transaction(async (tx) => {
-    const row = await tx.get<{ user_id: string; next: HandoffPath; expires_at: unknown; used: unknown }>('SELECT * FROM handoff_codes WHERE code_hash = ?', [sha256(code)]);
-    if (!row) return null;
-    await tx.run('UPDATE handoff_codes SET used = 1 WHERE code_hash = ?', [sha256(code)]);
-    if (Number(row.used) === 1 || Number(row.expires_at) <= ctx.clock.now()) return null;
-    return { userId: row.user_id, next: row.next };
+    const h = await handoffByHash(tx, codeHash);
+    if (!h) return null;
+    await burnHandoff(tx, codeHash);
+    if (h.used || h.expiresAt <= ctx.clock.now()) return null;
+    return { userId: h.userId, next: h.next };
   });
 }

@@ -1,7 +1,6 @@
 /** Read-only views of an account: profile, balance snapshot, history. */
 import type { BalanceSnapshot, LedgerPage, Me } from '@cutline/contract/api';
-import { requireUser, snapshotOf } from './account-state';
-import { meOf } from './accounts';
+import { meOf, requireUser, snapshotOf } from './account-state';
 import type { Ctx } from './context';
 import { invalid } from './errors';
 import { ledgerWire } from './rows';

@@ -1,4 +1,4 @@
-import { rollDueCycles } from './accounts';
+import { rollDueCycles } from './cycles';
 import { expireLapsedHolds } from './charges';
 import type { Ctx } from './context';
 import { expireDueBatches, pruneEvents } from './expiry';

@@ -6,12 +6,14 @@
  * (`pack` = `pro-monthly` / `pro-annual`) under the same unique `(user, form_key)` as the store's.
  */
 import { creditsPerCycle, cycleDays, DAY_MS, type Billing } from '../ledger/plans';
-import { requireUser } from './account-state';
+import { lockAccount } from './account-state';
 import type { Ctx } from './context';
 import { conflict, invalid } from './errors';
 import { insertBatch } from './grants';
 import { newId } from './ids';
 import { mutate } from './mutate';
+import { insertOrder, orderByFormKey } from './order-records';
+import { ok } from './outcome';
 import { FORM_KEY } from './store-orders';
 
 export const PRO_PRICES: Record<Billing, number> = { monthly: 999, annual: 8999 };
@@ -28,13 +30,12 @@ export async function upgradeToPro(ctx: Ctx, userId: string, billing: Billing, f
   if (billing !== 'monthly' && billing !== 'annual') throw invalid('Choose monthly or annual billing.');
   if (!FORM_KEY.test(formKey)) throw invalid('This checkout form is damaged. Open the upgrade page again.');
   const out = await mutate(ctx, { kind: 'upgrade' }, async (tx, journal, now) => {
-    await tx.lock('users', [userId]);
-    const user = await requireUser(tx, userId);
-    const prior = await tx.get<{ id: string; pack: string; credits: unknown; price_cents: unknown }>('SELECT * FROM orders WHERE user_id = ? AND form_key = ?', [userId, formKey]);
+    const user = await lockAccount(tx, userId);
+    const prior = await orderByFormKey(tx, userId, formKey);
     if (prior) {
       // The same form again (a double click, a reload): the upgrade it made stands.
-      const b = prior.pack === 'pro-annual' ? 'annual' : 'monthly';
-      return { upgrade: { orderId: prior.id, billing: b as Billing, credits: Number(prior.credits), priceCents: Number(prior.price_cents), cycleEndsAt: Number(user.cycle_ends_at) }, created: false };
+      const b: Billing = prior.pack === 'pro-annual' ? 'annual' : 'monthly';
+      return ok({ upgrade: { orderId: prior.id, billing: b, credits: prior.credits, priceCents: prior.priceCents, cycleEndsAt: Number(user.cycle_ends_at) }, created: false });
     }
     if (user.plan === 'pro') throw conflict('You are already on Pro. Nothing was charged.');
     if (user.plan === 'teams') throw conflict('Your account gets its credits from your team, so it cannot switch to Pro here. Nothing was charged.');
@@ -43,11 +44,9 @@ export async function upgradeToPro(ctx: Ctx, userId: string, billing: Billing, f
     const credits = creditsPerCycle('pro', billing);
     const batch = await insertBatch(tx, journal, { ownerKind: 'user', ownerId: userId, type: 'subscription', amount: credits, expiresAt: end, source: 'cycle', grantedAt: now }, now);
     const orderId = newId('ord');
-    await tx.run('INSERT INTO orders (id, user_id, form_key, pack, credits, price_cents, batch_id, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)', [
-      orderId, userId, formKey, `pro-${billing}`, credits, PRO_PRICES[billing], batch.id, now,
-    ]);
+    await insertOrder(tx, { id: orderId, userId, formKey, pack: `pro-${billing}`, credits, priceCents: PRO_PRICES[billing], batchId: batch.id, createdAt: now });
     journal.touchUser(userId);
-    return { upgrade: { orderId, billing, credits, priceCents: PRO_PRICES[billing], cycleEndsAt: end }, created: true };
+    return ok({ upgrade: { orderId, billing, credits, priceCents: PRO_PRICES[billing], cycleEndsAt: end }, created: true });
   });
   return out.value;
 }

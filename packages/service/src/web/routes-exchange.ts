@@ -7,7 +7,7 @@
 import type { FastifyInstance } from 'fastify';
 import { EXCHANGE_RATE } from '@cutline/contract/credit-types';
 import { html, type Raw } from '../http/html';
-import { exchangePreview, exchangeProUses } from '../service/accounts';
+import { exchangePreview, exchangeProUses } from '../service/exchange';
 import type { Ctx } from '../service/context';
 import { balance } from '../service/reads';
 import { exchangeRecord } from '../service/usage';

@@ -4,6 +4,7 @@
  */
 import { createHash, randomBytes } from 'node:crypto';
 import { ADMIN_TOKEN } from './server';
+import { CLIENT_ID, REDIRECT_URI } from '@cutline/contract/oauth-client';
 
 export const DEMO_PASSWORD = 'cutline-demo';
 
@@ -23,8 +24,8 @@ export function pkce() {
 export function authorizeQuery(state: string, challenge: string): URLSearchParams {
   return new URLSearchParams({
     response_type: 'code',
-    client_id: 'cutline-desktop',
-    redirect_uri: 'cutline://auth/callback',
+    client_id: CLIENT_ID,
+    redirect_uri: REDIRECT_URI,
     state,
     code_challenge: challenge,
     code_challenge_method: 'S256',
@@ -58,8 +59,8 @@ export async function signIn(base: string, email: string, password = DEMO_PASSWO
       grant_type: 'authorization_code',
       code: cb.searchParams.get('code'),
       code_verifier: verifier,
-      redirect_uri: 'cutline://auth/callback',
-      client_id: 'cutline-desktop',
+      redirect_uri: REDIRECT_URI,
+      client_id: CLIENT_ID,
     }),
   });
   if (tok.status !== 200) throw new Error(`token exchange failed with ${tok.status}: ${await tok.text()}`);

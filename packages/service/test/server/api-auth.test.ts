@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestServer, type TestServer } from '../helpers/server';
 import { authorizeQuery, call, pkce, postSignInForm, signIn, DEMO_PASSWORD } from '../helpers/client';
+import { CLIENT_ID, REDIRECT_URI } from '@cutline/contract/oauth-client';
 
 let s: TestServer;
 beforeAll(async () => {
@@ -19,8 +20,8 @@ const tokenBody = (code: string, verifier: string) => ({
   grant_type: 'authorization_code',
   code,
   code_verifier: verifier,
-  redirect_uri: 'cutline://auth/callback',
-  client_id: 'cutline-desktop',
+  redirect_uri: REDIRECT_URI,
+  client_id: CLIENT_ID,
 });
 
 describe('sign-in (authorization code + PKCE)', () => {

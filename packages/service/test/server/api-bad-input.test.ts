@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestServer, type TestServer } from '../helpers/server';
 import { admin, call, grant, newKey, newUser } from '../helpers/client';
+import { CLIENT_ID, REDIRECT_URI } from '@cutline/contract/oauth-client';
 
 let s: TestServer;
 let token: string;
@@ -54,7 +55,7 @@ describe('bad input is a 4xx JSON error and changes nothing', () => {
     ['a forged ledger cursor', () => call(s.url, 'GET', "/v1/ledger?before=1%27%20OR%201=1", { token }), 400, 'invalid_request'],
     ['an unknown route', () => call(s.url, 'GET', '/v1/nothing-here', { token }), 404, 'not_found'],
     ['a token request with an unknown grant type', () => call(s.url, 'POST', '/oauth/token', { body: { grant_type: 'password' } }), 400, 'invalid_request'],
-    ['a token request with a garbage code', () => call(s.url, 'POST', '/oauth/token', { body: { grant_type: 'authorization_code', code: 'x', code_verifier: 'v'.repeat(43), redirect_uri: 'cutline://auth/callback', client_id: 'cutline-desktop' } }), 401, 'unauthorized'],
+    ['a token request with a garbage code', () => call(s.url, 'POST', '/oauth/token', { body: { grant_type: 'authorization_code', code: 'x', code_verifier: 'v'.repeat(43), redirect_uri: REDIRECT_URI, client_id: CLIENT_ID } }), 401, 'unauthorized'],
     ['admin without the admin token', () => call(s.url, 'POST', '/admin/v1/grants', { token, body: { userId, type: 'activity', amount: 1000, expiresAt: null } }), 401, 'unauthorized'],
     ['an admin grant of a negative amount', () => admin(s.url, 'POST', '/admin/v1/grants', { userId, type: 'activity', amount: -5, expiresAt: null }), 400, 'invalid_request'],
     ['an admin grant of a fractional amount', () => admin(s.url, 'POST', '/admin/v1/grants', { userId, type: 'activity', amount: 2.5, expiresAt: null }), 400, 'invalid_request'],

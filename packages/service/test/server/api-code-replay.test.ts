@@ -2,6 +2,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestServer, type TestServer } from '../helpers/server';
 import { call, DEMO_PASSWORD, pkce, postSignInForm } from '../helpers/client';
+import { CLIENT_ID, REDIRECT_URI } from '@cutline/contract/oauth-client';
 
 let s: TestServer;
 beforeAll(async () => {
@@ -16,7 +17,7 @@ async function codeFor(email: string) {
 }
 const redeem = (code: string, verifier: string) =>
   call(s.url, 'POST', '/oauth/token', {
-    body: { grant_type: 'authorization_code', code, code_verifier: verifier, redirect_uri: 'cutline://auth/callback', client_id: 'cutline-desktop' },
+    body: { grant_type: 'authorization_code', code, code_verifier: verifier, redirect_uri: REDIRECT_URI, client_id: CLIENT_ID },
   });
 const refresh = (token: string) => call(s.url, 'POST', '/oauth/token', { body: { grant_type: 'refresh_token', refresh_token: token } });
 

@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestServer, type TestServer } from '../helpers/server';
 import { admin, authorizeQuery, call, grant, newKey, newUser, pkce } from '../helpers/client';
 import { Browser, field } from '../web/browser';
+import { CLIENT_ID, REDIRECT_URI } from '@cutline/contract/oauth-client';
 
 let s: TestServer;
 let token: string;
@@ -46,7 +47,7 @@ const signInFields = (email: string, password = 'x') => {
   q.set('password', password);
   return Object.fromEntries(q);
 };
-const tokenBody = (o: Record<string, string>) => ({ grant_type: 'authorization_code', code: 'c', code_verifier: 'v'.repeat(43), redirect_uri: 'cutline://auth/callback', client_id: 'cutline-desktop', ...o });
+const tokenBody = (o: Record<string, string>) => ({ grant_type: 'authorization_code', code: 'c', code_verifier: 'v'.repeat(43), redirect_uri: REDIRECT_URI, client_id: CLIENT_ID, ...o });
 
 const jsonCases: [string, () => Promise<{ status: number; body: any }>][] = [
   ['desktop sign-in form: email', () => form('/oauth/authorize', signInFields(`a${NUL}@x.test`))],
@@ -54,7 +55,7 @@ const jsonCases: [string, () => Promise<{ status: number; body: any }>][] = [
   ['desktop sign-in form: state', () => form('/oauth/authorize', { ...signInFields('pro@cutline.test'), state: `s${NUL}` })],
   ['authorize page: state in the query', () => call(s.url, 'GET', `/oauth/authorize?${authorizeQuery(`s${NUL}`, pkce().challenge)}`)],
   ['token: code', () => call(s.url, 'POST', '/oauth/token', { body: tokenBody({ code: `c${NUL}` }) })],
-  ['token: redirect_uri', () => call(s.url, 'POST', '/oauth/token', { body: tokenBody({ redirect_uri: `cutline://auth/callback${NUL}` }) })],
+  ['token: redirect_uri', () => call(s.url, 'POST', '/oauth/token', { body: tokenBody({ redirect_uri: `${REDIRECT_URI}${NUL}` }) })],
   ['token: refresh_token', () => call(s.url, 'POST', '/oauth/token', { body: { grant_type: 'refresh_token', refresh_token: `${refreshToken}${NUL}` } })],
   ['token: form-encoded code', () => form('/oauth/token', tokenBody({ code: `c${NUL}` }))],
   ['revoke: token', () => call(s.url, 'POST', '/oauth/revoke', { body: { token: `t${NUL}` } })],

@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Browser } from '../web/browser';
 import { call, pkce } from '../helpers/client';
 import { startTestServer, type TestServer } from '../helpers/server';
+import { CLIENT_ID, REDIRECT_URI } from '@cutline/contract/oauth-client';
 
 let s: TestServer;
 beforeAll(async () => {
@@ -15,7 +16,7 @@ beforeAll(async () => {
 afterAll(() => s.close());
 
 function query(redirectUri: string, challenge: string, state = randomBytes(12).toString('base64url')) {
-  return new URLSearchParams({ response_type: 'code', client_id: 'cutline-desktop', redirect_uri: redirectUri, state, code_challenge: challenge, code_challenge_method: 'S256' });
+  return new URLSearchParams({ response_type: 'code', client_id: CLIENT_ID, redirect_uri: redirectUri, state, code_challenge: challenge, code_challenge_method: 'S256' });
 }
 
 async function postForm(q: URLSearchParams, fields: Record<string, string>, cookie = ''): Promise<Response> {
@@ -46,12 +47,12 @@ describe('loopback redirect URIs', () => {
       const code = to.searchParams.get('code')!;
       if (port === 5199) {
         // another port at the token endpoint: refused, and the code is burned
-        const other = await token({ grant_type: 'authorization_code', code, code_verifier: verifier, redirect_uri: 'http://127.0.0.1:5200/callback', client_id: 'cutline-desktop' });
+        const other = await token({ grant_type: 'authorization_code', code, code_verifier: verifier, redirect_uri: 'http://127.0.0.1:5200/callback', client_id: CLIENT_ID });
         expect(other.status).toBe(400);
         expect(other.body.error).toBe('invalid_request');
         continue;
       }
-      const ok = await token({ grant_type: 'authorization_code', code, code_verifier: verifier, redirect_uri: redirect, client_id: 'cutline-desktop' });
+      const ok = await token({ grant_type: 'authorization_code', code, code_verifier: verifier, redirect_uri: redirect, client_id: CLIENT_ID });
       expect(ok.status).toBe(200);
       expect(ok.body.token_type).toBe('Bearer');
     }
@@ -101,7 +102,7 @@ describe('"Continue as" with a web session', () => {
     const b = new Browser(s.url);
     await b.signIn('pro@cutline.test');
     const { verifier, challenge } = pkce();
-    const q = query('cutline://auth/callback', challenge);
+    const q = query(REDIRECT_URI, challenge);
     const page = await b.get(`/oauth/authorize?${q}`);
     expect(page.status).toBe(200);
     expect(page.text).toContain('Continue as pro@cutline.test');
@@ -111,7 +112,7 @@ describe('"Continue as" with a web session', () => {
     const res = await b.post('/oauth/authorize', { ...Object.fromEntries(q), continue: '1', csrf });
     expect(res.status).toBe(302);
     const cb = new URL(res.location!);
-    const t = await token({ grant_type: 'authorization_code', code: cb.searchParams.get('code')!, code_verifier: verifier, redirect_uri: 'cutline://auth/callback', client_id: 'cutline-desktop' });
+    const t = await token({ grant_type: 'authorization_code', code: cb.searchParams.get('code')!, code_verifier: verifier, redirect_uri: REDIRECT_URI, client_id: CLIENT_ID });
     expect(t.status).toBe(200);
     const me = await call(s.url, 'GET', '/v1/me', { token: t.body.access_token });
     expect(me.body.email).toBe('pro@cutline.test');
@@ -120,7 +121,7 @@ describe('"Continue as" with a web session', () => {
   it('"Use another account" shows the password form', async () => {
     const b = new Browser(s.url);
     await b.signIn('pro@cutline.test');
-    const q = query('cutline://auth/callback', pkce().challenge);
+    const q = query(REDIRECT_URI, pkce().challenge);
     const link = /href="(\/oauth\/authorize\?[^"]+)">Use another account/.exec((await b.get(`/oauth/authorize?${q}`)).text)![1].replace(/&amp;/g, '&');
     const page = await b.get(link);
     expect(page.text).toContain('type="password"');
@@ -130,7 +131,7 @@ describe('"Continue as" with a web session', () => {
   it('refuses "Continue as" without the session\'s CSRF token, or without a session, and issues no code', async () => {
     const b = new Browser(s.url);
     await b.signIn('pro@cutline.test');
-    const q = query('cutline://auth/callback', pkce().challenge);
+    const q = query(REDIRECT_URI, pkce().challenge);
     await b.get(`/oauth/authorize?${q}`);
     const forged = await b.post('/oauth/authorize', { ...Object.fromEntries(q), continue: '1', csrf: 'not-the-token' });
     expect(forged.status).toBe(403);

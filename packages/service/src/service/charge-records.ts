@@ -1,0 +1,102 @@
+/**
+ * The charge aggregate's storage: its SQL, its typed rows (`ChargeRow` from rows.ts, the parts it
+ * drew) and the refusals its steps answer with — shared by the in-process steps (charges.ts)
+ * and the server-side ones (charge-steps-pg.ts), so both engines say the same.
+ */
+import type { AllocationPart } from '../ledger/types';
+import type { Tx } from '../store/db';
+import { conflict, notFound, ServiceError } from './errors';
+import { chargeRow, type ChargeRow } from './rows';
+
+/** A charge's parts, each with whose batch it drew from (a team pool's movements are the team's history). */
+export type OwnedPart = AllocationPart & { ownerKind?: 'user' | 'team' };
+
+interface PartRow {
+  batch_id: string;
+  type: AllocationPart['type'];
+  amount: unknown;
+  owner_kind: 'user' | 'team' | null;
+}
+
+const partOf = (r: PartRow): OwnedPart => ({ batchId: r.batch_id, type: r.type, amount: Number(r.amount), ownerKind: r.owner_kind ?? 'user' });
+
+export async function loadParts(tx: Tx, chargeId: string): Promise<OwnedPart[]> {
+  const rows = await tx.all<PartRow>(
+    'SELECT a.batch_id, a.type, a.amount, b.owner_kind FROM allocations a LEFT JOIN batches b ON b.id = a.batch_id WHERE a.charge_id = ? ORDER BY a.ord',
+    [chargeId],
+  );
+  return rows.map(partOf);
+}
+
+/** One of the account's charges; another account's is "not found". */
+export async function loadCharge(tx: Tx, userId: string, chargeId: string): Promise<ChargeRow> {
+  const r = await tx.get('SELECT * FROM charges WHERE id = ? AND user_id = ?', [chargeId, userId]);
+  if (!r) throw notFound('charge');
+  return chargeRow(r);
+}
+
+/** The charge an Idempotency-Key already made for the account, if any. */
+export async function chargeByKey(tx: Tx, userId: string, key: string): Promise<ChargeRow | undefined> {
+  const r = await tx.get('SELECT * FROM charges WHERE user_id = ? AND idem_key = ?', [userId, key]);
+  return r ? chargeRow(r) : undefined;
+}
+
+export async function insertCharge(tx: Tx, row: ChargeRow): Promise<void> {
+  await tx.run(
+    `INSERT INTO charges (id, user_id, idem_key, request_hash, tool, quantity, cost, uses_pro_use, pro_uses, status,
+      release_reason, hold_expires_at, created_at, settled_at, device_id, device_platform)
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+    [row.id, row.user_id, row.idem_key, row.request_hash, row.tool, row.quantity, row.cost, row.uses_pro_use, row.pro_uses,
+      row.status, row.release_reason, row.hold_expires_at, row.created_at, row.settled_at, row.device_id, row.device_platform],
+  );
+}
+
+/**
+ * Takes every part from its batch and records the allocation, in one statement each (the parts
+ * name distinct batches). A batch left short would be a change under the account's lock: all or none.
+ */
+export async function takeParts(tx: Tx, chargeId: string, parts: readonly AllocationPart[]): Promise<void> {
+  if (!parts.length) return;
+  const r = await tx.run(
+    `UPDATE batches SET remaining = remaining - v.column2
+       FROM (VALUES ${parts.map(() => '(?, CAST(? AS INTEGER))').join(', ')}) AS v
+      WHERE batches.id = v.column1 AND batches.remaining >= v.column2`,
+    parts.flatMap((p) => [p.batchId, p.amount]),
+  );
+  if (r.changes !== parts.length) throw new Error(`batches ${parts.map((p) => p.batchId).join(', ')} changed under a locked hold`);
+  await tx.run(
+    `INSERT INTO allocations (charge_id, batch_id, type, amount, ord) VALUES ${parts.map(() => '(?, ?, ?, ?, ?)').join(', ')}`,
+    parts.flatMap((p, ord) => [chargeId, p.batchId, p.type, p.amount, ord]),
+  );
+}
+
+/** When each of the batches expires (null: never, or no such batch). */
+export async function batchExpiries(tx: Tx, batchIds: readonly string[]): Promise<Map<string, number | null>> {
+  const expiry = new Map<string, number | null>();
+  for (const id of batchIds) {
+    const b = await tx.get<{ expires_at: unknown }>('SELECT expires_at FROM batches WHERE id = ?', [id]);
+    expiry.set(id, b?.expires_at === null || b?.expires_at === undefined ? null : Number(b.expires_at));
+  }
+  return expiry;
+}
+
+/** Settles a held charge (a charge no longer held is left as it is). */
+export async function settleCharge(tx: Tx, id: string, status: 'captured' | 'released' | 'expired', reason: ChargeRow['release_reason'], now: number): Promise<void> {
+  await tx.run("UPDATE charges SET status = ?, release_reason = ?, settled_at = ? WHERE id = ? AND status = 'held'", [status, reason, now, id]);
+}
+
+// The refusals of the charge steps (API.md § Charges), the same on both engines.
+export const idempotencyMismatch = () => new ServiceError('idempotency_mismatch', 'this Idempotency-Key was already used for a different request');
+
+export const insufficientCredits = (publicUrl: string, toolName: string, cost: number, available: number) =>
+  new ServiceError('insufficient_credits', `Not enough credits: ${toolName} costs ${cost}, ${available} available`, {
+    cost,
+    available,
+    storeUrl: `${publicUrl}/store`,
+  });
+
+/** A capture of a charge no longer held (its credits went back: now, or before). */
+export const notCapturable = (status: ChargeRow['status']) =>
+  conflict(status === 'expired' ? 'the hold expired before it was captured; its credits were returned' : 'the charge was released and cannot be captured');
+
+export const alreadyCaptured = () => conflict('the charge was already captured and cannot be released');

@@ -1,0 +1,47 @@
+/** User accounts: creating one, with its first cycle's grant. */
+import type { Me } from '@cutline/contract/api';
+import type { Plan } from '@cutline/contract/credit-types';
+import { cycleDays, DAY_MS, type Billing } from '../ledger/plans';
+import { lockTeam, meNow, requireUser } from './account-state';
+import type { Ctx } from './context';
+import { grantCycle } from './cycles';
+import { conflict, invalid } from './errors';
+import { newId } from './ids';
+import { mutate } from './mutate';
+import { ok } from './outcome';
+import { hashPassword } from './passwords';
+
+export interface NewUser {
+  email: string;
+  password: string;
+  plan: Plan;
+  billing: Billing;
+  proUses: number | null;
+  teamId: string | null;
+}
+
+export async function createUser(ctx: Ctx, input: NewUser): Promise<Me> {
+  if (input.proUses !== null && input.plan !== 'pro') throw invalid('proUses is only for a legacy Pro plan');
+  // A teams seat may start without a team (API.md: `teamId: null`, then
+  // `POST /admin/v1/teams/:id/members`): until it joins it has no team pool, only its own batches.
+  const passwordHash = await hashPassword(input.password);
+  const email = input.email.trim().toLowerCase();
+  const out = await mutate(ctx, { kind: 'grant' }, async (tx, journal, now) => {
+    if (await tx.get('SELECT id FROM users WHERE email = ?', [email])) throw conflict('a user with this email already exists');
+    if (input.teamId) await lockTeam(tx, input.teamId);
+    const id = newId('u');
+    const personalCycle = input.plan === 'pro';
+    const end = personalCycle ? now + cycleDays(input.billing) * DAY_MS : null;
+    await tx.run(
+      `INSERT INTO users (id, email, password_hash, plan, billing, team_id, pro_uses_remaining, pro_uses_per_cycle,
+        exchanged, cycle_started_at, cycle_ends_at, version, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, 0, ?, ?, 0, ?)`,
+      [id, email, passwordHash, input.plan, input.billing, input.teamId, input.proUses, input.proUses,
+        personalCycle ? now : null, end, now],
+    );
+    const user = await requireUser(tx, id);
+    if (personalCycle) await grantCycle(tx, journal, user, now, end!);
+    journal.touchUser(id);
+    return ok(id);
+  });
+  return meNow(ctx, out.value);
+}
