@@ -1,4 +1,5 @@
 /** Starts the credit service in this process: storage, migrations, seed, HTTP, sweeper. */
+import { createServer, type IncomingMessage, type RequestListener, type Server, type ServerResponse } from 'node:http';
 import type { FastifyInstance } from 'fastify';
 import { DEFAULTS } from './config';
 import { buildApp } from './http/app';
@@ -55,66 +56,107 @@ export async function openDb(spec: string, log?: (msg: string) => void): Promise
   return openSqlite(spec);
 }
 
+/**
+ * An HTTP server listening on 127.0.0.1 before any app exists: the port is known (port 0 picks
+ * one), so the service's config is built once, with its final public URL. Requests that arrive
+ * before the app is ready wait for it (`serve`).
+ */
+async function listenFirst(port: number): Promise<{ server: Server; adopt(handler: RequestListener): void; serve(): void }> {
+  const server = createServer();
+  const waiting: [IncomingMessage, ServerResponse][] = [];
+  let handler: RequestListener | null = null;
+  let ready = false;
+  server.on('request', (req, res) => (ready ? handler!(req, res) : waiting.push([req, res])));
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen({ host: '127.0.0.1', port }, () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+  return {
+    server,
+    adopt: (h) => (handler = h),
+    serve() {
+      ready = true;
+      for (const [req, res] of waiting.splice(0)) handler!(req, res);
+    },
+  };
+}
+
+const closeServer = (server: Server) => new Promise<void>((resolve) => server.close(() => resolve()));
+
+/** Start-up failed: requests waiting for the app get their connections closed, and the port is freed. */
+async function stopListening(server: Server): Promise<void> {
+  const closed = closeServer(server);
+  server.closeAllConnections();
+  await closed;
+}
+
 export async function startServer(opts: ServerOptions): Promise<RunningServer> {
   const log = (m: string) => {
     if (!opts.quiet) process.stderr.write(`[cutline-server] ${m}\n`);
   };
-  const db = await openDb(opts.db, log);
-  const hub = new EventHub();
-  const ctx: Ctx = {
-    db,
-    clock: opts.clock ?? systemClock,
-    hub,
-    config: {
-      publicUrl: 'http://127.0.0.1', // set once the port is known
-      holdTtlMs: opts.holdTtlMs ?? DEFAULTS.holdTtlMs,
-      accessTokenTtlS: opts.accessTokenTtlS ?? DEFAULTS.accessTokenTtlS,
-      refreshTokenTtlS: DEFAULTS.refreshTokenTtlS,
-    },
-  };
-  let app: FastifyInstance;
-  try {
-    // Several instances share a PostgreSQL store: its LISTEN/NOTIFY relay carries their commits,
-    // started before the first request so other instances' commits reach this one's connections.
-    if (db.kind === 'postgres') await (db as PostgresDb).startRelay(hub, ctx.clock);
-    if (opts.seed === 'demo' && (await seedDemo(ctx))) log('seeded the demo accounts');
-
-    const { plugins } = opts;
-    const allPlugins = [...(plugins ?? []), ...(await defaultPlugins())];
-    app = await buildApp(ctx, { adminToken: opts.adminToken ?? null, pingMs: opts.pingMs ?? DEFAULTS.pingMs, plugins: allPlugins, log });
-  } catch (e) {
-    await db.close(); // an open pool (and LISTEN connection) would keep the process alive
-    throw e;
-  }
-  try {
-    await app.listen({ host: '127.0.0.1', port: opts.port ?? DEFAULTS.port });
-  } catch (e) {
-    await app.close();
-    await db.close();
-    throw e;
-  }
-  const address = app.server.address();
+  const listening = await listenFirst(opts.port ?? DEFAULTS.port);
+  const { server } = listening;
+  const address = server.address();
   const port = typeof address === 'object' && address ? address.port : (opts.port ?? DEFAULTS.port);
   const url = `http://127.0.0.1:${port}`;
-  ctx.config.publicUrl = (opts.publicUrl ?? url).replace(/\/$/, '');
-  const sweeper = startSweeper(ctx, opts.sweepMs ?? DEFAULTS.sweepMs, log);
 
   // Every open socket, so stopping can close them all: an event stream, a browser's idle
   // keep-alive connection or a preconnected socket with no request yet would each keep
   // `server.close()` waiting for its own timeout (up to a minute).
   const sockets = new Set<import('node:net').Socket>();
   const busy = new Set<import('node:net').Socket>(); // a request on it is being answered
-  app.server.on('connection', (socket) => {
+  server.on('connection', (socket) => {
     sockets.add(socket);
     socket.on('close', () => sockets.delete(socket));
   });
-  app.server.on('request', (req, res) => {
+  server.on('request', (req, res) => {
     busy.add(req.socket);
     res.on('close', () => busy.delete(req.socket));
   });
   const closeIdle = () => {
     for (const s of sockets) if (!busy.has(s)) s.destroy();
   };
+
+  let db: Db;
+  try {
+    db = await openDb(opts.db, log);
+  } catch (e) {
+    await stopListening(server);
+    throw e;
+  }
+  const hub = new EventHub();
+  const ctx: Ctx = {
+    db,
+    clock: opts.clock ?? systemClock,
+    hub,
+    config: Object.freeze({
+      publicUrl: (opts.publicUrl ?? url).replace(/\/$/, ''),
+      holdTtlMs: opts.holdTtlMs ?? DEFAULTS.holdTtlMs,
+      accessTokenTtlS: opts.accessTokenTtlS ?? DEFAULTS.accessTokenTtlS,
+      refreshTokenTtlS: DEFAULTS.refreshTokenTtlS,
+    }),
+  };
+  let app: FastifyInstance;
+  try {
+    // Several instances share a PostgreSQL store: its LISTEN/NOTIFY relay carries their commits,
+    // started before the first request is served so other instances' commits reach this one's connections.
+    if (db.kind === 'postgres') await (db as PostgresDb).startRelay(hub, ctx.clock);
+    if (opts.seed === 'demo' && (await seedDemo(ctx))) log('seeded the demo accounts');
+
+    const { plugins } = opts;
+    const allPlugins = [...(plugins ?? []), ...(await defaultPlugins())];
+    app = await buildApp(ctx, { adminToken: opts.adminToken ?? null, pingMs: opts.pingMs ?? DEFAULTS.pingMs, plugins: allPlugins, log, server: listening });
+    await app.ready();
+  } catch (e) {
+    await stopListening(server);
+    await db.close(); // an open pool (and LISTEN connection) would keep the process alive
+    throw e;
+  }
+  listening.serve();
+  const sweeper = startSweeper(ctx, opts.sweepMs ?? DEFAULTS.sweepMs, log);
 
   let closing: Promise<CloseReport> | null = null;
   return {
@@ -129,9 +171,10 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
         const streams = hub.connectionCount;
         const connections = sockets.size;
         await sweeper.stop();
-        // app.close() runs the preClose hooks (every event stream ends) and stops accepting;
-        // then idle sockets go at once, and whatever is still busy after the grace period.
-        const closed = app.close();
+        // app.close() runs the preClose hooks (every event stream ends); the server (ours: it
+        // listened first) stops accepting; then idle sockets go at once, and whatever is still
+        // busy after the grace period.
+        const closed = Promise.all([app.close(), closeServer(server)]);
         closeIdle();
         const force = setTimeout(() => app.server.closeAllConnections(), CLOSE_GRACE_MS);
         // Sockets that become idle meanwhile (the ended streams', finished requests') go too.

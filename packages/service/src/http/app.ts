@@ -2,6 +2,7 @@
  * The Fastify application: body parsing with hard limits, the one JSON error shape of API.md,
  * and every route group. Route modules get the service context and register their routes.
  */
+import type { RequestListener, Server } from 'node:http';
 import formbody from '@fastify/formbody';
 import Fastify, { type FastifyError, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import { CONTROL_CHAR_MESSAGE, findControlChar } from '@cutline/contract/text';
@@ -20,6 +21,12 @@ export interface AppOptions {
   /** Extra route groups (the web pages) registered after the API. */
   plugins?: ((app: FastifyInstance, ctx: Ctx) => void | Promise<void>)[];
   log?: (msg: string) => void;
+  /**
+   * Serve on this HTTP server instead of one Fastify creates (start.ts listens first, so the
+   * port — and the public URL in the config — is final before the app is built). Fastify's
+   * timeouts are applied to it; `adopt` receives the app's request handler.
+   */
+  server?: { server: Server; adopt(handler: RequestListener): void };
 }
 
 export const BODY_LIMIT = 64 * 1024;
@@ -45,6 +52,18 @@ export function sendError(req: FastifyRequest, reply: FastifyReply, e: ServiceEr
   return reply.status(e.status).type('application/json; charset=utf-8').send(e.body());
 }
 
+/** A Fastify `serverFactory` for a server that exists already: set up as Fastify would its own. */
+function adoptServer({ server, adopt }: NonNullable<AppOptions['server']>) {
+  return (handler: RequestListener, o: { keepAliveTimeout?: number; requestTimeout?: number; connectionTimeout?: number; maxRequestsPerSocket?: number }): Server => {
+    server.keepAliveTimeout = o.keepAliveTimeout!;
+    server.requestTimeout = o.requestTimeout!;
+    server.setTimeout(o.connectionTimeout);
+    if (o.maxRequestsPerSocket && o.maxRequestsPerSocket > 0) server.maxRequestsPerSocket = o.maxRequestsPerSocket;
+    adopt(handler);
+    return server;
+  };
+}
+
 export async function buildApp(ctx: Ctx, opts: AppOptions): Promise<FastifyInstance> {
   const app = Fastify({
     logger: false,
@@ -55,6 +74,7 @@ export async function buildApp(ctx: Ctx, opts: AppOptions): Promise<FastifyInsta
     routerOptions: { maxParamLength: MAX_PARAM_LENGTH },
     clientErrorHandler,
     frameworkErrors: frameworkErrorHandler((req, reply, message) => sendError(req, reply, new ServiceError('invalid_request', message))),
+    ...(opts.server ? { serverFactory: adoptServer(opts.server) } : {}),
   });
 
   // JSON: an empty body is "no body" (so POST …/capture with Content-Type but nothing works);

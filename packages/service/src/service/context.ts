@@ -5,17 +5,18 @@ import type { Clock } from '../clock';
 
 export { systemClock, type Clock } from '../clock';
 
+/** Fixed for the service's life: start.ts builds it once the port (and so the public URL) is known. */
 export interface ServiceConfig {
-  publicUrl: string;
-  holdTtlMs: number;
-  accessTokenTtlS: number;
-  refreshTokenTtlS: number;
+  readonly publicUrl: string;
+  readonly holdTtlMs: number;
+  readonly accessTokenTtlS: number;
+  readonly refreshTokenTtlS: number;
 }
 
 /** What every service function is given: storage, time, configuration, the push hub. */
 export interface Ctx {
   db: Db;
   clock: Clock;
-  config: ServiceConfig;
+  readonly config: ServiceConfig;
   hub: EventHub;
 }
