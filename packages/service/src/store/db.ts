@@ -13,6 +13,10 @@ export interface Tx {
   /**
    * Locks rows for the rest of the transaction (PostgreSQL: SELECT … FOR UPDATE, in id order).
    * Callers lock a team before its members. SQLite's BEGIN IMMEDIATE already serialises writers.
+   *
+   * The service's one locking idiom is built on `lockRow`: `lockAccount(tx, userId)` (the
+   * member's team, then the user) and `lockTeam(tx, teamId)` in service/account-state.ts, which
+   * return the row as it stands once locked. Service code locks through those, never here.
    */
   lock(table: 'users' | 'teams', ids: readonly string[]): Promise<void>;
   /**
