@@ -70,14 +70,18 @@ export async function takeParts(tx: Tx, chargeId: string, parts: readonly Alloca
   );
 }
 
-/** When each of the batches expires (null: never, or no such batch). */
-export async function batchExpiries(tx: Tx, batchIds: readonly string[]): Promise<Map<string, number | null>> {
-  const expiry = new Map<string, number | null>();
-  for (const id of batchIds) {
-    const b = await tx.get<{ expires_at: unknown }>('SELECT expires_at FROM batches WHERE id = ?', [id]);
-    expiry.set(id, b?.expires_at === null || b?.expires_at === undefined ? null : Number(b.expires_at));
-  }
-  return expiry;
+/** Held charges whose hold ran out by `now`, oldest first (the sweep's work list). */
+export async function lapsedHolds(tx: Tx, now: number, limit: number): Promise<{ id: string; userId: string }[]> {
+  const rows = await tx.all<{ id: string; user_id: string }>(
+    "SELECT id, user_id FROM charges WHERE status = 'held' AND hold_expires_at <= ? ORDER BY hold_expires_at LIMIT ?",
+    [now, limit],
+  );
+  return rows.map((r) => ({ id: r.id, userId: r.user_id }));
+}
+
+/** Whether an action paid with Pro uses is still held for the account. */
+export async function hasHeldProUse(tx: Tx, userId: string): Promise<boolean> {
+  return (await tx.get("SELECT id FROM charges WHERE user_id = ? AND status = 'held' AND uses_pro_use = 1", [userId])) !== undefined;
 }
 
 /** Settles a held charge (a charge no longer held is left as it is). */

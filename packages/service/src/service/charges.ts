@@ -8,13 +8,14 @@ import { findTool, type ToolDef } from '@cutline/contract/tools';
 import type { AllocationPart, BatchState } from '../ledger/types';
 import type { Tx } from '../store/db';
 import { liveBatches, lockAccount, requireUser, snapshotOf } from './account-state';
+import { batchExpiries, returnToBatch } from './batch-records';
 import {
   alreadyCaptured,
-  batchExpiries,
   chargeByKey,
   idempotencyMismatch,
   insertCharge,
   insufficientCredits,
+  lapsedHolds,
   loadCharge,
   loadParts,
   notCapturable,
@@ -191,7 +192,7 @@ async function settleRelease(
     );
   }
   for (const p of plan) {
-    if (!p.expiredMeanwhile) await tx.run('UPDATE batches SET remaining = remaining + ? WHERE id = ?', [p.amount, p.batchId]);
+    if (!p.expiredMeanwhile) await returnToBatch(tx, p.batchId, p.amount);
   }
   const status = reason === 'expired' ? 'expired' : 'released';
   await settleCharge(tx, c.id, status, reason, now);
@@ -246,16 +247,11 @@ export async function getCharge(ctx: Ctx, userId: string, chargeId: string): Pro
 /** Releases holds whose time ran out (the app crashed): PRODUCT.md § Credits 6. */
 export async function expireLapsedHolds(ctx: Ctx, limit = 100): Promise<number> {
   const now = ctx.clock.now();
-  const due = await ctx.db.read((tx) =>
-    tx.all<{ id: string; user_id: string }>(
-      "SELECT id, user_id FROM charges WHERE status = 'held' AND hold_expires_at <= ? ORDER BY hold_expires_at LIMIT ?",
-      [now, limit],
-    ),
-  );
+  const due = await ctx.db.read((tx) => lapsedHolds(tx, now, limit));
   for (const d of due) {
     await mutate(ctx, { kind: 'release', chargeId: d.id }, async (tx, journal, at) => {
-      const user = await lockAccount(tx, d.user_id);
-      const c = await loadCharge(tx, d.user_id, d.id);
+      const user = await lockAccount(tx, d.userId);
+      const c = await loadCharge(tx, d.userId, d.id);
       if (c.status === 'held' && c.hold_expires_at <= at) await settleRelease(tx, journal, user, c, 'expired', at);
       return ok();
     });

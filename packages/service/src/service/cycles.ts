@@ -1,11 +1,12 @@
 /** Billing cycles: a cycle's grant, renewing now (admin), and rolling the cycles that ended (the sweep). */
 import type { Me } from '@cutline/contract/api';
-import type { CreditType } from '@cutline/contract/credit-types';
 import { creditsPerCycle, cycleDays, DAY_MS } from '../ledger/plans';
 import type { Tx } from '../store/db';
 import { getTeam, lockAccount, lockTeam, meNow } from './account-state';
+import { cycleBatches } from './batch-records';
 import type { Ctx } from './context';
 import { conflict } from './errors';
+import { expireBatches, touchOwner } from './expiry';
 import { insertBatch } from './grants';
 import type { Journal } from './journal';
 import { mutate } from './mutate';
@@ -27,18 +28,9 @@ export async function grantCycle(tx: Tx, journal: Journal, user: UserRow, start:
 }
 
 /** Expires the owner's subscription batches valid for the cycle ending at `cycleEnd` (cycle grants and exchanges) at `now`. */
-async function endCycleBatches(tx: Tx, journal: Journal, ownerKind: 'user' | 'team', ownerId: string, cycleEnd: number, now: number): Promise<void> {
-  const rows = await tx.all<{ id: string; type: CreditType; remaining: unknown }>(
-    "SELECT id, type, remaining FROM batches WHERE owner_id = ? AND type = 'subscription' AND expires_at = ? AND remaining > 0",
-    [ownerId, cycleEnd],
-  );
-  for (const b of rows) {
-    const amount = Number(b.remaining);
-    await tx.run('UPDATE batches SET expires_at = ?, remaining = 0, expire_logged = 1 WHERE id = ?', [now, b.id]);
-    journal.add({ userId: ownerKind === 'user' ? ownerId : null, scopeId: ownerId, kind: 'expire', amount, unit: 'credits', type: b.type, batchId: b.id });
-  }
-  if (ownerKind === 'user') journal.touchUser(ownerId);
-  else journal.touchTeam(ownerId);
+async function endCycleBatches(tx: Tx, journal: Journal, owner: { ownerKind: 'user' | 'team'; ownerId: string }, cycleEnd: number, now: number): Promise<void> {
+  await expireBatches(tx, journal, owner, await cycleBatches(tx, owner.ownerId, cycleEnd), now);
+  touchOwner(journal, owner);
 }
 
 /** Starts the cycle [start, start + length) for a personal plan, granting its credits or Pro uses. */
@@ -68,12 +60,12 @@ export async function renewNow(ctx: Ctx, userId: string): Promise<Me> {
     const user = await lockAccount(tx, userId);
     if (user.team_id) {
       const team = (await getTeam(tx, user.team_id))!; // locked with the account
-      await endCycleBatches(tx, journal, 'team', team.id, team.cycle_ends_at, now);
+      await endCycleBatches(tx, journal, { ownerKind: 'team', ownerId: team.id }, team.cycle_ends_at, now);
       await startTeamCycle(tx, journal, team, now);
       return ok();
     }
     if (user.plan !== 'pro' || user.cycle_ends_at === null) throw conflict('this account has no billing cycle to renew');
-    await endCycleBatches(tx, journal, 'user', user.id, user.cycle_ends_at, now);
+    await endCycleBatches(tx, journal, { ownerKind: 'user', ownerId: user.id }, user.cycle_ends_at, now);
     await startUserCycle(tx, journal, user, now);
     return ok();
   });

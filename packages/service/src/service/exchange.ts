@@ -2,6 +2,7 @@
 import type { Batch } from '@cutline/contract/api';
 import { exchangeCredits } from '@cutline/contract/credit-types';
 import { lockAccount, requireUser } from './account-state';
+import { hasHeldProUse } from './charge-records';
 import type { Ctx } from './context';
 import { conflict, ServiceError } from './errors';
 import { insertBatch } from './grants';
@@ -48,8 +49,7 @@ export async function exchangeProUses(ctx: Ctx, userId: string): Promise<Exchang
     const u = await lockAccount(tx, userId);
     const reason = exchangeRefusal(u);
     if (reason) throw u.exchanged === 1 ? conflict(reason) : new ServiceError('forbidden', reason);
-    const open = await tx.get("SELECT id FROM charges WHERE user_id = ? AND status = 'held' AND uses_pro_use = 1", [userId]);
-    if (open) throw conflict('An AI action paid with a Pro use is still running; finish or cancel it first.');
+    if (await hasHeldProUse(tx, userId)) throw conflict('An AI action paid with a Pro use is still running; finish or cancel it first.');
     const proUses = u.pro_uses_remaining ?? 0;
     const credits = exchangeCredits(proUses);
     const end = u.cycle_ends_at ?? now;

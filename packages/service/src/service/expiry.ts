@@ -3,46 +3,54 @@
  * for it (reads skip expired batches by time); it makes the history complete and pushes the
  * change to connected devices.
  */
-import type { CreditType } from '@cutline/contract/credit-types';
+import type { Tx } from '../store/db';
 import { lockAccount, lockTeam } from './account-state';
+import { dueBatches, emptyExpiredBatch, ownersWithDueBatches, type ExpiringBatch } from './batch-records';
 import type { Ctx } from './context';
+import type { Journal } from './journal';
 import { mutate } from './mutate';
 import { ok } from './outcome';
 
+/**
+ * Writes the `expire` entries of an owner's batches and empties them (`cutAt`: their expiry moves
+ * to that instant, a cycle ended early). The caller holds the owner's lock.
+ */
+export async function expireBatches(
+  tx: Tx,
+  journal: Journal,
+  owner: { ownerKind: 'user' | 'team'; ownerId: string },
+  batches: readonly ExpiringBatch[],
+  cutAt?: number,
+): Promise<void> {
+  for (const b of batches) {
+    await emptyExpiredBatch(tx, b.id, cutAt);
+    journal.add({
+      userId: owner.ownerKind === 'user' ? owner.ownerId : null,
+      scopeId: owner.ownerId,
+      kind: 'expire',
+      amount: b.remaining,
+      unit: 'credits',
+      type: b.type,
+      batchId: b.id,
+    });
+  }
+}
+
+/** Touches the owner's account(s): a user's own, or every member of a team. */
+export function touchOwner(journal: Journal, owner: { ownerKind: 'user' | 'team'; ownerId: string }): void {
+  if (owner.ownerKind === 'team') journal.touchTeam(owner.ownerId);
+  else journal.touchUser(owner.ownerId);
+}
+
 export async function expireDueBatches(ctx: Ctx, limit = 500): Promise<number> {
-  const now = ctx.clock.now();
-  const due = await ctx.db.read((tx) =>
-    tx.all<{ owner_id: string; owner_kind: 'user' | 'team' }>(
-      `SELECT DISTINCT owner_id, owner_kind FROM batches
-       WHERE remaining > 0 AND expire_logged = 0 AND expires_at IS NOT NULL AND expires_at <= ? LIMIT ?`,
-      [now, limit],
-    ),
-  );
+  const due = await ctx.db.read((tx) => ownersWithDueBatches(tx, ctx.clock.now(), limit));
   for (const owner of due) {
     await mutate(ctx, { kind: 'expire' }, async (tx, journal, at) => {
-      if (owner.owner_kind === 'team') await lockTeam(tx, owner.owner_id);
-      else await lockAccount(tx, owner.owner_id);
-      const rows = await tx.all<{ id: string; type: CreditType; remaining: unknown }>(
-        `SELECT id, type, remaining FROM batches WHERE owner_id = ? AND remaining > 0 AND expire_logged = 0
-         AND expires_at IS NOT NULL AND expires_at <= ?`,
-        [owner.owner_id, at],
-      );
-      for (const b of rows) {
-        await tx.run('UPDATE batches SET remaining = 0, expire_logged = 1 WHERE id = ?', [b.id]);
-        journal.add({
-          userId: owner.owner_kind === 'user' ? owner.owner_id : null,
-          scopeId: owner.owner_id,
-          kind: 'expire',
-          amount: Number(b.remaining),
-          unit: 'credits',
-          type: b.type,
-          batchId: b.id,
-        });
-      }
-      if (rows.length) {
-        if (owner.owner_kind === 'team') journal.touchTeam(owner.owner_id);
-        else journal.touchUser(owner.owner_id);
-      }
+      if (owner.ownerKind === 'team') await lockTeam(tx, owner.ownerId);
+      else await lockAccount(tx, owner.ownerId);
+      const batches = await dueBatches(tx, owner.ownerId, at);
+      await expireBatches(tx, journal, owner, batches);
+      if (batches.length) touchOwner(journal, owner);
       return ok();
     });
   }

@@ -1,10 +1,13 @@
 /** Creating batches: cycle grants, campaign awards, purchases, exchanges — and the admin's grant of one. */
 import type { Batch } from '@cutline/contract/api';
 import type { CreditType, LedgerKind } from '@cutline/contract/credit-types';
+import type { BatchState } from '../ledger/types';
 import type { Tx } from '../store/db';
 import { lockAccount, lockTeam } from './account-state';
+import { insertBatchRow } from './batch-records';
 import type { Ctx } from './context';
 import { invalid } from './errors';
+import { touchOwner } from './expiry';
 import { newId } from './ids';
 import type { Journal } from './journal';
 import { mutate } from './mutate';
@@ -24,13 +27,18 @@ export interface GrantSpec {
 }
 
 export async function insertBatch(tx: Tx, journal: Journal, spec: GrantSpec, now: number): Promise<Batch> {
-  const id = newId('b');
-  const grantedAt = spec.grantedAt ?? now;
-  await tx.run(
-    `INSERT INTO batches (id, owner_kind, owner_id, type, amount, remaining, granted_at, expires_at, source)
-     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-    [id, spec.ownerKind, spec.ownerId, spec.type, spec.amount, spec.amount, grantedAt, spec.expiresAt, spec.source],
-  );
+  const batch: BatchState = {
+    id: newId('b'),
+    ownerKind: spec.ownerKind,
+    ownerId: spec.ownerId,
+    type: spec.type,
+    amount: spec.amount,
+    remaining: spec.amount,
+    grantedAt: spec.grantedAt ?? now,
+    expiresAt: spec.expiresAt,
+    source: spec.source,
+  };
+  await insertBatchRow(tx, batch);
   journal.add({
     userId: spec.ownerKind === 'user' ? spec.ownerId : null,
     scopeId: spec.ownerId,
@@ -38,21 +46,10 @@ export async function insertBatch(tx: Tx, journal: Journal, spec: GrantSpec, now
     amount: spec.amount,
     unit: 'credits',
     type: spec.type,
-    batchId: id,
+    batchId: batch.id,
   });
-  if (spec.ownerKind === 'user') journal.touchUser(spec.ownerId);
-  else journal.touchTeam(spec.ownerId);
-  return batchWire({
-    id,
-    ownerKind: spec.ownerKind,
-    ownerId: spec.ownerId,
-    type: spec.type,
-    amount: spec.amount,
-    remaining: spec.amount,
-    grantedAt,
-    expiresAt: spec.expiresAt,
-    source: spec.source,
-  });
+  touchOwner(journal, spec);
+  return batchWire(batch);
 }
 
 export interface AdminGrant {

@@ -2,7 +2,7 @@
 import type { Me } from '@cutline/contract/api';
 import type { Plan } from '@cutline/contract/credit-types';
 import { cycleDays, DAY_MS, type Billing } from '../ledger/plans';
-import { lockTeam, meNow, requireUser } from './account-state';
+import { lockTeam, meNow, requireUser, userByEmail } from './account-state';
 import type { Ctx } from './context';
 import { grantCycle } from './cycles';
 import { conflict, invalid } from './errors';
@@ -27,7 +27,7 @@ export async function createUser(ctx: Ctx, input: NewUser): Promise<Me> {
   const passwordHash = await hashPassword(input.password);
   const email = input.email.trim().toLowerCase();
   const out = await mutate(ctx, { kind: 'grant' }, async (tx, journal, now) => {
-    if (await tx.get('SELECT id FROM users WHERE email = ?', [email])) throw conflict('a user with this email already exists');
+    if (await userByEmail(tx, email)) throw conflict('a user with this email already exists');
     if (input.teamId) await lockTeam(tx, input.teamId);
     const id = newId('u');
     const personalCycle = input.plan === 'pro';
