@@ -1,12 +1,61 @@
 /**
- * The charge aggregate's storage: its SQL, its typed rows (`ChargeRow` from rows.ts, the parts it
- * drew) and the refusals its steps answer with — shared by the in-process steps (charges.ts)
+ * The charge aggregate's storage: its SQL, its typed rows (`ChargeRow`, the parts it drew, the
+ * wire shape) and the refusals its steps answer with — shared by the in-process steps (charges.ts)
  * and the server-side ones (charge-steps-pg.ts), so both engines say the same.
  */
+import type { Charge } from '@cutline/contract/api';
+import type { Platform } from '@cutline/contract/credit-types';
 import type { AllocationPart } from '../ledger/types';
 import type { Tx } from '../store/db';
 import { conflict, notFound, ServiceError } from './errors';
-import { chargeRow, type ChargeRow } from './rows';
+import { deviceOf, iso, num, numOrNull } from './rows';
+
+export interface ChargeRow {
+  id: string;
+  user_id: string;
+  idem_key: string;
+  request_hash: string;
+  tool: string;
+  quantity: number;
+  cost: number;
+  uses_pro_use: number;
+  pro_uses: number;
+  status: Charge['status'];
+  release_reason: Charge['releaseReason'];
+  hold_expires_at: number;
+  created_at: number;
+  settled_at: number | null;
+  device_id: string | null;
+  device_platform: Platform | null;
+}
+export function chargeRow(r: Record<string, unknown>): ChargeRow {
+  return {
+    ...(r as unknown as ChargeRow),
+    quantity: num(r.quantity),
+    cost: num(r.cost),
+    uses_pro_use: num(r.uses_pro_use),
+    pro_uses: num(r.pro_uses),
+    hold_expires_at: num(r.hold_expires_at),
+    created_at: num(r.created_at),
+    settled_at: numOrNull(r.settled_at),
+  };
+}
+
+export function chargeWire(c: ChargeRow, parts: readonly AllocationPart[]): Charge {
+  return {
+    id: c.id,
+    status: c.status,
+    tool: c.tool,
+    quantity: c.quantity,
+    cost: c.cost,
+    usesProUse: c.uses_pro_use === 1,
+    allocation: parts.map((p) => ({ type: p.type, batchId: p.batchId, amount: p.amount })),
+    holdExpiresAt: iso(c.hold_expires_at),
+    createdAt: iso(c.created_at),
+    device: deviceOf(c.device_id, c.device_platform),
+    releaseReason: c.release_reason ?? null,
+  };
+}
 
 /** A charge's parts, each with whose batch it drew from (a team pool's movements are the team's history). */
 export type OwnedPart = AllocationPart & { ownerKind?: 'user' | 'team' };

@@ -9,11 +9,11 @@ import type { BalanceSnapshot, Charge, ChargeRequest, QuoteResponse } from '@cut
 import type { ToolDef } from '@cutline/contract/tools';
 import type { AllocationPart } from '../ledger/types';
 import type { Ctx } from './context';
-import { alreadyCaptured, idempotencyMismatch, insufficientCredits, notCapturable } from './charge-records';
+import { alreadyCaptured, chargeRow, chargeWire, idempotencyMismatch, insufficientCredits, notCapturable } from './charge-records';
 import { notFound, type ServiceError } from './errors';
 import type { HubEvent } from './event-hub';
 import { afterCommit, ok, refusedAfterCommit, type Outcome } from './outcome';
-import { chargeRow, chargeWire } from './rows';
+
 
 interface StepRow {
   outcome: string;

@@ -11,6 +11,8 @@ import { liveBatches, lockAccount, requireUser, snapshotOf } from './account-sta
 import { batchExpiries, returnToBatch } from './batch-records';
 import {
   alreadyCaptured,
+  chargeWire,
+  type ChargeRow,
   chargeByKey,
   idempotencyMismatch,
   insertCharge,
@@ -30,7 +32,7 @@ import type { Journal } from './journal';
 import { mutate } from './mutate';
 import { ok, refusedAfterCommit } from './outcome';
 import { captureStep, holdStep, quoteStep, releaseStep, stepRunner } from './charge-steps-pg';
-import { chargeWire, type ChargeRow, type UserRow } from './rows';
+import { deviceOf, type UserRow } from './rows';
 
 export interface ChargeResult {
   charge: Charge;
@@ -164,8 +166,7 @@ function recordMovement(
   if (user.team_id && parts.some((p) => scopeOf(p) !== user.id)) journal.touchTeam(user.team_id);
 }
 
-const deviceOfRow = (c: ChargeRow) =>
-  c.device_id && c.device_platform ? { id: c.device_id, platform: c.device_platform } : null;
+const deviceOfRow = (c: ChargeRow) => deviceOf(c.device_id, c.device_platform);
 
 /**
  * Returns a held charge's credits (or Pro uses) to where they came from and settles it as

@@ -1,11 +1,11 @@
 /** Row ↔ domain ↔ wire mappings. Storage rows use snake_case and integer milliseconds. */
-import type { Batch, Charge, Device, LedgerEntry } from '@cutline/contract/api';
+import type { Batch, Device, LedgerEntry } from '@cutline/contract/api';
 import type { CreditType, Plan, Platform } from '@cutline/contract/credit-types';
 import type { Billing } from '../ledger/plans';
-import type { AllocationPart, BatchState } from '../ledger/types';
+import type { BatchState } from '../ledger/types';
 
-const num = (v: unknown): number => (typeof v === 'number' ? v : Number(v));
-const numOrNull = (v: unknown): number | null => (v === null || v === undefined ? null : num(v));
+export const num = (v: unknown): number => (typeof v === 'number' ? v : Number(v));
+export const numOrNull = (v: unknown): number | null => (v === null || v === undefined ? null : num(v));
 export const iso = (ms: number): string => new Date(ms).toISOString();
 export const isoOrNull = (ms: number | null): string | null => (ms === null ? null : iso(ms));
 
@@ -88,55 +88,8 @@ export function batchWire(b: BatchState): Batch {
   };
 }
 
-export interface ChargeRow {
-  id: string;
-  user_id: string;
-  idem_key: string;
-  request_hash: string;
-  tool: string;
-  quantity: number;
-  cost: number;
-  uses_pro_use: number;
-  pro_uses: number;
-  status: Charge['status'];
-  release_reason: Charge['releaseReason'];
-  hold_expires_at: number;
-  created_at: number;
-  settled_at: number | null;
-  device_id: string | null;
-  device_platform: Platform | null;
-}
-export function chargeRow(r: Record<string, unknown>): ChargeRow {
-  return {
-    ...(r as unknown as ChargeRow),
-    quantity: num(r.quantity),
-    cost: num(r.cost),
-    uses_pro_use: num(r.uses_pro_use),
-    pro_uses: num(r.pro_uses),
-    hold_expires_at: num(r.hold_expires_at),
-    created_at: num(r.created_at),
-    settled_at: numOrNull(r.settled_at),
-  };
-}
-
 export function deviceOf(id: unknown, platform: unknown): Device | null {
   return id && platform ? { id: String(id), platform: platform as Platform } : null;
-}
-
-export function chargeWire(c: ChargeRow, parts: readonly AllocationPart[]): Charge {
-  return {
-    id: c.id,
-    status: c.status,
-    tool: c.tool,
-    quantity: c.quantity,
-    cost: c.cost,
-    usesProUse: c.uses_pro_use === 1,
-    allocation: parts.map((p) => ({ type: p.type, batchId: p.batchId, amount: p.amount })),
-    holdExpiresAt: iso(c.hold_expires_at),
-    createdAt: iso(c.created_at),
-    device: deviceOf(c.device_id, c.device_platform),
-    releaseReason: c.release_reason ?? null,
-  };
 }
 
 export function ledgerWire(r: Record<string, unknown>): LedgerEntry {
