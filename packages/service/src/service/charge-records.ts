@@ -119,6 +119,12 @@ export async function takeParts(tx: Tx, chargeId: string, parts: readonly Alloca
   );
 }
 
+/** The status of each of the charges named (unknown ids are left out). */
+export async function chargeStatusesOf(tx: Tx, ids: readonly string[]): Promise<Map<string, Charge['status']>> {
+  const rows = await tx.all<{ id: string; status: Charge['status'] }>(`SELECT id, status FROM charges WHERE id IN (${ids.map(() => '?').join(', ')})`, [...ids]);
+  return new Map(rows.map((r) => [r.id, r.status]));
+}
+
 /** Held charges whose hold ran out by `now`, oldest first (the sweep's work list). */
 export async function lapsedHolds(tx: Tx, now: number, limit: number): Promise<{ id: string; userId: string }[]> {
   const rows = await tx.all<{ id: string; user_id: string }>(

@@ -1,12 +1,13 @@
 /** Read-only views of an account: profile, balance snapshot, history. */
 import type { BalanceSnapshot, LedgerPage, Me } from '@cutline/contract/api';
-import { meOf, requireUser, snapshotOf } from './account-state';
+import { meNow, requireUser, snapshotOf } from './account-state';
+import { chargeStatusesOf } from './charge-records';
 import type { Ctx } from './context';
 import { invalid } from './errors';
 import { ledgerWire } from './rows';
 
 export function me(ctx: Ctx, userId: string): Promise<Me> {
-  return ctx.db.read(async (tx) => meOf(await requireUser(tx, userId)));
+  return meNow(ctx, userId);
 }
 
 export function balance(ctx: Ctx, userId: string): Promise<BalanceSnapshot> {
@@ -43,8 +44,5 @@ export function ledgerPage(ctx: Ctx, userId: string, limit: number, before?: str
 /** The status of each charge (by id) among `ids`: to tell a hold whose capture is on a newer history page. */
 export async function chargeStatuses(ctx: Ctx, ids: readonly string[]): Promise<Map<string, string>> {
   if (ids.length === 0) return new Map();
-  const rows = await ctx.db.read((tx) =>
-    tx.all<{ id: string; status: string }>(`SELECT id, status FROM charges WHERE id IN (${ids.map(() => '?').join(', ')})`, [...ids]),
-  );
-  return new Map(rows.map((r) => [r.id, r.status]));
+  return ctx.db.read((tx) => chargeStatusesOf(tx, ids));
 }
