@@ -146,7 +146,7 @@ describe('thumbnails', () => {
     expect(item.querySelector('img')?.getAttribute('src')).toBe(`${PIXEL}3`);
   });
 
-  it('a shown thumbnail stays when the clip changes, and is no longer watched', async () => {
+  it('a shown thumbnail stays when the clip changes and is no longer watched; one observer watches them all', async () => {
     useFakeObserver();
     const h = await makeStore(withTakes(1));
     await renderWith(h);
@@ -156,6 +156,7 @@ describe('thumbnails', () => {
     expect(within(timelineClip('Opening')).queryByTestId('thumbnail-pending')).toBeNull();
     expect(FakeObserver.watched()).not.toContain(timelineClip('Opening').querySelector('.thumb')!.firstElementChild);
     expect(new Set(FakeObserver.watched())).toEqual(new Set(screen.getAllByTestId('thumbnail-pending')));
+    expect(FakeObserver.all).toHaveLength(1);
   });
 
   it('without an IntersectionObserver every thumbnail is shown at once', async () => {
