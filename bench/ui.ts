@@ -71,12 +71,11 @@ async function signInDevhost(hostUrl: string, authorizeUrl: string): Promise<voi
   });
   const callback = res.headers.get('location');
   if (res.status !== 302 || !callback) throw new Error(`sign-in form answered ${res.status}`);
-  const r = await fetch(`${hostUrl}/__cutline/deep-link`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ url: callback }),
-  });
-  if (r.status !== 200) throw new Error(`deep link answered ${r.status}`);
+  // the service redirects the tab to the host's loopback page (RFC 8252 §7.3), which hands the
+  // callback to the app; the tab following that redirect is this fetch
+  if (!callback.startsWith(`${hostUrl}/callback?`)) throw new Error(`sign-in did not come back to the host (${callback})`);
+  const r = await fetch(callback);
+  if (r.status !== 200) throw new Error(`callback page answered ${r.status}: ${await r.text()}`);
 }
 
 /** A bare SSE client: the time each balance version arrived, and a way to wait for one. */

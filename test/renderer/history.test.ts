@@ -3,6 +3,17 @@ import { describe, expect, it } from 'vitest';
 import { UndoStack } from '../../src/renderer/src/editor/history';
 import { addClips, advance, makeStore } from './harness';
 import { FakeCutline, proAccount } from './fake-cutline';
+import type { AppStore } from '../../src/renderer/src/store';
+
+/** A Pro account's store with one clip of `mediaId` on the timeline and `tool` confirmed on it: the job runs. */
+async function jobRunningOn(mediaId: string, tool: Parameters<AppStore['startAction']>[0]) {
+  const h = await makeStore(proAccount(), { failRate: 0 });
+  const s = () => h.store.getState();
+  const [clip] = addClips(h, mediaId);
+  await s().startAction(tool, { clipId: clip });
+  await s().confirmFlow();
+  return { h, s, clip };
+}
 
 describe('UndoStack', () => {
   it('undoes and redoes in order; a new edit clears redo; the oldest fall off past the limit', () => {
@@ -55,11 +66,7 @@ describe('undo and redo in the editor', () => {
   });
 
   it('undoing an AI result hides it on the clip; redo shows it again without a second charge', async () => {
-    const h = await makeStore(proAccount(), { failRate: 0 });
-    const s = () => h.store.getState();
-    const [clip] = addClips(h, 'sunrise');
-    await s().startAction('ai-portrait', { clipId: clip });
-    await s().confirmFlow();
+    const { h, s, clip } = await jobRunningOn('sunrise', 'ai-portrait');
     await advance(h, 100 * 30);
     expect(s().projects[0].clips[0].effects).toEqual(['ai-portrait']);
     const charged = s().balance!.total;
@@ -89,11 +96,7 @@ describe('undo and redo in the editor', () => {
   });
 
   it('removing a clip with AI results says so in a toast whose Undo brings it back', async () => {
-    const h = await makeStore(proAccount(), { failRate: 0 });
-    const s = () => h.store.getState();
-    const [clip] = addClips(h, 'interview');
-    await s().startAction('auto-captions', { clipId: clip });
-    await s().confirmFlow();
+    const { h, s, clip } = await jobRunningOn('interview', 'auto-captions');
     await advance(h, 100 * 30);
     s().removeClip(clip);
     expect(names(h)).toEqual([]);
@@ -121,11 +124,7 @@ describe('undo and redo in the editor', () => {
 
 describe('undo while an AI job runs', () => {
   it('undoing the add of a clip whose job is running cancels the job: credits returned, nothing charged', async () => {
-    const h = await makeStore(proAccount(), { failRate: 0 });
-    const s = () => h.store.getState();
-    const [clip] = addClips(h, 'sunrise');
-    await s().startAction('ai-portrait', { clipId: clip });
-    await s().confirmFlow();
+    const { h, s, clip } = await jobRunningOn('sunrise', 'ai-portrait');
     expect(s().jobForClip(clip)?.status).toBe('running');
     s().undo();
     await advance(h, 100 * 30);

@@ -5,57 +5,26 @@
  */
 import { fileURLToPath } from 'node:url';
 import { execFile } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { run } from '../src/run';
 import type { Session } from '../src/token-store';
-import { ADMIN_TOKEN, startTestServer, type TestServer } from '@cutline/service/test/helpers/server';
+import { type CliOutcome, useCliSuite } from './cli-suite';
+import { ADMIN_TOKEN } from '@cutline/service/test/helpers/server';
 import { call, charge, grant, newUser } from '@cutline/service/test/helpers/client';
 
-let server: TestServer;
-const homes: string[] = [];
+const suite = useCliSuite('cutline-device-');
+const { home: newHome, cli } = suite;
 
-beforeAll(async () => {
-  server = await startTestServer();
-});
-afterAll(async () => {
-  await server?.close();
-  for (const h of homes) rmSync(h, { recursive: true, force: true });
-});
-
-function newHome(): string {
-  const h = mkdtempSync(join(tmpdir(), 'cutline-device-'));
-  homes.push(h);
-  return h;
-}
-
-interface Outcome {
-  code: number;
-  out: string;
-  err: string;
-}
-
-function cli(home: string, args: string[], opts: { env?: Record<string, string>; signal?: AbortSignal; onOut?: (s: string) => void } = {}): Promise<Outcome> {
-  let out = '';
-  let err = '';
-  return run(['--server', server.url, ...args], {
-    stdout: { write: (s: string) => ((out += s), opts.onOut?.(out)) },
-    stderr: { write: (s: string) => (err += s) },
-    env: { CUTLINE_DEVICE_HOME: home, ...(opts.env ?? {}) },
-    signal: opts.signal,
-  }).then((code) => ({ code, out, err }));
-}
-
-const json = (o: Outcome) => JSON.parse(o.out);
+const json = (o: CliOutcome) => JSON.parse(o.out);
 const session = (home: string, email: string): Session => JSON.parse(readFileSync(join(home, `${email}.json`), 'utf8'));
 
 /** A fresh user with `credits` permanent activity credits, signed in on a fresh device home. */
 async function signedInUser(credits: number, platform = 'mobile') {
-  const u = await newUser(server.url);
-  if (credits > 0) await grant(server.url, u.id, 'activity', credits);
+  const u = await newUser(suite.server.url);
+  if (credits > 0) await grant(suite.server.url, u.id, 'activity', credits);
   const home = newHome();
   const r = await cli(home, ['signin', '--email', u.email, '--password', 'password-123', '--platform', platform]);
   expect(r.code, r.err).toBe(0);
@@ -71,9 +40,9 @@ describe('device CLI: sign-in and session', () => {
     const file = join(home, 'pro@cutline.test.json');
     expect(statSync(file).mode & 0o777).toBe(0o600);
     const s1 = session(home, 'pro@cutline.test');
-    expect(s1.server).toBe(server.url);
+    expect(s1.server).toBe(suite.server.url);
     expect(s1.device.platform).toBe('mobile');
-    const me = await call(server.url, 'GET', '/v1/me', { token: s1.accessToken });
+    const me = await call(suite.server.url, 'GET', '/v1/me', { token: s1.accessToken });
     expect(me.status).toBe(200);
     expect(me.body.email).toBe('pro@cutline.test');
 
@@ -98,7 +67,7 @@ describe('device CLI: sign-in and session', () => {
     const u = await signedInUser(10);
     const before = session(u.home, u.email);
     // Kill the access token only: the next call gets a 401 and must refresh.
-    const rv = await call(server.url, 'POST', '/oauth/revoke', { body: { token: before.accessToken } });
+    const rv = await call(suite.server.url, 'POST', '/oauth/revoke', { body: { token: before.accessToken } });
     expect(rv.status).toBe(200);
     const r = await cli(u.home, ['balance', '--json']);
     expect(r.code, r.err).toBe(0);
@@ -107,7 +76,7 @@ describe('device CLI: sign-in and session', () => {
     expect(after.refreshToken).not.toBe(before.refreshToken);
     expect(after.accessToken).not.toBe(before.accessToken);
     expect(after.device).toEqual(before.device);
-    const reuse = await call(server.url, 'POST', '/oauth/token', { body: { grant_type: 'refresh_token', refresh_token: before.refreshToken } });
+    const reuse = await call(suite.server.url, 'POST', '/oauth/token', { body: { grant_type: 'refresh_token', refresh_token: before.refreshToken } });
     expect(reuse.status).toBe(401);
   });
 
@@ -117,7 +86,7 @@ describe('device CLI: sign-in and session', () => {
     const r = await cli(u.home, ['signout']);
     expect(r.code, r.err).toBe(0);
     expect(() => statSync(join(u.home, `${u.email}.json`))).toThrow();
-    expect((await call(server.url, 'GET', '/v1/me', { token: s.accessToken })).status).toBe(401);
+    expect((await call(suite.server.url, 'GET', '/v1/me', { token: s.accessToken })).status).toBe(401);
     const after = await cli(u.home, ['balance', '--email', u.email]);
     expect(after.code).toBe(1);
     expect(after.err).toContain('is not signed in');
@@ -128,7 +97,7 @@ describe('device CLI: balance, tools, history', () => {
   it('balance prints the total, the split, every batch with its expiry and the next expiry', async () => {
     const home = newHome();
     expect((await cli(home, ['signin', '--email', 'pro@cutline.test'])).code).toBe(0);
-    const api = await call(server.url, 'GET', '/v1/balance', { token: session(home, 'pro@cutline.test').accessToken });
+    const api = await call(suite.server.url, 'GET', '/v1/balance', { token: session(home, 'pro@cutline.test').accessToken });
     const r = await cli(home, ['balance']);
     expect(r.code, r.err).toBe(0);
     expect(r.out).toContain(`Total        ${api.body.total} credits`);
@@ -183,7 +152,7 @@ describe('device CLI: spend', () => {
     expect(out.charge.status).toBe('captured');
     expect(out.charge.device).toEqual(session(u.home, u.email).device);
     expect(out.balance.total).toBe(85);
-    const api = await call(server.url, 'GET', '/v1/balance', { token: u.tokens.access_token });
+    const api = await call(suite.server.url, 'GET', '/v1/balance', { token: u.tokens.access_token });
     expect(api.body.total).toBe(85);
     expect(api.body.held).toBe(0);
 
@@ -202,7 +171,7 @@ describe('device CLI: spend', () => {
     expect(out.charge.status).toBe('released');
     expect(out.charge.releaseReason).toBe('failed');
     expect(out.balance.total).toBe(40);
-    const api = await call(server.url, 'GET', '/v1/balance', { token: u.tokens.access_token });
+    const api = await call(suite.server.url, 'GET', '/v1/balance', { token: u.tokens.access_token });
     expect(api.body.total).toBe(40);
     expect(api.body.held).toBe(0);
   });
@@ -214,12 +183,12 @@ describe('device CLI: spend', () => {
     expect(r.out).toBe('');
     expect(r.err.trim().split('\n')).toHaveLength(1);
     expect(r.err).toContain('Not enough credits: AI Portrait costs 15, 10 available');
-    expect(r.err).toContain(`${server.publicUrl}/store`);
+    expect(r.err).toContain(`${suite.server.publicUrl}/store`);
     const j = await cli(u.home, ['spend', 'ai-portrait', '--json']);
     expect(j.code).toBe(1);
     const e = JSON.parse(j.err);
-    expect(e).toMatchObject({ error: 'insufficient_credits', cost: 15, available: 10, storeUrl: `${server.publicUrl}/store` });
-    const api = await call(server.url, 'GET', '/v1/balance', { token: u.tokens.access_token });
+    expect(e).toMatchObject({ error: 'insufficient_credits', cost: 15, available: 10, storeUrl: `${suite.server.publicUrl}/store` });
+    const api = await call(suite.server.url, 'GET', '/v1/balance', { token: u.tokens.access_token });
     expect(api.body).toMatchObject({ total: 10, held: 0 });
   });
 
@@ -233,7 +202,7 @@ describe('device CLI: spend', () => {
 
 describe('device CLI: grant (admin)', () => {
   it('grants activity credits found by email (signing in as the user) with --days', async () => {
-    const u = await newUser(server.url);
+    const u = await newUser(suite.server.url);
     const home = newHome();
     const r = await cli(home, ['grant', '--email', u.email, '--password', 'password-123', '--amount', '40', '--days', '3', '--json'], {
       env: { CUTLINE_ADMIN_TOKEN: ADMIN_TOKEN },
@@ -245,7 +214,7 @@ describe('device CLI: grant (admin)', () => {
     const days = (Date.parse(out.batch.expiresAt) - Date.now()) / 86_400_000;
     expect(days).toBeGreaterThan(2.9);
     expect(days).toBeLessThanOrEqual(3);
-    const api = await call(server.url, 'GET', '/v1/balance', { token: u.tokens.access_token });
+    const api = await call(suite.server.url, 'GET', '/v1/balance', { token: u.tokens.access_token });
     expect(api.body.byType.activity).toBe(40);
   });
 
@@ -266,14 +235,14 @@ describe('device CLI: grant (admin)', () => {
   });
 
   it('refuses without CUTLINE_ADMIN_TOKEN, and reports a wrong token', async () => {
-    const u = await newUser(server.url);
+    const u = await newUser(suite.server.url);
     const none = await cli(newHome(), ['grant', '--user-id', u.id, '--amount', '5']);
     expect(none.code).toBe(1);
     expect(none.err).toContain('CUTLINE_ADMIN_TOKEN');
     const wrong = await cli(newHome(), ['grant', '--user-id', u.id, '--amount', '5'], { env: { CUTLINE_ADMIN_TOKEN: 'x'.repeat(30) } });
     expect(wrong.code).toBe(1);
     expect(wrong.err).toMatch(/401 unauthorized/);
-    const api = await call(server.url, 'GET', '/v1/balance', { token: u.tokens.access_token });
+    const api = await call(suite.server.url, 'GET', '/v1/balance', { token: u.tokens.access_token });
     expect(api.body.total).toBe(0);
   });
 });
@@ -309,7 +278,7 @@ describe('device CLI: watch', () => {
     expect(first.balance.total).toBe(30);
 
     // Another device (the desktop) charges.
-    const held = await charge(server.url, u.tokens.access_token, 'premium-voiceover');
+    const held = await charge(suite.server.url, u.tokens.access_token, 'premium-voiceover');
     expect(held.status).toBe(201);
     // The hold event's cause carries the charge id in its ledger entry (the service leaves cause.chargeId out for holds).
     const chargeIdOf = (l: string) => {
@@ -345,7 +314,7 @@ describe('device CLI: watch', () => {
         seen();
       });
     await until(/connected: total 30/);
-    await grant(server.url, u.id, 'purchased', 12);
+    await grant(suite.server.url, u.id, 'purchased', 12);
     await until(/grant \+12 purchased +→ total 42/);
     ac.abort();
     expect((await done).code).toBe(0);

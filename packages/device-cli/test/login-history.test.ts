@@ -1,40 +1,12 @@
 /** `npm run device -- login` (loopback redirect) and how `history` signs an exchange. */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { run } from '../src/run';
+import { describe, expect, it } from 'vitest';
 import { exchangeProUses } from '@cutline/service/service/exchange';
 import { me } from '@cutline/service/service/reads';
-import { startTestServer, type TestServer } from '@cutline/service/test/helpers/server';
 import { submitSignInForm } from '@cutline/service/test/helpers/browser-sign-in';
+import { useCliSuite } from './cli-suite';
 
-let server: TestServer;
-const homes: string[] = [];
-beforeAll(async () => {
-  server = await startTestServer();
-});
-afterAll(async () => {
-  await server?.close();
-  for (const h of homes) rmSync(h, { recursive: true, force: true });
-});
-
-function home(): string {
-  const h = mkdtempSync(join(tmpdir(), 'cutline-login-'));
-  homes.push(h);
-  return h;
-}
-
-function cli(h: string, args: string[], opts: { onErr?: (all: string) => void; signal?: AbortSignal } = {}) {
-  let out = '';
-  let err = '';
-  return run(['--server', server.url, ...args], {
-    stdout: { write: (s: string) => (out += s) },
-    stderr: { write: (s: string) => ((err += s), opts.onErr?.(err)) },
-    env: { CUTLINE_DEVICE_HOME: h },
-    signal: opts.signal,
-  }).then((code) => ({ code, out, err }));
-}
+const suite = useCliSuite('cutline-login-');
+const { home, cli } = suite;
 
 describe('device login through a loopback listener', () => {
   it('prints the sign-in address, takes the browser\'s redirect on 127.0.0.1, and keeps the session', async () => {
@@ -50,7 +22,7 @@ describe('device login through a loopback listener', () => {
     const url = new URL(await shown);
     const redirect = url.searchParams.get('redirect_uri')!;
     expect(redirect).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/callback$/);
-    expect(redirect).not.toContain(`:${server.port}/`);
+    expect(redirect).not.toContain(`:${suite.server.port}/`);
 
     // A forged callback (someone else's state) is refused and does not end the wait.
     const forged = await fetch(`${redirect}?code=x&state=forged`);
@@ -89,8 +61,8 @@ describe('device history', () => {
     const h = home();
     expect((await cli(h, ['signin', '--email', 'prouses@cutline.test'])).code).toBe(0);
     const { userId } = JSON.parse((await cli(h, ['signin', '--email', 'prouses@cutline.test', '--json'])).out) as { userId: string };
-    expect((await me(server.ctx, userId)).proUses).toEqual({ remaining: 50, perCycle: 50 });
-    await exchangeProUses(server.ctx, userId);
+    expect((await me(suite.server.ctx, userId)).proUses).toEqual({ remaining: 50, perCycle: 50 });
+    await exchangeProUses(suite.server.ctx, userId);
     const r = await cli(h, ['history', '--limit', '5']);
     expect(r.code, r.err).toBe(0);
     const rows = r.out.split('\n').filter((l) => /\bexchange\b/.test(l));
@@ -105,9 +77,9 @@ describe('device history of a team member', () => {
     const h = home();
     expect((await cli(h, ['signin', '--email', 'bob@cutline.test'])).code).toBe(0);
     const { signIn, charge, call } = await import('@cutline/service/test/helpers/client');
-    const alice = await signIn(server.url, 'alice@cutline.test');
-    const held = await charge(server.url, alice.access_token, 'smart-cutout');
-    await call(server.url, 'POST', `/v1/charges/${held.body.charge.id}/capture`, { token: alice.access_token });
+    const alice = await signIn(suite.server.url, 'alice@cutline.test');
+    const held = await charge(suite.server.url, alice.access_token, 'smart-cutout');
+    await call(suite.server.url, 'POST', `/v1/charges/${held.body.charge.id}/capture`, { token: alice.access_token });
     const r = await cli(h, ['history', '--limit', '5']);
     expect(r.code, r.err).toBe(0);
     const rows = r.out.split('\n').filter((l) => l.includes('smart-cutout'));

@@ -3,15 +3,9 @@
  * not-enough wording per plan, Retry on a failed job, jobs gone after switching accounts, the
  * expiry alert, recovery ≤ 5 s after an outage (printed). Screenshots of each new screen.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
-import { startDevhost } from '../../../src/devhost/host';
-import { memoryLogger } from '../../../src/main/core/logger';
 import { admin } from '@cutline/service/test/helpers/client';
-import { callbackFor } from '@cutline/service/test/helpers/browser-sign-in';
 import { expect, test } from '../fixtures/cutline';
-import { addClip, cable, chip, chooseTool, createProUsesAccount, openEditor, shot } from './support';
+import { addClip, chip, chooseTool, createProUsesAccount, hostBehindCable, openEditor, shot } from './support';
 
 test.describe('not enough credits, worded per plan', () => {
   test('Free: buy credits or upgrade to Pro', async ({ app, browserHost, service }, info) => {
@@ -128,23 +122,14 @@ test('the expiry alert: pro@ has 30 activity credits expiring in 3 days', async 
 });
 
 test('recovery after an outage: back within 5 s of the service answering (printed)', async ({ page, service }, info) => {
-  const net = await cable(service.url);
-  const dataDir = mkdtempSync(join(tmpdir(), 'cutline-e2e-recovery-'));
   // the app's real backoff: no override
-  const host = await startDevhost({
-    serviceUrl: net.url,
-    webUrl: service.server.publicUrl,
-    dataDir,
-    renderer: { mode: 'built', dir: resolve('out/renderer') },
-    logger: memoryLogger(),
-  });
+  const behind = await hostBehindCable(service, 'recovery');
+  const { net, host } = behind;
   try {
     const account = await service.createAccount(60);
     await openEditor(page, host.url);
-    expect((await host.core.cutline.signIn()).ok).toBe(true);
-    const authorize = host.openedUrls().find((u) => u.includes('/oauth/authorize'))!;
     // the tab follows the service's loopback redirect to the host's /callback page, which signs the app in
-    const landed = await fetch(await callbackFor(authorize, account.email, account.password));
+    const landed = await behind.signIn(account);
     expect(await landed.text()).toContain(`You're signed in to Cutline as ${account.email}`);
     await expect(chip(page)).toHaveText('60 credits');
 
@@ -166,9 +151,7 @@ test('recovery after an outage: back within 5 s of the service answering (printe
     await expect(page.getByTestId('stale-balance')).toHaveCount(0);
     await shot(page, info, 'recovered');
   } finally {
-    await host.close();
-    await net.close();
-    rmSync(dataDir, { recursive: true, force: true });
+    await behind.close();
   }
 });
 

@@ -169,3 +169,50 @@ test('an AI result undone and redone costs nothing more; the UI says so', async 
   const ledger = await browserHost.host.core.cutline.getLedger({ limit: 50 });
   expect(ledger.ok && ledger.value.entries.filter((e) => e.kind === 'capture')).toHaveLength(1);
 });
+
+test('many imported clips: every thumbnail in view shows, the rest wait in boxes of the same size until scrolled to', async ({ app, browserHost }, info) => {
+  test.setTimeout(180_000);
+  await openEditor(app, browserHost.url);
+  const webm = Buffer.from(await makeWebm(app, 4), 'base64');
+  const TAKES = 24; // 24 clips of 4 s at 16 px/s: wider than the timeline, taller than the media panel
+  const chooser = app.waitForEvent('filechooser');
+  await app.getByRole('button', { name: 'Import media…' }).click();
+  await (await chooser).setFiles(Array.from({ length: TAKES }, (_, i) => ({ name: `Take ${i + 1}.webm`, mimeType: 'video/webm', buffer: webm })));
+  await expect(yourMedia(app)).toHaveCount(TAKES, { timeout: 120_000 });
+  for (let i = 1; i <= TAKES; i++) await app.getByRole('button', { name: `Add Take ${i} to the timeline`, exact: true }).click();
+  const clips = app.getByRole('listbox', { name: 'Timeline clips' }).getByRole('option');
+  await expect(clips).toHaveCount(TAKES);
+  await expect(app.getByText('Saved', { exact: true })).toBeVisible();
+
+  // the editor as it opens with them
+  await openEditor(app, browserHost.url);
+  await expect(clips).toHaveCount(TAKES);
+  const first = timelineClip(app, /^Take 1,/);
+  const last = timelineClip(app, new RegExp(`^Take ${TAKES},`));
+  const firstPicture = first.locator('.thumb img');
+  await expect(firstPicture).toHaveAttribute('src', /^data:image\/jpeg;base64,/);
+  await expect.poll(() => firstPicture.evaluate((img: HTMLImageElement) => img.complete && img.naturalWidth > 0)).toBe(true);
+  // off to the right of the timeline: a box of the picture's size, no picture yet
+  const waiting = last.getByTestId('thumbnail-pending');
+  await expect(waiting).toHaveCount(1);
+  await expect(last.locator('img')).toHaveCount(0);
+  const size = async (l: typeof first) => {
+    const b = (await l.boundingBox())!;
+    return { width: Math.round(b.width), height: Math.round(b.height) };
+  };
+  expect(await size(waiting)).toEqual(await size(firstPicture));
+  const lastMedia = yourMedia(app).nth(TAKES - 1);
+  await expect(lastMedia.getByTestId('thumbnail-pending')).toHaveCount(1);
+  expect(await size(lastMedia.getByTestId('thumbnail-pending'))).toEqual(await size(yourMedia(app).first().locator('img')));
+  await shot(app, info, 'many-clips-opened');
+
+  // scrolled to, each shows its thumbnail in the same box
+  await app.locator('.timeline-scroll').evaluate((el) => (el.scrollLeft = el.scrollWidth));
+  const lastPicture = last.locator('.thumb img');
+  await expect(lastPicture).toHaveAttribute('src', /^data:image\/jpeg;base64,/);
+  await expect.poll(() => lastPicture.evaluate((img: HTMLImageElement) => img.complete && img.naturalWidth > 0)).toBe(true);
+  expect(await size(lastPicture)).toEqual(await size(firstPicture));
+  await lastMedia.scrollIntoViewIfNeeded();
+  await expect(lastMedia.locator('img')).toHaveAttribute('src', /^data:image\/jpeg;base64,/);
+  await shot(app, info, 'many-clips-scrolled');
+});

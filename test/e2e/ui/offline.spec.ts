@@ -1,33 +1,16 @@
 /** Offline: AI tools off with the reason, editing still works; back online, the balance resyncs by itself. */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
-import { startDevhost } from '../../../src/devhost/host';
-import { memoryLogger } from '../../../src/main/core/logger';
-import { callbackFor } from '@cutline/service/test/helpers/browser-sign-in';
 import { expect, test } from '../fixtures/cutline';
-import { addClip, cable, chip, openEditor, shot, timelineClip } from './support';
+import { addClip, chip, hostBehindCable, openEditor, shot, timelineClip } from './support';
 
 test('offline and back: AI entries disabled with the reason, editing works, the balance catches up', async ({ page, service }, info) => {
-  const net = await cable(service.url);
-  const dataDir = mkdtempSync(join(tmpdir(), 'cutline-e2e-offline-'));
   // A host of our own, behind the cable, with quick reconnects.
-  const host = await startDevhost({
-    serviceUrl: net.url,
-    webUrl: service.server.publicUrl,
-    dataDir,
-    renderer: { mode: 'built', dir: resolve('out/renderer') },
-    logger: memoryLogger(),
-    core: { backoff: { baseMs: 100, maxMs: 400 } },
-  });
+  const behind = await hostBehindCable(service, 'offline', { backoff: { baseMs: 100, maxMs: 400 } });
+  const { net, host } = behind;
   try {
     const account = await service.createAccount(100);
     await openEditor(page, host.url);
     // Sign in as the fixtures do: the app's signIn, the form over HTTP, the callback delivered.
-    const started = await host.core.cutline.signIn();
-    expect(started.ok).toBe(true);
-    const authorize = host.openedUrls().find((u) => u.includes('/oauth/authorize'))!;
-    expect((await fetch(await callbackFor(authorize, account.email, account.password))).status).toBe(200); // the tab follows the loopback redirect
+    expect((await behind.signIn(account)).status).toBe(200); // the tab follows the loopback redirect
     await expect(chip(page)).toHaveText('100 credits');
     await expect(page.getByTestId('connection')).toHaveText('Online');
     const first = await addClip(page, 'Sunrise over the bay');
@@ -65,8 +48,6 @@ test('offline and back: AI entries disabled with the reason, editing works, the 
     await expect(page.getByRole('menuitem', { name: /^AI Tools/ })).not.toHaveAttribute('aria-disabled', 'true');
     await shot(page, info, 'back-online');
   } finally {
-    await host.close();
-    await net.close();
-    rmSync(dataDir, { recursive: true, force: true });
+    await behind.close();
   }
 });

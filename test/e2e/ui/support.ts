@@ -1,13 +1,20 @@
 /**
  * Helpers for the renderer's end-to-end specs (on top of test/e2e/fixtures/cutline.ts): driving
- * the editor the way a user does, accounts made through the admin API, screenshots, and a TCP
- * proxy that can cut the app off from the credit service (offline).
+ * the editor the way a user does, accounts made through the admin API, screenshots, a TCP
+ * proxy that can cut the app off from the credit service (offline), and a browser host of a
+ * test's own behind such a proxy.
  */
 import { randomBytes } from 'node:crypto';
-import { createServer, connect, type Server, type Socket } from 'node:net';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
 import type { Locator, Page, TestInfo } from '@playwright/test';
+import { startDevhost, type DevhostOptions, type RunningDevhost } from '../../../src/devhost/host';
+import { memoryLogger } from '../../../src/main/core/logger';
 import { admin } from '@cutline/service/test/helpers/client';
-import { expect } from '../fixtures/cutline';
+import { callbackFor } from '@cutline/service/test/helpers/browser-sign-in';
+import { startTcpProxy, type TcpProxy } from '../../main/helpers/tcp-proxy';
+import { expect, type Service } from '../fixtures/cutline';
 
 /**
  * The simulated AI jobs' randomness, pinned through the page URL (src/renderer/src/main.tsx):
@@ -76,52 +83,58 @@ export async function waitForOpened(opened: () => string[], pred: (u: URL) => bo
  * A TCP proxy in front of the credit service. `cut()` drops every connection and refuses new
  * ones — the network is gone; `restore()` lets connections through again.
  */
-export interface Cable {
-  url: string;
-  cut(): void;
-  restore(): void;
+export type Cable = TcpProxy;
+
+export function cable(targetUrl: string): Promise<Cable> {
+  const target = new URL(targetUrl);
+  return startTcpProxy(Number(target.port), target.hostname);
+}
+
+/** A browser host of a test's own whose core reaches the service only through `net`. */
+export interface HostBehindCable {
+  net: Cable;
+  host: RunningDevhost;
+  /**
+   * Signs the app in without the UI: the app's own signIn (which must start), the sign-in form
+   * over HTTP, and the tab's visit to the host's callback page — returned as it answered.
+   */
+  signIn(account: { email: string; password: string }): Promise<Response>;
+  /** Closes the host and the cable and removes the host's data folder. */
   close(): Promise<void>;
 }
 
-export async function cable(targetUrl: string): Promise<Cable> {
-  const target = new URL(targetUrl);
-  const sockets = new Set<Socket>();
-  let up = true;
-  const server: Server = createServer((client) => {
-    if (!up) {
-      client.destroy();
-      return;
-    }
-    const upstream = connect(Number(target.port), target.hostname);
-    sockets.add(client);
-    sockets.add(upstream);
-    const drop = () => {
-      client.destroy();
-      upstream.destroy();
-      sockets.delete(client);
-      sockets.delete(upstream);
-    };
-    client.on('error', drop).on('close', drop);
-    upstream.on('error', drop).on('close', drop);
-    client.pipe(upstream);
-    upstream.pipe(client);
+/**
+ * Starts a browser host (the built renderer, a temp data folder) behind a fresh cable to the
+ * worker's service; web pages stay on the service's own origin. `core` as for `startDevhost`
+ * (none: the app's real backoff).
+ */
+export async function hostBehindCable(service: Service, name: string, core?: DevhostOptions['core']): Promise<HostBehindCable> {
+  const net = await cable(service.url);
+  const dataDir = mkdtempSync(join(tmpdir(), `cutline-e2e-${name}-`));
+  const host = await startDevhost({
+    serviceUrl: net.url,
+    webUrl: service.server.publicUrl,
+    dataDir,
+    renderer: { mode: 'built', dir: resolve('out/renderer') },
+    logger: memoryLogger(),
+    core,
+  }).catch(async (e: unknown) => {
+    await net.close();
+    rmSync(dataDir, { recursive: true, force: true });
+    throw e;
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const port = (server.address() as { port: number }).port;
   return {
-    url: `http://127.0.0.1:${port}`,
-    cut() {
-      up = false;
-      for (const s of sockets) s.destroy();
-      sockets.clear();
+    net,
+    host,
+    async signIn(account) {
+      expect((await host.core.cutline.signIn()).ok).toBe(true);
+      const authorize = host.openedUrls().find((u) => u.includes('/oauth/authorize'))!;
+      return fetch(await callbackFor(authorize, account.email, account.password));
     },
-    restore() {
-      up = true;
+    async close() {
+      await host.close();
+      await net.close();
+      rmSync(dataDir, { recursive: true, force: true });
     },
-    close: () =>
-      new Promise<void>((resolve) => {
-        for (const s of sockets) s.destroy();
-        server.close(() => resolve());
-      }),
   };
 }

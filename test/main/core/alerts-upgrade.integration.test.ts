@@ -4,26 +4,14 @@
  * notifier port), remembered across sign-ins; a balance falling below the cheapest tool raises
  * one; `cutline://upgrade/complete` says "on Pro" only when /v1/me says so.
  */
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { Notifier } from '../../../src/main/core/alerts';
 import { MemoryStore } from '../../../src/main/core/key-value-store';
-import { startTestServer, type TestServer } from '@cutline/service/test/helpers/server';
 import { createAccount, secondDevice } from '../helpers/accounts';
-import { startCore, type CoreHarness } from '../helpers/core-harness';
+import { useCoreSuite } from '../helpers/core-harness';
 import { until } from '../helpers/wait';
 
-let server: TestServer;
-const harnesses: CoreHarness[] = [];
-
-beforeAll(async () => {
-  server = await startTestServer();
-});
-afterEach(() => {
-  for (const h of harnesses.splice(0)) h.stop();
-});
-afterAll(async () => {
-  await server.close();
-});
+const suite = useCoreSuite();
 
 function recordingNotifier() {
   const shown: string[] = [];
@@ -35,8 +23,7 @@ describe('credit alerts', () => {
   it('30 expiring activity credits: one OS notification and a badge; not again after signing in again', async () => {
     const { shown, notifier } = recordingNotifier();
     const settingsStore = new MemoryStore();
-    const h = await startCore(server.url, { notifier, settingsStore });
-    harnesses.push(h);
+    const h = await suite.core({ notifier, settingsStore });
     await h.signIn('pro@cutline.test');
     const notice = await until(() => h.notices.find((n) => n.kind === 'alert'), 'the alert notice');
     expect(notice).toMatchObject({ kind: 'alert', osNotified: true, alert: { kind: 'expiring' } });
@@ -53,11 +40,10 @@ describe('credit alerts', () => {
 
   it('falling below the cheapest tool alerts once; turned off, nothing', async () => {
     const { shown, notifier } = recordingNotifier();
-    const account = await createAccount(server.url, 11);
-    const h = await startCore(server.url, { notifier });
-    harnesses.push(h);
+    const account = await createAccount(suite.server.url, 11);
+    const h = await suite.core({ notifier });
     await h.signIn(account.email, account.password);
-    const phone = await secondDevice(server.url, account);
+    const phone = await secondDevice(suite.server.url, account);
     await phone.charge('smart-cutout'); // 11 − 8 = 3: not below 3
     await until(() => h.core.balance.current?.total === 3, 'the push');
     expect(shown).toEqual([]);
@@ -73,8 +59,7 @@ describe('credit alerts', () => {
 
 describe('cutline://upgrade/complete', () => {
   it('a Pro account: "on Pro" with the current balance', async () => {
-    const h = await startCore(server.url);
-    harnesses.push(h);
+    const h = await suite.core();
     await h.signIn('pro@cutline.test');
     expect(h.router.receive('cutline://upgrade/complete', 'open-url')).toBe('delivered');
     const n = await until(() => h.notices.find((x) => x.kind === 'upgrade-complete'), 'the upgrade notice');
@@ -82,9 +67,8 @@ describe('cutline://upgrade/complete', () => {
   });
 
   it('the service says the plan is still free: no "on Pro", a quiet resync and a log line', async () => {
-    const account = await createAccount(server.url, 5);
-    const h = await startCore(server.url);
-    harnesses.push(h);
+    const account = await createAccount(suite.server.url, 5);
+    const h = await suite.core();
     await h.signIn(account.email, account.password);
     expect(h.router.receive('cutline://upgrade/complete', 'open-url')).toBe('delivered');
     await until(() => h.logger.records.find((r) => r.message === 'upgrade link, but the service says the plan is not pro'), 'the log line');

@@ -1,14 +1,12 @@
 /** The charge flow against the real service: quote, hold, capture, release, idempotency, 402, 409. */
 import { randomBytes } from 'node:crypto';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { call } from '@cutline/service/test/helpers/client';
-import { startTestServer, type TestServer } from '@cutline/service/test/helpers/server';
 import { createAccount, secondDevice } from '../helpers/accounts';
-import { startCore, type CoreHarness } from '../helpers/core-harness';
+import { useCoreSuite } from '../helpers/core-harness';
 import { until } from '../helpers/wait';
 
-let server: TestServer;
-const harnesses: CoreHarness[] = [];
+const suite = useCoreSuite();
 const newActionId = () => `act_${randomBytes(8).toString('hex')}`;
 
 /** A fetch that records every request it passes on to the real one. */
@@ -22,23 +20,12 @@ function recordingFetch(log: { url: string; method: string; headers: Headers }[]
 }
 
 async function signedInCore(credits = 100, overrides = {}) {
-  const account = await createAccount(server.url, credits);
-  const h = await startCore(server.url, overrides);
-  harnesses.push(h);
+  const account = await createAccount(suite.server.url, credits);
+  const h = await suite.core(overrides);
   await h.signIn(account.email, account.password);
   await until(() => h.core.balance.current?.total === credits && h.core.balance.current, 'starting balance');
   return { h, account };
 }
-
-beforeAll(async () => {
-  server = await startTestServer();
-});
-afterEach(() => {
-  for (const h of harnesses.splice(0)) h.stop();
-});
-afterAll(async () => {
-  await server.close();
-});
 
 describe('charge flow', () => {
   it('quote → hold → capture: the cost leaves the balance once, from the types the quote named', async () => {
@@ -108,9 +95,9 @@ describe('charge flow', () => {
     expect(keys[0]).toMatch(/^[\x21-\x7e]{1,128}$/);
     expect(keys[1]).toBe(keys[0]);
 
-    const phone = await secondDevice(server.url, account);
+    const phone = await secondDevice(suite.server.url, account);
     expect(await phone.balance()).toMatchObject({ total: 90, held: 10 });
-    const ledger = await call(server.url, 'GET', '/v1/ledger?limit=50', { token: phone.tokens.access_token });
+    const ledger = await call(suite.server.url, 'GET', '/v1/ledger?limit=50', { token: phone.tokens.access_token });
     expect(ledger.body.entries.filter((e: { kind: string }) => e.kind === 'hold')).toHaveLength(1);
   });
 
@@ -122,7 +109,7 @@ describe('charge flow', () => {
     expect(held.error.message).toMatch(/Not enough credits/);
     const quote = await h.core.cutline.quote({ tool: 'ai-image' });
     expect(quote).toMatchObject({ ok: true, value: { covered: false, cost: 20 } });
-    expect(await (await secondDevice(server.url, account)).balance()).toMatchObject({ total: 3, held: 0 });
+    expect(await (await secondDevice(suite.server.url, account)).balance()).toMatchObject({ total: 3, held: 0 });
   });
 
   it('capturing a hold that was lost reports hold_lost once and does not retry', async () => {
@@ -150,7 +137,7 @@ describe('charge flow', () => {
       return response;
     });
     const { h, account } = await signedInCore(100, { fetch: fetchImpl });
-    const phone = await secondDevice(server.url, account);
+    const phone = await secondDevice(suite.server.url, account);
 
     const holding = h.core.cutline.hold({ actionId: newActionId(), tool: 'ai-portrait' });
     await until(async () => (await phone.balance()).held === 15, 'the hold is in the ledger');
@@ -168,8 +155,7 @@ describe('charge flow', () => {
   });
 
   it('refuses AI actions while signed out', async () => {
-    const h = await startCore(server.url);
-    harnesses.push(h);
+    const h = await suite.core();
     expect(await h.core.cutline.hold({ actionId: newActionId(), tool: 'ai-portrait' })).toMatchObject({
       ok: false,
       error: { code: 'signed_out' },

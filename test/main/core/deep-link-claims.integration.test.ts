@@ -4,38 +4,21 @@
  * only when the service confirms it; otherwise it resyncs quietly and logs why.
  */
 import { randomBytes } from 'node:crypto';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { admin } from '@cutline/service/test/helpers/client';
-import { startTestServer, type TestServer } from '@cutline/service/test/helpers/server';
 import { buyPack, exchangeOnWeb } from '@cutline/service/test/helpers/web-actions';
 import { createAccount, type TestAccount } from '../helpers/accounts';
-import { startCore, type CoreHarness } from '../helpers/core-harness';
+import { type CoreHarness, useCoreSuite } from '../helpers/core-harness';
 import { until } from '../helpers/wait';
 
-let server: TestServer;
-const harnesses: CoreHarness[] = [];
+const suite = useCoreSuite();
 
-beforeAll(async () => {
-  server = await startTestServer();
-});
-afterEach(() => {
-  for (const h of harnesses.splice(0)) h.stop();
-});
-afterAll(async () => {
-  await server.close();
-});
-
-async function signedIn(account: TestAccount) {
-  const h = await startCore(server.url);
-  harnesses.push(h);
-  await h.signIn(account.email, account.password);
-  return h;
-}
+const signedIn = (account: TestAccount) => suite.signedIn(account.email, account.password);
 
 async function proUsesAccount(): Promise<TestAccount> {
   const email = `legacy-${randomBytes(6).toString('hex')}@cutline.test`;
   const password = 'password-123';
-  const r = await admin(server.url, 'POST', '/admin/v1/users', { email, password, plan: 'pro', billing: 'monthly', proUses: 50, teamId: null });
+  const r = await admin(suite.server.url, 'POST', '/admin/v1/users', { email, password, plan: 'pro', billing: 'monthly', proUses: 50, teamId: null });
   if (r.status !== 201) throw new Error(`create user: ${r.status} ${JSON.stringify(r.body)}`);
   return { id: r.body.id, email, password };
 }
@@ -46,7 +29,7 @@ const refusal = (h: CoreHarness, message: string) =>
 
 describe('store/complete', () => {
   it('a forged order id shows no notice, leaves the balance as it is, and the refusal is logged without the id', async () => {
-    const account = await createAccount(server.url, 10);
+    const account = await createAccount(suite.server.url, 10);
     const h = await signedIn(account);
     const versionBefore = h.core.balance.current!.version;
     const logged = h.logger.records.length;
@@ -59,9 +42,9 @@ describe('store/complete', () => {
   });
 
   it("another account's real order shows no notice either", async () => {
-    const other = await createAccount(server.url, 0);
-    const otherOrder = await buyPack(server.url, other.email, other.password);
-    const account = await createAccount(server.url, 10);
+    const other = await createAccount(suite.server.url, 0);
+    const otherOrder = await buyPack(suite.server.url, other.email, other.password);
+    const account = await createAccount(suite.server.url, 10);
     const h = await signedIn(account);
     expect(h.router.receive(`cutline://store/complete?order=${otherOrder}`, 'open-url')).toBe('delivered');
     expect((await refusal(h, 'store link not confirmed')).fields).toEqual({ reason: 'not_found' });
@@ -70,9 +53,9 @@ describe('store/complete', () => {
   });
 
   it('an order the account really placed shows "purchase complete" with the balance that includes it', async () => {
-    const account = await createAccount(server.url, 10);
+    const account = await createAccount(suite.server.url, 10);
     const h = await signedIn(account);
-    const order = await buyPack(server.url, account.email, account.password, 'pack-100');
+    const order = await buyPack(suite.server.url, account.email, account.password, 'pack-100');
     expect(h.router.receive(`cutline://store/complete?order=${order}`, 'open-url')).toBe('delivered');
     const notice = await until(() => h.notices.find((n) => n.kind === 'purchase-complete'), 'purchase notice');
     expect(notice).toMatchObject({ order, balance: { total: 110, byType: { purchased: 100 } } });
@@ -80,8 +63,7 @@ describe('store/complete', () => {
   });
 
   it('signed out: no notice, logged', async () => {
-    const h = await startCore(server.url);
-    harnesses.push(h);
+    const h = await suite.core();
     expect(h.router.receive('cutline://store/complete?order=ord_x1', 'open-url')).toBe('delivered');
     expect((await refusal(h, 'store link not confirmed')).fields).toEqual({ reason: 'signed out' });
     expect(h.notices).toEqual([]);
@@ -101,7 +83,7 @@ describe('exchange/complete', () => {
   it('after a real exchange on the web the link shows "exchange complete" with the new credits', async () => {
     const account = await proUsesAccount();
     const h = await signedIn(account);
-    await exchangeOnWeb(server.url, account.email, account.password);
+    await exchangeOnWeb(suite.server.url, account.email, account.password);
     expect(h.router.receive('cutline://exchange/complete', 'second-instance')).toBe('delivered');
     const notice = await until(() => h.notices.find((n) => n.kind === 'exchange-complete'), 'exchange notice');
     expect(notice.balance).toMatchObject({ byType: { subscription: 40 } });

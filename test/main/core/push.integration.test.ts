@@ -1,36 +1,17 @@
 /** The real-time push: other devices, teammates, grants (deep links back: deep-link-claims.integration.test.ts). */
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { admin, DEMO_PASSWORD } from '@cutline/service/test/helpers/client';
-import { startTestServer, type TestServer } from '@cutline/service/test/helpers/server';
 import { createAccount, secondDevice } from '../helpers/accounts';
-import { startCore, type CoreHarness } from '../helpers/core-harness';
+import { useCoreSuite } from '../helpers/core-harness';
 import { until } from '../helpers/wait';
 
-let server: TestServer;
-const harnesses: CoreHarness[] = [];
-
-beforeAll(async () => {
-  server = await startTestServer();
-});
-afterEach(() => {
-  for (const h of harnesses.splice(0)) h.stop();
-});
-afterAll(async () => {
-  await server.close();
-});
-
-async function signedIn(email: string, password: string) {
-  const h = await startCore(server.url);
-  harnesses.push(h);
-  await h.signIn(email, password);
-  return h;
-}
+const suite = useCoreSuite();
 
 describe('push', () => {
   it('a charge on a second device reaches the core with its ledger entry', async () => {
-    const account = await createAccount(server.url, 100);
-    const h = await signedIn(account.email, account.password);
-    const phone = await secondDevice(server.url, account);
+    const account = await createAccount(suite.server.url, 100);
+    const h = await suite.signedIn(account.email, account.password);
+    const phone = await secondDevice(suite.server.url, account);
 
     const charge = await phone.charge('remove-background');
     await until(() => h.core.balance.current?.total === 95, 'the pushed hold');
@@ -44,9 +25,9 @@ describe('push', () => {
   });
 
   it("a teammate's spend of the team's credits reaches the other member", async () => {
-    const alice = await signedIn('alice@cutline.test', DEMO_PASSWORD);
+    const alice = await suite.signedIn('alice@cutline.test', DEMO_PASSWORD);
     const before = await until(() => alice.core.balance.current, 'alice balance');
-    const bob = await secondDevice(server.url, { email: 'bob@cutline.test', password: DEMO_PASSWORD });
+    const bob = await secondDevice(suite.server.url, { email: 'bob@cutline.test', password: DEMO_PASSWORD });
     await bob.charge('script-to-video');
     const after = await until(
       () => (alice.core.balance.current!.version > before.version ? alice.core.balance.current : null),
@@ -57,9 +38,9 @@ describe('push', () => {
   });
 
   it('a grant arrives by push', async () => {
-    const account = await createAccount(server.url, 10);
-    const h = await signedIn(account.email, account.password);
-    const granted = await admin(server.url, 'POST', '/admin/v1/grants', {
+    const account = await createAccount(suite.server.url, 10);
+    const h = await suite.signedIn(account.email, account.password);
+    const granted = await admin(suite.server.url, 'POST', '/admin/v1/grants', {
       userId: account.id,
       type: 'purchased',
       amount: 100,

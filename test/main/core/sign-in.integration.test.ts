@@ -1,38 +1,21 @@
 /** Sign-in through the real /oauth/authorize form and the callback deep link; sign-out; restore. */
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { DEMO_PASSWORD } from '@cutline/service/test/helpers/client';
-import { startTestServer, type TestServer } from '@cutline/service/test/helpers/server';
 import { callbackFor, submitSignInForm } from '@cutline/service/test/helpers/browser-sign-in';
-import { startCore, type CoreHarness } from '../helpers/core-harness';
+import { useCoreSuite } from '../helpers/core-harness';
 import { until } from '../helpers/wait';
 import { CLIENT_ID, REDIRECT_URI } from '@cutline/contract/oauth-client';
 
-let server: TestServer;
-const harnesses: CoreHarness[] = [];
-const core = async (overrides = {}) => {
-  const h = await startCore(server.url, overrides);
-  harnesses.push(h);
-  return h;
-};
-
-beforeAll(async () => {
-  server = await startTestServer();
-});
-afterEach(() => {
-  for (const h of harnesses.splice(0)) h.stop();
-});
-afterAll(async () => {
-  await server.close();
-});
+const suite = useCoreSuite();
 
 describe('sign-in', () => {
   it('opens the authorize page with PKCE S256 and a fresh state, then signs in from the callback', async () => {
-    const h = await core();
+    const h = await suite.core();
     expect(await h.core.cutline.signIn()).toEqual({ ok: true, value: undefined });
     expect((await h.core.cutline.getState()).signingIn).toBe(true);
 
     const authorize = new URL(h.opened[0]);
-    expect(`${authorize.origin}${authorize.pathname}`).toBe(`${server.url}/oauth/authorize`);
+    expect(`${authorize.origin}${authorize.pathname}`).toBe(`${suite.server.url}/oauth/authorize`);
     expect(Object.fromEntries(authorize.searchParams)).toMatchObject({
       response_type: 'code',
       client_id: CLIENT_ID,
@@ -54,7 +37,7 @@ describe('sign-in', () => {
   });
 
   it('never lets a token or the one-time code reach the renderer or the log', async () => {
-    const h = await core();
+    const h = await suite.core();
     await h.core.cutline.signIn();
     const callback = await callbackFor(h.opened[0], 'pro@cutline.test', DEMO_PASSWORD);
     h.router.receive(callback, 'open-url');
@@ -67,7 +50,7 @@ describe('sign-in', () => {
   });
 
   it('ignores forged callbacks: a state it did not issue, an unknown host, extra parameters, a replay', async () => {
-    const h = await core();
+    const h = await suite.core();
     await h.core.cutline.signIn();
     const authorizeUrl = h.opened[0];
 
@@ -95,7 +78,7 @@ describe('sign-in', () => {
   });
 
   it('a wrong password stays on the form and produces no callback', async () => {
-    const h = await core();
+    const h = await suite.core();
     await h.core.cutline.signIn();
     const result = await submitSignInForm(h.opened[0], 'pro@cutline.test', 'wrong-password');
     expect(result).toEqual({ status: 401, location: null });
@@ -103,10 +86,10 @@ describe('sign-in', () => {
   });
 
   it('restores a stored session after a restart', async () => {
-    const first = await core();
+    const first = await suite.core();
     await first.signIn('free@cutline.test');
     first.stop();
-    const second = await core({ vault: first.vault, settingsStore: first.settingsStore });
+    const second = await suite.core({ vault: first.vault, settingsStore: first.settingsStore });
     expect((await second.core.cutline.getState()).account?.email).toBe('free@cutline.test');
     await until(() => second.core.stream.connected, 'stream reopened');
     await until(() => second.core.balance.current, 'balance from the stream');
@@ -114,7 +97,7 @@ describe('sign-in', () => {
   });
 
   it('signs out: forgets the tokens and revokes them at the service', async () => {
-    const h = await core();
+    const h = await suite.core();
     await h.signIn('free@cutline.test');
     const tokens = h.vault.load()!;
     expect(await h.core.cutline.signOut()).toEqual({ ok: true, value: undefined });
@@ -122,13 +105,13 @@ describe('sign-in', () => {
     expect(await h.core.cutline.getBalance()).toBeNull();
     expect(h.vault.load()).toBeNull();
 
-    const refresh = await fetch(`${server.url}/oauth/token`, {
+    const refresh = await fetch(`${suite.server.url}/oauth/token`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
       body: JSON.stringify({ grant_type: 'refresh_token', refresh_token: tokens.refreshToken, client_id: CLIENT_ID }),
     });
     expect(refresh.status).toBeGreaterThanOrEqual(400);
-    const me = await fetch(`${server.url}/v1/me`, { headers: { authorization: `Bearer ${tokens.accessToken}` } });
+    const me = await fetch(`${suite.server.url}/v1/me`, { headers: { authorization: `Bearer ${tokens.accessToken}` } });
     expect(me.status).toBe(401);
     expect(await h.core.cutline.quote({ tool: 'ai-portrait' })).toMatchObject({ ok: false, error: { code: 'signed_out' } });
   });

@@ -5,28 +5,17 @@
  * 5 s of the service answering (the time is printed, not asserted: the machine is shared).
  * Also: *Retry now* reconnects at once, and `lastSyncedAt` says since when the balance is stale.
  */
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { DEFAULT_BACKOFF } from '../../../src/main/core/backoff';
-import { startTestServer, type TestServer } from '@cutline/service/test/helpers/server';
 import { createAccount } from '../helpers/accounts';
-import { startCore, type CoreHarness } from '../helpers/core-harness';
+import { type CoreHarness, useCoreSuite } from '../helpers/core-harness';
 import { startTcpProxy, type TcpProxy } from '../helpers/tcp-proxy';
 import { sleep, until } from '../helpers/wait';
 
-let server: TestServer;
 let proxy: TcpProxy | null = null;
-const harnesses: CoreHarness[] = [];
-
-beforeAll(async () => {
-  server = await startTestServer();
-});
-afterEach(async () => {
-  for (const h of harnesses.splice(0)) h.stop();
+const suite = useCoreSuite({}, async () => {
   await proxy?.close();
   proxy = null;
-});
-afterAll(async () => {
-  await server.close();
 });
 
 const retryDelays = (h: CoreHarness) =>
@@ -34,11 +23,10 @@ const retryDelays = (h: CoreHarness) =>
 
 describe('stream recovery', () => {
   it('after an outage longer than the backoff cap, reconnects by itself with every wait ≤ 3 s', async () => {
-    proxy = await startTcpProxy(server.port);
-    const account = await createAccount(server.url, 40);
+    proxy = await startTcpProxy(suite.server.port);
+    const account = await createAccount(suite.server.url, 40);
     // the real default backoff: no override
-    const h = await startCore(proxy.url, { backoff: undefined });
-    harnesses.push(h);
+    const h = await suite.core({ backoff: undefined }, proxy.url);
     await h.signIn(account.email, account.password);
     const syncedBefore = Date.now();
 
@@ -64,11 +52,10 @@ describe('stream recovery', () => {
   }, 60_000);
 
   it('Retry now reconnects at once instead of waiting out the backoff', async () => {
-    proxy = await startTcpProxy(server.port);
-    const account = await createAccount(server.url, 40);
+    proxy = await startTcpProxy(suite.server.port);
+    const account = await createAccount(suite.server.url, 40);
     // a long wait between tries, so only Retry now can bring it back during the test
-    const h = await startCore(proxy.url, { backoff: { baseMs: 60_000, maxMs: 60_000 } });
-    harnesses.push(h);
+    const h = await suite.core({ backoff: { baseMs: 60_000, maxMs: 60_000 } }, proxy.url);
     await h.signIn(account.email, account.password);
     proxy.cut();
     await until(() => retryDelays(h).length >= 1, 'the first failed try');
@@ -82,8 +69,7 @@ describe('stream recovery', () => {
   });
 
   it('Retry now when signed out says so', async () => {
-    const h = await startCore(server.url);
-    harnesses.push(h);
+    const h = await suite.core();
     const r = await h.core.cutline.retryNow();
     expect(r).toMatchObject({ ok: false, error: { code: 'signed_out' } });
   });

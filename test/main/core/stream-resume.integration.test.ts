@@ -3,43 +3,35 @@
  * spending; the core goes offline, reconnects by itself when the network returns (Last-Event-ID,
  * backoff, resync) and ends on the service's current balance, never a stale one.
  */
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { startTestServer, type TestServer } from '@cutline/service/test/helpers/server';
+import { describe, expect, it } from 'vitest';
+import { startTestServer } from '@cutline/service/test/helpers/server';
 import { createAccount, secondDevice } from '../helpers/accounts';
-import { startCore, type CoreHarness } from '../helpers/core-harness';
+import { useCoreSuite } from '../helpers/core-harness';
 import { startTcpProxy, type TcpProxy } from '../helpers/tcp-proxy';
 import { until } from '../helpers/wait';
 
-let server: TestServer;
 let proxy: TcpProxy;
-const harnesses: CoreHarness[] = [];
-
-beforeAll(async () => {
-  server = await startTestServer();
-});
-afterEach(async () => {
-  for (const h of harnesses.splice(0)) h.stop();
+const suite = useCoreSuite({}, async () => {
   await proxy?.close();
 });
-afterAll(async () => {
-  await server.close();
-});
+
+/** A fetch that records the Last-Event-ID of every event-stream request it passes on to the real one. */
+function recordingLastEventIds(seen: (string | null)[]) {
+  return async (input: string | URL | Request, init?: RequestInit): Promise<Response> => {
+    const request = new Request(input, init);
+    if (request.url.endsWith('/v1/events')) seen.push(request.headers.get('last-event-id'));
+    return fetch(request);
+  };
+}
 
 describe('event stream resume', () => {
   it('goes offline when the network is cut and resyncs to the current balance when it returns', async () => {
-    proxy = await startTcpProxy(server.port);
-    const account = await createAccount(server.url, 100);
+    proxy = await startTcpProxy(suite.server.port);
+    const account = await createAccount(suite.server.url, 100);
     const seenLastEventIds: (string | null)[] = [];
-    const h = await startCore(proxy.url, {
-      fetch: async (input, init) => {
-        const request = new Request(input, init);
-        if (request.url.endsWith('/v1/events')) seenLastEventIds.push(request.headers.get('last-event-id'));
-        return fetch(request);
-      },
-    });
-    harnesses.push(h);
+    const h = await suite.core({ fetch: recordingLastEventIds(seenLastEventIds) }, proxy.url);
     await h.signIn(account.email, account.password);
-    const phone = await secondDevice(server.url, account);
+    const phone = await secondDevice(suite.server.url, account);
     const beforeCut = await until(() => h.core.balance.current, 'balance');
 
     proxy.cut();
@@ -68,22 +60,15 @@ describe('event stream resume', () => {
   });
 
   it('reconnects at once when asked (wake from sleep), resuming from the last event', async () => {
-    const account = await createAccount(server.url, 30);
+    const account = await createAccount(suite.server.url, 30);
     const lastEventIds: (string | null)[] = [];
-    const h = await startCore(server.url, {
-      fetch: async (input, init) => {
-        const request = new Request(input, init);
-        if (request.url.endsWith('/v1/events')) lastEventIds.push(request.headers.get('last-event-id'));
-        return fetch(request);
-      },
-    });
-    harnesses.push(h);
+    const h = await suite.core({ fetch: recordingLastEventIds(lastEventIds) });
     await h.signIn(account.email, account.password);
     const version = h.core.balance.current!.version;
     h.core.stream.reconnectNow();
     await until(() => lastEventIds.length === 2 && h.core.stream.connected, 'a second connection');
     expect(lastEventIds).toEqual([null, String(version)]);
-    const phone = await secondDevice(server.url, account);
+    const phone = await secondDevice(suite.server.url, account);
     await phone.charge('auto-captions');
     await until(() => h.core.balance.current?.total === 27, 'a push on the new connection');
   });
@@ -92,15 +77,14 @@ describe('event stream resume', () => {
     const quiet = await startTestServer({ pingMs: 600_000 });
     try {
       const account = await createAccount(quiet.url, 50);
-      const h = await startCore(quiet.url, { streamIdleTimeoutMs: 300 });
-      harnesses.push(h);
+      const h = await suite.core({ streamIdleTimeoutMs: 300 }, quiet.url);
       await h.signIn(account.email, account.password);
       await until(() => h.logger.records.find((r) => r.message === 'event stream silent, reconnecting'), 'idle detection');
       const phone = await secondDevice(quiet.url, account);
       await phone.charge('remove-background');
       await until(() => h.core.balance.current?.total === 45, 'push after the stream was replaced');
     } finally {
-      for (const h of harnesses.splice(0)) h.stop();
+      suite.stopCores();
       await quiet.close();
     }
   });

@@ -1,12 +1,10 @@
 /** Short-lived access tokens: refreshed transparently, once for concurrent callers, by the stream too. */
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { startTestServer, type TestServer } from '@cutline/service/test/helpers/server';
+import { describe, expect, it } from 'vitest';
 import { createAccount, secondDevice } from '../helpers/accounts';
-import { startCore, type CoreHarness } from '../helpers/core-harness';
+import { useCoreSuite } from '../helpers/core-harness';
 import { sleep, until } from '../helpers/wait';
 
-let server: TestServer;
-const harnesses: CoreHarness[] = [];
+const suite = useCoreSuite({ accessTokenTtlS: 1 });
 
 /** Counts refresh-token grants passing through to the real service. */
 function countingFetch(counter: { refreshes: number; unauthorized: number }) {
@@ -19,22 +17,11 @@ function countingFetch(counter: { refreshes: number; unauthorized: number }) {
   };
 }
 
-beforeAll(async () => {
-  server = await startTestServer({ accessTokenTtlS: 1 });
-});
-afterEach(() => {
-  for (const h of harnesses.splice(0)) h.stop();
-});
-afterAll(async () => {
-  await server.close();
-});
-
 describe('token refresh', () => {
   it('refreshes an expired access token transparently, once for many concurrent requests', async () => {
     const counter = { refreshes: 0, unauthorized: 0 };
-    const account = await createAccount(server.url, 100);
-    const h = await startCore(server.url, { fetch: countingFetch(counter) });
-    harnesses.push(h);
+    const account = await createAccount(suite.server.url, 100);
+    const h = await suite.core({ fetch: countingFetch(counter) });
     await h.signIn(account.email, account.password);
     h.core.stream.stop(); // only the requests below may refresh
     const before = h.vault.load()!;
@@ -59,24 +46,22 @@ describe('token refresh', () => {
 
   it('the stream refreshes when the service ends it as unauthorized, and pushes keep coming', async () => {
     const counter = { refreshes: 0, unauthorized: 0 };
-    const account = await createAccount(server.url, 100);
-    const h = await startCore(server.url, { fetch: countingFetch(counter) });
-    harnesses.push(h);
+    const account = await createAccount(suite.server.url, 100);
+    const h = await suite.core({ fetch: countingFetch(counter) });
     await h.signIn(account.email, account.password);
     await until(() => counter.refreshes >= 1 && h.core.stream.connected && h.logger.records.some((r) => r.message === 'access token refreshed'), 'a refresh by the stream');
-    const phone = await secondDevice(server.url, account);
+    const phone = await secondDevice(suite.server.url, account);
     await phone.charge('remove-background');
     await until(() => h.core.balance.current?.total === 95, 'a push on the renewed stream');
     expect((await h.core.cutline.getState()).account?.email).toBe(account.email);
   });
 
   it('ends the session when the refresh token is refused', async () => {
-    const account = await createAccount(server.url, 100);
-    const h = await startCore(server.url);
-    harnesses.push(h);
+    const account = await createAccount(suite.server.url, 100);
+    const h = await suite.core();
     await h.signIn(account.email, account.password);
     h.core.stream.stop();
-    const revoked = await fetch(`${server.url}/oauth/revoke`, {
+    const revoked = await fetch(`${suite.server.url}/oauth/revoke`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
       body: JSON.stringify({ token: h.vault.load()!.refreshToken }),

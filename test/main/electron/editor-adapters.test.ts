@@ -14,14 +14,12 @@ vi.mock('electron', () => ({
 
 import type { BrowserWindow, MenuItemConstructorOptions } from 'electron';
 import { Menu } from 'electron';
-import { CutlineCore } from '../../../src/main/core/app-core';
-import { MemoryStore } from '../../../src/main/core/key-value-store';
-import { memoryLogger } from '../../../src/main/core/logger';
-import { MemoryVault } from '../../../src/main/core/vault';
+import type { CoreDeps } from '../../../src/main/core/app-core';
 import type { MenuCommand } from '@cutline/contract/ipc';
 import { installAppMenu, menuTemplate } from '../../../src/main/electron/app-menu';
 import { mediaUrl, serveAppScheme } from '../../../src/main/electron/app-scheme';
 import { createFilePicker, MEDIA_FILTERS } from '../../../src/main/electron/media-dialog';
+import { offlineCore } from '../helpers/offline-core';
 
 const labels = (items: MenuItemConstructorOptions[]) => items.map((i) => i.label ?? i.role ?? i.type);
 const submenu = (t: MenuItemConstructorOptions[], label: string) => t.find((i) => i.label === label)!.submenu as MenuItemConstructorOptions[];
@@ -29,18 +27,7 @@ const submenu = (t: MenuItemConstructorOptions[], label: string) => t.find((i) =
 const dir = mkdtempSync(join(tmpdir(), 'cutline-editor-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-function core(extra: Partial<ConstructorParameters<typeof CutlineCore>[0]> = {}) {
-  return new CutlineCore({
-    settingsStore: new MemoryStore(),
-    dataStore: new MemoryStore(),
-    vault: new MemoryVault(),
-    openExternal: async () => {},
-    logger: memoryLogger(),
-    env: { CUTLINE_SERVICE_URL: 'http://127.0.0.1:9' },
-    media: { dir: join(dir, 'media'), urlFor: mediaUrl },
-    ...extra,
-  });
-}
+const core = (extra: Partial<CoreDeps> = {}) => offlineCore({ media: { dir: join(dir, 'media'), urlFor: mediaUrl }, ...extra });
 
 describe('application menu', () => {
   it('File, Edit, View, Help with the editor commands; Edit keeps the standard cut/copy/paste roles', () => {

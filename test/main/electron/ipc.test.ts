@@ -15,26 +15,17 @@ vi.mock('electron', () => ({
 
 import type { WebFrameMain } from 'electron';
 import { INVOKE_CHANNELS } from '@cutline/contract/ipc';
-import { CutlineCore } from '../../../src/main/core/app-core';
 import { InvalidInvocationError } from '../../../src/main/core/bridge';
-import { MemoryStore } from '../../../src/main/core/key-value-store';
 import { memoryLogger } from '../../../src/main/core/logger';
-import { MemoryVault } from '../../../src/main/core/vault';
 import { isTrustedSender, originOf, registerIpcHandlers, UntrustedSenderError } from '../../../src/main/electron/ipc';
+import { offlineCore } from '../helpers/offline-core';
 
 const frame = (url: string, parent: unknown = null) => ({ url, parent }) as unknown as WebFrameMain;
 const appFrame = frame('app://cutline/index.html');
 
 function setup() {
   handlers.clear();
-  const core = new CutlineCore({
-    settingsStore: new MemoryStore(),
-    dataStore: new MemoryStore(),
-    vault: new MemoryVault(),
-    openExternal: async () => {},
-    logger: memoryLogger(),
-    env: { CUTLINE_SERVICE_URL: 'http://127.0.0.1:9' },
-  });
+  const core = offlineCore();
   const logger = memoryLogger();
   const unregister = registerIpcHandlers(
     core.cutline,

@@ -5,6 +5,7 @@
  */
 import type { BalanceSnapshot, LedgerEntry } from '@cutline/contract/api';
 import type { AppState, Notice } from '@cutline/contract/ipc';
+import { afterAll, afterEach, beforeAll } from 'vitest';
 import { CutlineCore, type CoreDeps } from '../../../src/main/core/app-core';
 import { DeepLinkRouter } from '../../../src/main/core/deep-link-router';
 import { MemoryStore } from '../../../src/main/core/key-value-store';
@@ -12,6 +13,7 @@ import { memoryLogger } from '../../../src/main/core/logger';
 import { MemoryVault } from '../../../src/main/core/vault';
 import { DEMO_PASSWORD } from '@cutline/service/test/helpers/client';
 import { callbackFor } from '@cutline/service/test/helpers/browser-sign-in';
+import { startTestServer, type TestServer } from '@cutline/service/test/helpers/server';
 import { until } from './wait';
 
 export interface CoreHarness {
@@ -82,4 +84,60 @@ export async function startCore(serviceUrl: string, overrides: Partial<CoreDeps>
   core.cutline.onNotice((n) => harness.notices.push(n));
   await core.start();
   return harness;
+}
+
+export interface CoreSuite {
+  /** The suite's credit service (started before the first test, closed after the last). */
+  readonly server: TestServer;
+  /** A started core against `serviceUrl` (the suite's service by default), stopped after the test. */
+  core(overrides?: Partial<CoreDeps>, serviceUrl?: string): Promise<CoreHarness>;
+  /** `core()`, signed in through the real sign-in form. */
+  signedIn(email: string, password?: string, overrides?: Partial<CoreDeps>): Promise<CoreHarness>;
+  /** Stops every core started so far (done after each test anyway). */
+  stopCores(): void;
+}
+
+/**
+ * The lifecycle every core integration file shares: one real service for the file (`serverOptions`
+ * as for `startTestServer`), every core a test starts stopped after it, then `afterEachTest` (a
+ * file's own clean-up, e.g. closing a proxy), and the service closed after the last test.
+ * Call it at the top level of the test file.
+ */
+export function useCoreSuite(
+  serverOptions: Parameters<typeof startTestServer>[0] = {},
+  afterEachTest?: () => unknown,
+): CoreSuite {
+  let server: TestServer | undefined;
+  const harnesses: CoreHarness[] = [];
+  const stopCores = () => {
+    for (const h of harnesses.splice(0)) h.stop();
+  };
+  beforeAll(async () => {
+    server = await startTestServer(serverOptions);
+  });
+  afterEach(async () => {
+    stopCores();
+    await afterEachTest?.();
+  });
+  afterAll(async () => {
+    await server?.close();
+  });
+  const suite: CoreSuite = {
+    get server() {
+      if (!server) throw new Error("the suite's service is not started yet (use it inside a test or hook)");
+      return server;
+    },
+    async core(overrides = {}, serviceUrl = suite.server.url) {
+      const h = await startCore(serviceUrl, overrides);
+      harnesses.push(h);
+      return h;
+    },
+    async signedIn(email, password, overrides = {}) {
+      const h = await suite.core(overrides);
+      await h.signIn(email, password);
+      return h;
+    },
+    stopCores,
+  };
+  return suite;
 }

@@ -2,6 +2,7 @@
  * A TCP proxy on 127.0.0.1 in front of the credit service, for network-failure tests: `cut()`
  * drops every open connection and refuses new ones (the network is gone), `restore()` lets
  * connections through again. The service itself keeps running and serving other clients.
+ * (The e2e specs use it too, as `cable` in test/e2e/ui/support.ts.)
  */
 import { createConnection, createServer, type Server, type Socket } from 'node:net';
 
@@ -12,7 +13,7 @@ export interface TcpProxy {
   close(): Promise<void>;
 }
 
-export async function startTcpProxy(targetPort: number): Promise<TcpProxy> {
+export async function startTcpProxy(targetPort: number, targetHost = '127.0.0.1'): Promise<TcpProxy> {
   const sockets = new Set<Socket>();
   let open = true;
   const server: Server = createServer((client) => {
@@ -20,7 +21,7 @@ export async function startTcpProxy(targetPort: number): Promise<TcpProxy> {
       client.destroy();
       return;
     }
-    const upstream = createConnection({ host: '127.0.0.1', port: targetPort });
+    const upstream = createConnection({ host: targetHost, port: targetPort });
     for (const s of [client, upstream]) {
       sockets.add(s);
       s.on('close', () => sockets.delete(s));

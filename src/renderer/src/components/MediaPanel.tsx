@@ -6,6 +6,7 @@ import { useState, type DragEvent } from 'react';
 import { duration } from '../format';
 import { pictureOf, SAMPLE_MEDIA, type MediaItem } from '../media';
 import { useApp } from '../store';
+import { LazyImage } from './LazyImage';
 
 export const MEDIA_DRAG_TYPE = 'application/x-cutline-media';
 
@@ -86,7 +87,7 @@ function MediaList({ items, label }: { items: MediaItem[]; label: string }) {
               onDoubleClick={() => hasProject && addClip(m.id)}
               title={m.corrupt ? 'This file looks damaged' : undefined}
             >
-              {picture ? <img src={picture} alt="" draggable={false} /> : <span className="media-icon" aria-hidden="true">♪</span>}
+              {picture ? <LazyImage src={picture} alt="" /> : <span className="media-icon" aria-hidden="true">♪</span>}
               <span className="media-name">{m.name}</span>
               <span className="media-meta">
                 {m.imported ? `${m.kind} · ` : ''}

@@ -3,6 +3,7 @@ import type { ReactNode } from 'react';
 import type { Tool } from '@cutline/contract/api';
 import { mediaById, pictureOf } from '../media';
 import { toolName } from '../tools';
+import { LazyImage } from './LazyImage';
 
 export function effectClasses(effects: string[]): string {
   return effects.map((e) => `fx-${e}`).join(' ');
@@ -30,7 +31,8 @@ export function Thumb({
         (!media ? (
           <div className="thumb-missing">Missing media</div>
         ) : picture ? (
-          <img src={picture} alt={alt} draggable={false} />
+          // the timeline's many small pictures load when they come into view; the preview's at once
+          size === 'small' ? <LazyImage src={picture} alt={alt} /> : <img src={picture} alt={alt} draggable={false} />
         ) : (
           <Waveform peaks={media.peaks ?? []} label={alt} />
         ))}

@@ -68,12 +68,10 @@ export async function connectStore(store: CutlineStore, api: Deps['api']): Promi
     window.addEventListener('online', onOnline);
     offs.push(() => window.removeEventListener('online', onOnline));
   }
-  const [state, prefs] = await Promise.all([
-    api.getState(),
-    api.getPrefs().catch(() => null),
-    // media first: the timeline's clip lengths come from it
-    s().loadMedia().then(() => s().loadProjects()),
-  ]);
+  // Every request goes out at once; the projects are applied after the media (the timeline's clip
+  // lengths come from it).
+  const media = s().loadMedia();
+  const [state, prefs] = await Promise.all([api.getState(), api.getPrefs().catch(() => null), media, s().loadProjects(media)]);
   if (prefs) store.setState({ prefs });
   // A state pushed while we were loading is at least as new as the answer: keep it.
   if (s().app === null) s().setAppState(state);

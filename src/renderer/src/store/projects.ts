@@ -148,8 +148,8 @@ export function createProjectsSlice(deps: Deps, set: Set, get: Get): ProjectsSli
     selectedMediaId: null,
     historyVersion: 0,
 
-    async loadProjects() {
-      const state = await api.loadProjects().catch(() => null);
+    async loadProjects(after) {
+      const [state] = await Promise.all([api.loadProjects().catch(() => null), after?.catch(() => undefined)]);
       if (!state) get().notify('error', 'Your saved projects could not be loaded. Changes you make now are still saved.');
       let projects = state?.projects ?? [];
       let openId = state?.openProjectId ?? null;

@@ -69,7 +69,12 @@ export interface ProjectsSlice {
   saveError: string | null;
   selectedClipId: string | null;
   selectedMediaId: string | null;
-  loadProjects(): Promise<void>;
+  /**
+   * Reads the saved projects. With `after` (the media loading), the request still goes out at
+   * once but the projects are applied only when `after` has settled: the timeline's clip lengths
+   * come from the media.
+   */
+  loadProjects(after?: Promise<unknown>): Promise<void>;
   createProject(name?: string): string;
   openProject(id: string): void;
   /** Returns an error sentence, or null when renamed. */
