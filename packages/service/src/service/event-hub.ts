@@ -8,6 +8,8 @@
 import type { HubEvent, Relay, RelayTarget } from '../events';
 
 export type { HubEvent, Relay } from '../events';
+/** A stream's first event (`{"balance", "cause":{"kind":"snapshot"}}`), built where every event payload is. */
+export { snapshotPayload } from '../store/event-log';
 
 type Listener = (e: HubEvent) => void;
 

@@ -1,8 +1,12 @@
 /** Row ↔ domain ↔ wire mappings. Storage rows use snake_case and integer milliseconds. */
-import type { Batch, Charge, Device, LedgerEntry } from '@cutline/contract/api';
+import type { Batch, Charge } from '@cutline/contract/api';
 import type { CreditType, Plan, Platform } from '@cutline/contract/credit-types';
 import type { Billing } from '../ledger/plans';
 import type { AllocationPart, BatchState } from '../ledger/types';
+import { deviceOf } from '../ledger-wire';
+
+/** The entry and device wire forms live in the neutral ledger-wire.ts (storage's event log builds entries too). */
+export { deviceOf, ledgerWire } from '../ledger-wire';
 
 const num = (v: unknown): number => (typeof v === 'number' ? v : Number(v));
 const numOrNull = (v: unknown): number | null => (v === null || v === undefined ? null : num(v));
@@ -119,10 +123,6 @@ export function chargeRow(r: Record<string, unknown>): ChargeRow {
   };
 }
 
-export function deviceOf(id: unknown, platform: unknown): Device | null {
-  return id && platform ? { id: String(id), platform: platform as Platform } : null;
-}
-
 export function chargeWire(c: ChargeRow, parts: readonly AllocationPart[]): Charge {
   return {
     id: c.id,
@@ -136,22 +136,5 @@ export function chargeWire(c: ChargeRow, parts: readonly AllocationPart[]): Char
     createdAt: iso(c.created_at),
     device: deviceOf(c.device_id, c.device_platform),
     releaseReason: c.release_reason ?? null,
-  };
-}
-
-export function ledgerWire(r: Record<string, unknown>): LedgerEntry {
-  return {
-    id: `le_${r.seq}`,
-    at: iso(num(r.at)),
-    kind: r.kind as LedgerEntry['kind'],
-    amount: num(r.amount),
-    type: (r.type as CreditType | null) ?? null,
-    batchId: (r.batch_id as string | null) ?? null,
-    chargeId: (r.charge_id as string | null) ?? null,
-    tool: (r.tool as string | null) ?? null,
-    device: deviceOf(r.device_id, r.device_platform),
-    unit: r.unit as LedgerEntry['unit'],
-    // Extension: who caused a charge's movement (read with the user's email joined as member_email).
-    member: r.charge_id && r.user_id && r.member_email ? { id: String(r.user_id), email: String(r.member_email) } : null,
   };
 }
