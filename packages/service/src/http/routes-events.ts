@@ -15,7 +15,7 @@ import type { FastifyInstance } from 'fastify';
 import type { ServerResponse } from 'node:http';
 import type { Ctx } from '../service/context';
 import { ServiceError } from '../service/errors';
-import { snapshotPayload, sseFrame, type HubEvent } from '../service/event-hub';
+import { snapshotPayload, sseChunk, sseFrame, type HubEvent } from '../service/event-hub';
 import { balance, missedEvents } from '../service/reads';
 import { requireBearer } from './bearer';
 import { Admission } from './stream-admission';
@@ -75,10 +75,17 @@ export async function eventRoutes(app: FastifyInstance, ctx: Ctx, opts: EventRou
     const write = (chunk: string | Buffer) => {
       if (!closed) res.write(chunk);
     };
+    // Events skip the response's own write path (its per-write chunk framing and cork): the
+    // body is chunked (HTTP/1.1), so the event's one pre-framed chunk Buffer goes straight to the
+    // socket, after the headers and the `retry:` already written through the response.
+    const socket = req.raw.socket;
+    const chunked = (res as ServerResponse & { chunkedEncoding?: boolean }).chunkedEncoding === true;
     const sendEvent = (e: HubEvent) => {
       if (e.version <= last) return;
       last = e.version;
-      write(sseFrame(e));
+      if (closed) return;
+      if (chunked) socket.write(sseChunk(e));
+      else res.write(sseFrame(e));
     };
     const drain = async () => {
       while (queued.length && !closed) {
