@@ -154,6 +154,9 @@ async function serviceCharges(url: string, users: readonly SeededUser[], poolMax
       return true;
     });
     const cpu = process.cpuUsage(cpu0);
+    // This process's CPU (the service's JavaScript and the pg driver) per charge.
+    // Statements sent and answered per charge (hold + capture), BEGIN/COMMIT included.
+    const roundTripsPerCharge = (db.roundTrips - trips0) / r.done;
     // What the event rows of a few more charges take (after the timed run, so it costs it nothing).
     const since = Date.now();
     for (let i = 0; i < 20; i++) {
@@ -164,9 +167,6 @@ async function serviceCharges(url: string, users: readonly SeededUser[], poolMax
     }
     const bytes = await eventRowBytes(db, since);
     const charged = bytes.rows / 2; // one event per step, hold and capture
-    // This process's CPU (the service's JavaScript and the pg driver) per charge.
-    // Statements sent and answered per charge (hold + capture), BEGIN/COMMIT included.
-    const roundTripsPerCharge = (db.roundTrips - trips0) / r.done;
     return {
       ...r,
       cpuMsPerCharge: (cpu.user + cpu.system) / 1000 / r.done,
