@@ -361,7 +361,7 @@ END $$;
  * (src/server/store/event-log.ts reads them back and rebuilds the payload); the step still
  * returns the full payloads for the live events. An entry's `member` is written as
  * `ledgerWire` + `JSON.stringify` write it (no spaces), so a payload read back is byte for byte
- * the one delivered live. Capture and release share `cutline_locked_charge`.
+ * the one delivered live. Capture and release become one function, `cutline_settle`.
  */
 export const PG_CHARGE_FUNCTIONS_V4 = `
 CREATE OR REPLACE FUNCTION cutline_entry_wire(l ledger, p_member_email TEXT) RETURNS JSON LANGUAGE sql STABLE AS $$
@@ -417,69 +417,47 @@ BEGIN
   END LOOP;
 END $$;
 
--- What capture and release start with: the account locked (its team first), then its charge;
--- outcome 'no_user' or 'no_charge' when there is none, else NULL with both rows.
-CREATE TYPE cutline_locked AS (outcome TEXT, u users, c charges);
-CREATE FUNCTION cutline_locked_charge(p_user TEXT, p_charge TEXT) RETURNS cutline_locked LANGUAGE plpgsql AS $$
-DECLARE
-  r cutline_locked;
-  c charges;
-BEGIN
-  r.u := cutline_lock_account(p_user);
-  IF (r.u).id IS NULL THEN r.outcome := 'no_user'; RETURN r; END IF;
-  SELECT * INTO c FROM charges WHERE id = p_charge AND user_id = p_user;
-  IF NOT FOUND THEN r.outcome := 'no_charge'; ELSE r.c := c; END IF;
-  RETURN r;
-END $$;
-
-CREATE OR REPLACE FUNCTION cutline_capture(p_user TEXT, p_charge TEXT, p_now BIGINT) RETURNS cutline_step LANGUAGE plpgsql AS $$
+-- charges.capture and charges.release (p_step) in one: the account locked (its team first), then
+-- its charge. Capture: 'ok' (captured now, or already), 'lapsed' (released or expired; a hold
+-- that lapsed is released here first and that is committed). Release: 'ok' (released now — as
+-- 'expired' when its hold lapsed — or already settled), 'captured' (refused, nothing written).
+-- Both: 'no_user', 'no_charge'. The event's cause kind is the step's.
+CREATE FUNCTION cutline_settle(p_user TEXT, p_charge TEXT, p_step TEXT, p_reason TEXT, p_now BIGINT) RETURNS cutline_step LANGUAGE plpgsql AS $$
 DECLARE
   r cutline_step;
-  lc cutline_locked := cutline_locked_charge(p_user, p_charge);
-  u users := lc.u;
-  c charges := lc.c;
+  u users := cutline_lock_account(p_user);
+  c charges;
 BEGIN
-  IF lc.outcome IS NOT NULL THEN r.outcome := lc.outcome; RETURN r; END IF;
-  IF c.status = 'held' AND c.hold_expires_at <= p_now THEN
-    r := cutline_settle_release(u, c, 'expired', 'capture', p_now);
-    r.outcome := 'lapsed';
-    RETURN r;
-  END IF;
-  IF c.status IN ('released', 'expired') THEN
-    r.outcome := 'lapsed'; r.charge := row_to_json(c); r.parts := cutline_parts(c.id);
-    RETURN r;
-  END IF;
-  IF c.status = 'held' THEN
+  IF u.id IS NULL THEN r.outcome := 'no_user'; RETURN r; END IF;
+  SELECT * INTO c FROM charges WHERE id = p_charge AND user_id = p_user;
+  IF NOT FOUND THEN r.outcome := 'no_charge'; RETURN r; END IF;
+  IF (p_step = 'capture' AND c.status IN ('released', 'expired')) OR (p_step = 'release' AND c.status = 'captured') THEN
+    r.outcome := CASE WHEN p_step = 'capture' THEN 'lapsed' ELSE 'captured' END;
+  ELSIF c.status = 'held' AND c.hold_expires_at <= p_now THEN
+    r := cutline_settle_release(u, c, 'expired', p_step, p_now);
+    r.outcome := CASE WHEN p_step = 'capture' THEN 'lapsed' ELSE 'ok' END;
+  ELSIF c.status = 'held' AND p_step = 'release' THEN
+    r := cutline_settle_release(u, c, p_reason, 'release', p_now);
+    r.outcome := 'ok';
+  ELSIF c.status = 'held' THEN
     UPDATE charges SET status = 'captured', settled_at = p_now WHERE id = c.id RETURNING * INTO c;
     SELECT x.* INTO r.ev_users, r.ev_versions, r.ev_payloads
       FROM cutline_commit(c, 'capture', cutline_pool_team(u, c), cutline_movement(c, u.team_id, 'capture', p_now),
         CASE WHEN c.uses_pro_use = 1 THEN 0 ELSE -c.cost END, p_now) x;
+    r.outcome := 'ok';
   ELSE
+    r.outcome := 'ok'; -- already settled the way this step asks: the caller's balance as it stands
     r.balance := cutline_snapshot(u, p_now);
   END IF;
-  r.outcome := 'ok'; r.charge := row_to_json(c); r.parts := cutline_parts(c.id);
+  IF r.charge IS NULL THEN r.charge := row_to_json(c); r.parts := cutline_parts(c.id); END IF;
   RETURN r;
 END $$;
 
-CREATE OR REPLACE FUNCTION cutline_release(p_user TEXT, p_charge TEXT, p_reason TEXT, p_now BIGINT) RETURNS cutline_step LANGUAGE plpgsql AS $$
-DECLARE
-  r cutline_step;
-  lc cutline_locked := cutline_locked_charge(p_user, p_charge);
-  u users := lc.u;
-  c charges := lc.c;
-BEGIN
-  IF lc.outcome IS NOT NULL THEN r.outcome := lc.outcome; RETURN r; END IF;
-  IF c.status = 'captured' THEN
-    r.outcome := 'captured'; r.charge := row_to_json(c); r.parts := cutline_parts(c.id);
-    RETURN r;
-  END IF;
-  IF c.status = 'held' THEN
-    r := cutline_settle_release(u, c, CASE WHEN c.hold_expires_at <= p_now THEN 'expired' ELSE p_reason END, 'release', p_now);
-  ELSE
-    r.charge := row_to_json(c); r.parts := cutline_parts(c.id);
-    r.balance := cutline_snapshot(u, p_now);
-  END IF;
-  r.outcome := 'ok';
-  RETURN r;
-END $$;
+CREATE OR REPLACE FUNCTION cutline_capture(p_user TEXT, p_charge TEXT, p_now BIGINT) RETURNS cutline_step LANGUAGE sql AS $$
+  SELECT * FROM cutline_settle(p_user, p_charge, 'capture', NULL, p_now)
+$$;
+
+CREATE OR REPLACE FUNCTION cutline_release(p_user TEXT, p_charge TEXT, p_reason TEXT, p_now BIGINT) RETURNS cutline_step LANGUAGE sql AS $$
+  SELECT * FROM cutline_settle(p_user, p_charge, 'release', p_reason, p_now)
+$$;
 `;
