@@ -126,11 +126,4 @@ export default tseslint.config(
       'no-restricted-syntax': ['error', SQL],
     },
   },
-  {
-    // The one exception left: the SSE route's gap-fill read (SELECT … FROM events). The
-    // service-performance branch (issue 11 part 1) reworked the stream but kept that read in the
-    // route, so the exemption stays until it moves into a service module.
-    files: ['packages/service/src/http/routes-events.ts'],
-    rules: { 'no-restricted-syntax': 'off' },
-  },
 );

@@ -14,7 +14,6 @@
  */
 import { randomBytes } from 'node:crypto';
 import os from 'node:os';
-import { pathToFileURL } from 'node:url';
 import pg from 'pg';
 import { capture, hold } from '../src/service/charges';
 import type { Ctx } from '../src/service/context';
@@ -22,8 +21,9 @@ import { systemClock } from '../src/service/context';
 import { EventHub } from '../src/service/event-hub';
 import { newSecret, sha256 } from '../src/service/ids';
 import { openPostgres, pgTypes } from '../src/store/postgres';
-import { createDatabase, dropDatabase, startPgCluster, type PgCluster } from '../test/helpers/pg';
+import { eventRowBytes } from './lib/event-bytes';
 import { Client } from './lib/http';
+import { benchEntry, withPgBench } from './lib/pg-bench';
 import { startServerProcess, type ServerProc } from './lib/server-proc';
 import { percentile } from './lib/stats';
 
@@ -157,7 +157,22 @@ async function serviceCharges(url: string, users: readonly SeededUser[], poolMax
     // This process's CPU (the service's JavaScript and the pg driver) per charge.
     // Statements sent and answered per charge (hold + capture), BEGIN/COMMIT included.
     const roundTripsPerCharge = (db.roundTrips - trips0) / r.done;
-    return { ...r, cpuMsPerCharge: (cpu.user + cpu.system) / 1000 / r.done, roundTripsPerCharge };
+    // What the event rows of a few more charges take (after the timed run, so it costs it nothing).
+    const since = Date.now();
+    for (let i = 0; i < 20; i++) {
+      const u = next();
+      if (!u) break;
+      const h = await hold(ctx, u.id, `k-${u.id}`, { tool: 'auto-captions', quantity: 1, device });
+      await capture(ctx, u.id, h.charge.id);
+    }
+    const bytes = await eventRowBytes(db, since);
+    const charged = bytes.rows / 2; // one event per step, hold and capture
+    return {
+      ...r,
+      cpuMsPerCharge: (cpu.user + cpu.system) / 1000 / r.done,
+      roundTripsPerCharge,
+      eventBytes: { stored: bytes.stored / charged, payload: bytes.payload / charged },
+    };
   } finally {
     await db.close();
   }
@@ -236,19 +251,8 @@ export async function benchPostgres(opts: PgBenchOptions = {}): Promise<Record<s
   const samples = opts.pushSamples ?? 300;
   const log = opts.log ?? (() => undefined);
 
-  let cluster: PgCluster | null = null;
-  let clusterUrl = opts.clusterUrl ?? process.env.CUTLINE_BENCH_PG_URL;
-  if (!clusterUrl) {
-    log('starting a throwaway PostgreSQL cluster (fsync on)');
-    cluster = await startPgCluster({ durable: true });
-    clusterUrl = cluster.url;
-  }
-  const url = await createDatabase(clusterUrl, 'cutline_bench');
-  const procs: ServerProc[] = [];
-  const pool = new pg.Pool({ connectionString: url, max: 2, types: pgTypes() });
-  try {
+  return withPgBench({ clusterUrl: opts.clusterUrl, database: 'cutline_bench', log }, async ({ url, pool, procs }) => {
     const server = (await pool.query<{ server_version: string }>('SHOW server_version')).rows[0].server_version;
-    await (await openPostgres(url, { poolMax: 1 })).close(); // applies the migrations
 
     log(`bare limit: single-row write transactions, pool ${poolMax}, ${workers} callers, ${seconds} s`);
     const bare = await bareLimit(url, poolMax, workers, seconds);
@@ -281,33 +285,24 @@ export async function benchPostgres(opts: PgBenchOptions = {}): Promise<Record<s
       'write tx/s inside those charges': r1(svc.perSecond * 2),
       'Node CPU ms per charge (service)': r2(svc.cpuMsPerCharge),
       'round trips per charge (service)': r2(svc.roundTripsPerCharge),
+      'event-row bytes per charge (stored)': r1(svc.eventBytes.stored),
+      'event-row bytes per charge (full payloads, stored before migration 4)': r1(svc.eventBytes.payload),
       'charges/s (HTTP, 1 instance)': r1(http1.perSecond),
       'charges/s HTTP 1 instance ÷ bare limit': r2(http1.perSecond / bare),
       'charges/s (HTTP, 2 instances)': r1(http2.perSecond),
       'push A→B p50 ms': r2(percentile(push, 50)),
       'push A→B p99 ms': r2(percentile(push, 99)),
     };
-  } finally {
-    for (const p of procs) await p.stop();
-    await pool.end();
-    await dropDatabase(url);
-    await cluster?.stop();
-  }
+  });
 }
 
-if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
-  // Short, bounded runs on a shared machine: CUTLINE_BENCH_SECONDS per throughput run, CUTLINE_BENCH_PUSH samples.
-  benchPostgres({
+// Short, bounded runs on a shared machine: CUTLINE_BENCH_SECONDS per throughput run, CUTLINE_BENCH_PUSH samples.
+benchEntry(import.meta.url, async () => {
+  const r = await benchPostgres({
     seconds: Number(process.env.CUTLINE_BENCH_SECONDS) || undefined,
     pushSamples: Number(process.env.CUTLINE_BENCH_PUSH) || undefined,
     log: (m) => process.stderr.write(`[bench:pg] ${m}\n`),
-  })
-    .then((r) => {
-      const width = Math.max(...Object.keys(r).map((k) => k.length));
-      for (const [k, v] of Object.entries(r)) process.stdout.write(`${k.padEnd(width)}  ${v}\n`);
-    })
-    .catch((e: unknown) => {
-      process.stderr.write(`${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`);
-      process.exit(1);
-    });
-}
+  });
+  const width = Math.max(...Object.keys(r).map((k) => k.length));
+  return Object.entries(r).map(([k, v]) => `${k.padEnd(width)}  ${v}`).join('\n');
+});

@@ -26,6 +26,7 @@ import { EventHub } from '../src/service/event-hub';
 import { openDb } from '../src/start';
 import type { Db } from '../src/store/db';
 import { openSqlite } from '../src/store/sqlite';
+import { eventRowBytes } from './lib/event-bytes';
 import { addToken, migrate, rawConnection, seedHistory, seedUsers, type BenchUser, type HistoryShape } from './lib/fixtures';
 import { Client } from './lib/http';
 import { profiled, type Profile } from './lib/profile';
@@ -108,7 +109,17 @@ export interface BenchReport {
   http: Throughput[];
   profile: { perCharge: { sql: string; callsPerCharge: number; usPerCharge: number }[]; txUsPerCharge: number; stmtUsPerCharge: number };
   /** Wall and CPU (user + system, this process) time per bare transaction and per charge. */
-  cpu: { bareWallUs: number; bareCpuUs: number; chargeWallUs: number; chargeCpuUs: number; framesPerCharge: number; framesPerBare: number };
+  cpu: {
+    bareWallUs: number;
+    bareCpuUs: number;
+    chargeWallUs: number;
+    chargeCpuUs: number;
+    framesPerCharge: number;
+    framesPerBare: number;
+    /** Event-row bytes the service stores per charge (hold + capture), and the full payloads those rows give back (what a row stored before migration 4). */
+    eventBytesPerCharge: number;
+    eventPayloadBytesPerCharge: number;
+  };
   latency: LatencyRow[];
   push: { responseToEvent: Summary; requestToEvent: Summary; eventBeforeResponse: number };
   postgres: PostgresColumn | string;
@@ -253,8 +264,11 @@ async function throughput(dir: string, o: BenchOptions, log: (s: string) => void
     return Math.max(0, bytes - 32) / (pageSize + 24) / n;
   };
   const walN = 20; // users were seeded for these too
+  const walStart = Date.now();
   const framesPerCharge = await walFrames(svcPath, () => serviceCharges(ctx, next, walN, 'wal'), walN);
   const framesPerBare = await walFrames(barePath, () => bareTxns(bareDb, bareUser.id, walN), walN);
+  // The event rows those charges wrote (one per step: the charge's own account), and the full payloads they give back.
+  const events = await eventRowBytes(svcDb, walStart);
 
   // A short profiled run: which statements dominate a charge.
   const prof = profiled(svcDb);
@@ -280,6 +294,8 @@ async function throughput(dir: string, o: BenchOptions, log: (s: string) => void
       chargeCpuUs: (svcCpu / o.charges) * 1000,
       framesPerCharge,
       framesPerBare,
+      eventBytesPerCharge: events.stored / walN,
+      eventPayloadBytesPerCharge: events.payload / walN,
     },
   };
 }
@@ -615,6 +631,10 @@ export function formatReport(r: BenchReport): string {
     `Time per bare transaction: ${c.bareWallUs.toFixed(0)} µs wall, ${c.bareCpuUs.toFixed(0)} µs CPU (user+system, incl. the kernel's share of fsync). ` +
       `Per charge: ${c.chargeWallUs.toFixed(0)} µs wall, ${c.chargeCpuUs.toFixed(0)} µs CPU = ${(c.chargeWallUs / c.bareWallUs).toFixed(1)} bare transactions' time. ` +
       `Pages written to the WAL: ${c.framesPerBare.toFixed(1)} per bare transaction, ${c.framesPerCharge.toFixed(1)} per charge.`,
+  );
+  out.push(
+    `Event rows: ${c.eventBytesPerCharge.toFixed(0)} bytes stored per charge (compact rows: balance, cause, entry seqs); ` +
+      `the full SSE payloads they give back, which rows stored whole before migration 4: ${c.eventPayloadBytesPerCharge.toFixed(0)} bytes per charge.`,
   );
   out.push(`Where a charge's time goes (profiled run; ${r.profile.txUsPerCharge.toFixed(0)} µs per charge inside the 2 transactions, ${r.profile.stmtUsPerCharge.toFixed(0)} µs of it in SQL statements, the rest is BEGIN/COMMIT+fsync and JS):`);
   out.push(

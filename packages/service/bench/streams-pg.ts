@@ -20,12 +20,10 @@
  */
 import http from 'node:http';
 import os from 'node:os';
-import { pathToFileURL } from 'node:url';
 import pg from 'pg';
 import { newSecret, sha256 } from '../src/service/ids';
-import { openPostgres, pgTypes } from '../src/store/postgres';
-import { createDatabase, dropDatabase, startPgCluster, type PgCluster } from '../test/helpers/pg';
 import { Client } from './lib/http';
+import { benchEntry, withPgBench } from './lib/pg-bench';
 import { startServerProcess, type ServerProc } from './lib/server-proc';
 import { ms, percentile, table } from './lib/stats';
 
@@ -328,18 +326,7 @@ export async function benchStreams(opts: StreamBenchOptions = {}): Promise<strin
   };
   const log = opts.log ?? (() => undefined);
   const loadStart = load();
-  let cluster: PgCluster | null = null;
-  let clusterUrl = opts.clusterUrl ?? process.env.CUTLINE_BENCH_PG_URL;
-  if (!clusterUrl) {
-    log('starting a throwaway PostgreSQL cluster (fsync on)');
-    cluster = await startPgCluster({ durable: true });
-    clusterUrl = cluster.url;
-  }
-  const url = await createDatabase(clusterUrl, 'cutline_bench_streams');
-  const pool = new pg.Pool({ connectionString: url, max: 2, types: pgTypes() });
-  const procs: ServerProc[] = [];
-  try {
-    await (await openPostgres(url, { poolMax: 1 })).close(); // applies the migrations
+  return withPgBench({ clusterUrl: opts.clusterUrl, database: 'cutline_bench_streams', log }, async ({ url, pool, procs }) => {
     const tokensEach = 1 + Math.ceil(o.clients / o.accounts);
     const accounts = await seedAccounts(pool, o.accounts, tokensEach, 's');
     const [fanAccount] = await seedAccounts(pool, 1, Math.ceil(o.fanout / 5), 'f');
@@ -388,23 +375,13 @@ export async function benchStreams(opts: StreamBenchOptions = {}): Promise<strin
       `Events that did not reach every stream within 5 s: ${f.incomplete}. The client (1,000 sockets in this process) shares the 2 cores with the service and PostgreSQL.`,
     ];
     return lines.join('\n');
-  } finally {
-    for (const pr of procs) await pr.stop();
-    await pool.end();
-    await dropDatabase(url);
-    await cluster?.stop();
-  }
+  });
 }
 
-if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
+benchEntry(import.meta.url, () =>
   benchStreams({
     seconds: Number(process.env.CUTLINE_BENCH_SECONDS) || undefined,
     reconnectsPerSecond: Number(process.env.CUTLINE_BENCH_RECONNECTS) || undefined,
     log: (m) => process.stderr.write(`[bench:streams] ${m}\n`),
-  })
-    .then((r) => process.stdout.write(`${r}\n`))
-    .catch((e: unknown) => {
-      process.stderr.write(`${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`);
-      process.exit(1);
-    });
-}
+  }),
+);

@@ -15,8 +15,8 @@ import type { FastifyInstance } from 'fastify';
 import type { ServerResponse } from 'node:http';
 import type { Ctx } from '../service/context';
 import { ServiceError } from '../service/errors';
-import { sseFrame, type HubEvent } from '../service/event-hub';
-import { balance } from '../service/reads';
+import { snapshotPayload, sseChunk, sseFrame, type HubEvent } from '../service/event-hub';
+import { balance, missedEvents } from '../service/reads';
 import { requireBearer } from './bearer';
 import { Admission } from './stream-admission';
 
@@ -64,39 +64,55 @@ export async function eventRoutes(app: FastifyInstance, ctx: Ctx, opts: EventRou
     req.raw.socket.setNoDelay(true);
     res.write(`retry: ${retryBase + Math.floor(Math.random() * (retryJitter + 1))}\n\n`);
 
+    // Delivery: the hub calls `onEvent` for each committed event in one synchronous loop over the
+    // account's connections; an event that follows the last one sent is written at once (the
+    // frame's one Buffer, no promise). Only a gap (an event from another instance that overtook
+    // one) or the first snapshot still being read makes events wait in `queued`, sent in order
+    // once the read is done.
     let last = -1;
-    let chain: Promise<void> = Promise.resolve();
-    const enqueue = (job: () => Promise<void>) => {
-      chain = chain.then(job).catch(() => finish(null));
-    };
+    let busy = true; // the first snapshot is not sent yet
+    const queued: HubEvent[] = [];
     const write = (chunk: string | Buffer) => {
       if (!closed) res.write(chunk);
     };
+    // Events skip the response's own write path (its per-write chunk framing and cork): the
+    // body is chunked (HTTP/1.1), so the event's one pre-framed chunk Buffer goes straight to the
+    // socket, after the headers and the `retry:` already written through the response.
+    const socket = req.raw.socket;
+    const chunked = (res as ServerResponse & { chunkedEncoding?: boolean }).chunkedEncoding === true;
     const sendEvent = (e: HubEvent) => {
       if (e.version <= last) return;
       last = e.version;
-      write(sseFrame(e));
+      if (closed) return;
+      if (chunked) socket.write(sseChunk(e));
+      else res.write(sseFrame(e));
+    };
+    const drain = async () => {
+      while (queued.length && !closed) {
+        const e = queued.shift()!;
+        if (e.version <= last) continue;
+        if (e.version > last + 1) {
+          // A gap (events from another instance can arrive out of order): read what was missed, in order.
+          const missed = await admission.run(() => missedEvents(ctx, grant.userId, last, e.version));
+          for (const m of missed) sendEvent(m);
+        }
+        sendEvent(e);
+      }
+      busy = false;
+    };
+    const settle = (work: Promise<void>) => void work.then(drain).catch(() => finish(null));
+    const onEvent = (e: HubEvent) => {
+      if (closed || e.version <= last) return;
+      if (!busy && e.version === last + 1) return sendEvent(e);
+      queued.push(e);
+      if (!busy) {
+        busy = true;
+        settle(Promise.resolve());
+      }
     };
 
     // Subscribe before taking the snapshot so nothing committed in between is missed.
-    const unsubscribe = ctx.hub.subscribe(grant.userId, (e: HubEvent) =>
-      enqueue(async () => {
-        if (closed || e.version <= last) return;
-        if (e.version > last + 1) {
-          // A gap (events from another instance can arrive out of order): read what was missed, in order.
-          const rows = await admission.run(() =>
-            ctx.db.read((tx) =>
-              tx.all<{ version: unknown; payload: string }>(
-                'SELECT version, payload FROM events WHERE user_id = ? AND version > ? AND version <= ? ORDER BY version',
-                [grant.userId, last, e.version],
-              ),
-            ),
-          );
-          for (const r of rows) sendEvent({ userId: grant.userId, version: Number(r.version), payload: r.payload });
-        }
-        sendEvent(e);
-      }),
-    );
+    const unsubscribe = ctx.hub.subscribe(grant.userId, onEvent);
     const ping = setInterval(() => write(': ping\n\n'), opts.pingMs);
     const expiry = setTimeout(() => finish('unauthorized'), Math.max(0, Math.min(grant.expiresAt - ctx.clock.now(), 2 ** 31 - 1)));
 
@@ -115,19 +131,20 @@ export async function eventRoutes(app: FastifyInstance, ctx: Ctx, opts: EventRou
     open.add(endForShutdown);
     req.raw.on('close', () => finish(null));
 
-    enqueue(async () => {
-      const cached = ctx.hub.cachedSnapshot(grant.userId, ctx.clock.now());
-      if (cached) {
-        sendEvent({ userId: grant.userId, version: cached.version, payload: `{"balance":${cached.balance},"cause":{"kind":"snapshot"}}` });
-        return;
-      }
-      const snap = await admission.run(async () => (closed ? null : balance(ctx, grant.userId)));
-      if (!snap) return; // the client left while it waited: nothing read for it
-      ctx.hub.remember(grant.userId, snap.version, () => ({
-        json: JSON.stringify(snap),
-        nextExpiryAt: snap.nextExpiry ? Date.parse(snap.nextExpiry.at) : null,
-      }));
-      sendEvent({ userId: grant.userId, version: snap.version, payload: JSON.stringify({ balance: snap, cause: { kind: 'snapshot' } }) });
-    });
+    const cached = ctx.hub.cachedSnapshot(grant.userId, ctx.clock.now());
+    if (cached) {
+      sendEvent({ userId: grant.userId, version: cached.version, payload: snapshotPayload(cached.balance) });
+      busy = false;
+      return;
+    }
+    settle(
+      (async () => {
+        const snap = await admission.run(async () => (closed ? null : balance(ctx, grant.userId)));
+        if (!snap) return; // the client left while it waited: nothing read for it
+        const json = JSON.stringify(snap);
+        ctx.hub.remember(grant.userId, snap.version, () => ({ json, nextExpiryAt: snap.nextExpiry ? Date.parse(snap.nextExpiry.at) : null }));
+        sendEvent({ userId: grant.userId, version: snap.version, payload: snapshotPayload(json) });
+      })(),
+    );
   });
 }

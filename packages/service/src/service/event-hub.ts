@@ -8,6 +8,8 @@
 import type { HubEvent, Relay, RelayTarget } from '../events';
 
 export type { HubEvent, Relay } from '../events';
+/** A stream's first event (`{"balance", "cause":{"kind":"snapshot"}}`), built where every event payload is. */
+export { snapshotPayload } from '../store/event-log';
 
 type Listener = (e: HubEvent) => void;
 
@@ -18,6 +20,21 @@ export function sseFrame(e: HubEvent): Buffer {
   if (!f) frames.set(e, (f = Buffer.from(`id: ${e.version}\nevent: balance\ndata: ${e.payload}\n\n`)));
   return f;
 }
+
+/**
+ * The same frame as one HTTP/1.1 chunk (`<size hex>\r\n<frame>\r\n`), encoded once: what a
+ * stream with a chunked body writes straight to its socket.
+ */
+const chunks = new WeakMap<HubEvent, Buffer>();
+export function sseChunk(e: HubEvent): Buffer {
+  let c = chunks.get(e);
+  if (!c) {
+    const f = sseFrame(e);
+    chunks.set(e, (c = Buffer.concat([Buffer.from(`${f.length.toString(16)}\r\n`), f, CRLF])));
+  }
+  return c;
+}
+const CRLF = Buffer.from('\r\n');
 
 /** An account's latest known snapshot: what a new stream starts with instead of reading the database. */
 export interface CachedSnapshot {

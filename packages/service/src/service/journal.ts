@@ -1,13 +1,15 @@
 /**
  * Everything one transaction changes about what accounts can spend: ledger entries, the
  * accounts whose balance moved, and the cause. `commit` writes the entries, bumps each affected
- * account's version and stores its event row — all inside the transaction — and returns the
- * events to publish once the transaction has committed.
+ * account's version and stores its (compact) event row — all inside the transaction — and
+ * returns the events to publish once the transaction has committed. The event payload is built by
+ * store/event-log.ts, which also reads the rows back.
  */
 import type { BalanceSnapshot, Device, EventCause, LedgerEntry } from '@cutline/contract/api';
 import type { CreditType, LedgerKind } from '@cutline/contract/credit-types';
 import type { BatchState } from '../ledger/types';
 import type { Tx } from '../store/db';
+import { eventPayload, writeEvent } from '../store/event-log';
 import { snapshotFrom, snapshotOf, teamMemberIds } from './account-state';
 import type { HubEvent } from './event-hub';
 import { ledgerWire, userRow } from './rows';
@@ -72,7 +74,7 @@ export class Journal {
   }
 
   async commit(tx: Tx, now: number): Promise<{ events: HubEvent[]; entries: LedgerEntry[]; balances: Map<string, BalanceSnapshot> }> {
-    const written: { entry: LedgerEntry; userId: string | null; scopeId: string }[] = [];
+    const written: { entry: LedgerEntry; json: string; seq: number; userId: string | null; scopeId: string }[] = [];
     for (let i = 0; i < this.entries.length; i += LEDGER_ROWS_PER_INSERT) {
       const chunk = this.entries.slice(i, i + LEDGER_ROWS_PER_INSERT);
       const params: unknown[] = [];
@@ -89,11 +91,15 @@ export class Journal {
       );
       if (rows.length !== chunk.length) throw new Error(`ledger insert returned ${rows.length} rows for ${chunk.length}`);
       const seqs = rows.map((r) => Number(r.seq)).sort((a, b) => a - b);
-      chunk.forEach((e, k) => written.push({ entry: entryWire(e, seqs[k], now), userId: e.userId, scopeId: e.scopeId }));
+      chunk.forEach((e, k) => {
+        const entry = entryWire(e, seqs[k], now);
+        written.push({ entry, json: JSON.stringify(entry), seq: seqs[k], userId: e.userId, scopeId: e.scopeId });
+      });
     }
     const affected = new Set(this.users);
     for (const t of this.teams) for (const id of await teamMemberIds(tx, t)) affected.add(id);
 
+    const cause = JSON.stringify(this.cause); // the same for every account; each adds its own entries
     const events: HubEvent[] = [];
     const balances = new Map<string, BalanceSnapshot>();
     for (const userId of [...affected].sort()) {
@@ -102,16 +108,11 @@ export class Journal {
       );
       // Their own entries, and every entry of their team's pool (a teammate's included).
       const mine = written.filter((w) => w.userId === userId || w.scopeId === userId || (user.team_id !== null && w.scopeId === user.team_id));
-      const cause: EventCause & { entries?: LedgerEntry[] } = { ...this.cause };
-      if (mine.length) {
-        cause.entry = mine[0].entry;
-        cause.entries = mine.map((w) => w.entry);
-      }
       const known = this.batches.get(userId);
       const balance = known ? snapshotFrom(user, known, now) : await snapshotOf(tx, user, now);
-      const payload = JSON.stringify({ balance, cause });
-      await tx.run('INSERT INTO events (user_id, version, at, payload) VALUES (?, ?, ?, ?)', [userId, user.version, now, payload]);
-      events.push({ userId, version: user.version, payload });
+      const row = { userId, version: user.version, at: now, balance: JSON.stringify(balance), cause, seqs: mine.map((w) => w.seq) };
+      await writeEvent(tx, row);
+      events.push({ userId, version: user.version, payload: eventPayload(row.balance, cause, mine.map((w) => w.json)) });
       balances.set(userId, balance);
     }
     return { events, entries: written.map((w) => w.entry), balances };

@@ -1,5 +1,7 @@
-/** Read-only views of an account: profile, balance snapshot, history. */
+/** Read-only views of an account: profile, balance snapshot, history, the events a stream missed. */
 import type { BalanceSnapshot, LedgerPage, Me } from '@cutline/contract/api';
+import type { HubEvent } from '../events';
+import { eventsBetween } from '../store/event-log';
 import { meNow, requireUser, snapshotOf } from './account-state';
 import { chargeStatusesOf } from './charge-records';
 import type { Ctx } from './context';
@@ -12,6 +14,11 @@ export function me(ctx: Ctx, userId: string): Promise<Me> {
 
 export function balance(ctx: Ctx, userId: string): Promise<BalanceSnapshot> {
   return ctx.db.read(async (tx) => snapshotOf(tx, await requireUser(tx, userId), ctx.clock.now()));
+}
+
+/** The account's committed events after version `after` up to `upTo`, in order: a stream's gap. */
+export function missedEvents(ctx: Ctx, userId: string, after: number, upTo: number): Promise<HubEvent[]> {
+  return ctx.db.read((tx) => eventsBetween(tx, userId, after, upTo));
 }
 
 /**

@@ -1,8 +1,11 @@
 /** Row ↔ domain ↔ wire mappings. Storage rows use snake_case and integer milliseconds. */
-import type { Batch, Device, LedgerEntry } from '@cutline/contract/api';
-import type { CreditType, Plan, Platform } from '@cutline/contract/credit-types';
+import type { Batch } from '@cutline/contract/api';
+import type { CreditType, Plan } from '@cutline/contract/credit-types';
 import type { Billing } from '../ledger/plans';
 import type { BatchState } from '../ledger/types';
+
+/** The entry and device wire forms live in the neutral ledger-wire.ts (storage's event log builds entries too). */
+export { deviceOf, ledgerWire } from '../ledger-wire';
 
 export const num = (v: unknown): number => (typeof v === 'number' ? v : Number(v));
 export const numOrNull = (v: unknown): number | null => (v === null || v === undefined ? null : num(v));
@@ -85,26 +88,5 @@ export function batchWire(b: BatchState): Batch {
     expiresAt: isoOrNull(b.expiresAt),
     grantedAt: iso(b.grantedAt),
     source: b.source,
-  };
-}
-
-export function deviceOf(id: unknown, platform: unknown): Device | null {
-  return id && platform ? { id: String(id), platform: platform as Platform } : null;
-}
-
-export function ledgerWire(r: Record<string, unknown>): LedgerEntry {
-  return {
-    id: `le_${r.seq}`,
-    at: iso(num(r.at)),
-    kind: r.kind as LedgerEntry['kind'],
-    amount: num(r.amount),
-    type: (r.type as CreditType | null) ?? null,
-    batchId: (r.batch_id as string | null) ?? null,
-    chargeId: (r.charge_id as string | null) ?? null,
-    tool: (r.tool as string | null) ?? null,
-    device: deviceOf(r.device_id, r.device_platform),
-    unit: r.unit as LedgerEntry['unit'],
-    // Extension: who caused a charge's movement (read with the user's email joined as member_email).
-    member: r.charge_id && r.user_id && r.member_email ? { id: String(r.user_id), email: String(r.member_email) } : null,
   };
 }

@@ -2,7 +2,7 @@
  * Schema migrations, versioned in code and applied in order at start (both engines record the
  * applied versions in `schema_migrations`). Never edit a shipped migration: add the next one.
  */
-import { PG_CHARGE_FUNCTIONS_V3 } from './pg-charge-functions';
+import { PG_CHARGE_FUNCTIONS_V3, PG_CHARGE_FUNCTIONS_V4 } from './pg-charge-functions';
 
 export type Dialect = 'sqlite' | 'postgres';
 
@@ -179,5 +179,33 @@ ALTER TABLE users ADD COLUMN held INTEGER NOT NULL DEFAULT 0;
 UPDATE users SET held = (SELECT COALESCE(SUM(cost), 0) FROM charges
   WHERE charges.user_id = users.id AND status = 'held' AND uses_pro_use = 0);
 ${d === 'postgres' ? PG_CHARGE_FUNCTIONS_V3 : ''}`,
+  },
+  {
+    version: 4,
+    name: 'compact event rows: the balance, the cause without its entries, the seqs of its ledger entries',
+    // A row keeps what the ledger does not (store/event-log.ts rebuilds the SSE payload from it);
+    // `payload` stays for the rows written before, which are read as they are until pruned.
+    // SQLite cannot drop a NOT NULL: the table is rebuilt (it holds an hour of events at most).
+    sql: (d) =>
+      d === 'postgres'
+        ? `
+ALTER TABLE events ALTER COLUMN payload DROP NOT NULL, ADD COLUMN balance TEXT, ADD COLUMN cause TEXT, ADD COLUMN seqs TEXT;
+${PG_CHARGE_FUNCTIONS_V4}`
+        : `
+CREATE TABLE events_v4 (
+  user_id TEXT NOT NULL,
+  version BIGINT NOT NULL,
+  at BIGINT NOT NULL,
+  payload TEXT,
+  balance TEXT,
+  cause TEXT,
+  seqs TEXT,
+  PRIMARY KEY (user_id, version)
+);
+INSERT INTO events_v4 (user_id, version, at, payload) SELECT user_id, version, at, payload FROM events;
+DROP TABLE events;
+ALTER TABLE events_v4 RENAME TO events;
+CREATE INDEX events_at ON events(at);
+`,
   },
 ];

@@ -4,8 +4,8 @@
  * Sending: after a transaction commits, `EventHub.publish` calls `announce`, which sends one
  * small NOTIFY (`{"i": instance, "e": [[userId, version], …]}`) — never the payload itself.
  * Receiving: a dedicated connection LISTENs; for a notification from another instance, the
- * relay reads the event rows (written in the committed transaction) for the users that have
- * connections here, from just after what it last delivered up to the announced version, and
+ * relay reads the event rows (written in the committed transaction; store/event-log.ts reads
+ * them and builds the payloads) for the users that have connections here, from just after what it last delivered up to the announced version, and
  * hands them to `EventHub.deliver` in version order. SSE connections drop versions they already
  * sent and fill any remaining gap from the `events` table themselves, so a late or reordered
  * notification can never make a client skip or repeat a version.
@@ -17,6 +17,8 @@ import { randomUUID } from 'node:crypto';
 import pg from 'pg';
 import type { Clock } from '../clock';
 import type { HubEvent, Relay, RelayTarget } from '../events';
+import { toDollarParams } from './db';
+import { accountsChangedSince, eventsInWindows, eventsSince, type EventQuerier } from './event-log';
 
 export const CHANNEL = 'cutline_events';
 /** NOTIFY payloads must stay under 8000 bytes; keep a margin. */
@@ -71,7 +73,13 @@ export class PgRelay implements Relay {
   private readonly inflight = new Set<Promise<unknown>>();
   private readonly stats_: RelayStats = { connected: false, reconnects: 0, received: 0, delivered: 0, caughtUp: 0 };
 
+  /** The event log's reads on the service's pool (each its own statement, outside a transaction). */
+  private readonly query: EventQuerier;
+
   constructor(private readonly opts: PgRelayOptions) {
+    this.query = {
+      all: async <T>(sql: string, params: readonly unknown[] = []) => (await opts.pool.query(toDollarParams(sql), [...params])).rows as T[],
+    };
     this.instanceId = opts.instanceId ?? randomUUID();
     this.reconnectDelay = opts.reconnectMs ?? 100;
   }
@@ -207,17 +215,10 @@ export class PgRelay implements Relay {
 
   /** After a reconnect: every event stamped since `since`, for users with connections here. */
   private async catchUp(since: number): Promise<void> {
-    const keys = await this.opts.pool.query<{ user_id: string; version: number }>(
-      'SELECT user_id, MAX(version) AS version FROM events WHERE at >= $1 GROUP BY user_id',
-      [since],
-    );
-    const want = keys.rows.filter((r) => this.opts.hub.hasListeners(r.user_id));
+    const want = (await accountsChangedSince(this.query, since)).filter((u) => this.opts.hub.hasListeners(u));
     if (!want.length) return;
-    const { rows } = await this.opts.pool.query<{ user_id: string; version: number; payload: string }>(
-      `SELECT user_id, version, payload FROM events WHERE user_id = ANY($1::text[]) AND at >= $2 ORDER BY user_id, version`,
-      [want.map((r) => r.user_id), since],
-    );
-    const fresh = rows.filter((r) => r.version > (this.lastDelivered.get(r.user_id) ?? -1));
+    const events = await eventsSince(this.query, want, since);
+    const fresh = events.filter((e) => e.version > (this.lastDelivered.get(e.userId) ?? -1));
     this.stats_.caughtUp += fresh.length;
     this.deliver(fresh);
   }
@@ -250,41 +251,27 @@ export class PgRelay implements Relay {
   /** Reads what was announced, in one query per round, until nothing is pending. */
   private async drain(): Promise<void> {
     while (this.pending.size && !this.stopping) {
-      const users: string[] = [];
-      const lo: number[] = [];
-      const hi: number[] = [];
+      const windows: { userId: string; after: number; upTo: number }[] = [];
       for (const [userId, version] of this.pending) {
         const last = this.lastDelivered.get(userId);
         // Unknown so far: the connection filled up to its snapshot. Either way at most
         // MAX_READ versions: a stream reads a longer gap from the table itself.
         const from = Math.max(last ?? version - 1, version - MAX_READ);
-        if (version > from) {
-          users.push(userId);
-          lo.push(from);
-          hi.push(version);
-        }
+        if (version > from) windows.push({ userId, after: from, upTo: version });
       }
       this.pending.clear();
-      if (!users.length) continue;
+      if (!windows.length) continue;
       try {
-        const { rows } = await this.opts.pool.query<{ user_id: string; version: number; payload: string }>(
-          `SELECT e.user_id, e.version, e.payload
-             FROM events e JOIN unnest($1::text[], $2::bigint[], $3::bigint[]) AS w(u, lo, hi)
-               ON e.user_id = w.u AND e.version > w.lo AND e.version <= w.hi
-            ORDER BY e.user_id, e.version`,
-          [users, lo, hi],
-        );
-        this.deliver(rows);
+        this.deliver(await eventsInWindows(this.query, windows));
       } catch (e) {
         // The rows are committed; a connection that sees the next version reads the gap itself.
         this.log(`reading announced events failed: ${msg(e)}`);
-        for (const u of users) this.opts.hub.forgetSnapshot(u);
+        for (const w of windows) this.opts.hub.forgetSnapshot(w.userId);
       }
     }
   }
 
-  private deliver(rows: readonly { user_id: string; version: number; payload: string }[]): void {
-    const events: HubEvent[] = rows.map((r) => ({ userId: r.user_id, version: Number(r.version), payload: r.payload }));
+  private deliver(events: readonly HubEvent[]): void {
     for (const e of events) this.noteDelivered(e.userId, e.version);
     this.stats_.delivered += events.length;
     this.opts.hub.deliver(events);

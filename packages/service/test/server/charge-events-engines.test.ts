@@ -13,7 +13,8 @@ import type { LedgerEntry } from '@cutline/contract/api';
 import { capture, hold, release } from '../../src/service/charges';
 import type { Ctx } from '../../src/service/context';
 import { ServiceError } from '../../src/service/errors';
-import { EventHub } from '../../src/service/event-hub';
+import { EventHub, type HubEvent } from '../../src/service/event-hub';
+import { eventsBetween } from '../../src/store/event-log';
 import type { Db } from '../../src/store/db';
 import { bothEngines, type Engine } from '../helpers/engines';
 
@@ -25,7 +26,16 @@ const phone = { id: 'phone-1', platform: 'mobile' as const };
 interface Recorded {
   answers: unknown[];
   ledger: Record<string, unknown>[];
-  events: { user_id: string; version: number; at: number; payload: { balance: unknown; cause: { entry?: LedgerEntry; entries?: LedgerEntry[] } & Record<string, unknown> } }[];
+  events: {
+    user_id: string;
+    version: number;
+    at: number;
+    payload: { balance: unknown; cause: { entry?: LedgerEntry; entries?: LedgerEntry[] } & Record<string, unknown> };
+    /** The compact row as stored: the cause without its entries, and the seqs of the entries it lists. */
+    stored: { cause: unknown; seqs: string | null };
+  }[];
+  /** Every event published live, and the same event read back from its stored row: [user, version, live payload, read payload]. */
+  readBack: [string, number, string, string][];
   users: Record<string, unknown>[];
   batches: Record<string, unknown>[];
 }
@@ -59,10 +69,17 @@ async function session(engine: Engine): Promise<Recorded> {
   try {
     await seed(db);
     let now = NOW;
+    const hub = new EventHub();
+    const live: HubEvent[] = [];
+    const publish = hub.publish.bind(hub);
+    hub.publish = (events) => {
+      live.push(...events);
+      publish(events);
+    };
     const ctx: Ctx = {
       db,
       clock: { now: () => now },
-      hub: new EventHub(),
+      hub,
       config: { publicUrl: 'http://x.test', holdTtlMs: 15 * MIN, accessTokenTtlS: 3600, refreshTokenTtlS: 86_400 },
     };
     const answers: unknown[] = [];
@@ -101,14 +118,26 @@ async function session(engine: Engine): Promise<Recorded> {
 
     const tables = await db.read(async (tx) => ({
       ledger: await tx.all('SELECT * FROM ledger ORDER BY seq'),
-      events: await tx.all<{ user_id: string; version: unknown; at: unknown; payload: string }>('SELECT * FROM events ORDER BY at, user_id, version'),
+      events: await tx.all<{ user_id: string; version: unknown; at: unknown; cause: string; seqs: string | null }>(
+        'SELECT user_id, version, at, cause, seqs FROM events ORDER BY at, user_id, version',
+      ),
+      // Each event as a stream's gap fill or the relay reads it back (store/event-log.ts).
+      readBack: await (async () => {
+        const out: [HubEvent, HubEvent | undefined][] = [];
+        for (const e of live) out.push([e, (await eventsBetween(tx, e.userId, e.version - 1, e.version))[0]]);
+        return out;
+      })(),
       users: await tx.all('SELECT id, version, held, pro_uses_remaining FROM users ORDER BY id'),
       batches: await tx.all('SELECT id, remaining FROM batches ORDER BY id'),
     }));
     let text = JSON.stringify({
       answers,
       ledger: tables.ledger,
-      events: tables.events.map((e) => ({ user_id: e.user_id, version: Number(e.version), at: Number(e.at), payload: JSON.parse(e.payload) })),
+      events: tables.events.map((e) => {
+        const read = tables.readBack.find(([l]) => l.userId === e.user_id && l.version === Number(e.version))?.[1];
+        return { user_id: e.user_id, version: Number(e.version), at: Number(e.at), payload: JSON.parse(read?.payload ?? 'null'), stored: { cause: JSON.parse(e.cause), seqs: e.seqs } };
+      }),
+      readBack: tables.readBack.map(([l, read]) => [l.userId, l.version, l.payload, read?.payload]),
       users: tables.users.map((u) => ({ ...u, version: Number(u.version), held: Number(u.held) })),
       batches: tables.batches,
     });
@@ -161,12 +190,21 @@ describe('the charge steps write the same on both engines', () => {
     expect(r.batches).toContainEqual({ id: 'b_pool', remaining: 15 });
   });
 
+  it.each(['sqlite', 'postgres'])('on %s every event read back from its compact row is byte for byte the one delivered live', (name) => {
+    const r = recorded.get(name)!;
+    expect(r.readBack.length).toBe(r.events.length);
+    for (const [user, version, live, read] of r.readBack) expect({ user, version, payload: read }).toEqual({ user, version, payload: live });
+    // The rows are compact: no stored payload, the entries only by their seqs.
+    expect(r.events.filter((e) => e.payload.cause.entries).every((e) => e.stored.seqs !== null && !('entries' in (e.stored.cause as object)))).toBe(true);
+  });
+
   it('PostgreSQL writes and answers exactly what the TypeScript steps do', () => {
     const ts = recorded.get('sqlite')!;
     const pg = recorded.get('postgres')!;
     expect(pg.ledger).toEqual(ts.ledger);
     expect(pg.events.map((e) => [e.user_id, e.version])).toEqual(ts.events.map((e) => [e.user_id, e.version]));
     expect(pg.events).toEqual(ts.events);
+    expect(pg.readBack).toEqual(ts.readBack); // the same bytes on both engines, live and read back
     expect(pg.users).toEqual(ts.users);
     expect(pg.batches).toEqual(ts.batches);
     expect(pg.answers).toEqual(ts.answers);

@@ -12,6 +12,7 @@ import { EventHub, type HubEvent } from '../../src/service/event-hub';
 import { balance } from '../../src/service/reads';
 import { ledgerWire } from '../../src/service/rows';
 import type { Db } from '../../src/store/db';
+import { eventsBetween } from '../../src/store/event-log';
 import { bothEngines } from '../helpers/engines';
 
 const DAY = 86_400_000;
@@ -54,8 +55,9 @@ describe.each(engines)('a charge’s writes on $name', (engine) => {
   const storedEntries = async (): Promise<LedgerEntry[]> =>
     (await db.read((tx) => tx.all('SELECT l.*, u.email AS member_email FROM ledger l LEFT JOIN users u ON u.id = l.user_id ORDER BY l.seq'))).map(ledgerWire);
   const storedPayload = async (userId: string, version: number) => {
-    const r = await db.read((tx) => tx.get<{ payload: string }>('SELECT payload FROM events WHERE user_id = ? AND version = ?', [userId, version]));
-    return JSON.parse(r!.payload) as { balance: unknown; cause: { entries?: LedgerEntry[]; entry?: LedgerEntry } };
+    const [r] = await db.read((tx) => eventsBetween(tx, userId, version - 1, version));
+    expect(r.version).toBe(version);
+    return JSON.parse(r.payload) as { balance: unknown; cause: { entries?: LedgerEntry[]; entry?: LedgerEntry } };
   };
 
   it('hold then capture: entries returned = rows stored, in order; balances = a fresh read = the event rows', async () => {
