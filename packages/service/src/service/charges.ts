@@ -1,4 +1,5 @@
 /** The two-phase charge: hold → capture, or release back to the very batches (PRODUCT.md § Credits 6, 7). */
+import { returnProUses, spendProUses } from './account-records';
 import { createHash } from 'node:crypto';
 import type { BalanceSnapshot, Charge, ChargeRequest, QuoteResponse } from '@cutline/contract/api';
 import { allocate } from '../ledger/allocate';
@@ -102,7 +103,7 @@ export async function hold(
     let parts: AllocationPart[] = [];
     let batches: BatchState[] = [];
     if (usesProUse) {
-      await tx.run('UPDATE users SET pro_uses_remaining = pro_uses_remaining - ? WHERE id = ?', [req.quantity, userId]);
+      await spendProUses(tx, userId, req.quantity);
     } else {
       batches = await liveBatches(tx, user, now);
       const plan = allocate(batches, cost, now);
@@ -186,11 +187,7 @@ async function settleRelease(
   const plan = planRelease(parts, (id) => expiry.get(id) ?? null, now);
   if (c.uses_pro_use === 1) {
     // Back to the quota, never above one cycle's worth (a renewal may have refilled it meanwhile).
-    await tx.run(
-      `UPDATE users SET pro_uses_remaining = CASE WHEN pro_uses_remaining + ? > pro_uses_per_cycle
-         THEN pro_uses_per_cycle ELSE pro_uses_remaining + ? END WHERE id = ? AND exchanged = 0`,
-      [c.pro_uses, c.pro_uses, user.id],
-    );
+    await returnProUses(tx, user.id, c.pro_uses);
   }
   for (const p of plan) {
     if (!p.expiredMeanwhile) await returnToBatch(tx, p.batchId, p.amount);

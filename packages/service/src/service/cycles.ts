@@ -1,4 +1,5 @@
 /** Billing cycles: a cycle's grant, renewing now (admin), and rolling the cycles that ended (the sweep). */
+import { cyclesDue, refillProUses, setTeamCycle, setUserCycle } from './account-records';
 import type { Me } from '@cutline/contract/api';
 import { creditsPerCycle, cycleDays, DAY_MS } from '../ledger/plans';
 import type { Tx } from '../store/db';
@@ -16,7 +17,7 @@ import type { TeamRow, UserRow } from './rows';
 /** The current cycle's grant of a personal plan: Pro uses (legacy, not exchanged) or subscription credits. */
 export async function grantCycle(tx: Tx, journal: Journal, user: UserRow, start: number, end: number): Promise<void> {
   if (user.pro_uses_per_cycle !== null && user.exchanged === 0) {
-    await tx.run('UPDATE users SET pro_uses_remaining = ? WHERE id = ?', [user.pro_uses_per_cycle, user.id]);
+    await refillProUses(tx, user.id, user.pro_uses_per_cycle);
     journal.add({ userId: user.id, scopeId: user.id, kind: 'grant', amount: user.pro_uses_per_cycle, unit: 'proUses', type: null, batchId: null });
     journal.touchUser(user.id);
     return;
@@ -36,13 +37,13 @@ async function endCycleBatches(tx: Tx, journal: Journal, owner: { ownerKind: 'us
 /** Starts the cycle [start, start + length) for a personal plan, granting its credits or Pro uses. */
 async function startUserCycle(tx: Tx, journal: Journal, user: UserRow, start: number): Promise<void> {
   const end = start + cycleDays(user.billing) * DAY_MS;
-  await tx.run('UPDATE users SET cycle_started_at = ?, cycle_ends_at = ? WHERE id = ?', [start, end, user.id]);
+  await setUserCycle(tx, user.id, start, end);
   await grantCycle(tx, journal, { ...user, cycle_started_at: start, cycle_ends_at: end }, start, end);
 }
 
 async function startTeamCycle(tx: Tx, journal: Journal, team: TeamRow, start: number): Promise<void> {
   const end = start + team.cycle_days * DAY_MS;
-  await tx.run('UPDATE teams SET cycle_started_at = ?, cycle_ends_at = ? WHERE id = ?', [start, end, team.id]);
+  await setTeamCycle(tx, team.id, start, end);
   if (team.credits_per_cycle > 0) {
     await insertBatch(tx, journal, { ownerKind: 'team', ownerId: team.id, type: 'subscription', amount: team.credits_per_cycle, expiresAt: end, source: 'cycle', grantedAt: start }, start);
   }
@@ -75,11 +76,8 @@ export async function renewNow(ctx: Ctx, userId: string): Promise<Me> {
 /** Cycles that ended while nobody renewed them (the sweep): the latest due cycle starts. */
 export async function rollDueCycles(ctx: Ctx, limit = 100): Promise<number> {
   const now = ctx.clock.now();
-  const { users, teams } = await ctx.db.read(async (tx) => ({
-    users: await tx.all<{ id: string }>("SELECT id FROM users WHERE plan = 'pro' AND cycle_ends_at <= ? LIMIT ?", [now, limit]),
-    teams: await tx.all<{ id: string }>('SELECT id FROM teams WHERE cycle_ends_at <= ? LIMIT ?', [now, limit]),
-  }));
-  for (const { id } of users) {
+  const { users, teams } = await ctx.db.read((tx) => cyclesDue(tx, now, limit));
+  for (const id of users) {
     await mutate(ctx, { kind: 'grant' }, async (tx, journal, at) => {
       const u = await lockAccount(tx, id);
       if (u.cycle_ends_at !== null && u.cycle_ends_at <= at) {
@@ -88,7 +86,7 @@ export async function rollDueCycles(ctx: Ctx, limit = 100): Promise<number> {
       return ok();
     });
   }
-  for (const { id } of teams) {
+  for (const id of teams) {
     await mutate(ctx, { kind: 'grant' }, async (tx, journal, at) => {
       const t = await lockTeam(tx, id);
       if (t.cycle_ends_at <= at) await startTeamCycle(tx, journal, t, latestStart(t.cycle_ends_at, t.cycle_days * DAY_MS, at));

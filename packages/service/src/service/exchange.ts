@@ -1,4 +1,5 @@
 /** The one-time exchange of a legacy Pro plan's remaining Pro uses for subscription credits (PRODUCT.md § Credits 8). */
+import { markExchanged } from './account-records';
 import type { Batch } from '@cutline/contract/api';
 import { exchangeCredits } from '@cutline/contract/credit-types';
 import { lockAccount, requireUser } from './account-state';
@@ -53,7 +54,7 @@ export async function exchangeProUses(ctx: Ctx, userId: string): Promise<Exchang
     const proUses = u.pro_uses_remaining ?? 0;
     const credits = exchangeCredits(proUses);
     const end = u.cycle_ends_at ?? now;
-    await tx.run('UPDATE users SET pro_uses_remaining = 0, exchanged = 1 WHERE id = ?', [userId]);
+    await markExchanged(tx, userId);
     journal.add({ userId, scopeId: userId, kind: 'exchange', amount: proUses, unit: 'proUses', type: null, batchId: null });
     journal.touchUser(userId);
     const batch =

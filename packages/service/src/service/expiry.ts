@@ -3,6 +3,7 @@
  * for it (reads skip expired batches by time); it makes the history complete and pushes the
  * change to connected devices.
  */
+import { pruneEventsBefore } from '../store/event-log';
 import type { Tx } from '../store/db';
 import { lockAccount, lockTeam } from './account-state';
 import { dueBatches, emptyExpiredBatch, ownersWithDueBatches, type ExpiringBatch } from './batch-records';
@@ -59,8 +60,5 @@ export async function expireDueBatches(ctx: Ctx, limit = 500): Promise<number> {
 
 /** Event rows only serve gap-filling between instances; an hour is plenty. */
 export async function pruneEvents(ctx: Ctx, keepMs = 3_600_000): Promise<void> {
-  const cutoff = ctx.clock.now() - keepMs;
-  // Read first: an idle sweep must not cost a durable write transaction every period.
-  const stale = await ctx.db.read((tx) => tx.get('SELECT 1 AS x FROM events WHERE at < ? LIMIT 1', [cutoff]));
-  if (stale) await ctx.db.transaction((tx) => tx.run('DELETE FROM events WHERE at < ?', [cutoff]));
+  await pruneEventsBefore(ctx.db, ctx.clock.now() - keepMs);
 }

@@ -1,4 +1,5 @@
 /** Teams: creating one (with its first cycle's pool grant) and adding a member. */
+import { insertTeam } from './account-records';
 import type { Me } from '@cutline/contract/api';
 import { cycleDays, DAY_MS, type Billing } from '../ledger/plans';
 import { lockAccount, lockTeam, meNow, requireUser } from './account-state';
@@ -14,10 +15,7 @@ export async function createTeam(ctx: Ctx, name: string, perCycle: number, billi
   const out = await mutate(ctx, { kind: 'grant' }, async (tx, journal, now) => {
     const id = newId('t');
     const end = now + cycleDays(billing) * DAY_MS;
-    await tx.run(
-      'INSERT INTO teams (id, name, credits_per_cycle, cycle_days, cycle_started_at, cycle_ends_at, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)',
-      [id, name, perCycle, cycleDays(billing), now, end, now],
-    );
+    await insertTeam(tx, { id, name, creditsPerCycle: perCycle, cycleDays: cycleDays(billing), cycleStartedAt: now, cycleEndsAt: end, createdAt: now });
     if (perCycle > 0) {
       await insertBatch(tx, journal, { ownerKind: 'team', ownerId: id, type: 'subscription', amount: perCycle, expiresAt: end, source: 'cycle' }, now);
     }

@@ -2,6 +2,7 @@
 import type { Me } from '@cutline/contract/api';
 import type { Plan } from '@cutline/contract/credit-types';
 import { cycleDays, DAY_MS, type Billing } from '../ledger/plans';
+import { insertUser } from './account-records';
 import { lockTeam, meNow, requireUser, userByEmail } from './account-state';
 import type { Ctx } from './context';
 import { grantCycle } from './cycles';
@@ -32,12 +33,10 @@ export async function createUser(ctx: Ctx, input: NewUser): Promise<Me> {
     const id = newId('u');
     const personalCycle = input.plan === 'pro';
     const end = personalCycle ? now + cycleDays(input.billing) * DAY_MS : null;
-    await tx.run(
-      `INSERT INTO users (id, email, password_hash, plan, billing, team_id, pro_uses_remaining, pro_uses_per_cycle,
-        exchanged, cycle_started_at, cycle_ends_at, version, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, 0, ?, ?, 0, ?)`,
-      [id, email, passwordHash, input.plan, input.billing, input.teamId, input.proUses, input.proUses,
-        personalCycle ? now : null, end, now],
-    );
+    await insertUser(tx, {
+      id, email, passwordHash, plan: input.plan, billing: input.billing, teamId: input.teamId, proUses: input.proUses,
+      cycleStartedAt: personalCycle ? now : null, cycleEndsAt: end, createdAt: now,
+    });
     const user = await requireUser(tx, id);
     if (personalCycle) await grantCycle(tx, journal, user, now, end!);
     journal.touchUser(id);

@@ -12,6 +12,7 @@
  * written before migration 4 has its whole payload in `payload` and is read as it is.
  */
 import type { HubEvent } from '../events';
+import type { Db } from './db';
 import { ledgerWire } from '../ledger-wire';
 
 /** What the reads need of a connection or transaction (`Tx` has it; the relay adapts its pool). */
@@ -137,4 +138,13 @@ async function entryTexts(q: EventQuerier, seqs: readonly number[]): Promise<Map
     for (const r of rows) out.set(Number(r.seq), JSON.stringify(ledgerWire(r)));
   }
   return out;
+}
+
+/**
+ * Deletes event rows older than `cutoff` (they only serve gap fills and relay catch-up, an hour
+ * back at most). Reads first, so an idle sweep never costs a durable write transaction.
+ */
+export async function pruneEventsBefore(db: Db, cutoff: number): Promise<void> {
+  const stale = await db.read((tx) => tx.get('SELECT 1 AS x FROM events WHERE at < ? LIMIT 1', [cutoff]));
+  if (stale) await db.transaction((tx) => tx.run('DELETE FROM events WHERE at < ?', [cutoff]));
 }
