@@ -153,18 +153,23 @@ function recordMovement(
   kind: 'hold' | 'capture' | 'release',
 ): void {
   const device = deviceOfRow(c);
-  const common = { userId: user.id, scopeId: user.id, chargeId: c.id, tool: c.tool, device, member: memberOf(user) };
-  // Credits of the team pool move in the team's history (every member sees who, tool, device).
-  const scopeOf = (p: OwnedPart) => (user.team_id && p.ownerKind === 'team' ? user.team_id : user.id);
-  journal.describe({ chargeId: c.id, tool: c.tool, ...(device ? { device } : {}) });
+  const member = memberOf(user);
+  const teamId = user.team_id;
+  journal.describe(device ? { chargeId: c.id, tool: c.tool, device } : { chargeId: c.id, tool: c.tool });
   if (c.uses_pro_use === 1) {
-    journal.add({ ...common, kind, amount: c.pro_uses, unit: 'proUses', type: null, batchId: null });
+    journal.add({ userId: user.id, scopeId: user.id, kind, amount: c.pro_uses, unit: 'proUses', type: null, batchId: null, chargeId: c.id, tool: c.tool, device, member });
   }
-  for (const p of parts) journal.add({ ...common, scopeId: scopeOf(p), kind, amount: p.amount, unit: 'credits', type: p.type, batchId: p.batchId });
+  let pool = false;
+  for (const p of parts) {
+    // Credits of the team pool move in the team's history (every member sees who, tool, device).
+    const inPool = teamId !== null && p.ownerKind === 'team';
+    pool ||= inPool;
+    journal.add({ userId: user.id, scopeId: inPool ? teamId : user.id, kind, amount: p.amount, unit: 'credits', type: p.type, batchId: p.batchId, chargeId: c.id, tool: c.tool, device, member });
+  }
   journal.touchUser(user.id);
   if (c.uses_pro_use !== 1) journal.adjustHeld(user.id, kind === 'hold' ? c.cost : -c.cost);
   // The pool changed (hold, release) or a teammate's spend settled (capture): every member hears of it.
-  if (user.team_id && parts.some((p) => scopeOf(p) !== user.id)) journal.touchTeam(user.team_id);
+  if (pool) journal.touchTeam(teamId!);
 }
 
 const deviceOfRow = (c: ChargeRow) => deviceOf(c.device_id, c.device_platform);

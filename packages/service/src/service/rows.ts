@@ -9,7 +9,21 @@ export { deviceOf, ledgerWire } from '../ledger-wire';
 
 export const num = (v: unknown): number => (typeof v === 'number' ? v : Number(v));
 export const numOrNull = (v: unknown): number | null => (v === null || v === undefined ? null : num(v));
-export const iso = (ms: number): string => new Date(ms).toISOString();
+/**
+ * ISO text of an instant (ms). The same few instants recur on every snapshot (each live batch's
+ * grant and expiry), so their texts are kept: a bounded map, emptied when full.
+ */
+const isoTexts = new Map<number, string>();
+const ISO_TEXTS_MAX = 4096;
+export const iso = (ms: number): string => {
+  let t = isoTexts.get(ms);
+  if (t === undefined) {
+    t = new Date(ms).toISOString(); // throws RangeError for an invalid instant, as before
+    if (isoTexts.size >= ISO_TEXTS_MAX) isoTexts.clear();
+    isoTexts.set(ms, t);
+  }
+  return t;
+};
 export const isoOrNull = (ms: number | null): string | null => (ms === null ? null : iso(ms));
 
 export interface UserRow {

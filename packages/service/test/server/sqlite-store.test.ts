@@ -1,4 +1,5 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import Database from 'better-sqlite3';
+import { copyFileSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -62,5 +63,39 @@ describe('SQLite store: group commit', () => {
     expect(await names(db)).toEqual(['T']);
     const versions = await db.read((tx) => tx.all<{ version: number }>('SELECT version FROM schema_migrations'));
     expect(versions.map((v) => v.version)).toEqual(versions.map((_, i) => i + 1));
+  });
+
+  it('under write load the WAL is checkpointed off the commit path, and every committed write stays', async () => {
+    const d = await open();
+    await d.transaction((tx) => tx.run('CREATE TABLE notes (n INTEGER PRIMARY KEY)'));
+    // Far fewer pages than SQLite's own auto-checkpoint mark (1000): only the checkpoint worker copies them back.
+    for (let i = 1; i <= 400; i++) await d.transaction((tx) => tx.run('INSERT INTO notes (n) VALUES (?)', [i]));
+    // The database file alone (no WAL beside it) shows what was checkpointed into it.
+    const inFile = () => {
+      const copy = join(dir, `copy-${Math.random().toString(36).slice(2)}.db`);
+      copyFileSync(join(dir, 'x.db'), copy);
+      const c = new Database(copy, { readonly: true });
+      try {
+        return (c.prepare("SELECT COUNT(*) AS n FROM sqlite_master WHERE name = 'notes'").get() as { n: number }).n === 1
+          ? (c.prepare('SELECT COUNT(*) AS n FROM notes').get() as { n: number }).n
+          : 0;
+      } finally {
+        c.close();
+      }
+    };
+    let checkpointed = inFile();
+    for (let waited = 0; checkpointed === 0 && waited < 100; waited++) {
+      await d.transaction((tx) => tx.run('INSERT INTO notes (n) VALUES (?)', [1000 + waited])); // commits keep asking for checkpoints
+      await new Promise((r) => setTimeout(r, 100));
+      checkpointed = inFile();
+    }
+    expect(checkpointed).toBeGreaterThan(0);
+    const total = await d.read((tx) => tx.get<{ n: number }>('SELECT COUNT(*) AS n FROM notes'));
+    expect(Number(total!.n)).toBeGreaterThanOrEqual(400);
+    // Close stops the worker and checkpoints the rest: the file alone then holds every row.
+    const rows = Number(total!.n);
+    await d.close();
+    expect(inFile()).toBe(rows);
+    db = await openSqlite(join(dir, 'x.db'));
   });
 });
