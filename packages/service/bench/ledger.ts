@@ -647,7 +647,7 @@ export function formatReport(r: BenchReport): string {
   const vsSeq = cc.service / cc.bareSequential;
   const httpVsSeq = http.perSecond / cc.bareSequential;
   out.push(
-    `In-process, ${cc.workers} concurrent callers (group commit): service ${rate(cc.service)} charges/s ` +
+    `In-process, ${cc.workers} concurrent callers (group commit): service ${rate(cc.service)} charges ` +
       `(${cc.serviceCpuUs.toFixed(0)} µs CPU, ${cc.serviceBusyUs.toFixed(0)} µs event-loop busy per charge).`,
   );
   out.push(

@@ -88,6 +88,7 @@ export async function hold(
   const hash = requestHash(req);
   const cost = tool.cost * req.quantity;
   let replayed = false;
+  let after: BatchState[] | null = null;
   const id = newId('ch');
   const call = stepRunner(ctx);
   if (call) return holdStep(ctx, call, { userId, key, hash, id, tool, req, cost, now: ctx.clock.now() });
@@ -136,13 +137,45 @@ export async function hold(
       // The account is locked and this hold is the only change to its batches: the snapshot at
       // commit needs no second read of them.
       const taken = new Map(parts.map((p) => [p.batchId, p.amount]));
-      journal.knowBatches(userId, batches.map((b) => (taken.has(b.id) ? { ...b, remaining: b.remaining - taken.get(b.id)! } : b)));
+      after = batches.map((b) => (taken.has(b.id) ? { ...b, remaining: b.remaining - taken.get(b.id)! } : b));
+      journal.knowBatches(userId, after);
+      if (user.team_id !== null) after = null; // a team pool is not kept (see knownBatches)
     }
     return ok({ charge: chargeWire(row, parts), user });
   });
   const balance = await currentBalance(ctx, userId, out.balances);
+  if (after && !replayed) knownBatches.keep(ctx.db, userId, balance.version, after);
   return { charge: out.value.charge, balance, replayed };
 }
+
+/**
+ * An account's batches as its last hold committed them, keyed by the version that commit gave
+ * the account, so the capture that usually follows builds its snapshot without reading them
+ * again. Right only while the version is the same: every change to what an account can spend
+ * (a grant, a charge step, an expiry, a cycle, a team move) bumps its version in the same
+ * transaction (journal.ts), and time is applied again at use (`snapshotFrom` keeps only the
+ * batches live at its `now`). Accounts without a team only: a team's pool changes with every
+ * member's charges. One map per database, the oldest dropped first; an entry is used once.
+ */
+const knownBatches = {
+  byDb: new WeakMap<Ctx['db'], Map<string, { version: number; batches: readonly BatchState[] }>>(),
+  max: 10_000,
+  keep(db: Ctx['db'], userId: string, version: number, batches: readonly BatchState[]): void {
+    let m = this.byDb.get(db);
+    if (!m) this.byDb.set(db, (m = new Map()));
+    m.delete(userId);
+    m.set(userId, { version, batches });
+    if (m.size > this.max) m.delete(m.keys().next().value!);
+  },
+  /** The kept batches when `user` (locked) is still at their version and has no team; forgets them either way. */
+  take(db: Ctx['db'], user: UserRow): readonly BatchState[] | null {
+    const m = this.byDb.get(db);
+    const k = m?.get(user.id);
+    if (!k) return null;
+    m!.delete(user.id);
+    return k.version === user.version && user.team_id === null ? k.batches : null;
+  },
+};
 
 /** Ledger entries and touched accounts of one movement of a charge (hold, capture, release). */
 function recordMovement(
@@ -212,6 +245,7 @@ export async function capture(ctx: Ctx, userId: string, chargeId: string): Promi
   if (call) return captureStep(ctx, call, userId, chargeId, ctx.clock.now());
   const out = await mutate(ctx, { kind: 'capture', chargeId }, async (tx, journal, now) => {
     const user = await lockAccount(tx, userId);
+    const known = knownBatches.take(ctx.db, user);
     let c = await loadCharge(tx, userId, chargeId);
     const parts = await loadParts(tx, c.id);
     // A lapsed hold is released now (committed), and the capture refused.
@@ -221,6 +255,8 @@ export async function capture(ctx: Ctx, userId: string, chargeId: string): Promi
       await settleCharge(tx, c.id, 'captured', null, now);
       c = { ...c, status: 'captured', settled_at: now };
       recordMovement(journal, user, c, parts, 'capture');
+      // A capture moves no batch: the account's batches are still those its hold left.
+      if (known) journal.knowBatches(userId, known);
     }
     return ok(chargeWire(c, parts));
   });
