@@ -1,7 +1,7 @@
 import Database from 'better-sqlite3';
 import { mkdirSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { dirname } from 'node:path';
+import { dirname, resolve as resolvePath } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import type { Db, Tx } from './db';
 import { MIGRATIONS } from './migrations';
@@ -233,7 +233,7 @@ function checkpointer(conn: Database.Database, path: string): { committed(): voi
     worker.postMessage('checkpoint');
   };
   const start = () => {
-    const w = new Worker(CHECKPOINT_WORKER, { eval: true, workerData: { path, driver: createRequire(import.meta.url).resolve('better-sqlite3') } });
+    const w = new Worker(CHECKPOINT_WORKER, { eval: true, workerData: { path: resolvePath(path), driver: createRequire(import.meta.url).resolve('better-sqlite3') } });
     w.unref();
     w.on('message', () => (busy = false));
     // A worker that cannot run (no threads, the file gone): SQLite's own auto-checkpoint takes over again.
@@ -248,7 +248,12 @@ function checkpointer(conn: Database.Database, path: string): { committed(): voi
     committed() {
       if (stopped) return;
       if (!worker) {
-        if (++commits >= CHECKPOINT.START_AFTER) start();
+        if (++commits !== CHECKPOINT.START_AFTER) return;
+        try {
+          start();
+        } catch {
+          // No worker here (no threads, no resolvable driver): SQLite's own auto-checkpoint stays.
+        }
         return;
       }
       if (busy || timer) return;
