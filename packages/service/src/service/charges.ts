@@ -89,6 +89,7 @@ export async function hold(
   const cost = tool.cost * req.quantity;
   let replayed = false;
   let after: BatchState[] | null = null;
+  let held: KnownHold | null = null;
   const id = newId('ch');
   const call = stepRunner(ctx);
   if (call) return holdStep(ctx, call, { userId, key, hash, id, tool, req, cost, now: ctx.clock.now() });
@@ -140,40 +141,49 @@ export async function hold(
       after = batches.map((b) => (taken.has(b.id) ? { ...b, remaining: b.remaining - taken.get(b.id)! } : b));
       journal.knowBatches(userId, after);
       if (user.team_id !== null) after = null; // a team pool is not kept (see knownBatches)
+      held = { row, parts: parts.map((p) => ({ ...p, ownerKind: owner.get(p.batchId) ?? 'user' })) };
     }
     return ok({ charge: chargeWire(row, parts), user });
   });
   const balance = await currentBalance(ctx, userId, out.balances);
-  if (after && !replayed) knownBatches.keep(ctx.db, userId, balance.version, after);
+  if (after && held && !replayed) knownBatches.keep(ctx.db, userId, balance.version, after, held);
   return { charge: out.value.charge, balance, replayed };
 }
 
+/** The charge a hold just made, as stored: its row and its parts (with whose batch each drew from). */
+interface KnownHold {
+  row: ChargeRow;
+  parts: OwnedPart[];
+}
+
 /**
- * An account's batches as its last hold committed them, keyed by the version that commit gave
- * the account, so the capture that usually follows builds its snapshot without reading them
- * again. Right only while the version is the same: every change to what an account can spend
- * (a grant, a charge step, an expiry, a cycle, a team move) bumps its version in the same
- * transaction (journal.ts), and time is applied again at use (`snapshotFrom` keeps only the
- * batches live at its `now`). Accounts without a team only: a team's pool changes with every
- * member's charges. One map per database, the oldest dropped first; an entry is used once.
+ * An account's batches as its last hold committed them, and that held charge's row and parts,
+ * keyed by the version that commit gave the account, so the capture that usually follows reads
+ * neither again. Right only while the version is the same: every change to what an account can
+ * spend (a grant, a charge step — the charge's own capture, release or expiry included —, an
+ * expiry, a cycle, a team move) bumps its version in the same transaction (journal.ts), and time
+ * is applied again at use (`snapshotFrom` keeps only the batches live at its `now`; the capture
+ * checks the hold's expiry against its own `now`). Accounts without a team only: a team's pool
+ * changes with every member's charges. One map per database, the oldest dropped first; an
+ * entry is used once.
  */
 const knownBatches = {
-  byDb: new WeakMap<Ctx['db'], Map<string, { version: number; batches: readonly BatchState[] }>>(),
+  byDb: new WeakMap<Ctx['db'], Map<string, { version: number; batches: readonly BatchState[]; hold: KnownHold }>>(),
   max: 10_000,
-  keep(db: Ctx['db'], userId: string, version: number, batches: readonly BatchState[]): void {
+  keep(db: Ctx['db'], userId: string, version: number, batches: readonly BatchState[], hold: KnownHold): void {
     let m = this.byDb.get(db);
     if (!m) this.byDb.set(db, (m = new Map()));
     m.delete(userId);
-    m.set(userId, { version, batches });
+    m.set(userId, { version, batches, hold });
     if (m.size > this.max) m.delete(m.keys().next().value!);
   },
-  /** The kept batches when `user` (locked) is still at their version and has no team; forgets them either way. */
-  take(db: Ctx['db'], user: UserRow): readonly BatchState[] | null {
+  /** What was kept when `user` (locked) is still at its version and has no team; forgets it either way. */
+  take(db: Ctx['db'], user: UserRow): { batches: readonly BatchState[]; hold: KnownHold } | null {
     const m = this.byDb.get(db);
     const k = m?.get(user.id);
     if (!k) return null;
     m!.delete(user.id);
-    return k.version === user.version && user.team_id === null ? k.batches : null;
+    return k.version === user.version && user.team_id === null ? k : null;
   },
 };
 
@@ -246,8 +256,9 @@ export async function capture(ctx: Ctx, userId: string, chargeId: string): Promi
   const out = await mutate(ctx, { kind: 'capture', chargeId }, async (tx, journal, now) => {
     const user = await lockAccount(tx, userId);
     const known = knownBatches.take(ctx.db, user);
-    let c = await loadCharge(tx, userId, chargeId);
-    const parts = await loadParts(tx, c.id);
+    const kept = known?.hold.row.id === chargeId ? known.hold : null;
+    let c = kept ? kept.row : await loadCharge(tx, userId, chargeId);
+    const parts = kept ? kept.parts : await loadParts(tx, c.id);
     // A lapsed hold is released now (committed), and the capture refused.
     if (c.status === 'held' && c.hold_expires_at <= now) c = await settleRelease(tx, journal, user, c, 'expired', now);
     if (c.status === 'released' || c.status === 'expired') return refusedAfterCommit(notCapturable(c.status));
@@ -256,7 +267,7 @@ export async function capture(ctx: Ctx, userId: string, chargeId: string): Promi
       c = { ...c, status: 'captured', settled_at: now };
       recordMovement(journal, user, c, parts, 'capture');
       // A capture moves no batch: the account's batches are still those its hold left.
-      if (known) journal.knowBatches(userId, known);
+      if (known) journal.knowBatches(userId, known.batches);
     }
     return ok(chargeWire(c, parts));
   });

@@ -3,9 +3,12 @@
  * it must be the snapshot a fresh read gives and the one its event row stores — also when the
  * account changed between the hold and the capture (a grant: a new version) or time moved past
  * a batch's expiry (no new version, time applied again), and for a team member (never kept).
+ * The hold's charge row and parts are kept with them: a capture of another charge, or of a hold
+ * that lapsed meanwhile, must answer as with a fresh read.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { capture, hold } from '../../src/service/charges';
+import { capture, getCharge, hold } from '../../src/service/charges';
+import { ServiceError } from '../../src/service/errors';
 import type { Ctx } from '../../src/service/context';
 import { EventHub } from '../../src/service/event-hub';
 import { adminGrant } from '../../src/service/grants';
@@ -89,5 +92,33 @@ describe.each(engines)('the capture’s snapshot on $name', (engine) => {
     const c = await capture(ctx, 'u_m', h.charge.id);
     expect(c.balance).toEqual(await balance(ctx, 'u_m'));
     expect(await stored('u_m', c.balance.version)).toEqual(c.balance);
+  });
+
+  it('capturing an older hold than the last one reads that charge, not the kept one', async () => {
+    const first = await charge('u_s', 'k5');
+    const second = await charge('u_s', 'k6');
+    const c = await capture(ctx, 'u_s', first.charge.id);
+    expect(c.charge).toEqual({ ...first.charge, status: 'captured' });
+    expect(c.charge).toEqual(await getCharge(ctx, 'u_s', first.charge.id));
+    expect(c.balance).toEqual(await balance(ctx, 'u_s'));
+    expect(c.balance.held).toBe(15);
+    const c2 = await capture(ctx, 'u_s', second.charge.id);
+    expect(c2.charge).toEqual(await getCharge(ctx, 'u_s', second.charge.id));
+    expect(c2.balance).toEqual(await balance(ctx, 'u_s'));
+    expect(c2.balance.held).toBe(0);
+  });
+
+  it('a hold that lapsed before its capture is released and the capture refused, as with a fresh read', async () => {
+    const h = await charge('u_s', 'k7');
+    const before = h.balance.total + 15;
+    now += 900_000; // the hold's TTL
+    const err = await capture(ctx, 'u_s', h.charge.id).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(ServiceError);
+    expect((err as ServiceError).code).toBe('conflict');
+    const after = await getCharge(ctx, 'u_s', h.charge.id);
+    expect(after.status).toBe('expired');
+    const b = await balance(ctx, 'u_s');
+    expect(b.held).toBe(0);
+    expect(b.total).toBe(before);
   });
 });
