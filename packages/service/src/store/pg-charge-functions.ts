@@ -463,112 +463,135 @@ $$;
 `;
 
 /*
- * Migration 5: the same steps, lean. What the time went to (measured on the bench's charge, hold
- * + capture over 3 batches, ~2.2 ms of PostgreSQL per charge before): the helpers written as SQL
- * functions that PostgreSQL cannot inline (`cutline_snapshot`, `cutline_entry_wire`,
- * `cutline_parts`, `cutline_pool_team`, `cutline_ledger_add`) are planned afresh in every
- * transaction, and the ledger entries were written one INSERT each, read back by seq and joined
- * to `users` for an email the step already holds. Now every statement is PL/pgSQL's own (its plan
- * cached for the connection), the snippets below are inlined where they are used, a movement's
- * entries are one INSERT … SELECT (in spending order: seq follows it) whose RETURNING builds
- * their wire JSON in the same statement, the allocations and the batches' new amounts go in that
- * statement too, and the event of the charge's own account takes every entry without a search.
+ * Migration 5: the same steps, lean. Where the time went (the bench's charge, hold + capture over
+ * 3 batches, ~2.2 ms of PostgreSQL time per charge before; timed per call with track_functions):
+ * the helpers written as SQL functions PostgreSQL cannot inline (`cutline_snapshot`,
+ * `cutline_entry_wire`, `cutline_parts`, `cutline_pool_team`, `cutline_ledger_add`, and
+ * `cutline_iso`: declared IMMUTABLE over the STABLE `to_char`) are planned again in every
+ * transaction or call; the ledger entries were one INSERT each, read back by seq and joined to
+ * `users` for an email the step already holds; the JSON was built as `json` values, printed and
+ * parsed again. Now every statement is PL/pgSQL's own (planned once per connection), a movement's
+ * entries are one INSERT … SELECT in spending order (seq follows it) whose RETURNING gives their
+ * wire text in the same statement, with the hold's allocations and batch updates in it too; the
+ * snapshot is one statement; the event texts are concatenated (`to_json(text)` escapes strings
+ * exactly as `row_to_json` does) and the charge's own account takes every entry without a search.
  * Results, locks (team, then user; members in id order), rows and event bytes are unchanged.
  */
 
-/** The live batches of account (`u`, `team`) at `now`, in spending order (cutline_live_batches, inlined). */
+/** cutline_iso, inlined: `ms` (BIGINT) as ISO 8601 UTC with milliseconds, as `Date.toISOString`. */
+const iso = (ms: string) =>
+  `(to_char(to_timestamp((${ms}) / 1000) AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS') || '.' || lpad(((${ms}) % 1000)::text, 3, '0') || 'Z')`;
+
+/** A JSON value's text: a string (or null) as `row_to_json` writes it. */
+const str = (x: string) => `COALESCE(to_json((${x})::text)::text, 'null')`;
+
+/** The live batches of account (`u`, `team`) at `now` (cutline_live_batches, inlined; unordered). */
 const liveBatches = (u: string, team: string, now: string) => `(
-    SELECT lb.* FROM (
       SELECT * FROM batches WHERE owner_id = ${u} AND remaining > 0 AND (expires_at IS NULL OR expires_at > ${now})
       UNION ALL
       SELECT * FROM batches WHERE ${team} IS NOT NULL AND owner_id = ${team} AND type = 'subscription'
-        AND remaining > 0 AND (expires_at IS NULL OR expires_at > ${now})
-    ) lb
-    ORDER BY cutline_type_rank(lb.type), lb.expires_at NULLS LAST, lb.granted_at, lb.id COLLATE "C")`;
+        AND remaining > 0 AND (expires_at IS NULL OR expires_at > ${now}))`;
 
-/** The wire JSON of ledger row `l` (cutline_entry_wire, inlined) whose user's email is `email`. */
-const entryWire = (l: string, email: string) => `(SELECT row_to_json(e) FROM (SELECT 'le_' || ${l}.seq AS id, cutline_iso(${l}.at) AS at,
-    ${l}.kind, ${l}.amount, ${l}.type, ${l}.batch_id AS "batchId", ${l}.charge_id AS "chargeId", ${l}.tool,
-    CASE WHEN ${l}.device_id IS NOT NULL AND ${l}.device_platform IS NOT NULL
-      THEN (SELECT row_to_json(d) FROM (SELECT ${l}.device_id AS id, ${l}.device_platform AS platform) d) END AS device,
-    ${l}.unit,
-    CASE WHEN ${l}.charge_id IS NOT NULL AND ${l}.user_id IS NOT NULL AND ${email} IS NOT NULL
-      THEN (SELECT row_to_json(mm) FROM (SELECT ${l}.user_id AS id, ${email} AS email) mm) END AS member) e)`;
+/** The spending order of batch rows `b` (consumption order: type rank, soonest expiry with permanent last, oldest grant, id). */
+const spendingOrder = (b: string) => `cutline_type_rank(${b}.type), ${b}.expires_at NULLS LAST, ${b}.granted_at, ${b}.id COLLATE "C"`;
+
+/** The wire text of ledger row `l` (ledgerWire; cutline_entry_wire's bytes) whose user's email is `email`. */
+const entryWire = (l: string, email: string) => `('{"id":"le_' || ${l}.seq || '","at":"' || ${iso(`${l}.at`)} || '","kind":' || ${str(`${l}.kind`)}
+    || ',"amount":' || ${l}.amount || ',"type":' || ${str(`${l}.type`)} || ',"batchId":' || ${str(`${l}.batch_id`)}
+    || ',"chargeId":' || ${str(`${l}.charge_id`)} || ',"tool":' || ${str(`${l}.tool`)} || ',"device":'
+    || CASE WHEN ${l}.device_id IS NOT NULL AND ${l}.device_platform IS NOT NULL
+         THEN '{"id":' || ${str(`${l}.device_id`)} || ',"platform":' || ${str(`${l}.device_platform`)} || '}' ELSE 'null' END
+    || ',"unit":' || ${str(`${l}.unit`)} || ',"member":'
+    || CASE WHEN ${l}.charge_id IS NOT NULL AND ${l}.user_id IS NOT NULL AND ${email} IS NOT NULL
+         THEN '{"id":' || ${str(`${l}.user_id`)} || ',"email":' || ${str(email)} || '}' ELSE 'null' END || '}')`;
 
 /**
  * The tail of a movement's statement: CTE `mv` (grp, ord, scope, kind, amount, unit, type,
  * batch_id) lists charge `c`'s entries; they are inserted in (grp, ord) order — seq follows it —
- * and their wire JSON, seqs and scopes are selected INTO wires, seqs, scopes (PL/pgSQL variables).
+ * and their wire texts, seqs and scopes (in seq order) are selected INTO wires, seqs, scopes and
+ * whatever `more` adds (", expr … INTO …, var").
  */
-const insertEntries = `
+const insertEntries = (more = { exprs: '', into: '' }) => `
   led AS (
     INSERT INTO ledger (scope_id, user_id, at, kind, amount, unit, type, batch_id, charge_id, tool, device_id, device_platform)
     SELECT mv.scope, c.user_id, p_now, mv.kind, mv.amount, mv.unit, mv.type, mv.batch_id, c.id, c.tool, c.device_id, c.device_platform
       FROM mv ORDER BY mv.grp, mv.ord
     RETURNING *)
-  SELECT array_agg(${entryWire('led', 'u.email')} ORDER BY led.seq), array_agg(led.seq ORDER BY led.seq), array_agg(led.scope_id ORDER BY led.seq)
-    INTO wires, seqs, scopes FROM led`;
+  SELECT array_agg(${entryWire('led', 'u.email')} ORDER BY led.seq), array_agg(led.seq ORDER BY led.seq), array_agg(led.scope_id ORDER BY led.seq)${more.exprs}
+    INTO wires, seqs, scopes${more.into} FROM led`;
 
-/** The parts of a charge (cutline_parts) from CTE rows `a` (batch_id, type, amount, ord). */
-const partsOf = (a: string) => `COALESCE((SELECT array_to_json(array_agg(row_to_json(p) ORDER BY p.ord))
-    FROM (SELECT ${a}.batch_id AS "batchId", ${a}.type, ${a}.amount, ${a}.ord FROM ${a}) p), '[]'::json)`;
+/** The parts of a charge (cutline_parts' JSON) from rows `a` (batch_id, type, amount, ord) of `from`. */
+const partsOf = (a: string, from: string) => `COALESCE((SELECT array_to_json(array_agg(row_to_json(p) ORDER BY p.ord))
+    FROM (SELECT ${a}.batch_id AS "batchId", ${a}.type, ${a}.amount, ${a}.ord FROM ${from}) p), '[]'::json)`;
+
+/** A capture's or release's entries need the charge's allocations and the owner and expiry of their batches. */
+const allocationsOf = `SELECT al.batch_id, al.type, al.amount, al.ord, b.owner_kind, (b.expires_at IS NOT NULL AND b.expires_at <= p_now) AS gone
+      FROM allocations al LEFT JOIN batches b ON b.id = al.batch_id WHERE al.charge_id = c.id`;
+
+/** The settling entries (kind `kind`): the Pro use back or spent, then every part (a pool part in the team's history). */
+const settleEntries = (kind: string) => `
+    SELECT 0 AS grp, 0 AS ord, c.user_id AS scope, '${kind}'::text AS kind, c.pro_uses AS amount, 'proUses'::text AS unit,
+      NULL::text AS type, NULL::text AS batch_id WHERE c.uses_pro_use = 1
+    UNION ALL
+    SELECT 1, a.ord, CASE WHEN u.team_id IS NOT NULL AND a.owner_kind = 'team' THEN u.team_id ELSE c.user_id END,
+      '${kind}', a.amount, 'credits', a.type, a.batch_id FROM a`;
+
+/** A settle's extra outputs: whether the team pool moved, and the parts. */
+const poolAndParts = {
+  exprs: `, (SELECT COALESCE(bool_or(a.owner_kind = 'team'), false) FROM a), ${partsOf('a', 'a')}`,
+  into: ', pool, r.parts',
+};
 
 export const PG_CHARGE_FUNCTIONS_V5 = `
--- The balance snapshot (same JSON as before): one statement, planned once per connection.
-CREATE OR REPLACE FUNCTION cutline_snapshot(u users, p_now BIGINT) RETURNS JSON LANGUAGE plpgsql STABLE AS $$
+-- The balance snapshot's JSON text (snapshotOf; the bytes cutline_snapshot wrote): one statement.
+CREATE FUNCTION cutline_snapshot_text(u users, p_now BIGINT) RETURNS TEXT LANGUAGE plpgsql STABLE AS $$
 BEGIN
   RETURN (
-    WITH live AS (
-      SELECT b.id, b.type, b.owner_kind, b.remaining, b.expires_at, b.granted_at, b.source, b.n,
-        (SELECT row_to_json(x) FROM (SELECT b.id, b.type, b.owner_kind AS scope, b.remaining,
-           CASE WHEN b.expires_at IS NULL THEN NULL ELSE cutline_iso(b.expires_at) END AS "expiresAt",
-           cutline_iso(b.granted_at) AS "grantedAt", b.source) x) AS j
-      FROM (SELECT lb.*, row_number() OVER (ORDER BY cutline_type_rank(lb.type), lb.expires_at NULLS LAST, lb.granted_at, lb.id COLLATE "C") AS n
-        FROM ${liveBatches('u.id', 'u.team_id', 'p_now')} lb) b
-    ), agg AS (
-      SELECT COALESCE(sum(remaining), 0)::bigint AS total,
-        COALESCE(sum(remaining) FILTER (WHERE type = 'subscription'), 0)::bigint AS subscription,
-        COALESCE(sum(remaining) FILTER (WHERE type = 'activity'), 0)::bigint AS activity,
-        COALESCE(sum(remaining) FILTER (WHERE type = 'purchased'), 0)::bigint AS purchased,
-        min(expires_at) AS next_at,
-        COALESCE(array_to_json(array_agg(j ORDER BY n)), '[]'::json) AS batches
-      FROM live
-    )
-    SELECT row_to_json(s) FROM (
-      SELECT u.version AS version, agg.total AS total, u.held AS held,
-        (SELECT row_to_json(t) FROM (SELECT agg.subscription, agg.activity, agg.purchased) t) AS "byType",
-        CASE WHEN u.exchanged <> 0 OR u.pro_uses_per_cycle IS NULL THEN NULL
-          ELSE (SELECT row_to_json(p) FROM (SELECT COALESCE(u.pro_uses_remaining, 0) AS remaining, u.pro_uses_per_cycle AS "perCycle") p)
-        END AS "proUses",
-        agg.batches AS batches,
-        CASE WHEN agg.next_at IS NULL THEN NULL ELSE (SELECT row_to_json(e) FROM (
-          SELECT (SELECT sum(remaining) FROM live WHERE expires_at = agg.next_at)::bigint AS amount, cutline_iso(agg.next_at) AS at) e)
-        END AS "nextExpiry"
-      FROM agg
-    ) s);
+    SELECT '{"version":' || u.version || ',"total":' || COALESCE(sum(x.remaining), 0) || ',"held":' || u.held
+      || ',"byType":{"subscription":' || COALESCE(sum(x.remaining) FILTER (WHERE x.type = 'subscription'), 0)
+      || ',"activity":' || COALESCE(sum(x.remaining) FILTER (WHERE x.type = 'activity'), 0)
+      || ',"purchased":' || COALESCE(sum(x.remaining) FILTER (WHERE x.type = 'purchased'), 0)
+      || '},"proUses":' || CASE WHEN u.exchanged <> 0 OR u.pro_uses_per_cycle IS NULL THEN 'null'
+           ELSE '{"remaining":' || COALESCE(u.pro_uses_remaining, 0) || ',"perCycle":' || u.pro_uses_per_cycle || '}' END
+      || ',"batches":[' || COALESCE(string_agg(x.j, ',' ORDER BY ${spendingOrder('x')}), '')
+      || '],"nextExpiry":' || COALESCE('{"amount":' || sum(x.remaining) FILTER (WHERE x.expires_at = x.next_at)
+           || ',"at":"' || ${iso('min(x.next_at)')} || '"}', 'null')
+      || '}'
+    FROM (SELECT lb.*, min(lb.expires_at) OVER () AS next_at,
+        '{"id":' || ${str('lb.id')} || ',"type":' || ${str('lb.type')} || ',"scope":' || ${str('lb.owner_kind')}
+        || ',"remaining":' || lb.remaining || ',"expiresAt":'
+        || CASE WHEN lb.expires_at IS NULL THEN 'null' ELSE '"' || ${iso('lb.expires_at')} || '"' END
+        || ',"grantedAt":"' || ${iso('lb.granted_at')} || '","source":' || ${str('lb.source')} || '}' AS j
+      FROM ${liveBatches('u.id', 'u.team_id', 'p_now')} lb) x);
 END $$;
 
--- Journal.commit for a charge step whose entries (wire JSON, seqs, scopes, in seq order) are
+CREATE OR REPLACE FUNCTION cutline_snapshot(u users, p_now BIGINT) RETURNS JSON LANGUAGE plpgsql STABLE AS $$
+BEGIN
+  RETURN cutline_snapshot_text(u, p_now)::json;
+END $$;
+
+-- Journal.commit for a charge step whose entries (wire texts, seqs, scopes, in seq order) are
 -- written: bump each affected account's version (the user — u, as locked — and every member of
 -- its team when the team pool moved: p_team) in id order, the user's held credits by p_held,
 -- store each account's compact event row, return the events. The user's own event lists every
 -- entry of the step (they are all its own); a teammate's, the entries of the team's pool.
-CREATE FUNCTION cutline_commit_entries(u users, c charges, p_kind TEXT, p_team TEXT, p_wires JSON[], p_seqs BIGINT[], p_scopes TEXT[],
+CREATE FUNCTION cutline_commit_entries(u users, c charges, p_kind TEXT, p_team TEXT, p_wires TEXT[], p_seqs BIGINT[], p_scopes TEXT[],
   p_held INTEGER, p_now BIGINT, OUT ev_users TEXT[], OUT ev_versions BIGINT[], OUT ev_payloads TEXT[]) LANGUAGE plpgsql AS $$
 DECLARE
   m users;
   uid TEXT;
   members TEXT[];
   cause_base TEXT;
-  mine JSON[];
+  mine TEXT[];
   mine_seqs BIGINT[];
   snap TEXT;
   payload TEXT;
 BEGIN
   ev_users := '{}'; ev_versions := '{}'; ev_payloads := '{}';
-  SELECT json_strip_nulls(row_to_json(k))::text INTO cause_base FROM (SELECT p_kind AS kind, c.id AS "chargeId", c.tool AS tool,
-    CASE WHEN c.device_id IS NOT NULL AND c.device_platform IS NOT NULL
-      THEN json_build_object('id', c.device_id, 'platform', c.device_platform) END AS device) k;
+  -- The cause without its entries (json_strip_nulls of {kind, chargeId, tool, device}).
+  cause_base := '{"kind":' || ${str('p_kind')} || ',"chargeId":' || ${str('c.id')} || ',"tool":' || ${str('c.tool')}
+    || CASE WHEN c.device_id IS NOT NULL AND c.device_platform IS NOT NULL
+         THEN ',"device":{"id":' || ${str('c.device_id')} || ',"platform":' || ${str('c.device_platform')} || '}' ELSE '' END || '}';
   -- In account id order, as Journal.commit bumps them.
   members := CASE WHEN p_team IS NULL THEN ARRAY[c.user_id]
     ELSE ARRAY(SELECT id FROM users WHERE id = c.user_id OR team_id = p_team ORDER BY id COLLATE "C") END;
@@ -581,13 +604,13 @@ BEGIN
       SELECT array_agg(x.w ORDER BY x.i), array_agg(x.q ORDER BY x.i) INTO mine, mine_seqs
         FROM unnest(p_wires, p_seqs, p_scopes) WITH ORDINALITY AS x(w, q, s, i) WHERE x.s = m.id OR x.s = m.team_id;
     END IF;
-    snap := cutline_snapshot(m, p_now)::text;
+    snap := cutline_snapshot_text(m, p_now);
     IF mine IS NULL OR cardinality(mine) = 0 THEN
       payload := '{"balance":' || snap || ',"cause":' || cause_base || '}';
       mine_seqs := NULL;
     ELSE
-      payload := '{"balance":' || snap || ',"cause":' || left(cause_base, -1) || ',"entry":' || mine[1]::text
-        || ',"entries":' || array_to_json(mine)::text || '}}';
+      payload := '{"balance":' || snap || ',"cause":' || left(cause_base, -1) || ',"entry":' || mine[1]
+        || ',"entries":[' || array_to_string(mine, ',') || ']}}';
     END IF;
     INSERT INTO events (user_id, version, at, balance, cause, seqs) VALUES (m.id, m.version, p_now, snap, cause_base, array_to_string(mine_seqs, ','));
     ev_users := ev_users || m.id;
@@ -614,7 +637,7 @@ DECLARE
   kinds TEXT[] := '{}';
   team_moved BOOLEAN := false;
   n BIGINT;
-  wires JSON[];
+  wires TEXT[];
   seqs BIGINT[];
   scopes TEXT[];
 BEGIN
@@ -624,15 +647,15 @@ BEGIN
   IF FOUND THEN
     IF c.request_hash <> p_hash THEN r.outcome := 'mismatch'; RETURN r; END IF;
     r.outcome := 'replayed'; r.charge := row_to_json(c);
-    r.parts := ${partsOf('a')
-      .replace('FROM a)', 'FROM allocations a WHERE a.charge_id = c.id)')};
+    r.parts := ${partsOf('a', 'allocations a WHERE a.charge_id = c.id')};
     r.balance := cutline_snapshot(u, p_now);
     RETURN r;
   END IF;
   pro := COALESCE(u.exchanged = 0 AND u.pro_uses_remaining IS NOT NULL AND p_eligible AND u.pro_uses_remaining >= p_quantity, false);
   IF NOT pro THEN
     -- allocate(): the plan over the live batches in spending order, under the account's lock.
-    FOR b IN SELECT id, type, remaining, owner_kind FROM ${liveBatches('u.id', 'u.team_id', 'p_now')} lb LOOP
+    FOR b IN SELECT lb.id, lb.type, lb.remaining, lb.owner_kind FROM ${liveBatches('u.id', 'u.team_id', 'p_now')} lb
+        ORDER BY ${spendingOrder('lb')} LOOP
       avail := avail + b.remaining;
       CONTINUE WHEN left_ = 0;
       take := least(left_, b.remaining);
@@ -651,7 +674,7 @@ BEGIN
     UPDATE users SET pro_uses_remaining = pro_uses_remaining - p_quantity WHERE id = p_user;
     WITH mv AS (SELECT 0 AS grp, 0 AS ord, c.user_id AS scope, 'hold'::text AS kind, c.pro_uses AS amount, 'proUses'::text AS unit,
       NULL::text AS type, NULL::text AS batch_id),
-    ${insertEntries};
+    ${insertEntries()};
     r.parts := '[]'::json;
   ELSIF array_length(ids, 1) > 0 THEN
     -- Every part from its batch (distinct batches; a batch left short would be a change under the
@@ -662,8 +685,7 @@ BEGIN
       RETURNING batch_id, type, amount, ord),
     mv AS (SELECT 1 AS grp, v.ord, CASE WHEN u.team_id IS NOT NULL AND v.owner_kind = 'team' THEN u.team_id ELSE c.user_id END AS scope,
       'hold'::text AS kind, v.take AS amount, 'credits'::text AS unit, v.type, v.id AS batch_id FROM v),
-    fin AS (SELECT (SELECT count(*) FROM upd) AS cnt, ${partsOf('al')} AS parts),
-    ${insertEntries.replace('INTO wires, seqs, scopes FROM led', ', (SELECT cnt FROM fin), (SELECT parts FROM fin) INTO wires, seqs, scopes, n, r.parts FROM led')};
+    ${insertEntries({ exprs: `, (SELECT count(*) FROM upd), ${partsOf('al', 'al')}`, into: ', n, r.parts' })};
     IF n <> array_length(ids, 1) THEN RAISE EXCEPTION 'batches % changed under a locked hold', ids; END IF;
   ELSE
     r.parts := '[]'::json;
@@ -682,7 +704,7 @@ CREATE OR REPLACE FUNCTION cutline_settle_release(u users, c charges, p_reason T
 DECLARE
   r cutline_step;
   pool BOOLEAN;
-  wires JSON[];
+  wires TEXT[];
   seqs BIGINT[];
   scopes TEXT[];
 BEGIN
@@ -690,20 +712,12 @@ BEGIN
     UPDATE users SET pro_uses_remaining = CASE WHEN pro_uses_remaining + c.pro_uses > pro_uses_per_cycle
       THEN pro_uses_per_cycle ELSE pro_uses_remaining + c.pro_uses END WHERE id = u.id AND exchanged = 0;
   END IF;
-  WITH a AS (
-    SELECT al.batch_id, al.type, al.amount, al.ord, b.owner_kind, (b.expires_at IS NOT NULL AND b.expires_at <= p_now) AS gone
-      FROM allocations al LEFT JOIN batches b ON b.id = al.batch_id WHERE al.charge_id = c.id),
+  WITH a AS (${allocationsOf}),
   upd AS (UPDATE batches b SET remaining = b.remaining + a.amount FROM a WHERE b.id = a.batch_id AND NOT a.gone),
-  mv AS (
-    SELECT 0 AS grp, 0 AS ord, c.user_id AS scope, 'release'::text AS kind, c.pro_uses AS amount, 'proUses'::text AS unit,
-      NULL::text AS type, NULL::text AS batch_id WHERE c.uses_pro_use = 1
-    UNION ALL
-    SELECT 1, a.ord, CASE WHEN u.team_id IS NOT NULL AND a.owner_kind = 'team' THEN u.team_id ELSE c.user_id END,
-      'release', a.amount, 'credits', a.type, a.batch_id FROM a
+  mv AS (${settleEntries('release')}
     UNION ALL
     SELECT 2, a.ord, c.user_id, 'expire', a.amount, 'credits', a.type, a.batch_id FROM a WHERE a.gone),
-  ${insertEntries.replace('INTO wires, seqs, scopes FROM led',
-    `, (SELECT COALESCE(bool_or(a.owner_kind = 'team'), false) FROM a), ${partsOf('a')} INTO wires, seqs, scopes, pool, r.parts FROM led`)};
+  ${insertEntries(poolAndParts)};
   UPDATE charges SET status = CASE WHEN p_reason = 'expired' THEN 'expired' ELSE 'released' END,
     release_reason = p_reason, settled_at = p_now WHERE id = c.id AND status = 'held' RETURNING * INTO c;
   SELECT x.* INTO r.ev_users, r.ev_versions, r.ev_payloads
@@ -719,7 +733,7 @@ DECLARE
   u users := cutline_lock_account(p_user);
   c charges;
   pool BOOLEAN;
-  wires JSON[];
+  wires TEXT[];
   seqs BIGINT[];
   scopes TEXT[];
 BEGIN
@@ -736,17 +750,9 @@ BEGIN
     r.outcome := 'ok';
   ELSIF c.status = 'held' THEN
     UPDATE charges SET status = 'captured', settled_at = p_now WHERE id = c.id RETURNING * INTO c;
-    WITH a AS (
-      SELECT al.batch_id, al.type, al.amount, al.ord, b.owner_kind
-        FROM allocations al LEFT JOIN batches b ON b.id = al.batch_id WHERE al.charge_id = c.id),
-    mv AS (
-      SELECT 0 AS grp, 0 AS ord, c.user_id AS scope, 'capture'::text AS kind, c.pro_uses AS amount, 'proUses'::text AS unit,
-        NULL::text AS type, NULL::text AS batch_id WHERE c.uses_pro_use = 1
-      UNION ALL
-      SELECT 1, a.ord, CASE WHEN u.team_id IS NOT NULL AND a.owner_kind = 'team' THEN u.team_id ELSE c.user_id END,
-        'capture', a.amount, 'credits', a.type, a.batch_id FROM a),
-    ${insertEntries.replace('INTO wires, seqs, scopes FROM led',
-      `, (SELECT COALESCE(bool_or(a.owner_kind = 'team'), false) FROM a), ${partsOf('a')} INTO wires, seqs, scopes, pool, r.parts FROM led`)};
+    WITH a AS (${allocationsOf}),
+    mv AS (${settleEntries('capture')}),
+    ${insertEntries(poolAndParts)};
     SELECT x.* INTO r.ev_users, r.ev_versions, r.ev_payloads
       FROM cutline_commit_entries(u, c, 'capture', CASE WHEN pool AND u.team_id IS NOT NULL THEN u.team_id END, wires, seqs, scopes,
         CASE WHEN c.uses_pro_use = 1 THEN 0 ELSE -c.cost END, p_now) x;
@@ -756,9 +762,7 @@ BEGIN
     r.balance := cutline_snapshot(u, p_now);
   END IF;
   IF r.charge IS NULL THEN r.charge := row_to_json(c); END IF;
-  IF r.parts IS NULL THEN
-    r.parts := ${partsOf('a').replace('FROM a)', 'FROM allocations a WHERE a.charge_id = c.id)')};
-  END IF;
+  IF r.parts IS NULL THEN r.parts := ${partsOf('a', 'allocations a WHERE a.charge_id = c.id')}; END IF;
   RETURN r;
 END $$;
 
