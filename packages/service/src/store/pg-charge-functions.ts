@@ -621,7 +621,7 @@ END $$;
 
 CREATE OR REPLACE FUNCTION cutline_hold(p_user TEXT, p_key TEXT, p_hash TEXT, p_id TEXT, p_tool TEXT, p_quantity INTEGER,
   p_cost INTEGER, p_eligible BOOLEAN, p_device_id TEXT, p_platform TEXT, p_hold_expires BIGINT, p_now BIGINT)
-RETURNS cutline_step LANGUAGE plpgsql AS $$
+RETURNS cutline_step LANGUAGE plpgsql SET plan_cache_mode = force_generic_plan AS $$
 DECLARE
   r cutline_step;
   u users;
@@ -766,13 +766,21 @@ BEGIN
   RETURN r;
 END $$;
 
-CREATE OR REPLACE FUNCTION cutline_capture(p_user TEXT, p_charge TEXT, p_now BIGINT) RETURNS cutline_step LANGUAGE plpgsql AS $$
+-- The entry points (hold above, capture, release, quote) plan every statement under them generically:
+-- PostgreSQL's default keeps re-planning a statement whose custom plans look cheaper (the hold's
+-- arrays of known length, a known NULL team), which cost the hold more than half its time; every
+-- statement here is a key lookup whose generic plan is the same index scan.
+CREATE OR REPLACE FUNCTION cutline_capture(p_user TEXT, p_charge TEXT, p_now BIGINT) RETURNS cutline_step LANGUAGE plpgsql
+SET plan_cache_mode = force_generic_plan AS $$
 BEGIN
   RETURN cutline_settle(p_user, p_charge, 'capture', NULL, p_now);
 END $$;
 
-CREATE OR REPLACE FUNCTION cutline_release(p_user TEXT, p_charge TEXT, p_reason TEXT, p_now BIGINT) RETURNS cutline_step LANGUAGE plpgsql AS $$
+CREATE OR REPLACE FUNCTION cutline_release(p_user TEXT, p_charge TEXT, p_reason TEXT, p_now BIGINT) RETURNS cutline_step LANGUAGE plpgsql
+SET plan_cache_mode = force_generic_plan AS $$
 BEGIN
   RETURN cutline_settle(p_user, p_charge, 'release', p_reason, p_now);
 END $$;
+
+ALTER FUNCTION cutline_quote(TEXT, INTEGER, INTEGER, BOOLEAN, BIGINT) SET plan_cache_mode = force_generic_plan;
 `;
