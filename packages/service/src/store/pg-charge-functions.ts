@@ -542,11 +542,12 @@ const poolAndParts = {
   into: ', pool, r.parts',
 };
 
-export const PG_CHARGE_FUNCTIONS_V5 = `
--- The balance snapshot's JSON text (snapshotOf; the bytes cutline_snapshot wrote): one statement.
-CREATE FUNCTION cutline_snapshot_text(u users, p_now BIGINT) RETURNS TEXT LANGUAGE plpgsql STABLE AS $$
-BEGIN
-  RETURN (
+/** The live batches of an account outside a team (`u`) at `now`. */
+const ownBatches = (u: string, now: string) =>
+  `(SELECT * FROM batches WHERE owner_id = ${u} AND remaining > 0 AND (expires_at IS NULL OR expires_at > ${now}))`;
+
+/** The snapshot's JSON text (snapshotOf) of account `u` over its live batches `live` (a subquery). */
+const snapshotOf = (live: string) => `
     SELECT '{"version":' || u.version || ',"total":' || COALESCE(sum(x.remaining), 0) || ',"held":' || u.held
       || ',"byType":{"subscription":' || COALESCE(sum(x.remaining) FILTER (WHERE x.type = 'subscription'), 0)
       || ',"activity":' || COALESCE(sum(x.remaining) FILTER (WHERE x.type = 'activity'), 0)
@@ -562,7 +563,17 @@ BEGIN
         || ',"remaining":' || lb.remaining || ',"expiresAt":'
         || CASE WHEN lb.expires_at IS NULL THEN 'null' ELSE '"' || ${iso('lb.expires_at')} || '"' END
         || ',"grantedAt":"' || ${iso('lb.granted_at')} || '","source":' || ${str('lb.source')} || '}' AS j
-      FROM ${liveBatches('u.id', 'u.team_id', 'p_now')} lb) x);
+      FROM ${live} lb) x`;
+
+export const PG_CHARGE_FUNCTIONS_V5 = `
+-- The balance snapshot's JSON text (snapshotOf; the bytes cutline_snapshot wrote): one statement.
+CREATE FUNCTION cutline_snapshot_text(u users, p_now BIGINT) RETURNS TEXT LANGUAGE plpgsql STABLE AS $$
+BEGIN
+  -- An account outside a team reads its own batches only (a simpler plan: the common case).
+  IF u.team_id IS NULL THEN
+    RETURN (${snapshotOf(ownBatches('u.id', 'p_now'))});
+  END IF;
+  RETURN (${snapshotOf(liveBatches('u.id', 'u.team_id', 'p_now'))});
 END $$;
 
 CREATE OR REPLACE FUNCTION cutline_snapshot(u users, p_now BIGINT) RETURNS JSON LANGUAGE plpgsql STABLE AS $$
