@@ -546,14 +546,14 @@ const poolAndParts = {
 const ownBatches = (u: string, now: string) =>
   `(SELECT * FROM batches WHERE owner_id = ${u} AND remaining > 0 AND (expires_at IS NULL OR expires_at > ${now}))`;
 
-/** The snapshot's JSON text (snapshotOf) of account `u` over its live batches `live` (a subquery). */
-const snapshotOf = (live: string) => `
-    SELECT '{"version":' || u.version || ',"total":' || COALESCE(sum(x.remaining), 0) || ',"held":' || u.held
+/** The snapshot's JSON text (snapshotOf) of account row `u` over its live batches `live` (a subquery). */
+const snapshotOf = (u: string, live: string) => `
+    SELECT '{"version":' || ${u}.version || ',"total":' || COALESCE(sum(x.remaining), 0) || ',"held":' || ${u}.held
       || ',"byType":{"subscription":' || COALESCE(sum(x.remaining) FILTER (WHERE x.type = 'subscription'), 0)
       || ',"activity":' || COALESCE(sum(x.remaining) FILTER (WHERE x.type = 'activity'), 0)
       || ',"purchased":' || COALESCE(sum(x.remaining) FILTER (WHERE x.type = 'purchased'), 0)
-      || '},"proUses":' || CASE WHEN u.exchanged <> 0 OR u.pro_uses_per_cycle IS NULL THEN 'null'
-           ELSE '{"remaining":' || COALESCE(u.pro_uses_remaining, 0) || ',"perCycle":' || u.pro_uses_per_cycle || '}' END
+      || '},"proUses":' || CASE WHEN ${u}.exchanged <> 0 OR ${u}.pro_uses_per_cycle IS NULL THEN 'null'
+           ELSE '{"remaining":' || COALESCE(${u}.pro_uses_remaining, 0) || ',"perCycle":' || ${u}.pro_uses_per_cycle || '}' END
       || ',"batches":[' || COALESCE(string_agg(x.j, ',' ORDER BY ${spendingOrder('x')}), '')
       || '],"nextExpiry":' || COALESCE('{"amount":' || sum(x.remaining) FILTER (WHERE x.expires_at = x.next_at)
            || ',"at":"' || ${iso('min(x.next_at)')} || '"}', 'null')
@@ -565,15 +565,26 @@ const snapshotOf = (live: string) => `
         || ',"grantedAt":"' || ${iso('lb.granted_at')} || '","source":' || ${str('lb.source')} || '}' AS j
       FROM ${live} lb) x`;
 
+/**
+ * cutline_lock_account, inlined into a step (PL/pgSQL variables u users, t TEXT, r cutline_step):
+ * the team (learnt from a plain read) locked first, then the user; 'no_user' when there is none.
+ */
+const lockAccount = `
+  SELECT team_id INTO t FROM users WHERE id = p_user;
+  IF NOT FOUND THEN r.outcome := 'no_user'; RETURN r; END IF;
+  IF t IS NOT NULL THEN PERFORM 1 FROM teams WHERE id = t FOR UPDATE; END IF;
+  SELECT * INTO u FROM users WHERE id = p_user FOR UPDATE;
+  IF u.id IS NULL THEN r.outcome := 'no_user'; RETURN r; END IF;`;
+
 export const PG_CHARGE_FUNCTIONS_V5 = `
 -- The balance snapshot's JSON text (snapshotOf; the bytes cutline_snapshot wrote): one statement.
 CREATE FUNCTION cutline_snapshot_text(u users, p_now BIGINT) RETURNS TEXT LANGUAGE plpgsql STABLE AS $$
 BEGIN
   -- An account outside a team reads its own batches only (a simpler plan: the common case).
   IF u.team_id IS NULL THEN
-    RETURN (${snapshotOf(ownBatches('u.id', 'p_now'))});
+    RETURN (${snapshotOf('u', ownBatches('u.id', 'p_now'))});
   END IF;
-  RETURN (${snapshotOf(liveBatches('u.id', 'u.team_id', 'p_now'))});
+  RETURN (${snapshotOf('u', liveBatches('u.id', 'u.team_id', 'p_now'))});
 END $$;
 
 CREATE OR REPLACE FUNCTION cutline_snapshot(u users, p_now BIGINT) RETURNS JSON LANGUAGE plpgsql STABLE AS $$
@@ -615,7 +626,11 @@ BEGIN
       SELECT array_agg(x.w ORDER BY x.i), array_agg(x.q ORDER BY x.i) INTO mine, mine_seqs
         FROM unnest(p_wires, p_seqs, p_scopes) WITH ORDINALITY AS x(w, q, s, i) WHERE x.s = m.id OR x.s = m.team_id;
     END IF;
-    snap := cutline_snapshot_text(m, p_now);
+    IF m.team_id IS NULL THEN
+      snap := (${snapshotOf('m', ownBatches('m.id', 'p_now'))});
+    ELSE
+      snap := (${snapshotOf('m', liveBatches('m.id', 'm.team_id', 'p_now'))});
+    END IF;
     IF mine IS NULL OR cardinality(mine) = 0 THEN
       payload := '{"balance":' || snap || ',"cause":' || cause_base || '}';
       mine_seqs := NULL;
@@ -651,9 +666,8 @@ DECLARE
   wires TEXT[];
   seqs BIGINT[];
   scopes TEXT[];
-BEGIN
-  u := cutline_lock_account(p_user);
-  IF u.id IS NULL THEN r.outcome := 'no_user'; RETURN r; END IF;
+  t TEXT;
+BEGIN${lockAccount}
   SELECT * INTO c FROM charges WHERE user_id = p_user AND idem_key = p_key;
   IF FOUND THEN
     IF c.request_hash <> p_hash THEN r.outcome := 'mismatch'; RETURN r; END IF;
@@ -738,17 +752,20 @@ BEGIN
   RETURN r;
 END $$;
 
-CREATE OR REPLACE FUNCTION cutline_settle(p_user TEXT, p_charge TEXT, p_step TEXT, p_reason TEXT, p_now BIGINT) RETURNS cutline_step LANGUAGE plpgsql AS $$
+-- Called as is by this code's capture and release (cutline_capture and cutline_release stay for
+-- instances of the code before migration 5).
+CREATE OR REPLACE FUNCTION cutline_settle(p_user TEXT, p_charge TEXT, p_step TEXT, p_reason TEXT, p_now BIGINT) RETURNS cutline_step LANGUAGE plpgsql
+SET plan_cache_mode = force_generic_plan AS $$
 DECLARE
   r cutline_step;
-  u users := cutline_lock_account(p_user);
+  u users;
+  t TEXT;
   c charges;
   pool BOOLEAN;
   wires TEXT[];
   seqs BIGINT[];
   scopes TEXT[];
-BEGIN
-  IF u.id IS NULL THEN r.outcome := 'no_user'; RETURN r; END IF;
+BEGIN${lockAccount}
   SELECT * INTO c FROM charges WHERE id = p_charge AND user_id = p_user;
   IF NOT FOUND THEN r.outcome := 'no_charge'; RETURN r; END IF;
   IF (p_step = 'capture' AND c.status IN ('released', 'expired')) OR (p_step = 'release' AND c.status = 'captured') THEN
@@ -777,7 +794,7 @@ BEGIN
   RETURN r;
 END $$;
 
--- The entry points (hold above, capture, release, quote) plan every statement under them generically:
+-- The entry points (hold above, settle, capture, release, quote) plan every statement under them generically:
 -- PostgreSQL's default keeps re-planning a statement whose custom plans look cheaper (the hold's
 -- arrays of known length, a known NULL team), which cost the hold more than half its time; every
 -- statement here is a key lookup whose generic plan is the same index scan.
