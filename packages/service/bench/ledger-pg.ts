@@ -8,8 +8,16 @@
  *    pool of the same size the service uses, as many concurrent callers as the charge runs;
  *  - charges/s in the service (hold + capture, each drawing from 3 batches: one subscription,
  *    one activity, one purchased credit), one instance's `Db` in this process;
+ *  - the same rows written by a minimal hand-written hold and capture (one PL/pgSQL call per step,
+ *    no rules, no JSON: `bench_hold`/`bench_capture` below, created in the bench database only) —
+ *    what the step functions' rules and event texts cost on top of their writes;
  *  - charges/s over HTTP through one and through two service processes on the same database;
  *  - push latency across instances: a charge answered by instance A → its SSE event on B.
+ * With the cluster on this machine (Linux), the CPU time PostgreSQL (postmaster and backends), the
+ * service processes and this process spent per transaction or charge in each run, read from /proc;
+ * and, from pg_stat_user_functions (track_functions = 'all' for the in-process run only), the
+ * PostgreSQL time per hold and per capture call (wall time inside the function: on a machine
+ * where PostgreSQL's backends wait for a core, it includes that wait).
  * Prints figures; asserts nothing.
  */
 import { randomBytes } from 'node:crypto';
@@ -24,6 +32,7 @@ import { openPostgres, pgTypes } from '../src/store/postgres';
 import { eventRowBytes } from './lib/event-bytes';
 import { Client } from './lib/http';
 import { benchEntry, withPgBench } from './lib/pg-bench';
+import { cpuMeter, localPostmasterOf } from './lib/proc-cpu';
 import { startServerProcess, type ServerProc } from './lib/server-proc';
 import { percentile } from './lib/stats';
 
@@ -111,12 +120,32 @@ function queue<T>(items: readonly T[]): () => T | undefined {
   return () => items[i++];
 }
 
-async function bareLimit(url: string, poolMax: number, workers: number, seconds: number): Promise<number> {
+/** CPU ms per completed unit in a run: PostgreSQL's (null when the cluster is not on this machine), this process's, the service processes'. */
+interface CpuSplit {
+  pg: number | null;
+  bench: number;
+  service: number | null;
+}
+
+/** Measures the CPU that `run` costs per unit it reports done: the cluster (`postmaster`), this process, the service processes (`servicePids`). */
+async function withCpu<R extends { done: number }>(postmaster: number | null, servicePids: readonly number[], run: () => Promise<R>): Promise<R & { cpu: CpuSplit }> {
+  const pgMeter = postmaster === null ? null : cpuMeter([postmaster]);
+  const svcMeter = servicePids.length ? cpuMeter(servicePids) : null;
+  const own0 = process.cpuUsage();
+  const r = await run();
+  const own = process.cpuUsage(own0);
+  const per = (ms: number | null | undefined) => (ms === null || ms === undefined || !r.done ? null : ms / r.done);
+  return { ...r, cpu: { pg: per(pgMeter?.read()), bench: per((own.user + own.system) / 1000)!, service: per(svcMeter?.read() ?? null) } };
+}
+
+async function bareLimit(url: string, poolMax: number, workers: number, seconds: number, postmaster: number | null) {
   const pool = new pg.Pool({ connectionString: url, max: poolMax, types: pgTypes() });
   try {
     await pool.query('CREATE TABLE bench_rows (id INTEGER PRIMARY KEY, n BIGINT NOT NULL)');
     await pool.query('INSERT INTO bench_rows SELECT g, 0 FROM generate_series(0, $1) AS g', [workers - 1]);
-    const r = await throughput(workers, seconds, async (w) => {
+    // Every connection opened first, so the run measures transactions, not connects.
+    await Promise.all(Array.from({ length: poolMax }, () => pool.connect())).then((cs) => cs.forEach((c) => c.release()));
+    return await withCpu(postmaster, [], () => throughput(workers, seconds, async (w) => {
       const c = await pool.connect();
       try {
         await c.query('BEGIN');
@@ -126,14 +155,89 @@ async function bareLimit(url: string, poolMax: number, workers: number, seconds:
         c.release();
       }
       return true;
-    });
-    return r.perSecond;
+    }));
   } finally {
     await pool.end();
   }
 }
 
-async function serviceCharges(url: string, users: readonly SeededUser[], poolMax: number, workers: number, seconds: number) {
+/**
+ * The floor under the step functions: a hold and a capture that write the bench charge's rows
+ * (the charge, 3 batch updates, 3 allocations, 3 + 3 ledger entries, the version and held
+ * credits, one small event row per step) in one PL/pgSQL call each — no rules, no idempotency,
+ * no event JSON. Created in the bench database only.
+ */
+const HAND_WRITTEN = `
+CREATE FUNCTION bench_hold(p_user TEXT, p_key TEXT, p_id TEXT, p_cost INTEGER, p_now BIGINT) RETURNS BIGINT LANGUAGE plpgsql AS $$
+DECLARE v BIGINT; ids TEXT[]; takes INTEGER[]; types TEXT[];
+BEGIN
+  PERFORM 1 FROM users WHERE id = p_user FOR UPDATE;
+  SELECT array_agg(id ORDER BY expires_at), array_agg(remaining ORDER BY expires_at), array_agg(type ORDER BY expires_at)
+    INTO ids, takes, types FROM batches WHERE owner_id = p_user AND remaining > 0;
+  INSERT INTO charges (id, user_id, idem_key, request_hash, tool, quantity, cost, uses_pro_use, pro_uses, status, hold_expires_at, created_at, device_id, device_platform)
+    VALUES (p_id, p_user, p_key, 'h', 'auto-captions', 1, p_cost, 0, 0, 'held', p_now + 900000, p_now, 'bench-device', 'desktop');
+  UPDATE batches SET remaining = remaining - x.t FROM unnest(ids, takes) AS x(id, t) WHERE batches.id = x.id;
+  INSERT INTO allocations (charge_id, batch_id, type, amount, ord) SELECT p_id, x.id, x.ty, x.t, x.o - 1 FROM unnest(ids, types, takes) WITH ORDINALITY AS x(id, ty, t, o);
+  INSERT INTO ledger (scope_id, user_id, at, kind, amount, unit, type, batch_id, charge_id, tool, device_id, device_platform)
+    SELECT p_user, p_user, p_now, 'hold', x.t, 'credits', x.ty, x.id, p_id, 'auto-captions', 'bench-device', 'desktop' FROM unnest(ids, types, takes) AS x(id, ty, t);
+  UPDATE users SET version = version + 1, held = held + p_cost WHERE id = p_user RETURNING version INTO v;
+  INSERT INTO events (user_id, version, at, balance, cause, seqs) VALUES (p_user, v, p_now, '{}', '{"kind":"hold"}', NULL);
+  RETURN v;
+END $$;
+CREATE FUNCTION bench_capture(p_user TEXT, p_id TEXT, p_now BIGINT) RETURNS BIGINT LANGUAGE plpgsql AS $$
+DECLARE v BIGINT; cost_ INTEGER;
+BEGIN
+  PERFORM 1 FROM users WHERE id = p_user FOR UPDATE;
+  UPDATE charges SET status = 'captured', settled_at = p_now WHERE id = p_id RETURNING cost INTO cost_;
+  INSERT INTO ledger (scope_id, user_id, at, kind, amount, unit, type, batch_id, charge_id, tool, device_id, device_platform)
+    SELECT p_user, p_user, p_now, 'capture', a.amount, 'credits', a.type, a.batch_id, p_id, 'auto-captions', 'bench-device', 'desktop'
+      FROM allocations a WHERE a.charge_id = p_id ORDER BY a.ord;
+  UPDATE users SET version = version + 1, held = held - cost_ WHERE id = p_user RETURNING version INTO v;
+  INSERT INTO events (user_id, version, at, balance, cause, seqs) VALUES (p_user, v, p_now, '{}', '{"kind":"capture"}', NULL);
+  RETURN v;
+END $$;`;
+
+async function handWrittenCharges(url: string, users: readonly SeededUser[], poolMax: number, workers: number, seconds: number, postmaster: number | null) {
+  const pool = new pg.Pool({ connectionString: url, max: poolMax, types: pgTypes() });
+  const next = queue(users);
+  try {
+    await pool.query(HAND_WRITTEN);
+    return await withCpu(postmaster, [], () =>
+      throughput(workers, seconds, async () => {
+        const u = next();
+        if (!u) return false;
+        const id = `ch_hand_${u.id}`;
+        const now = Date.now();
+        await pool.query({ name: 'bench_hold', text: 'SELECT bench_hold($1, $2, $3, $4, $5)', values: [u.id, `k-${u.id}`, id, 3, now] });
+        await pool.query({ name: 'bench_capture', text: 'SELECT bench_capture($1, $2, $3)', values: [u.id, id, now] });
+        return true;
+      }),
+    );
+  } finally {
+    await pool.end();
+  }
+}
+
+interface FunctionTimes {
+  [name: string]: { calls: number; ms: number };
+}
+
+async function functionTimes(pool: pg.Pool): Promise<FunctionTimes> {
+  const { rows } = await pool.query<{ funcname: string; calls: number; total_time: number }>(
+    "SELECT funcname, calls, total_time FROM pg_stat_user_functions WHERE funcname IN ('cutline_hold', 'cutline_settle')",
+  );
+  return Object.fromEntries(rows.map((r) => [r.funcname, { calls: Number(r.calls), ms: Number(r.total_time) }]));
+}
+
+/** PostgreSQL ms per call of `name` between two readings (null when it was not timed). */
+function perCall(before: FunctionTimes, after: FunctionTimes, name: string): number | null {
+  const a = after[name];
+  if (!a) return null;
+  const b = before[name] ?? { calls: 0, ms: 0 };
+  return a.calls > b.calls ? (a.ms - b.ms) / (a.calls - b.calls) : null;
+}
+
+async function serviceCharges(url: string, users: readonly SeededUser[], poolMax: number, workers: number, seconds: number, postmaster: number | null) {
   const db = await openPostgres(url, { poolMax });
   const ctx: Ctx = {
     db,
@@ -145,6 +249,7 @@ async function serviceCharges(url: string, users: readonly SeededUser[], poolMax
   try {
     const trips0 = db.roundTrips;
     const cpu0 = process.cpuUsage();
+    const pgCpu = postmaster === null ? null : cpuMeter([postmaster]);
     const r = await throughput(workers, seconds, async () => {
       const u = next();
       if (!u) return false;
@@ -154,6 +259,7 @@ async function serviceCharges(url: string, users: readonly SeededUser[], poolMax
       return true;
     });
     const cpu = process.cpuUsage(cpu0);
+    const pgMs = pgCpu?.read() ?? null;
     // This process's CPU (the service's JavaScript and the pg driver) per charge.
     // Statements sent and answered per charge (hold + capture), BEGIN/COMMIT included.
     const roundTripsPerCharge = (db.roundTrips - trips0) / r.done;
@@ -170,6 +276,7 @@ async function serviceCharges(url: string, users: readonly SeededUser[], poolMax
     return {
       ...r,
       cpuMsPerCharge: (cpu.user + cpu.system) / 1000 / r.done,
+      pgCpuMsPerCharge: pgMs === null ? null : pgMs / r.done,
       roundTripsPerCharge,
       eventBytes: { stored: bytes.stored / charged, payload: bytes.payload / charged },
     };
@@ -178,11 +285,12 @@ async function serviceCharges(url: string, users: readonly SeededUser[], poolMax
   }
 }
 
-async function httpCharges(servers: readonly ServerProc[], users: readonly SeededUser[], workers: number, seconds: number) {
+async function httpCharges(servers: readonly ServerProc[], all: readonly ServerProc[], users: readonly SeededUser[], workers: number, seconds: number, postmaster: number | null) {
   const clients = servers.map((s) => new Client(s.url, Math.ceil(workers / servers.length)));
   const next = queue(users);
   try {
-    return await throughput(workers, seconds, async (w) => {
+    // The service CPU counts every process running, serving or not (each hears the others' NOTIFYs).
+    return await withCpu(postmaster, all.map((p) => p.pid), () => throughput(workers, seconds, async (w) => {
       const u = next();
       if (!u) return false;
       const c = clients[w % clients.length];
@@ -195,7 +303,7 @@ async function httpCharges(servers: readonly ServerProc[], users: readonly Seede
       const cap = await c.request('POST', `/v1/charges/${h.body.charge.id}/capture`, { token: u.token });
       if (cap.status !== 200) throw new Error(`capture answered ${cap.status}`);
       return true;
-    });
+    }));
   } finally {
     for (const c of clients) c.close();
   }
@@ -254,41 +362,69 @@ export async function benchPostgres(opts: PgBenchOptions = {}): Promise<Record<s
   return withPgBench({ clusterUrl: opts.clusterUrl, database: 'cutline_bench', log }, async ({ url, pool, procs }) => {
     const server = (await pool.query<{ server_version: string }>('SHOW server_version')).rows[0].server_version;
 
+    const postmaster = localPostmasterOf((await pool.query<{ pid: number }>('SELECT pg_backend_pid() AS pid')).rows[0].pid);
+
     log(`bare limit: single-row write transactions, pool ${poolMax}, ${workers} callers, ${seconds} s`);
-    const bare = await bareLimit(url, poolMax, workers, seconds);
+    const bare = await bareLimit(url, poolMax, workers, seconds, postmaster);
 
     const perRun = Math.ceil(seconds * 2000); // more users than a run can charge (one charge each)
-    const users = await seedUsers(pool, perRun * 3, 'c');
+    const users = await seedUsers(pool, perRun * 4, 'c');
+    // PostgreSQL's own time per step call, for the in-process run only (connections opened from now on).
+    const database = new URL(url).pathname.slice(1);
+    // track_functions is a superuser setting: without it the per-call times print as n/a.
+    const timed = await pool.query(`ALTER DATABASE ${database} SET track_functions = 'all'`).then(() => true, () => false);
+    const fn0 = await functionTimes(pool);
     log('service charges (hold + capture, 3 batches each), one instance in-process');
-    const svc = await serviceCharges(url, users.slice(0, perRun), poolMax, workers, seconds);
+    const svc = await serviceCharges(url, users.slice(0, perRun), poolMax, workers, seconds, postmaster);
+    if (timed) await pool.query(`ALTER DATABASE ${database} RESET track_functions`);
+    // The service's connections have closed (their backends report their figures as they exit).
+    await new Promise((r) => setTimeout(r, 600));
+    const fn1 = await functionTimes(pool);
+
+    log('the same rows by a minimal hand-written hold and capture (one PL/pgSQL call each, no rules, no JSON)');
+    const hand = await handWrittenCharges(url, users.slice(3 * perRun), poolMax, workers, seconds, postmaster);
 
     const env = { CUTLINE_PG_POOL_MAX: String(poolMax), CUTLINE_SWEEP_MS: '60000', CUTLINE_ACCESS_TTL_S: '86400' };
     procs.push(await startServerProcess(url, env), await startServerProcess(url, env));
     log('HTTP charges through one service process');
-    const http1 = await httpCharges(procs.slice(0, 1), users.slice(perRun, 2 * perRun), workers, seconds);
+    const http1 = await httpCharges(procs.slice(0, 1), procs, users.slice(perRun, 2 * perRun), workers, seconds, postmaster);
     log('HTTP charges through two service processes');
-    const http2 = await httpCharges(procs, users.slice(2 * perRun), workers, seconds);
+    const http2 = await httpCharges(procs, procs, users.slice(2 * perRun, 3 * perRun), workers, seconds, postmaster);
 
     log(`push latency: ${samples} charges answered by A, each timed to its event on B`);
     const push = await pushLatency(procs[0], procs[1], pool, samples);
 
     const r1 = (x: number) => Math.round(x);
     const r2 = (x: number) => Math.round(x * 100) / 100;
+    const ms = (x: number | null) => (x === null ? 'n/a' : r2(x));
+    const ratio = (x: number | null, y: number | null) => (x === null || y === null ? 'n/a' : r2(x / y));
     return {
       'load average (1 min) at the end': os.loadavg()[0].toFixed(2),
       postgres: server,
       'pool size': poolMax,
       'concurrent callers': workers,
-      'bare limit: 1-row write tx/s': r1(bare),
+      'bare limit: 1-row write tx/s': r1(bare.perSecond),
       'charges/s (service, 1 instance)': r1(svc.perSecond),
-      'charges/s ÷ bare limit': r2(svc.perSecond / bare),
+      'charges/s ÷ bare limit': r2(svc.perSecond / bare.perSecond),
       'write tx/s inside those charges': r1(svc.perSecond * 2),
       'Node CPU ms per charge (service)': r2(svc.cpuMsPerCharge),
       'round trips per charge (service)': r2(svc.roundTripsPerCharge),
+      'PostgreSQL ms per hold call (pg_stat_user_functions)': ms(perCall(fn0, fn1, 'cutline_hold')),
+      // A capture is cutline_settle (called directly since migration 5; through cutline_capture before).
+      'PostgreSQL ms per capture call (pg_stat_user_functions)': ms(perCall(fn0, fn1, 'cutline_settle')),
+      'PostgreSQL CPU ms per bare tx': ms(bare.cpu.pg),
+      'PostgreSQL CPU ms per charge (service, in-process)': ms(svc.pgCpuMsPerCharge),
+      'PostgreSQL CPU per charge ÷ per bare tx': ratio(svc.pgCpuMsPerCharge, bare.cpu.pg),
+      'charges/s (hand-written hold + capture, same rows)': r1(hand.perSecond),
+      'hand-written ÷ bare limit': r2(hand.perSecond / bare.perSecond),
+      'PostgreSQL CPU ms per charge (hand-written)': ms(hand.cpu.pg),
       'event-row bytes per charge (stored)': r1(svc.eventBytes.stored),
       'event-row bytes per charge (full payloads, stored before migration 4)': r1(svc.eventBytes.payload),
       'charges/s (HTTP, 1 instance)': r1(http1.perSecond),
-      'charges/s HTTP 1 instance ÷ bare limit': r2(http1.perSecond / bare),
+      'charges/s HTTP 1 instance ÷ bare limit': r2(http1.perSecond / bare.perSecond),
+      'HTTP 1 instance, CPU ms per charge: PostgreSQL': ms(http1.cpu.pg),
+      'HTTP 1 instance, CPU ms per charge: service processes (both running)': ms(http1.cpu.service),
+      'HTTP 1 instance, CPU ms per charge: load generator (this process)': ms(http1.cpu.bench),
       'charges/s (HTTP, 2 instances)': r1(http2.perSecond),
       'push A→B p50 ms': r2(percentile(push, 50)),
       'push A→B p99 ms': r2(percentile(push, 99)),

@@ -86,7 +86,7 @@ export async function holdStep(
 }
 
 export async function captureStep(ctx: Ctx, call: CallStep, userId: string, chargeId: string, now: number): Promise<StepResult> {
-  const r = await run(call, 'SELECT * FROM cutline_capture(?, ?, ?)', [userId, chargeId, now]);
+  const r = await run(call, 'SELECT * FROM cutline_settle(?, ?, ?, ?, ?)', [userId, chargeId, 'capture', null, now]);
   return settle(ctx, userId, r, r.outcome === 'lapsed' ? notCapturable(chargeRow(r.charge!).status) : null);
 }
 
@@ -98,7 +98,7 @@ export async function releaseStep(
   reason: 'failed' | 'cancelled',
   now: number,
 ): Promise<StepResult> {
-  const r = await run(call, 'SELECT * FROM cutline_release(?, ?, ?, ?)', [userId, chargeId, reason, now]);
+  const r = await run(call, 'SELECT * FROM cutline_settle(?, ?, ?, ?, ?)', [userId, chargeId, 'release', reason, now]);
   return settle(ctx, userId, r, r.outcome === 'captured' ? alreadyCaptured() : null);
 }
 

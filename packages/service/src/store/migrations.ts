@@ -2,7 +2,7 @@
  * Schema migrations, versioned in code and applied in order at start (both engines record the
  * applied versions in `schema_migrations`). Never edit a shipped migration: add the next one.
  */
-import { PG_CHARGE_FUNCTIONS_V3, PG_CHARGE_FUNCTIONS_V4 } from './pg-charge-functions';
+import { PG_CHARGE_FUNCTIONS_V3, PG_CHARGE_FUNCTIONS_V4, PG_CHARGE_FUNCTIONS_V5 } from './pg-charge-functions';
 
 export type Dialect = 'sqlite' | 'postgres';
 
@@ -207,5 +207,12 @@ DROP TABLE events;
 ALTER TABLE events_v4 RENAME TO events;
 CREATE INDEX events_at ON events(at);
 `,
+  },
+  {
+    version: 5,
+    name: 'PostgreSQL: lean charge step functions (statements planned once per connection, one INSERT per movement)',
+    // The same steps, results, locks, rows and event bytes as migrations 3 and 4 (pg-charge-functions.ts).
+    // SQLite runs the steps in-process: nothing to do there.
+    sql: (d) => (d === 'postgres' ? PG_CHARGE_FUNCTIONS_V5 : ''),
   },
 ];
