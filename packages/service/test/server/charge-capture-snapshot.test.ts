@@ -10,12 +10,12 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { capture, getCharge, hold } from '../../src/service/charges';
 import { ServiceError } from '../../src/service/errors';
 import type { Ctx } from '../../src/service/context';
-import { EventHub } from '../../src/service/event-hub';
 import { adminGrant } from '../../src/service/grants';
 import { balance } from '../../src/service/reads';
 import type { Db } from '../../src/store/db';
 import { eventsBetween } from '../../src/store/event-log';
 import { bothEngines } from '../helpers/engines';
+import { batchSeeder, testCtx } from '../helpers/ledger-fixtures';
 
 const DAY = 86_400_000;
 const T0 = Date.UTC(2026, 0, 10);
@@ -29,15 +29,12 @@ describe.each(engines)('the capture’s snapshot on $name', (engine) => {
 
   beforeAll(async () => {
     db = await engine.open();
-    ctx = { db, clock: { now: () => now }, hub: new EventHub(), config: { publicUrl: 'http://x.test', holdTtlMs: 900_000, accessTokenTtlS: 3600, refreshTokenTtlS: 86_400 } };
+    ctx = testCtx(db, () => now);
     await db.transaction(async (tx) => {
       await tx.run("INSERT INTO teams (id, name, credits_per_cycle, cycle_days, cycle_started_at, cycle_ends_at, created_at) VALUES ('t_1', 'T', 100, 30, 0, ?, 0)", [T0 + 20 * DAY]);
       await tx.run("INSERT INTO users (id, email, password_hash, plan, billing, team_id, created_at) VALUES ('u_s', 'u_s@t.test', 'x', 'free', 'monthly', NULL, 0)");
       await tx.run("INSERT INTO users (id, email, password_hash, plan, billing, team_id, created_at) VALUES ('u_m', 'u_m@t.test', 'x', 'team', 'monthly', 't_1', 0)");
-      const batch = (id: string, kind: string, owner: string, type: string, amount: number, expires: number | null) =>
-        tx.run("INSERT INTO batches (id, owner_kind, owner_id, type, amount, remaining, granted_at, expires_at, source) VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'test')", [
-          id, kind, owner, type, amount, amount, T0 - DAY, expires,
-        ]);
+      const batch = batchSeeder(tx, T0 - DAY);
       // u_s: 50 activity credits (spent first), 20 purchased expiring in 10 minutes, 100 purchased (permanent).
       await batch('b_soon', 'user', 'u_s', 'purchased', 20, T0 + 600_000);
       await batch('b_later', 'user', 'u_s', 'activity', 50, T0 + 30 * DAY);

@@ -11,12 +11,12 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { LedgerEntry } from '@cutline/contract/api';
 import { capture, hold, release } from '../../src/service/charges';
-import type { Ctx } from '../../src/service/context';
 import { ServiceError } from '../../src/service/errors';
 import { EventHub, type HubEvent } from '../../src/service/event-hub';
 import { eventsBetween } from '../../src/store/event-log';
 import type { Db } from '../../src/store/db';
 import { bothEngines, type Engine } from '../helpers/engines';
+import { batchSeeder, testCtx } from '../helpers/ledger-fixtures';
 
 const MIN = 60_000;
 const DAY = 86_400_000;
@@ -50,10 +50,7 @@ async function seed(db: Db): Promise<void> {
     await tx.run(
       "INSERT INTO users (id, email, password_hash, plan, billing, team_id, pro_uses_remaining, pro_uses_per_cycle, created_at) VALUES ('u_p', 'u_p@solo.test', 'x', 'pro', 'monthly', NULL, 2, 5, 0)",
     );
-    const batch = (id: string, kind: string, owner: string, type: string, amount: number, expires: number | null) =>
-      tx.run("INSERT INTO batches (id, owner_kind, owner_id, type, amount, remaining, granted_at, expires_at, source) VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'test')", [
-        id, kind, owner, type, amount, amount, NOW - DAY, expires,
-      ]);
+    const batch = batchSeeder(tx, NOW - DAY);
     // Spending order for u_m: b_own_sub, b_pool_soon, b_pool (subscriptions by expiry), b_act, b_pur.
     await batch('b_own_sub', 'user', 'u_m', 'subscription', 5, NOW + 5 * MIN);
     await batch('b_pool_soon', 'team', 't_1', 'subscription', 5, NOW + 10 * MIN);
@@ -76,12 +73,7 @@ async function session(engine: Engine): Promise<Recorded> {
       live.push(...events);
       publish(events);
     };
-    const ctx: Ctx = {
-      db,
-      clock: { now: () => now },
-      hub,
-      config: { publicUrl: 'http://x.test', holdTtlMs: 15 * MIN, accessTokenTtlS: 3600, refreshTokenTtlS: 86_400 },
-    };
+    const ctx = testCtx(db, () => now, hub, { holdTtlMs: 15 * MIN });
     const answers: unknown[] = [];
     const ids: Record<string, string> = {};
     const step = async (f: () => Promise<unknown>) => {

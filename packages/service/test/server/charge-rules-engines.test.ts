@@ -14,11 +14,11 @@ import type { BatchState } from '../../src/ledger/types';
 import { hold, quote, release } from '../../src/service/charges';
 import type { Ctx } from '../../src/service/context';
 import { ServiceError } from '../../src/service/errors';
-import { EventHub } from '../../src/service/event-hub';
 import { batchWire } from '../../src/service/rows';
 import type { Db } from '../../src/store/db';
 import { seededRandom } from '@cutline/contract/random';
 import { bothEngines } from '../helpers/engines';
+import { testCtx } from '../helpers/ledger-fixtures';
 
 const DAY = 86_400_000;
 const NOW = Date.UTC(2026, 2, 1, 12);
@@ -68,7 +68,7 @@ describe.each(engines)('charge steps follow the ledger rules on $name', (engine)
 
   beforeAll(async () => {
     db = await engine.open();
-    ctx = { db, clock: { now: () => NOW }, hub: new EventHub(), config: { publicUrl: 'http://x.test', holdTtlMs: 900_000, accessTokenTtlS: 3600, refreshTokenTtlS: 86_400 } };
+    ctx = testCtx(db, () => NOW);
     await db.transaction(async (tx) => {
       for (const s of scenarios) {
         if (s.teamId) {

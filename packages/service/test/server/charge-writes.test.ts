@@ -14,6 +14,7 @@ import { ledgerWire } from '../../src/service/rows';
 import type { Db } from '../../src/store/db';
 import { eventsBetween } from '../../src/store/event-log';
 import { bothEngines } from '../helpers/engines';
+import { batchSeeder, testCtx } from '../helpers/ledger-fixtures';
 
 const DAY = 86_400_000;
 const NOW = Date.UTC(2026, 0, 10);
@@ -30,16 +31,13 @@ describe.each(engines)('a charge’s writes on $name', (engine) => {
     db = await engine.open();
     const hub = new EventHub();
     for (const u of ['u_m', 'u_o']) hub.subscribe(u, (e) => published.push(e));
-    ctx = { db, clock: { now: () => NOW }, hub, config: { publicUrl: 'http://x.test', holdTtlMs: 900_000, accessTokenTtlS: 3600, refreshTokenTtlS: 86_400 } };
+    ctx = testCtx(db, () => NOW, hub);
     await db.transaction(async (tx) => {
       await tx.run("INSERT INTO teams (id, name, credits_per_cycle, cycle_days, cycle_started_at, cycle_ends_at, created_at) VALUES ('t_1', 'T', 100, 30, 0, ?, 0)", [NOW + 20 * DAY]);
       for (const id of ['u_m', 'u_o']) {
         await tx.run("INSERT INTO users (id, email, password_hash, plan, billing, team_id, created_at) VALUES (?, ?, 'x', 'team', 'monthly', 't_1', 0)", [id, `${id}@t.test`]);
       }
-      const batch = (id: string, kind: string, owner: string, type: string, amount: number, expires: number | null) =>
-        tx.run("INSERT INTO batches (id, owner_kind, owner_id, type, amount, remaining, granted_at, expires_at, source) VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'test')", [
-          id, kind, owner, type, amount, amount, NOW - DAY, expires,
-        ]);
+      const batch = batchSeeder(tx, NOW - DAY);
       // ai-portrait costs 15: 5 from the team pool, 5 activity, 5 of the 8 purchased (3 stay).
       await batch('b_team', 'team', 't_1', 'subscription', 5, NOW + 20 * DAY);
       await batch('b_act', 'user', 'u_m', 'activity', 5, NOW + 7 * DAY);

@@ -8,7 +8,6 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { hold } from '../../src/service/charges';
-import type { Ctx } from '../../src/service/context';
 import { EventHub, type HubEvent } from '../../src/service/event-hub';
 import type { Db } from '../../src/store/db';
 import { eventsBetween } from '../../src/store/event-log';
@@ -17,6 +16,7 @@ import { migratePostgres } from '../../src/store/pg-migrate';
 import { openPostgres } from '../../src/store/postgres';
 import { openSqlite } from '../../src/store/sqlite';
 import { createDatabase, dropDatabase, withClient } from '../helpers/pg';
+import { testCtx } from '../helpers/ledger-fixtures';
 
 const NOW = Date.UTC(2026, 3, 1, 9);
 const BEFORE_4 = MIGRATIONS.filter((m) => m.version < 4);
@@ -75,12 +75,7 @@ describe.each(engines)('migration 4 on $name', (engine) => {
       const live: HubEvent[] = [];
       const hub = new EventHub();
       hub.subscribe('u_1', (e) => live.push(e));
-      const ctx: Ctx = {
-        db,
-        clock: { now: () => NOW },
-        hub,
-        config: { publicUrl: 'http://x.test', holdTtlMs: 60_000, accessTokenTtlS: 3600, refreshTokenTtlS: 86_400 },
-      };
+      const ctx = testCtx(db, () => NOW, hub, { holdTtlMs: 60_000 });
       await hold(ctx, 'u_1', 'k', { tool: 'auto-captions', quantity: 1, device: { id: 'd-1', platform: 'desktop' } });
       expect(live.map((e) => e.version)).toEqual([2]);
 

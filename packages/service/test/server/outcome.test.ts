@@ -12,6 +12,7 @@ import { mutate } from '../../src/service/mutate';
 import { afterCommit, ok, okRevoking, refusedAfterCommit, transact } from '../../src/service/outcome';
 import type { Db } from '../../src/store/db';
 import { bothEngines } from '../helpers/engines';
+import { testCtx } from '../helpers/ledger-fixtures';
 
 const NOW = Date.UTC(2026, 0, 10);
 const engines = bothEngines('cutline-outcome');
@@ -29,7 +30,7 @@ describe.each(engines)('commit, then refuse on $name', (engine) => {
     db = await engine.open();
     hub = new EventHub();
     hub.subscribe('u_1', (e) => published.push(e));
-    ctx = { db, clock: { now: () => NOW }, hub, config: { publicUrl: 'http://x.test', holdTtlMs: 900_000, accessTokenTtlS: 3600, refreshTokenTtlS: 86_400 } };
+    ctx = testCtx(db, () => NOW, hub);
     await db.transaction((tx) => tx.run("INSERT INTO users (id, email, password_hash, plan, billing, team_id, created_at) VALUES ('u_1', 'u1@t.test', 'x', 'free', 'monthly', NULL, 0)"));
   });
   afterAll(async () => {
