@@ -6,7 +6,8 @@
 import type { Device, LedgerEntry } from '@cutline/contract/api';
 import type { CreditType, Platform } from '@cutline/contract/credit-types';
 
-const num = (v: unknown): number => (typeof v === 'number' ? v : Number(v));
+/** A numeric column as a number (PostgreSQL's BIGINT arrives as text). */
+export const num = (v: unknown): number => (typeof v === 'number' ? v : Number(v));
 
 export function deviceOf(id: unknown, platform: unknown): Device | null {
   return id && platform ? { id: String(id), platform: platform as Platform } : null;

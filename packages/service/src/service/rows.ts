@@ -5,9 +5,9 @@ import type { Billing } from '../ledger/plans';
 import type { BatchState } from '../ledger/types';
 
 /** The entry and device wire forms live in the neutral ledger-wire.ts (storage's event log builds entries too). */
-export { deviceOf, ledgerWire } from '../ledger-wire';
+import { num } from '../ledger-wire';
+export { deviceOf, ledgerWire, num } from '../ledger-wire';
 
-export const num = (v: unknown): number => (typeof v === 'number' ? v : Number(v));
 export const numOrNull = (v: unknown): number | null => (v === null || v === undefined ? null : num(v));
 /**
  * ISO text of an instant (ms). The same few instants recur on every snapshot (each live batch's
