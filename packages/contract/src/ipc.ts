@@ -1,5 +1,5 @@
 /**
- * The one IPC contract between the renderer and the main process (DESIGN.md § Layout).
+ * The one IPC contract between the renderer and the main process (docs/architecture.md § The desktop app's main process).
  *
  * - `CutlineApi` is what the preload exposes as `window.cutline` (it must `satisfies` it), and
  *   what the browser host's WebSocket bridge exposes with the very same shape.
@@ -75,7 +75,7 @@ export const AppStateSchema = z.object({
 });
 export type AppState = z.infer<typeof AppStateSchema>;
 
-/** A notice the app shows after a deep link or another event (PRODUCT.md § Deep links back). */
+/** A notice the app shows after a deep link or another event (docs/product.md § The desktop app: back from the web). */
 export const NoticeSchema = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('signed-in'), email: z.string() }),
   z.object({ kind: z.literal('purchase-complete'), order: z.string(), balance: BalanceSnapshotSchema.nullable() }),
