@@ -443,7 +443,7 @@ export class CutlineCore {
       onNotice: 'notice',
       onMenuCommand: 'menuCommand',
     };
-    return createCutlineClient(
+    return createCutlineClient<CutlineApi>(
       (method, _channel, args) => (requests[method] as (...a: unknown[]) => Promise<unknown>)(...args),
       (method, _channel, listener) => this.events.on(events[method], listener as never),
     );
