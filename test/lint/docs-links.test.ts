@@ -104,21 +104,19 @@ describe('the repository stands on its own', () => {
   const oldLayout = new RegExp(`src/(${['server', 'shared'].join('|')})/`);
   const texts = files.filter((f) => !f.startsWith('node_modules/') && f !== 'package-lock.json' && /\.(ts|tsx|js|mjs|cjs|md|json|ya?ml|sh|html|css)$|^\.ci\//.test(f));
 
-  it('cites no document outside the repository (the project documents are under docs/)', () => {
-    const hits = texts.flatMap((f) =>
+  /** Every line of the repository's text files that `pattern` matches, as `file:line: text`. */
+  const linesMatching = (pattern: RegExp) =>
+    texts.flatMap((f) =>
       readFileSync(join(root, f), 'utf8')
         .split('\n')
-        .flatMap((line, i) => (outside.test(line) ? [`${f}:${i + 1}: ${line.trim()}`] : [])),
+        .flatMap((line, i) => (pattern.test(line) ? [`${f}:${i + 1}: ${line.trim()}`] : [])),
     );
-    expect(hits).toEqual([]);
+
+  it('cites no document outside the repository (the project documents are under docs/)', () => {
+    expect(linesMatching(outside)).toEqual([]);
   });
 
   it('names no path of the layout before the packages (src/server, src/shared)', () => {
-    const hits = texts.flatMap((f) =>
-      readFileSync(join(root, f), 'utf8')
-        .split('\n')
-        .flatMap((line, i) => (oldLayout.test(line) ? [`${f}:${i + 1}: ${line.trim()}`] : [])),
-    );
-    expect(hits).toEqual([]);
+    expect(linesMatching(oldLayout)).toEqual([]);
   });
 });
