@@ -4,13 +4,13 @@ import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import { AmountSchema, CreditTypeSchema, PlanSchema } from '@cutline/contract/api';
 import { text } from '@cutline/contract/text';
-import { renewNow } from '../service/cycles';
-import { adminGrant } from '../service/grants';
-import { addTeamMember, createTeam } from '../service/teams';
-import { createUser } from '../service/users';
+import { renewNow } from '../service/accounts/cycles';
+import { adminGrant } from '../service/batches/grants';
+import { addTeamMember, createTeam } from '../service/accounts/teams';
+import { createUser } from '../service/accounts/users';
 import { auditDb } from '../service/audit';
-import type { Ctx } from '../service/context';
-import { ServiceError } from '../service/errors';
+import type { Ctx } from '../service/kernel/context';
+import { ServiceError } from '../service/kernel/errors';
 import { parse } from './validate';
 
 const NewUser = z.strictObject({

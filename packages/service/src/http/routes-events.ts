@@ -13,10 +13,10 @@
  */
 import type { FastifyInstance } from 'fastify';
 import type { ServerResponse } from 'node:http';
-import type { Ctx } from '../service/context';
-import { ServiceError } from '../service/errors';
-import { snapshotPayload, sseChunk, sseFrame, type HubEvent } from '../service/event-hub';
-import { balance, missedEvents } from '../service/reads';
+import type { Ctx } from '../service/kernel/context';
+import { ServiceError } from '../service/kernel/errors';
+import { snapshotPayload, sseChunk, sseFrame, type HubEvent } from '../service/events/hub';
+import { balance, missedEvents } from '../service/accounts/reads';
 import { requireBearer } from './bearer';
 import { Admission } from './stream-admission';
 

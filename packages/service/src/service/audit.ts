@@ -3,7 +3,7 @@
  * the pure recomputation (`ledger/audit.ts`). Used by `GET /admin/v1/audit` and `npm run audit`.
  */
 import { auditBooks, type AuditBatch, type AuditCharge, type AuditReport } from '../ledger/audit';
-import type { Db } from '../store/db';
+import type { Db } from '../db/db';
 
 export async function auditDb(db: Db, now: number): Promise<AuditReport> {
   return db.read(async (tx) => {

@@ -5,10 +5,10 @@ import { HANDOFF_PATHS } from '@cutline/contract/credit-types';
 import { text } from '@cutline/contract/text';
 import { html } from '../http/html';
 import { signInGuard } from '../http/rate-limit';
-import type { Ctx } from '../service/context';
-import { newSecret } from '../service/ids';
-import { authenticate, consumeHandoff } from '../service/oauth';
-import { createSession, endSession, tokensMatch } from '../service/web-sessions';
+import type { Ctx } from '../service/kernel/context';
+import { newSecret } from '../service/kernel/ids';
+import { authenticate, consumeHandoff } from '../service/auth/oauth';
+import { createSession, endSession, tokensMatch } from '../service/auth/web-sessions';
 import { messagePage, seeOther, sendHtml, webPage } from './layout';
 import { isLoopbackReturn, rememberReturn, returnCookie } from './return-link';
 import {

@@ -6,11 +6,11 @@
 import type { FastifyInstance } from 'fastify';
 import { html } from '../http/html';
 import { creditsPerCycle, cycleDays, type Billing } from '../ledger/plans';
-import { requireUser } from '../service/account-state';
-import type { Ctx } from '../service/context';
-import { balance } from '../service/reads';
-import { newFormKey } from '../service/store-orders';
-import { PRO_PRICES, upgradeToPro } from '../service/upgrade';
+import { requireUser } from '../service/accounts/state';
+import type { Ctx } from '../service/kernel/context';
+import { balance } from '../service/accounts/reads';
+import { newFormKey } from '../service/orders/store';
+import { PRO_PRICES, upgradeToPro } from '../service/orders/upgrade';
 import { fmtDateTime, fmtInt, money, plural } from './format';
 import { messagePage, seeOther, sendHtml, webPage } from './layout';
 import { returnHref } from './return-link';

@@ -5,10 +5,10 @@
  */
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { HANDOFF_PATHS } from '@cutline/contract/credit-types';
-import type { Ctx } from '../service/context';
-import { ServiceError } from '../service/errors';
-import { me } from '../service/reads';
-import { findSession, SESSION_TTL_MS, tokensMatch, type WebSession } from '../service/web-sessions';
+import type { Ctx } from '../service/kernel/context';
+import { ServiceError } from '../service/kernel/errors';
+import { me } from '../service/accounts/reads';
+import { findSession, SESSION_TTL_MS, tokensMatch, type WebSession } from '../service/auth/web-sessions';
 import type { Viewer } from './layout';
 
 export const isSecure = (ctx: Ctx): boolean => ctx.config.publicUrl.startsWith('https:');

@@ -4,7 +4,7 @@
  * every time is rendered there, with the zone named. UTC until then.
  */
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import type { Ctx } from '../service/context';
+import type { Ctx } from '../service/kernel/context';
 import { cookieOptions, isSecure } from './session';
 
 export const ZONES: readonly string[] = ['UTC', ...Intl.supportedValuesOf('timeZone').filter((z) => z !== 'UTC')];

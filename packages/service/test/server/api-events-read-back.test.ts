@@ -5,9 +5,9 @@
  * only the balance, the cause without its entries and the entries' seqs (store/event-log.ts).
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { hold, capture, release } from '../../src/service/charges';
-import type { Ctx } from '../../src/service/context';
-import { EventHub, sseFrame, type HubEvent } from '../../src/service/event-hub';
+import { hold, capture, release } from '../../src/service/charges/steps';
+import type { Ctx } from '../../src/service/kernel/context';
+import { EventHub, sseFrame, type HubEvent } from '../../src/service/events/hub';
 import { openDb } from '../../src/start';
 import { call, charge, grant, newUser, phone } from '../helpers/client';
 import { createDatabase, dropDatabase } from '../helpers/pg';

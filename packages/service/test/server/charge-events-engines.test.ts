@@ -10,11 +10,11 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { LedgerEntry } from '@cutline/contract/api';
-import { capture, hold, release } from '../../src/service/charges';
-import { ServiceError } from '../../src/service/errors';
-import { EventHub, type HubEvent } from '../../src/service/event-hub';
-import { eventsBetween } from '../../src/store/event-log';
-import type { Db } from '../../src/store/db';
+import { capture, hold, release } from '../../src/service/charges/steps';
+import { ServiceError } from '../../src/service/kernel/errors';
+import { EventHub, type HubEvent } from '../../src/service/events/hub';
+import { eventsBetween } from '../../src/db/event-log';
+import type { Db } from '../../src/db/db';
 import { bothEngines, type Engine } from '../helpers/engines';
 import { batchSeeder, testCtx } from '../helpers/ledger-fixtures';
 

@@ -11,8 +11,8 @@
  */
 import { afterAll, describe, expect, it } from 'vitest';
 import type pg from 'pg';
-import { MIGRATIONS } from '../../src/store/migrations';
-import { migratePostgres } from '../../src/store/pg-migrate';
+import { MIGRATIONS } from '../../src/db/migrations';
+import { migratePostgres } from '../../src/db/pg-migrate';
 import { createDatabase, dropDatabase, withClient } from '../helpers/pg';
 
 const MIN = 60_000;
