@@ -25,7 +25,7 @@ import os from 'node:os';
 import pg from 'pg';
 import { capture, hold } from '../src/service/charges/steps';
 import type { Ctx } from '../src/service/kernel/context';
-import { systemClock } from '../src/service/kernel/context';
+import { systemClock } from '../src/clock';
 import { EventHub } from '../src/service/events/hub';
 import { newSecret, sha256 } from '../src/service/kernel/ids';
 import { openPostgres, pgTypes } from '../src/db/postgres';

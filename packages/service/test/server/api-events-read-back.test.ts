@@ -7,7 +7,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { hold, capture, release } from '../../src/service/charges/steps';
 import type { Ctx } from '../../src/service/kernel/context';
-import { EventHub, sseFrame, type HubEvent } from '../../src/service/events/hub';
+import type { HubEvent } from '../../src/events';
+import { EventHub, sseFrame } from '../../src/service/events/hub';
 import { openDb } from '../../src/start';
 import { call, charge, grant, newUser, phone } from '../helpers/client';
 import { createDatabase, dropDatabase } from '../helpers/pg';

@@ -4,7 +4,8 @@
  * (including a dropped LISTEN connection). Runs in a fresh database of the test run's cluster.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { EventHub, type HubEvent } from '../../src/service/events/hub';
+import type { HubEvent } from '../../src/events';
+import { EventHub } from '../../src/service/events/hub';
 import { MIGRATIONS } from '../../src/db/migrations';
 import { openPostgres, type PostgresDb } from '../../src/db/postgres';
 import { CHANNEL } from '../../src/db/pg-relay';

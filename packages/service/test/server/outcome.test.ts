@@ -6,7 +6,8 @@
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { Ctx } from '../../src/service/kernel/context';
 import { conflict, ServiceError } from '../../src/service/kernel/errors';
-import { EventHub, type HubEvent } from '../../src/service/events/hub';
+import type { HubEvent } from '../../src/events';
+import { EventHub } from '../../src/service/events/hub';
 import { insertBatch } from '../../src/service/batches/grants';
 import { mutate } from '../../src/service/kernel/mutate';
 import { afterCommit, ok, okRevoking, refusedAfterCommit, transact } from '../../src/service/kernel/outcome';

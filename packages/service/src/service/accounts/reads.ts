@@ -6,7 +6,7 @@ import { meNow, requireUser, snapshotOf } from './state';
 import { chargeStatusesOf } from '../charges/records';
 import type { Ctx } from '../kernel/context';
 import { invalid } from '../kernel/errors';
-import { ledgerWire } from '../kernel/rows';
+import { ledgerWire } from '../../ledger-wire';
 
 export function me(ctx: Ctx, userId: string): Promise<Me> {
   return meNow(ctx, userId);

@@ -8,7 +8,8 @@ import type { Platform } from '@cutline/contract/credit-types';
 import type { AllocationPart } from '../../ledger/types';
 import type { Tx } from '../../db/db';
 import { conflict, notFound, ServiceError } from '../kernel/errors';
-import { deviceOf, iso, num, numOrNull } from '../kernel/rows';
+import { deviceOf, num } from '../../ledger-wire';
+import { iso, numOrNull } from '../kernel/rows';
 
 export interface ChargeRow {
   id: string;

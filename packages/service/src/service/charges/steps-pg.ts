@@ -11,7 +11,7 @@ import type { AllocationPart } from '../../ledger/types';
 import type { Ctx } from '../kernel/context';
 import { alreadyCaptured, chargeRow, chargeWire, idempotencyMismatch, insufficientCredits, notCapturable } from './records';
 import { notFound, type ServiceError } from '../kernel/errors';
-import type { HubEvent } from '../events/hub';
+import type { HubEvent } from '../../events';
 import { afterCommit, ok, refusedAfterCommit, type Outcome } from '../kernel/outcome';
 
 

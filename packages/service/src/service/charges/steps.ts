@@ -33,7 +33,8 @@ import type { Journal } from '../kernel/journal';
 import { mutate } from '../kernel/mutate';
 import { ok, refusedAfterCommit } from '../kernel/outcome';
 import { captureStep, holdStep, quoteStep, releaseStep, stepRunner } from './steps-pg';
-import { deviceOf, type UserRow } from '../kernel/rows';
+import { deviceOf } from '../../ledger-wire';
+import type { UserRow } from '../kernel/rows';
 
 export interface ChargeResult {
   charge: Charge;

@@ -7,10 +7,6 @@
  */
 import type { HubEvent, Relay, RelayTarget } from '../../events';
 
-export type { HubEvent, Relay } from '../../events';
-/** A stream's first event (`{"balance", "cause":{"kind":"snapshot"}}`), built where every event payload is. */
-export { snapshotPayload } from '../../db/event-log';
-
 type Listener = (e: HubEvent) => void;
 
 /** The SSE frame of one committed event, encoded once and written as the same Buffer to every connection. */

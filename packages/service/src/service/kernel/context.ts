@@ -1,9 +1,6 @@
+import type { Clock } from '../../clock';
 import type { Db } from '../../db/db';
 import type { EventHub } from '../events/hub';
-
-import type { Clock } from '../../clock';
-
-export { systemClock, type Clock } from '../../clock';
 
 /** Fixed for the service's life: start.ts builds it once the port (and so the public URL) is known. */
 export interface ServiceConfig {

@@ -11,8 +11,9 @@ import type { BatchState } from '../../ledger/types';
 import type { Tx } from '../../db/db';
 import { eventPayload, writeEvent } from '../../db/event-log';
 import { snapshotFrom, snapshotOf, teamMemberIds } from '../accounts/state';
-import type { HubEvent } from '../events/hub';
-import { ledgerWire, userRow } from './rows';
+import type { HubEvent } from '../../events';
+import { ledgerWire } from '../../ledger-wire';
+import { userRow } from './rows';
 
 export interface EntryInput {
   /** The user the entry belongs to; null for a team-level entry (team grant or expiry). */

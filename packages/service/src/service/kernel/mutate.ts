@@ -1,6 +1,6 @@
 import type { Tx } from '../../db/db';
 import type { Ctx } from './context';
-import type { HubEvent } from '../events/hub';
+import type { HubEvent } from '../../events';
 import { Journal } from './journal';
 import { afterCommit, type Outcome } from './outcome';
 import type { BalanceSnapshot, EventCause, LedgerEntry } from '@cutline/contract/api';

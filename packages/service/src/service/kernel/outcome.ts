@@ -11,7 +11,7 @@
  */
 import type { Ctx } from './context';
 import type { ServiceError } from './errors';
-import type { HubEvent } from '../events/hub';
+import type { HubEvent } from '../../events';
 import type { Tx } from '../../db/db';
 
 /** `revoke`: access-token hashes whose open streams must end once the transaction committed. */

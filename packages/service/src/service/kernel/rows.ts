@@ -4,9 +4,7 @@ import type { CreditType, Plan } from '@cutline/contract/credit-types';
 import type { Billing } from '../../ledger/plans';
 import type { BatchState } from '../../ledger/types';
 
-/** The entry and device wire forms live in the neutral ledger-wire.ts (storage's event log builds entries too). */
 import { num } from '../../ledger-wire';
-export { deviceOf, ledgerWire, num } from '../../ledger-wire';
 
 export const numOrNull = (v: unknown): number | null => (v === null || v === undefined ? null : num(v));
 /**
