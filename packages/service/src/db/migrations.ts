@@ -1,218 +1,29 @@
 /**
- * Schema migrations, versioned in code and applied in order at start (both engines record the
- * applied versions in `schema_migrations`). Never edit a shipped migration: add the next one.
+ * The schema migrations the code applies at start, in version order (both engines record the
+ * applied versions in `schema_migrations`; `sqlite.ts` and `pg-migrate.ts` apply them).
+ *
+ * Each migration is one file under `migrations/`, named `NNN-what-it-does.ts`, exporting
+ * `migration`; the files are history — applied once to every database and never edited
+ * afterwards. A schema change is a new file with the next version, added to `MIGRATIONS` below.
  */
-import { PG_CHARGE_FUNCTIONS_V3, PG_CHARGE_FUNCTIONS_V4, PG_CHARGE_FUNCTIONS_V5 } from './pg-charge-functions';
+import { migration as m001 } from './migrations/001-initial-schema';
+import { migration as m002 } from './migrations/002-web-indexes';
+import { migration as m003 } from './migrations/003-held-credits-pg-steps';
+import { migration as m004 } from './migrations/004-compact-event-rows';
+import { migration as m005 } from './migrations/005-lean-pg-steps';
 
 export type Dialect = 'sqlite' | 'postgres';
 
 export interface Migration {
   version: number;
   name: string;
+  /** The SQL for an engine ('' when the migration has nothing to do there). */
   sql(d: Dialect): string;
 }
 
-const serial = (d: Dialect) => (d === 'sqlite' ? 'INTEGER PRIMARY KEY AUTOINCREMENT' : 'BIGSERIAL PRIMARY KEY');
+/** Every migration, in version order: 1, 2, 3 … with no gap (checked below). */
+export const MIGRATIONS: readonly Migration[] = [m001, m002, m003, m004, m005];
 
-export const MIGRATIONS: Migration[] = [
-  {
-    version: 1,
-    name: 'accounts, batches, charges, ledger, tokens, events',
-    sql: (d) => `
-CREATE TABLE teams (
-  id TEXT PRIMARY KEY,
-  name TEXT NOT NULL,
-  credits_per_cycle INTEGER NOT NULL,
-  cycle_days INTEGER NOT NULL,
-  cycle_started_at BIGINT NOT NULL,
-  cycle_ends_at BIGINT NOT NULL,
-  created_at BIGINT NOT NULL
-);
-CREATE TABLE users (
-  id TEXT PRIMARY KEY,
-  email TEXT NOT NULL UNIQUE,
-  password_hash TEXT NOT NULL,
-  plan TEXT NOT NULL,
-  billing TEXT NOT NULL,
-  team_id TEXT REFERENCES teams(id),
-  pro_uses_remaining INTEGER,
-  pro_uses_per_cycle INTEGER,
-  exchanged INTEGER NOT NULL DEFAULT 0,
-  cycle_started_at BIGINT,
-  cycle_ends_at BIGINT,
-  version BIGINT NOT NULL DEFAULT 0,
-  created_at BIGINT NOT NULL
-);
-CREATE INDEX users_team ON users(team_id);
-CREATE INDEX users_cycle ON users(cycle_ends_at);
-CREATE TABLE batches (
-  id TEXT PRIMARY KEY,
-  owner_kind TEXT NOT NULL,
-  owner_id TEXT NOT NULL,
-  type TEXT NOT NULL,
-  amount INTEGER NOT NULL,
-  remaining INTEGER NOT NULL CHECK (remaining >= 0),
-  granted_at BIGINT NOT NULL,
-  expires_at BIGINT,
-  source TEXT NOT NULL,
-  expire_logged INTEGER NOT NULL DEFAULT 0
-);
-CREATE INDEX batches_live ON batches(owner_id, expires_at) WHERE remaining > 0;
-CREATE INDEX batches_expiring ON batches(expires_at) WHERE remaining > 0 AND expire_logged = 0;
-CREATE TABLE charges (
-  id TEXT PRIMARY KEY,
-  user_id TEXT NOT NULL REFERENCES users(id),
-  idem_key TEXT NOT NULL,
-  request_hash TEXT NOT NULL,
-  tool TEXT NOT NULL,
-  quantity INTEGER NOT NULL,
-  cost INTEGER NOT NULL,
-  uses_pro_use INTEGER NOT NULL,
-  pro_uses INTEGER NOT NULL DEFAULT 0,
-  status TEXT NOT NULL,
-  release_reason TEXT,
-  hold_expires_at BIGINT NOT NULL,
-  created_at BIGINT NOT NULL,
-  settled_at BIGINT,
-  device_id TEXT,
-  device_platform TEXT
-);
-CREATE UNIQUE INDEX charges_idem ON charges(user_id, idem_key);
-CREATE INDEX charges_open ON charges(hold_expires_at) WHERE status = 'held';
-CREATE INDEX charges_user_open ON charges(user_id) WHERE status = 'held';
-CREATE TABLE allocations (
-  charge_id TEXT NOT NULL REFERENCES charges(id),
-  batch_id TEXT NOT NULL REFERENCES batches(id),
-  type TEXT NOT NULL,
-  amount INTEGER NOT NULL CHECK (amount > 0),
-  ord INTEGER NOT NULL,
-  PRIMARY KEY (charge_id, batch_id)
-);
-CREATE TABLE ledger (
-  seq ${serial(d)},
-  scope_id TEXT NOT NULL,
-  user_id TEXT,
-  at BIGINT NOT NULL,
-  kind TEXT NOT NULL,
-  amount INTEGER NOT NULL,
-  unit TEXT NOT NULL,
-  type TEXT,
-  batch_id TEXT,
-  charge_id TEXT,
-  tool TEXT,
-  device_id TEXT,
-  device_platform TEXT
-);
-CREATE INDEX ledger_scope ON ledger(scope_id, seq);
-CREATE TABLE events (
-  user_id TEXT NOT NULL,
-  version BIGINT NOT NULL,
-  at BIGINT NOT NULL,
-  payload TEXT NOT NULL,
-  PRIMARY KEY (user_id, version)
-);
-CREATE INDEX events_at ON events(at);
-CREATE TABLE auth_codes (
-  code_hash TEXT PRIMARY KEY,
-  user_id TEXT NOT NULL REFERENCES users(id),
-  client_id TEXT NOT NULL,
-  redirect_uri TEXT NOT NULL,
-  code_challenge TEXT NOT NULL,
-  expires_at BIGINT NOT NULL,
-  used INTEGER NOT NULL DEFAULT 0
-);
-CREATE TABLE tokens (
-  token_hash TEXT PRIMARY KEY,
-  kind TEXT NOT NULL,
-  user_id TEXT NOT NULL REFERENCES users(id),
-  family_id TEXT NOT NULL,
-  expires_at BIGINT NOT NULL,
-  revoked INTEGER NOT NULL DEFAULT 0,
-  used INTEGER NOT NULL DEFAULT 0,
-  created_at BIGINT NOT NULL
-);
-CREATE INDEX tokens_family ON tokens(family_id);
-CREATE TABLE handoff_codes (
-  code_hash TEXT PRIMARY KEY,
-  user_id TEXT NOT NULL REFERENCES users(id),
-  next TEXT NOT NULL,
-  expires_at BIGINT NOT NULL,
-  used INTEGER NOT NULL DEFAULT 0
-);
-CREATE TABLE web_sessions (
-  id_hash TEXT PRIMARY KEY,
-  user_id TEXT NOT NULL REFERENCES users(id),
-  csrf TEXT NOT NULL,
-  expires_at BIGINT NOT NULL,
-  created_at BIGINT NOT NULL
-);
-CREATE TABLE orders (
-  id TEXT PRIMARY KEY,
-  user_id TEXT NOT NULL REFERENCES users(id),
-  form_key TEXT NOT NULL,
-  pack TEXT NOT NULL,
-  credits INTEGER NOT NULL,
-  price_cents INTEGER NOT NULL,
-  batch_id TEXT NOT NULL,
-  created_at BIGINT NOT NULL
-);
-CREATE UNIQUE INDEX orders_form ON orders(user_id, form_key);
-`,
-  },
-  {
-    version: 2,
-    name: 'web: usage-by-kind index, session and order lookups',
-    sql: () => `
-CREATE INDEX ledger_scope_kind_at ON ledger(scope_id, kind, at);
-CREATE INDEX web_sessions_expiry ON web_sessions(expires_at);
-CREATE INDEX web_sessions_user ON web_sessions(user_id);
-CREATE INDEX orders_user_recent ON orders(user_id, created_at);
-`,
-  },
-  {
-    version: 3,
-    name: 'held credits kept with the account; PostgreSQL: one function per charge step (hold, capture, release, quote)',
-    // users.held = SUM(cost) of the account's held credit charges, maintained by every charge step
-    // in the same transaction. SQLite runs the steps in-process (src/server/service/charges.ts).
-    sql: (d) => `
-ALTER TABLE users ADD COLUMN held INTEGER NOT NULL DEFAULT 0;
-UPDATE users SET held = (SELECT COALESCE(SUM(cost), 0) FROM charges
-  WHERE charges.user_id = users.id AND status = 'held' AND uses_pro_use = 0);
-${d === 'postgres' ? PG_CHARGE_FUNCTIONS_V3 : ''}`,
-  },
-  {
-    version: 4,
-    name: 'compact event rows: the balance, the cause without its entries, the seqs of its ledger entries',
-    // A row keeps what the ledger does not (store/event-log.ts rebuilds the SSE payload from it);
-    // `payload` stays for the rows written before, which are read as they are until pruned.
-    // SQLite cannot drop a NOT NULL: the table is rebuilt (it holds an hour of events at most).
-    sql: (d) =>
-      d === 'postgres'
-        ? `
-ALTER TABLE events ALTER COLUMN payload DROP NOT NULL, ADD COLUMN balance TEXT, ADD COLUMN cause TEXT, ADD COLUMN seqs TEXT;
-${PG_CHARGE_FUNCTIONS_V4}`
-        : `
-CREATE TABLE events_v4 (
-  user_id TEXT NOT NULL,
-  version BIGINT NOT NULL,
-  at BIGINT NOT NULL,
-  payload TEXT,
-  balance TEXT,
-  cause TEXT,
-  seqs TEXT,
-  PRIMARY KEY (user_id, version)
-);
-INSERT INTO events_v4 (user_id, version, at, payload) SELECT user_id, version, at, payload FROM events;
-DROP TABLE events;
-ALTER TABLE events_v4 RENAME TO events;
-CREATE INDEX events_at ON events(at);
-`,
-  },
-  {
-    version: 5,
-    name: 'PostgreSQL: lean charge step functions (statements planned once per connection, one INSERT per movement)',
-    // The same steps, results, locks, rows and event bytes as migrations 3 and 4 (pg-charge-functions.ts).
-    // SQLite runs the steps in-process: nothing to do there.
-    sql: (d) => (d === 'postgres' ? PG_CHARGE_FUNCTIONS_V5 : ''),
-  },
-];
+MIGRATIONS.forEach((m, i) => {
+  if (m.version !== i + 1) throw new Error(`db/migrations.ts: migration ${m.version} (${m.name}) is listed where ${i + 1} belongs`);
+});
