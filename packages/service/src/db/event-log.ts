@@ -1,17 +1,17 @@
 /**
  * The `events` table in one place: the compact row every committed change stores per affected
  * account, every read of those rows (a stream's gap fill, the PostgreSQL relay's deliveries and
- * catch-up), and the SSE payload (`{"balance","cause"}`, the `data:` of API.md § Real-time push)
- * built from them. The journal builds its live events with the same `eventPayload`, so an event
- * read back is byte for byte the event delivered live.
+ * catch-up), each turned back into its SSE payload with `eventPayload` (events.ts). The journal
+ * builds its live events with the same `eventPayload`, so an event read back is byte for byte the
+ * event delivered live.
  *
  * A row (migration 4) keeps only what the ledger does not: the balance snapshot's JSON, the
  * cause's JSON without its entries, and the seqs of the account's entries (`"12,13,14"`); the
  * entries are read back from `ledger` (append-only) and built by `ledgerWire`. PostgreSQL's
- * step functions (pg-charge-functions.ts, migration 4) write the same three columns. A row
+ * step functions (migrations 4 and 5) write the same three columns. A row
  * written before migration 4 has its whole payload in `payload` and is read as it is.
  */
-import type { HubEvent } from '../events';
+import { eventPayload, type HubEvent } from '../events';
 import type { Db } from './db';
 import { ledgerWire } from '../ledger-wire';
 
@@ -30,22 +30,6 @@ export interface CompactEvent {
   cause: string;
   /** The ledger seqs of the entries the account's event lists, in order. */
   seqs: readonly number[];
-}
-
-/**
- * The SSE data of one event: the balance, and the cause with the account's entries (`entry`
- * the first, `entries` all), exactly as `JSON.stringify({ balance, cause: { ...cause, entry,
- * entries } })` writes it. `entries` are the entries' JSON texts.
- */
-export function eventPayload(balance: string, cause: string, entries: readonly string[]): string {
-  if (!entries.length) return `{"balance":${balance},"cause":${cause}}`;
-  const open = cause.slice(0, -1); // the cause's JSON object without its closing brace
-  return `{"balance":${balance},"cause":${open}${open.length > 1 ? ',' : ''}"entry":${entries[0]},"entries":[${entries.join(',')}]}}`;
-}
-
-/** A stream's first event: the account's snapshot (its JSON), cause `snapshot`. */
-export function snapshotPayload(balance: string): string {
-  return eventPayload(balance, '{"kind":"snapshot"}', []);
 }
 
 /** Stores one account's event row (inside the committing transaction). */

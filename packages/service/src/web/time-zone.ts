@@ -5,7 +5,8 @@
  */
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Ctx } from '../service/kernel/context';
-import { cookieOptions, isSecure } from './session';
+import { isSecure } from '../http/session-cookie';
+import { cookieOptions } from './session';
 
 export const ZONES: readonly string[] = ['UTC', ...Intl.supportedValuesOf('timeZone').filter((z) => z !== 'UTC')];
 const KNOWN = new Set(ZONES);

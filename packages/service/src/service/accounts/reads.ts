@@ -1,5 +1,7 @@
 /** Read-only views of an account: profile, balance snapshot, history, the events a stream missed. */
 import type { BalanceSnapshot, LedgerPage, Me } from '@cutline/contract/api';
+import type { Plan } from '@cutline/contract/credit-types';
+import type { Billing } from '../../ledger/plans';
 import type { HubEvent } from '../../events';
 import { eventsBetween } from '../../db/event-log';
 import { meNow, requireUser, snapshotOf } from './state';
@@ -14,6 +16,29 @@ export function me(ctx: Ctx, userId: string): Promise<Me> {
 
 export function balance(ctx: Ctx, userId: string): Promise<BalanceSnapshot> {
   return ctx.db.read(async (tx) => snapshotOf(tx, await requireUser(tx, userId), ctx.clock.now()));
+}
+
+/** An account's plan as the pricing and upgrade pages show it. */
+export interface PlanView {
+  plan: Plan;
+  billing: Billing;
+  /** Its entry in `PLAN_CATALOGUE`: free, pro-monthly, pro-annual or teams. */
+  catalogueId: string;
+  /** A legacy Pro account still paying with Pro uses (not exchanged to credits). */
+  onProUses: boolean;
+  /** When the current billing cycle ends (ms), if the plan has one. */
+  cycleEndsAt: number | null;
+}
+
+export async function planView(ctx: Ctx, userId: string): Promise<PlanView> {
+  const u = await ctx.db.read((tx) => requireUser(tx, userId));
+  return {
+    plan: u.plan,
+    billing: u.billing,
+    catalogueId: u.plan === 'pro' ? (u.billing === 'annual' ? 'pro-annual' : 'pro-monthly') : u.plan,
+    onProUses: u.pro_uses_per_cycle !== null && u.exchanged === 0,
+    cycleEndsAt: u.cycle_ends_at,
+  };
 }
 
 /** The account's committed events after version `after` up to `upTo`, in order: a stream's gap. */

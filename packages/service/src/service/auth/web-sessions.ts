@@ -5,6 +5,7 @@
  * planted cookie cannot be elevated) and deleted at sign-out.
  */
 import { timingSafeEqual } from 'node:crypto';
+import { getUser } from '../accounts/state';
 import type { Ctx } from '../kernel/context';
 import { newSecret, sha256 } from '../kernel/ids';
 
@@ -48,6 +49,20 @@ export async function findSession(ctx: Ctx, secret: string | undefined): Promise
   );
   if (!row || Number(row.expires_at) <= ctx.clock.now()) return null;
   return { idHash: row.id_hash, userId: row.user_id, csrf: row.csrf, expiresAt: Number(row.expires_at) };
+}
+
+/** A live session with its user's email: what "Continue as <email>" on the desktop's sign-in page offers. */
+export interface SignedInSession {
+  session: WebSession;
+  email: string;
+}
+
+/** The live session a cookie secret names, with its user's email, or null. */
+export async function sessionWithEmail(ctx: Ctx, secret: string | undefined): Promise<SignedInSession | null> {
+  const session = await findSession(ctx, secret);
+  if (!session) return null;
+  const user = await ctx.db.read((tx) => getUser(tx, session.userId));
+  return user ? { session, email: user.email } : null;
 }
 
 /** Ends a session (sign-out). Unknown sessions end silently. */

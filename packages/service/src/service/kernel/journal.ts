@@ -3,15 +3,15 @@
  * accounts whose balance moved, and the cause. `commit` writes the entries, bumps each affected
  * account's version and stores its (compact) event row — all inside the transaction — and
  * returns the events to publish once the transaction has committed. The event payload is built by
- * store/event-log.ts, which also reads the rows back.
+ * db/event-log.ts, which also reads the rows back.
  */
 import type { BalanceSnapshot, Device, EventCause, LedgerEntry } from '@cutline/contract/api';
 import type { CreditType, LedgerKind } from '@cutline/contract/credit-types';
 import type { BatchState } from '../../ledger/types';
 import type { Tx } from '../../db/db';
-import { eventPayload, writeEvent } from '../../db/event-log';
+import { writeEvent } from '../../db/event-log';
 import { snapshotFrom, snapshotOf, teamMemberIds } from '../accounts/state';
-import type { HubEvent } from '../../events';
+import { eventPayload, type HubEvent } from '../../events';
 import { ledgerWire } from '../../ledger-wire';
 import { userRow } from './rows';
 
