@@ -195,7 +195,7 @@ async function throughput(dir: string, o: BenchOptions, log: (s: string) => void
   const [rawUser] = seedUsers(c, 1, 0, BATCH);
   c.close();
 
-  // The same connection setup as the service: openSqlite (store/sqlite.ts), via start.ts's openDb.
+  // The same connection setup as the service: openSqlite (db/sqlite.ts), via start.ts's openDb.
   const svcDb = await openDb(svcPath);
   const ctx = ctxOf(svcDb);
   const bareDb = await openSqlite(barePath);
@@ -247,7 +247,7 @@ async function throughput(dir: string, o: BenchOptions, log: (s: string) => void
     return performance.now() - t0;
   };
   // The sequential bare on both sides of the 32-caller bare, both before the service part: after
-  // it, the service's WAL checkpoint (a worker thread, store/sqlite.ts) may still be writing and
+  // it, the service's WAL checkpoint (a worker thread, db/sqlite.ts) may still be writing and
   // would slow the bare, flattering the ratio.
   const seqN = Math.min(o.charges, 1000);
   let seqBareMs = await bareTxns(bareDb, bareUser.id, seqN);

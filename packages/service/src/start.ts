@@ -141,7 +141,7 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
   };
   let app: FastifyInstance;
   try {
-    // Several instances share a PostgreSQL store: its LISTEN/NOTIFY relay carries their commits,
+    // Several instances share a PostgreSQL database: its LISTEN/NOTIFY relay carries their commits,
     // started before the first request is served so other instances' commits reach this one's connections.
     if (db.kind === 'postgres') await (db as PostgresDb).startRelay(hub, ctx.clock);
     if (opts.seed === 'demo' && (await seedDemo(ctx))) log('seeded the demo accounts');

@@ -15,7 +15,7 @@ export interface Tx {
    * Callers lock a team before its members. SQLite's BEGIN IMMEDIATE already serialises writers.
    *
    * The service's one locking idiom is built on `lockRow`: `lockAccount(tx, userId)` (the
-   * member's team, then the user) and `lockTeam(tx, teamId)` in service/account-state.ts, which
+   * member's team, then the user) and `lockTeam(tx, teamId)` in service/accounts/state.ts, which
    * return the row as it stands once locked. Service code locks through those, never here.
    */
   lock(table: 'users' | 'teams', ids: readonly string[]): Promise<void>;

@@ -4,7 +4,7 @@
  * Sending: after a transaction commits, `EventHub.publish` calls `announce`, which sends one
  * small NOTIFY (`{"i": instance, "e": [[userId, version], …]}`) — never the payload itself.
  * Receiving: a dedicated connection LISTENs; for a notification from another instance, the
- * relay reads the event rows (written in the committed transaction; store/event-log.ts reads
+ * relay reads the event rows (written in the committed transaction; db/event-log.ts reads
  * them and builds the payloads) for the users that have connections here, from just after what it last delivered up to the announced version, and
  * hands them to `EventHub.deliver` in version order. SSE connections drop versions they already
  * sent and fill any remaining gap from the `events` table themselves, so a late or reordered

@@ -2,7 +2,7 @@
  * An event a stream gets from the `events` table — a gap filled by the stream itself, or (on
  * PostgreSQL) an event another instance committed, read by the relay — carries exactly the bytes
  * of the same event delivered live by the instance that committed it, although the row stores
- * only the balance, the cause without its entries and the entries' seqs (store/event-log.ts).
+ * only the balance, the cause without its entries and the entries' seqs (db/event-log.ts).
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { hold, capture, release } from '../../src/service/charges/steps';

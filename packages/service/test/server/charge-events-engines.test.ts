@@ -1,7 +1,7 @@
 /**
  * The same charges on both engines write the same things. PostgreSQL runs hold, capture and
- * release as server-side functions (packages/service/src/store/pg-charge-functions.ts); SQLite runs the
- * TypeScript steps of charges.ts. One scripted session of a team — a member's own subscription
+ * release as server-side functions (migrations 3–5 under packages/service/src/db/migrations/); SQLite runs the
+ * TypeScript steps of charges/steps.ts. One scripted session of a team — a member's own subscription
  * batch, the pool alone, a teammate's spend, a mixed pool + personal charge, a release after a
  * pool batch expired meanwhile, a capture after the hold lapsed, Pro uses, refusals and a replay —
  * must leave identical ledger rows (scope, user, every field), event rows (which accounts, their
@@ -114,7 +114,7 @@ async function session(engine: Engine): Promise<Recorded> {
       events: await tx.all<{ user_id: string; version: unknown; at: unknown; cause: string; seqs: string | null }>(
         'SELECT user_id, version, at, cause, seqs FROM events ORDER BY at, user_id, version',
       ),
-      // Each event as a stream's gap fill or the relay reads it back (store/event-log.ts).
+      // Each event as a stream's gap fill or the relay reads it back (db/event-log.ts).
       readBack: await (async () => {
         const out: [HubEvent, HubEvent | undefined][] = [];
         for (const e of live) out.push([e, (await eventsBetween(tx, e.userId, e.version - 1, e.version))[0]]);

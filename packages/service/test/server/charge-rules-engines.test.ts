@@ -1,6 +1,6 @@
 /**
  * The charge steps against the pure rules, on both engines. PostgreSQL runs hold, quote and
- * release as server-side functions (src/server/store/pg-charge-functions.ts) that re-state the
+ * release as server-side functions (migrations 3–5 under src/db/migrations/) that re-state the
  * rules of src/server/ledger; SQLite runs them in-process through those rules. For seeded random
  * accounts — batches of every type, expiries in the past, exactly now, tied and permanent, grant
  * times tied, a team pool — each engine must answer exactly what `allocate`, `summarize` and
@@ -55,7 +55,7 @@ function scenario(k: number) {
   return { userId, teamId, batches, quantity: 1 + Math.floor(rnd() * 3) };
 }
 
-/** What the account may spend: its own batches and its team's subscription batches (account-state.ts). */
+/** What the account may spend: its own batches and its team's subscription batches (accounts/state.ts). */
 const spendableOf = (s: ReturnType<typeof scenario>) =>
   s.batches.filter((b) => b.ownerId === s.userId || (b.ownerKind === 'team' && b.type === 'subscription'));
 

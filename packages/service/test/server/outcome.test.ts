@@ -1,5 +1,5 @@
 /**
- * "Commit, then refuse" (src/service/outcome.ts), on both engines: a body that returns a
+ * "Commit, then refuse" (src/service/kernel/outcome.ts), on both engines: a body that returns a
  * refusal has its changes committed — visible once the refusal is thrown — and its events and
  * token revocations published; a body that throws rolls everything back and publishes nothing.
  */

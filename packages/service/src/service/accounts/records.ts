@@ -1,6 +1,6 @@
 /**
  * The account aggregate's writes (users and teams rows) and the sweep's "whose cycle is due"
- * query, beside the reads and locks of `account-state.ts`. Every call runs inside a transaction
+ * query, beside the reads and locks of `accounts/state.ts`. Every call runs inside a transaction
  * that already locked the account (`lockAccount` / `lockTeam`), except `insertUser`/`insertTeam`
  * (a new row) and `cyclesDue` (a read that only picks candidates; each is locked and re-checked).
  */

@@ -1,4 +1,4 @@
-/** The batch aggregate's storage: its SQL and typed rows (`BatchState` via rows.ts's `batchState`). */
+/** The batch aggregate's storage: its SQL and typed rows (`BatchState` via kernel/rows.ts's `batchState`). */
 import type { CreditType } from '@cutline/contract/credit-types';
 import type { BatchState } from '../../ledger/types';
 import type { Tx } from '../../db/db';

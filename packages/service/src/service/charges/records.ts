@@ -1,7 +1,7 @@
 /**
  * The charge aggregate's storage: its SQL, its typed rows (`ChargeRow`, the parts it drew, the
- * wire shape) and the refusals its steps answer with — shared by the in-process steps (charges.ts)
- * and the server-side ones (charge-steps-pg.ts), so both engines say the same.
+ * wire shape) and the refusals its steps answer with — shared by the in-process steps (steps.ts)
+ * and the server-side ones (charges/steps-pg.ts), so both engines say the same.
  */
 import type { Charge } from '@cutline/contract/api';
 import type { Platform } from '@cutline/contract/credit-types';

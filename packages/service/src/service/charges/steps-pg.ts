@@ -1,9 +1,9 @@
 /**
  * The charge steps on an engine that runs them server-side (PostgreSQL: the functions of
- * src/server/store/pg-charge-functions.ts, one round trip each). Same answers, errors and
- * events as the in-process steps of charges.ts: the function does the locking, the rules and
- * the journal's writes in its own transaction; this module maps its outcome to an `Outcome`
- * (outcome.ts) that `afterCommit` unwraps: the committed events published, then the answer.
+ * migrations 3–5 under db/migrations/, one round trip each). Same answers, errors and events as
+ * the in-process steps of steps.ts: the function does the locking, the rules and the journal's
+ * writes in its own transaction; this module maps its outcome to an `Outcome` (kernel/outcome.ts)
+ * that `afterCommit` unwraps: the committed events published, then the answer.
  */
 import type { BalanceSnapshot, Charge, ChargeRequest, QuoteResponse } from '@cutline/contract/api';
 import type { ToolDef } from '@cutline/contract/tools';
@@ -58,7 +58,7 @@ function balanceOf(userId: string, events: readonly HubEvent[], r: StepRow): Bal
  * The step has committed (it is its own transaction): `refusal` (or null for success) becomes its
  * outcome, unwrapped by `afterCommit` like every other mutation's — events first, then the answer.
  */
-function settle(ctx: Ctx, userId: string, r: StepRow, refusal: ServiceError | null): StepResult {
+function stepOutcome(ctx: Ctx, userId: string, r: StepRow, refusal: ServiceError | null): StepResult {
   const events = eventsOf(r);
   const outcome: Outcome<StepResult> = refusal ? refusedAfterCommit(refusal) : ok({ charge: chargeOf(r), balance: balanceOf(userId, events, r) });
   return afterCommit(ctx.hub, outcome, events);
@@ -82,12 +82,12 @@ export async function holdStep(
       : r.outcome === 'insufficient'
         ? insufficientCredits(ctx.config.publicUrl, a.tool.name, a.cost, Number(r.available))
         : null;
-  return { ...settle(ctx, a.userId, r, refusal), replayed: r.outcome === 'replayed' };
+  return { ...stepOutcome(ctx, a.userId, r, refusal), replayed: r.outcome === 'replayed' };
 }
 
 export async function captureStep(ctx: Ctx, call: CallStep, userId: string, chargeId: string, now: number): Promise<StepResult> {
   const r = await run(call, 'SELECT * FROM cutline_settle(?, ?, ?, ?, ?)', [userId, chargeId, 'capture', null, now]);
-  return settle(ctx, userId, r, r.outcome === 'lapsed' ? notCapturable(chargeRow(r.charge!).status) : null);
+  return stepOutcome(ctx, userId, r, r.outcome === 'lapsed' ? notCapturable(chargeRow(r.charge!).status) : null);
 }
 
 export async function releaseStep(
@@ -99,7 +99,7 @@ export async function releaseStep(
   now: number,
 ): Promise<StepResult> {
   const r = await run(call, 'SELECT * FROM cutline_settle(?, ?, ?, ?, ?)', [userId, chargeId, 'release', reason, now]);
-  return settle(ctx, userId, r, r.outcome === 'captured' ? alreadyCaptured() : null);
+  return stepOutcome(ctx, userId, r, r.outcome === 'captured' ? alreadyCaptured() : null);
 }
 
 export async function quoteStep(ctx: Ctx, call: CallStep, userId: string, tool: ToolDef, quantity: number, now: number): Promise<QuoteResponse> {

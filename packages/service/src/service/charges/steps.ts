@@ -162,7 +162,7 @@ interface KnownHold {
  * keyed by the version that commit gave the account, so the capture that usually follows reads
  * neither again. Right only while the version is the same: every change to what an account can
  * spend (a grant, a charge step — the charge's own capture, release or expiry included —, an
- * expiry, a cycle, a team move) bumps its version in the same transaction (journal.ts), and time
+ * expiry, a cycle, a team move) bumps its version in the same transaction (kernel/journal.ts), and time
  * is applied again at use (`snapshotFrom` keeps only the batches live at its `now`; the capture
  * checks the hold's expiry against its own `now`). Accounts without a team only: a team's pool
  * changes with every member's charges. One map per database, the oldest dropped first; an
