@@ -49,8 +49,10 @@ export interface Db {
    * The lease called `name`: held by one process at a time among every process using this
    * database (PostgreSQL: a session advisory lock on a connection of its own, `pg-lease.ts`;
    * SQLite: one process owns the file, so it is always held). What singleton jobs run under.
+   * `heartbeatMs`: how often the holder will call `acquire` — a holder silent for several of
+   * these (frozen, cut off) loses the lease (PostgreSQL ends its session).
    */
-  lease(name: string): Lease;
+  lease(name: string, opts?: { heartbeatMs?: number }): Lease;
   close(): Promise<void>;
 }
 

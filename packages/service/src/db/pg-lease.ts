@@ -8,6 +8,12 @@
  * While held, each `acquire` checks that the connection still answers (one `SELECT 1`); a
  * connection that ends or fails drops the lease on the spot. A standby process keeps its
  * connection and tries the lock on each `acquire` (one statement, never waiting).
+ *
+ * A holder that is frozen or cut off without its TCP connection closing (a stopped process, a
+ * vanished machine) would keep its session — and the lease — until the server's TCP keepalive
+ * gives up (hours by default). So the lease's session sets `idle_session_timeout` to
+ * `idleTimeoutMs(heartbeatMs)`: a holder that stops calling `acquire` for that long has its
+ * session ended by PostgreSQL (14+; older servers ignore it), and the lease is free.
  */
 import { createHash } from 'node:crypto';
 import pg from 'pg';
@@ -21,11 +27,14 @@ export function leaseKey(name: string): string {
   return createHash('sha256').update(`cutline-lease:${name}`).digest().readBigInt64BE(0).toString();
 }
 
+/** How long a lease's session may stay silent before PostgreSQL ends it: 5 heartbeats, at least 5 s. */
+export const idleTimeoutMs = (heartbeatMs: number): number => Math.max(5000, 5 * heartbeatMs);
+
 export interface PgLease extends Lease {
   readonly held: boolean;
 }
 
-export function pgLease(connection: pg.ClientConfig, name: string, instanceId: string, log: (msg: string) => void): PgLease {
+export function pgLease(connection: pg.ClientConfig, name: string, instanceId: string, log: (msg: string) => void, heartbeatMs = 1000): PgLease {
   const key = leaseKey(name);
   let client: pg.Client | null = null;
   let held = false;
@@ -56,6 +65,15 @@ export function pgLease(connection: pg.ClientConfig, name: string, instanceId: s
     } catch (e) {
       await c.end().catch(() => undefined);
       throw e;
+    }
+    try {
+      await c.query(`SET idle_session_timeout = ${idleTimeoutMs(heartbeatMs)}`);
+    } catch (e) {
+      // PostgreSQL before 14 has no such setting: a frozen holder is then noticed by TCP keepalive only.
+      if ((e as { code?: string }).code !== '42704') {
+        await c.end().catch(() => undefined);
+        throw e;
+      }
     }
     client = c;
     return c;

@@ -39,7 +39,7 @@ export interface PostgresDb extends Db {
   callStep<T = Row>(sql: string, params: readonly unknown[]): Promise<T | undefined>;
   relayStats(): RelayStats | null;
   startRelay(hub: RelayTarget, clock: Clock): Promise<void>;
-  lease(name: string): PgLease;
+  lease(name: string, opts?: { heartbeatMs?: number }): PgLease;
 }
 
 /** SQLSTATEs worth retrying the whole transaction for. */
@@ -238,9 +238,9 @@ export async function openPostgres(url: string, opts: PostgresOptions = {}): Pro
     relayStats() {
       return relay ? relay.stats : null;
     },
-    lease(name: string) {
+    lease(name: string, leaseOpts: { heartbeatMs?: number } = {}) {
       checkOpen();
-      const l = pgLease(connection, name, instanceId, log);
+      const l = pgLease(connection, name, instanceId, log, leaseOpts.heartbeatMs);
       leases.add(l);
       return l;
     },

@@ -178,17 +178,23 @@ describe('two instances on one PostgreSQL database', () => {
   });
 });
 
-describe('an instance that dies holding the lease', () => {
+describe('an instance that dies or freezes holding the lease', () => {
   let url: string;
   let proc: ChildProcess | null = null;
   let b: TestServer | null = null;
-  afterAll(async () => {
-    proc?.kill('SIGKILL');
+  afterEach(async () => {
+    if (proc) {
+      proc.kill('SIGCONT');
+      proc.kill('SIGKILL');
+    }
+    proc = null;
     await b?.close();
+    b = null;
     if (url) await dropDatabase(url);
   });
 
-  it('is replaced: killed with SIGKILL, its lease goes with its session and the standby sweeps', async () => {
+  /** A service process holding the sweep lease, and an in-process instance standing by on the same database. */
+  async function holderAndStandby() {
     url = await createDatabase();
     const first = await startProcess({ PORT: '0', CUTLINE_DB: url, CUTLINE_SWEEP_MS: '50', CUTLINE_LOG_LEVEL: 'warn' });
     proc = first.proc;
@@ -196,11 +202,26 @@ describe('an instance that dies holding the lease', () => {
     b = await startTestServer({ db: url, sweepMs: 50, seed: null });
     await scrapeUntil(b.url, (m) => runs(m, 'standby') >= 3, 'B to stand by');
     expect(runs(await scrape(b.url), 'ran')).toBe(0);
+    return { first, b };
+  }
 
-    proc.kill('SIGKILL');
+  it('is replaced: killed with SIGKILL, its lease goes with its session and the standby sweeps', async () => {
+    const { first, b } = await holderAndStandby();
+    proc!.kill('SIGKILL');
     expect(await first.exited).toBe(null); // killed, no clean exit
     proc = null;
     const m = await scrapeUntil(b.url, (x) => leads(x) && runs(x, 'ran') > 0, 'B to take the sweep over');
     expect(runs(m, 'failed')).toBe(0);
   });
+
+  it('is replaced when frozen (its connections open but silent): PostgreSQL ends the silent session, and the thawed process stands by', async () => {
+    const { first, b } = await holderAndStandby();
+    proc!.kill('SIGSTOP');
+    // The lease's session has idle_session_timeout = 5 heartbeats (at least 5 s): then it is ended.
+    await scrapeUntil(b.url, (x) => leads(x) && runs(x, 'ran') > 0, 'B to take the sweep over', 30_000);
+    proc!.kill('SIGCONT');
+    const thawed = await scrapeUntil(first.url, (x) => !leads(x) && runs(x, 'standby') > 0, 'the thawed process to stand by');
+    expect(leads(thawed)).toBe(false);
+    expect(leads(await scrape(b.url))).toBe(true);
+  }, 60_000);
 });

@@ -3,7 +3,8 @@
  * every `everyMs` each instance asks for the job's lease (`Db.lease(name)`); the one that holds it
  * runs a pass, the others stand by. When the holder stops (its lease released) or dies (its
  * PostgreSQL session ends), another instance's next tick takes the lease over. Ticks never
- * overlap on one instance: a tick that comes while a pass still runs is skipped.
+ * overlap on one instance: a tick that comes while a pass still runs only renews the lease (the
+ * holder's heartbeat: a holder silent for several periods loses it, see db/pg-lease.ts).
  *
  * The lease spares the fleet doubled work; it is not what keeps the books right. A pass must
  * still lock what it changes and check again under the lock (if the holder's connection is cut
@@ -30,7 +31,7 @@ export interface SingletonJobOptions {
 }
 
 export function startSingletonJob(ctx: Ctx, opts: SingletonJobOptions): SingletonJob {
-  const lease = ctx.db.lease(opts.name);
+  const lease = ctx.db.lease(opts.name, { heartbeatMs: opts.everyMs });
   let running: Promise<void> | null = null;
   let stopped = false;
   let leader = false;
@@ -54,7 +55,12 @@ export function startSingletonJob(ctx: Ctx, opts: SingletonJobOptions): Singleto
   };
 
   const timer = setInterval(() => {
-    if (running || stopped) return;
+    if (stopped) return;
+    // A long pass: keep the lease's session alive meanwhile (its heartbeat), run nothing more.
+    if (running) {
+      if (leader) void lease.acquire().catch(() => undefined);
+      return;
+    }
     running = tick().finally(() => {
       running = null;
     });
