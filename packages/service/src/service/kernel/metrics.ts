@@ -1,9 +1,11 @@
 /**
  * What a running instance reports about itself (docs/operations.md § Metrics): the metric
- * definitions, on a prom-client `Registry` of this instance's own (never the process-wide default
- * registry: tests and the benchmark run several instances in one process), and `ServiceMetrics`,
- * the small observer the service, the HTTP layer and the charge engine report to through
- * `ctx.metrics`.
+ * definitions, on a prom-client `Registry` of this instance's own (never prom-client's global
+ * default registry: tests and the benchmark run several instances in one process), and
+ * `ServiceMetrics`, the small observer the service, the HTTP layer and the charge engine report
+ * to through `ctx.metrics`. The process's own metrics (CPU, memory, event loop, GC) describe the
+ * process, not an instance: they are collected once per process, on a registry of their own,
+ * and appended to every instance's exposition.
  */
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
 import { ServiceError } from './errors';
@@ -44,6 +46,16 @@ export interface MetricSources {
   pool?(): { total: number; idle: number; waiting: number };
 }
 
+let processRegistry: Registry | null = null;
+/** prom-client's default metrics, collected once per process (each collection adds a GC observer that is never removed). */
+function processMetrics(): Registry {
+  if (!processRegistry) {
+    processRegistry = new Registry();
+    collectDefaultMetrics({ register: processRegistry });
+  }
+  return processRegistry;
+}
+
 // Seconds: a charge step is sub-millisecond in-process, tens of ms under load on PostgreSQL.
 const STEP_BUCKETS = [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5];
 const BATCH_BUCKETS = [1, 2, 4, 8, 16, 32, 64, 128, 256];
@@ -62,7 +74,6 @@ export class Metrics implements ServiceMetrics {
 
   constructor(sources: MetricSources) {
     const registers = [this.registry];
-    collectDefaultMetrics({ register: this.registry });
     this.steps = new Histogram({
       name: 'cutline_charge_step_seconds',
       help: 'Charge steps (quote, hold, capture, release) from call to answer, by step and outcome (ok, refused, error).',
@@ -154,9 +165,10 @@ export class Metrics implements ServiceMetrics {
     this.jobLeader.set({ job }, leader ? 1 : 0);
   }
 
-  /** The text exposition format (`/metrics`). */
-  text(): Promise<string> {
-    return this.registry.metrics();
+  /** The text exposition format (`/metrics`): this instance's metrics, then the process's. */
+  async text(): Promise<string> {
+    const [mine, proc] = await Promise.all([this.registry.metrics(), processMetrics().metrics()]);
+    return `${mine}\n${proc}`;
   }
 
   get contentType(): string {
