@@ -89,19 +89,27 @@ describe('exchange after Not now', () => {
     expect(screen.queryByTestId('exchange-entry')).toBeNull();
   });
 
-  it("the exchange's ledger row appears live in Activity, and both rows are fetched", async () => {
+  it("the exchange's two ledger rows (Pro uses out, credits in) appear live in Activity, from the one push", async () => {
     const { h } = await setup(proUsesAccount());
     const loadsBefore = h.api.callsOf('getLedger').length;
     act(() =>
-      h.api.pushEntry({
-        id: 'ex1', at: '2026-03-01T12:30:00.000Z', kind: 'exchange', amount: 40, type: 'subscription', batchId: 'b', chargeId: null, tool: null,
-        device: { id: 'web', platform: 'web' }, unit: 'credits', member: null,
-      }),
+      h.api.pushEntries([
+        {
+          id: 'ex0', at: '2026-03-01T12:30:00.000Z', kind: 'exchange', amount: 50, type: null, batchId: null, chargeId: null, tool: null,
+          device: null, unit: 'proUses', member: null,
+        },
+        {
+          id: 'ex1', at: '2026-03-01T12:30:00.000Z', kind: 'exchange', amount: 40, type: 'subscription', batchId: 'b', chargeId: null, tool: null,
+          device: { id: 'web', platform: 'web' }, unit: 'credits', member: null,
+        },
+      ]),
     );
     await act(settle);
-    expect(screen.getAllByTestId('activity-row')[0].textContent).toContain('From the exchange');
-    expect(screen.getAllByTestId('activity-row')[0].textContent).toContain('+40 credits');
-    expect(h.api.callsOf('getLedger').length).toBe(loadsBefore + 1);
+    const rows = screen.getAllByTestId('activity-row').map((r) => r.textContent);
+    expect(rows.find((t) => t?.includes('From the exchange'))).toContain('+40 credits');
+    expect(rows.find((t) => t?.includes('Pro uses exchanged'))).toContain('−50 Pro uses');
+    // nothing had to be fetched again: the push carried both
+    expect(h.api.callsOf('getLedger').length).toBe(loadsBefore);
   });
 });
 

@@ -23,6 +23,7 @@ import type {
 import { checkMediaFile } from '@cutline/contract/media-rules';
 import { paysWithProUses } from '@cutline/contract/pro-uses';
 import type { AppError, Result } from '@cutline/contract/result';
+import { BalanceState } from '@cutline/contract/balance-state';
 import { TOOLS as SERVICE_TOOLS } from '@cutline/contract/tools';
 
 /** The service's own catalogue, so the fake's prices can never drift from the real ones. */
@@ -99,10 +100,12 @@ export class FakeCutline implements CutlineApi {
   /** The next call of a method fails with this error. */
   failures = new Map<Method, AppError>();
   private seq = 0;
+  /** As in main: only a newer version reaches the window, each once (the account's versions). */
+  private readonly latest = new BalanceState();
   private listeners = {
     state: new Set<(s: AppState) => void>(),
     balance: new Set<(b: BalanceSnapshot) => void>(),
-    entry: new Set<(e: LedgerEntry) => void>(),
+    entries: new Set<(e: LedgerEntry[]) => void>(),
     notice: new Set<(n: Notice) => void>(),
   };
 
@@ -117,20 +120,29 @@ export class FakeCutline implements CutlineApi {
   }
 
   setState(p: Partial<AppState>): void {
+    if (p.account !== undefined && p.account?.id !== this.state.account?.id) this.latest.reset();
     this.state = { ...this.state, ...p };
     this.listeners.state.forEach((cb) => cb(this.state));
   }
 
+  /** A snapshot reaches main: the window hears of it when it is newer than main's. */
   pushBalance(b: BalanceSnapshot): void {
-    this.listeners.balance.forEach((cb) => cb(b));
+    if (this.latest.applyBalance(b)) this.listeners.balance.forEach((cb) => cb(b));
   }
 
   pushEntry(e: LedgerEntry): void {
-    this.entries.unshift(e);
-    this.listeners.entry.forEach((cb) => cb(e));
+    this.pushEntries([e]);
   }
 
+  /** The entries of one change, pushed together (as main forwards a push's `cause.entries`). */
+  pushEntries(es: LedgerEntry[]): void {
+    this.entries.unshift(...[...es].reverse());
+    this.listeners.entries.forEach((cb) => cb(es));
+  }
+
+  /** As main does: a notice that names a balance comes after that balance was announced. */
   pushNotice(n: Notice): void {
+    if ('balance' in n && n.balance) this.pushBalance(n.balance);
     this.listeners.notice.forEach((cb) => cb(n));
   }
 
@@ -140,9 +152,7 @@ export class FakeCutline implements CutlineApi {
     this.applyAlloc(alloc, -1);
     this.version++;
     const chargeId = `remote-${++this.seq}`;
-    for (const a of alloc) {
-      this.pushEntry(this.entry('capture', a.amount, a.type, a.batchId, chargeId, tool, platform));
-    }
+    this.pushEntries(alloc.map((a) => this.entry('capture', a.amount, a.type, a.batchId, chargeId, tool, platform)));
     this.pushBalance(this.snapshot());
   }
 
@@ -152,7 +162,7 @@ export class FakeCutline implements CutlineApi {
     this.applyAlloc(alloc, -1);
     this.version++;
     const chargeId = `team-${++this.seq}`;
-    for (const a of alloc) this.pushEntry({ ...this.entry('capture', a.amount, a.type, a.batchId, chargeId, tool, platform), member });
+    this.pushEntries(alloc.map((a) => ({ ...this.entry('capture', a.amount, a.type, a.batchId, chargeId, tool, platform), member })));
     this.pushBalance(this.snapshot());
   }
 
@@ -241,8 +251,7 @@ export class FakeCutline implements CutlineApi {
 
   private changed(): void {
     this.version++;
-    const snap = this.snapshot();
-    this.listeners.balance.forEach((cb) => cb(snap));
+    this.pushBalance(this.snapshot());
   }
 
   // ---- CutlineApi -------------------------------------------------------------------------------
@@ -322,7 +331,7 @@ export class FakeCutline implements CutlineApi {
       } else {
         this.applyAlloc(plan, -1);
         this.held += tool.cost;
-        for (const a of plan) this.pushEntry(this.entry('hold', a.amount, a.type, a.batchId, id, tool.id));
+        this.pushEntries(plan.map((a) => this.entry('hold', a.amount, a.type, a.batchId, id, tool.id)));
       }
       this.charges.set(id, charge);
       this.byAction.set(req.actionId, id);
@@ -343,7 +352,7 @@ export class FakeCutline implements CutlineApi {
       if (c.usesProUse) this.pushEntry(this.entry('capture', 1, null, null, c.id, c.tool));
       else {
         this.held -= c.cost;
-        for (const a of c.allocation) this.pushEntry(this.entry('capture', a.amount, a.type, a.batchId, c.id, c.tool));
+        this.pushEntries(c.allocation.map((a) => this.entry('capture', a.amount, a.type, a.batchId, c.id, c.tool)));
       }
       this.changed();
       return { ok: true, value: next };
@@ -363,7 +372,7 @@ export class FakeCutline implements CutlineApi {
       } else {
         this.applyAlloc(c.allocation, 1);
         this.held -= c.cost;
-        for (const a of c.allocation) this.pushEntry(this.entry('release', a.amount, a.type, a.batchId, c.id, c.tool));
+        this.pushEntries(c.allocation.map((a) => this.entry('release', a.amount, a.type, a.batchId, c.id, c.tool)));
       }
       this.changed();
       return { ok: true, value: next };
@@ -408,9 +417,9 @@ export class FakeCutline implements CutlineApi {
     this.listeners.balance.add(cb);
     return () => void this.listeners.balance.delete(cb);
   };
-  onLedgerEntry = (cb: (e: LedgerEntry) => void) => {
-    this.listeners.entry.add(cb);
-    return () => void this.listeners.entry.delete(cb);
+  onLedgerEntries = (cb: (e: LedgerEntry[]) => void) => {
+    this.listeners.entries.add(cb);
+    return () => void this.listeners.entries.delete(cb);
   };
   onNotice = (cb: (n: Notice) => void) => {
     this.listeners.notice.add(cb);

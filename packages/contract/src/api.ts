@@ -210,6 +210,11 @@ export const EventCauseSchema = z.object({
   tool: z.string().optional(),
   device: DeviceSchema.optional(),
   entry: LedgerEntrySchema.optional(),
+  /**
+   * Extension (docs/api.md § Events): every ledger entry of the change that this account's history
+   * lists — a charge drawn from several batches writes one entry per batch; `entry` is the first.
+   */
+  entries: z.array(LedgerEntrySchema).optional(),
 });
 export type EventCause = z.infer<typeof EventCauseSchema>;
 

@@ -35,7 +35,7 @@ export const CHANNELS = {
   setWindowTitle: { kind: 'invoke', channel: 'cutline:setWindowTitle', arity: 1 },
   onState: { kind: 'event', channel: 'cutline:state' },
   onBalance: { kind: 'event', channel: 'cutline:balance' },
-  onLedgerEntry: { kind: 'event', channel: 'cutline:ledgerEntry' },
+  onLedgerEntries: { kind: 'event', channel: 'cutline:ledgerEntries' },
   onNotice: { kind: 'event', channel: 'cutline:notice' },
   onMenuCommand: { kind: 'event', channel: 'cutline:menuCommand' },
 } as const satisfies Record<keyof CutlineApi, { kind: 'invoke'; channel: string; arity: 0 | 1 } | { kind: 'event'; channel: string }>;

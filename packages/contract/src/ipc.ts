@@ -230,8 +230,11 @@ export interface CutlineApi {
 
   onState(cb: (state: AppState) => void): () => void;
   onBalance(cb: (balance: BalanceSnapshot) => void): () => void;
-  /** Ledger entries as they arrive by push, from any device. */
-  onLedgerEntry(cb: (entry: LedgerEntry) => void): () => void;
+  /**
+   * The ledger entries of one change as it arrives by push, from any device: all of them at once
+   * (a charge drawn from several batches has an entry per batch), beside the change's balance.
+   */
+  onLedgerEntries(cb: (entries: LedgerEntry[]) => void): () => void;
   onNotice(cb: (notice: Notice) => void): () => void;
   /** A command chosen in the application menu. */
   onMenuCommand(cb: (command: MenuCommand) => void): () => void;
@@ -275,7 +278,7 @@ const INVOKE_ARGS = {
 const EVENT_PAYLOADS = {
   onState: AppStateSchema,
   onBalance: BalanceSnapshotSchema,
-  onLedgerEntry: LedgerEntrySchema,
+  onLedgerEntries: z.array(LedgerEntrySchema),
   onNotice: NoticeSchema,
   onMenuCommand: MenuCommandSchema,
 } as const satisfies Record<EventMethod, z.ZodType>;

@@ -13,7 +13,7 @@ import { AlertMonitor, type Notifier } from './alerts';
 import { ApiClient } from './api-client';
 import { AppDataStore } from './app-data-store';
 import type { BackoffOptions } from './backoff';
-import { BalanceState } from './balance-state';
+import { BalanceState } from '@cutline/contract/balance-state';
 import { ChargeFlow } from './charge-flow';
 import type { DeepLinkHandlers } from './deep-link-router';
 import { Emitter } from './emitter';
@@ -68,7 +68,7 @@ export interface CoreDeps {
 interface CoreEvents extends Record<string, unknown> {
   state: AppState;
   balance: BalanceSnapshot;
-  ledgerEntry: LedgerEntry;
+  ledgerEntries: LedgerEntry[];
   notice: Notice;
   menuCommand: MenuCommand;
 }
@@ -283,7 +283,10 @@ export class CutlineCore {
 
   private onPush(event: BalanceEvent): void {
     this.balance.applyBalance(event.balance);
-    if (event.cause.entry) this.events.emit('ledgerEntry', event.cause.entry);
+    // Every entry of the change at once (one per batch a charge drew from), even when the balance
+    // itself was already known from the charge's answer.
+    const entries = event.cause.entries ?? (event.cause.entry ? [event.cause.entry] : []);
+    if (entries.length > 0) this.events.emit('ledgerEntries', entries);
     if (event.cause.kind === 'exchange') void this.reloadAccount();
   }
 
@@ -439,7 +442,7 @@ export class CutlineCore {
     const events: { [M in EventMethod]: keyof CoreEvents } = {
       onState: 'state',
       onBalance: 'balance',
-      onLedgerEntry: 'ledgerEntry',
+      onLedgerEntries: 'ledgerEntries',
       onNotice: 'notice',
       onMenuCommand: 'menuCommand',
     };

@@ -10,7 +10,7 @@
 import type { Charge, QuoteResponse } from '@cutline/contract/api';
 import { err, ok, type Result } from '@cutline/contract/result';
 import type { ApiClient } from './api-client';
-import type { BalanceState } from './balance-state';
+import type { BalanceState } from '@cutline/contract/balance-state';
 import { idempotencyKeyFor } from './idempotency';
 import type { Logger } from './logger';
 

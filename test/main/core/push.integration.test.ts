@@ -37,6 +37,33 @@ describe('push', () => {
     expect(after.byType.activity).toBe(before.byType.activity);
   });
 
+  it('a charge drawn from two batches: every entry of each step reaches the window in one push, and each balance version once', async () => {
+    const account = await createAccount(suite.server.url, 0);
+    for (const [type, amount] of [['subscription', 12], ['purchased', 3]] as const) {
+      const g = await admin(suite.server.url, 'POST', '/admin/v1/grants', { userId: account.id, type, amount, expiresAt: new Date(Date.now() + 9e8).toISOString(), source: 'test' });
+      expect(g.status).toBe(201);
+    }
+    const h = await suite.signedIn(account.email, account.password);
+    await until(() => h.core.balance.current?.total === 15, 'the starting balance');
+    const held = await h.core.cutline.hold({ actionId: 'act_two_batches', tool: 'ai-portrait' });
+    if (!held.ok) throw new Error(held.error.message);
+    await h.core.cutline.capture({ chargeId: held.value.id });
+    const step = (kind: string) =>
+      until(() => h.entryPushes.find((p) => p.some((e) => e.chargeId === held.value.id && e.kind === kind)), `the ${kind} push`);
+    for (const kind of ['hold', 'capture']) {
+      const push = await step(kind);
+      expect(push.map((e) => [e.kind, e.type, e.amount])).toEqual([
+        [kind, 'subscription', 12],
+        [kind, 'purchased', 3],
+      ]);
+    }
+    // the charge answers and the pushes carried the same versions: the window heard of each once
+    const versions = h.balances.map((b) => b.version);
+    expect(new Set(versions).size).toBe(versions.length);
+    expect(versions).toEqual([...versions].sort((a, b) => a - b));
+    expect(h.balances.at(-1)).toMatchObject({ total: 0, held: 0 });
+  });
+
   it('a grant arrives by push', async () => {
     const account = await createAccount(suite.server.url, 10);
     const h = await suite.signedIn(account.email, account.password);

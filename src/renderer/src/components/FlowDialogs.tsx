@@ -65,7 +65,8 @@ export function ConfirmDialog({ flow }: { flow: Extract<Flow, { step: 'confirm' 
   }
 
   const q = flow.quote;
-  const shown = balance && balance.version > q.balance.version ? balance : q.balance;
+  // main took the quote's snapshot before answering, and keeps the newest: the live balance is current
+  const shown = balance ?? q.balance;
   return (
     <Dialog
       key="confirm"

@@ -1,11 +1,5 @@
-import type { BalanceSnapshot } from '@cutline/contract/api';
 import type { AppState } from '@cutline/contract/ipc';
 import type { AccountSlice, Deps, Get, Set } from './types';
-
-/** Whether `next` should replace `current` (API.md: keep the snapshot with the highest version). */
-export function isNewerBalance(current: BalanceSnapshot | null, next: BalanceSnapshot): boolean {
-  return current === null || next.version > current.version;
-}
 
 function accountId(s: AppState | null): string | null {
   return s?.account?.id ?? null;
@@ -22,9 +16,10 @@ export function createAccountSlice(deps: Deps, set: Set, get: Get): AccountSlice
     accountEpoch: 0,
 
     applyBalance(b) {
+      // Main sends each accepted change once, newest last (its BalanceState dropped anything older),
+      // and answers getBalance with what it holds at that moment: the last one to arrive is current.
       if (!b) return false;
       if (!get().app?.account) return false;
-      if (!isNewerBalance(get().balance, b)) return false;
       set({ balance: b });
       return true;
     },

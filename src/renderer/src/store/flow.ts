@@ -31,7 +31,6 @@ export function createFlowSlice(deps: Deps, set: Set, get: Get): FlowSlice {
       return;
     }
     const quote = r.value;
-    get().applyBalance(quote.balance);
     if (!quote.covered) {
       set({ flow: { step: 'not-enough', toolId, cost: quote.cost, available: quote.balance.total, error: null } });
       return;

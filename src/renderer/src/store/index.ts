@@ -55,7 +55,7 @@ export async function connectStore(store: CutlineStore, api: Deps['api']): Promi
   const offs = [
     api.onState((st) => s().setAppState(st)),
     api.onBalance((b) => s().applyBalance(b)),
-    api.onLedgerEntry((e) => s().addLedgerEntry(e)),
+    api.onLedgerEntries((e) => s().addLedgerEntries(e)),
     api.onNotice((n) => s().handleCoreNotice(n)),
     api.onMenuCommand((c) => runMenuCommand(store, c)),
   ];

@@ -24,7 +24,6 @@ export function createNoticesSlice(deps: Deps, set: Set, get: Get): NoticesSlice
           s.notify('success', `Signed in as ${n.email}.`);
           break;
         case 'purchase-complete':
-          s.applyBalance(n.balance);
           s.notify(
             'success',
             n.balance
@@ -33,7 +32,6 @@ export function createNoticesSlice(deps: Deps, set: Set, get: Get): NoticesSlice
           );
           break;
         case 'exchange-complete':
-          s.applyBalance(n.balance);
           s.notify(
             'success',
             n.balance
@@ -42,7 +40,6 @@ export function createNoticesSlice(deps: Deps, set: Set, get: Get): NoticesSlice
           );
           break;
         case 'upgrade-complete':
-          s.applyBalance(n.balance);
           s.notify('success', n.balance ? `You're on Pro. Your balance is now ${credits(n.balance.total)}.` : "You're on Pro.");
           break;
         case 'alert':

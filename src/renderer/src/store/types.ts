@@ -25,14 +25,17 @@ export interface Deps {
 export interface AccountSlice {
   /** The main process's state; null until the first getState answers. */
   app: AppState | null;
-  /** The newest balance snapshot seen (highest version); null when signed out or not loaded. */
+  /** The balance as main last announced it; null when signed out or not loaded. */
   balance: BalanceSnapshot | null;
   tools: Tool[] | null;
   toolsError: string | null;
   prefs: Prefs;
   /** Bumped whenever the signed-in account changes; answers for an older epoch are dropped. */
   accountEpoch: number;
-  /** Keeps `b` when it is newer than what we have. Returns whether it was applied. */
+  /**
+   * Takes a balance main announced (a push, or its answer to getBalance): main keeps the newest
+   * version and sends each change once, in order, so the store compares nothing. False when signed out.
+   */
   applyBalance(b: BalanceSnapshot | null | undefined): boolean;
   setAppState(next: AppState): void;
   refreshAccountData(): Promise<void>;
@@ -54,7 +57,8 @@ export interface ActivitySlice {
   ledgerLoading: boolean;
   ledgerError: string | null;
   loadLedger(more?: boolean): Promise<void>;
-  addLedgerEntry(entry: LedgerEntry): void;
+  /** The entries of one pushed change, all at once. */
+  addLedgerEntries(entries: LedgerEntry[]): void;
 }
 
 // ---- projects ----------------------------------------------------------------------------------
