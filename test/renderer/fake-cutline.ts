@@ -16,6 +16,7 @@ import type {
   MediaRecord,
   MenuCommand,
   Notice,
+  OpenCharge,
   PickedFile,
   Prefs,
   ProjectsState,
@@ -107,7 +108,10 @@ export class FakeCutline implements CutlineApi {
     balance: new Set<(b: BalanceSnapshot) => void>(),
     entries: new Set<(e: LedgerEntry[]) => void>(),
     notice: new Set<(n: Notice) => void>(),
+    settled: new Set<(c: OpenCharge) => void>(),
   };
+  /** What main would keep: the open charges (by id) with their account, acknowledged ones removed. */
+  openCharges = new Map<string, OpenCharge & { account: string | null }>();
 
   // ---- test controls ----------------------------------------------------------------------------
 
@@ -278,7 +282,7 @@ export class FakeCutline implements CutlineApi {
   getLedger = (q: { limit?: number; before?: string }) =>
     this.record('getLedger', q, () => ({ ok: true as const, value: { entries: this.entries.slice(0, q.limit ?? 50), next: null } }));
 
-  quote = (req: { tool: string; quantity?: number }) =>
+  quote = (req: { tool: string; quantity?: number; mediaId?: string }) =>
     this.record('quote', req, () => {
       const tool = this.tools.find((t) => t.id === req.tool);
       if (!tool) return { ok: false as const, error: { code: 'not_found' as const, message: 'That AI tool does not exist.' } };
@@ -292,7 +296,7 @@ export class FakeCutline implements CutlineApi {
       };
     });
 
-  hold = (req: { actionId: string; tool: string; quantity?: number }) =>
+  hold = (req: { actionId: string; tool: string; quantity?: number; target?: OpenCharge['target'] }) =>
     this.record<Charge>('hold', req, () => {
       const again = this.byAction.get(req.actionId);
       if (again) return { ok: true, value: this.charges.get(again)! };
@@ -335,6 +339,7 @@ export class FakeCutline implements CutlineApi {
       }
       this.charges.set(id, charge);
       this.byAction.set(req.actionId, id);
+      if (req.target) this.openCharges.set(id, { charge, target: req.target, outcome: null, state: 'running', message: null, account: this.state.account?.id ?? null });
       this.changed();
       return { ok: true, value: charge };
     });
@@ -349,6 +354,7 @@ export class FakeCutline implements CutlineApi {
       }
       const next: Charge = { ...c, status: 'captured' };
       this.charges.set(c.id, next);
+      this.settle(next, 'succeeded', 'captured');
       if (c.usesProUse) this.pushEntry(this.entry('capture', 1, null, null, c.id, c.tool));
       else {
         this.held -= c.cost;
@@ -366,6 +372,7 @@ export class FakeCutline implements CutlineApi {
       if (c.status !== 'held') return { ok: false, error: { code: 'conflict', message: 'That charge was already completed.' } };
       const next: Charge = { ...c, status: 'released', releaseReason: req.reason };
       this.charges.set(c.id, next);
+      this.settle(next, req.reason, 'released');
       if (c.usesProUse) {
         this.proUsesLeft!.remaining += 1;
         this.pushEntry(this.entry('release', 1, null, null, c.id, c.tool));
@@ -377,6 +384,34 @@ export class FakeCutline implements CutlineApi {
       this.changed();
       return { ok: true, value: next };
     });
+
+  private settle(charge: Charge, outcome: OpenCharge['outcome'], state: OpenCharge['state']): void {
+    const open = this.openCharges.get(charge.id);
+    if (open) this.openCharges.set(charge.id, { ...open, charge, outcome, state });
+  }
+
+  /** Main settles a charge later (the service answered again): the window hears of it. */
+  announceSettled(c: OpenCharge): void {
+    this.openCharges.set(c.charge.id, { ...c, account: this.state.account?.id ?? null });
+    this.listeners.settled.forEach((cb) => cb(c));
+  }
+
+  listOpenCharges = async (): Promise<OpenCharge[]> => {
+    this.calls.push(['listOpenCharges', undefined]);
+    const mine = [...this.openCharges.values()].filter((c) => c.account === (this.state.account?.id ?? null));
+    return structuredClone(mine.map(({ account: _account, ...open }) => open));
+  };
+
+  acknowledgeCharge = async (req: { chargeId: string }): Promise<void> => {
+    this.calls.push(['acknowledgeCharge', req]);
+    const open = this.openCharges.get(req.chargeId);
+    if (open && open.state !== 'running' && open.state !== 'settling') this.openCharges.delete(req.chargeId);
+  };
+
+  onChargeSettled = (cb: (c: OpenCharge) => void) => {
+    this.listeners.settled.add(cb);
+    return () => void this.listeners.settled.delete(cb);
+  };
 
   openWeb = (req: { path: HandoffPath }) => this.record<void>('openWeb', req, () => ({ ok: true, value: undefined }));
 

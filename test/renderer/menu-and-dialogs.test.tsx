@@ -81,7 +81,7 @@ describe('clip context menu', () => {
     await openAiToolsByKeyboard(user, /Interview/);
     await user.keyboard('{ArrowDown}{ArrowDown}{Enter}');
     await act(settle);
-    expect(h.api.callsOf('quote')).toEqual([{ tool: 'ai-portrait', quantity: 1 }]);
+    expect(h.api.callsOf('quote')).toEqual([{ tool: 'ai-portrait', mediaId: 'interview', quantity: 1 }]);
     const dialog = screen.getByRole('alertdialog', { name: 'AI Portrait' });
     expect(dialog.textContent).toContain('This will use 15 credits. Continue?');
     expect(screen.queryByRole('menu')).toBeNull();

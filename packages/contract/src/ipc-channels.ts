@@ -22,6 +22,8 @@ export const CHANNELS = {
   hold: { kind: 'invoke', channel: 'cutline:hold', arity: 1 },
   capture: { kind: 'invoke', channel: 'cutline:capture', arity: 1 },
   release: { kind: 'invoke', channel: 'cutline:release', arity: 1 },
+  listOpenCharges: { kind: 'invoke', channel: 'cutline:listOpenCharges', arity: 0 },
+  acknowledgeCharge: { kind: 'invoke', channel: 'cutline:acknowledgeCharge', arity: 1 },
   openWeb: { kind: 'invoke', channel: 'cutline:openWeb', arity: 1 },
   retryNow: { kind: 'invoke', channel: 'cutline:retryNow', arity: 0 },
   setAlertSettings: { kind: 'invoke', channel: 'cutline:setAlertSettings', arity: 1 },
@@ -37,6 +39,7 @@ export const CHANNELS = {
   onBalance: { kind: 'event', channel: 'cutline:balance' },
   onLedgerEntries: { kind: 'event', channel: 'cutline:ledgerEntries' },
   onNotice: { kind: 'event', channel: 'cutline:notice' },
+  onChargeSettled: { kind: 'event', channel: 'cutline:chargeSettled' },
   onMenuCommand: { kind: 'event', channel: 'cutline:menuCommand' },
 } as const satisfies Record<keyof CutlineApi, { kind: 'invoke'; channel: string; arity: 0 | 1 } | { kind: 'event'; channel: string }>;
 

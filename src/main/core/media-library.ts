@@ -9,7 +9,7 @@ import { randomBytes } from 'node:crypto';
 import { mkdir, readFile, rename, stat, writeFile } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import { MediaRecordSchema, type ImportMediaRequest, type MediaRecord, type PickedFile } from '@cutline/contract/ipc';
-import { checkMediaFile, isMediaId, MAX_MEDIA_BYTES, storedFileName } from '@cutline/contract/media-rules';
+import { checkMediaFile, isMediaId, MAX_MEDIA_BYTES, storedFileName, type MediaKind } from '@cutline/contract/media-rules';
 import { err, ok, type Result } from '@cutline/contract/result';
 import type { KeyValueStore } from './key-value-store';
 import type { Logger } from './logger';
@@ -85,6 +85,11 @@ export class MediaLibrary {
     };
     this.options.store.set(KEY, [...existing, record]);
     return ok({ ...record, url: this.options.urlFor(id) });
+  }
+
+  /** What an imported media item is (video, audio, image), or null when there is none by that id. */
+  kindOf(id: string): MediaKind | null {
+    return this.records().find((r) => r.id === id)?.kind ?? null;
   }
 
   /** The stored file of a media id and its type, or null (unknown or malformed id). */

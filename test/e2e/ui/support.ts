@@ -99,6 +99,8 @@ export interface HostBehindCable {
    * over HTTP, and the tab's visit to the host's callback page — returned as it answered.
    */
   signIn(account: { email: string; password: string }): Promise<Response>;
+  /** Quits the app and starts it again on the same data folder (and cable): `host` is the new one. */
+  reopen(): Promise<RunningDevhost>;
   /** Closes the host and the cable and removes the host's data folder. */
   close(): Promise<void>;
 }
@@ -111,30 +113,38 @@ export interface HostBehindCable {
 export async function hostBehindCable(service: Service, name: string, core?: DevhostOptions['core']): Promise<HostBehindCable> {
   const net = await cable(service.url);
   const dataDir = mkdtempSync(join(tmpdir(), `cutline-e2e-${name}-`));
-  const host = await startDevhost({
-    serviceUrl: net.url,
-    webUrl: service.server.publicUrl,
-    dataDir,
-    renderer: { mode: 'built', dir: resolve('out/renderer') },
-    logger: memoryLogger(),
-    core,
-  }).catch(async (e: unknown) => {
+  const start = () =>
+    startDevhost({
+      serviceUrl: net.url,
+      webUrl: service.server.publicUrl,
+      dataDir,
+      renderer: { mode: 'built', dir: resolve('out/renderer') },
+      logger: memoryLogger(),
+      core,
+    });
+  const host = await start().catch(async (e: unknown) => {
     await net.close();
     rmSync(dataDir, { recursive: true, force: true });
     throw e;
   });
-  return {
+  const behind: HostBehindCable = {
     net,
     host,
     async signIn(account) {
-      expect((await host.core.cutline.signIn()).ok).toBe(true);
-      const authorize = host.openedUrls().find((u) => u.includes('/oauth/authorize'))!;
+      expect((await behind.host.core.cutline.signIn()).ok).toBe(true);
+      const authorize = behind.host.openedUrls().findLast((u) => u.includes('/oauth/authorize'))!;
       return fetch(await callbackFor(authorize, account.email, account.password));
     },
+    async reopen() {
+      await behind.host.close();
+      behind.host = await start();
+      return behind.host;
+    },
     async close() {
-      await host.close();
+      await behind.host.close();
       await net.close();
       rmSync(dataDir, { recursive: true, force: true });
     },
   };
+  return behind;
 }

@@ -39,7 +39,11 @@ export function createAccountSlice(deps: Deps, set: Set, get: Get): AccountSlice
           flow: null,
         });
         get().resetJobs();
-        if (next.account) void get().refreshAccountData();
+        if (next.account) {
+          void get().refreshAccountData();
+          // the account's open charges need the projects (applied once they are loaded: connectStore)
+          if (get().projectsLoaded) void get().resumeOpenCharges();
+        }
         return;
       }
       set({ app: next });

@@ -21,7 +21,7 @@ export function createFlowSlice(deps: Deps, set: Set, get: Get): FlowSlice {
 
   const quoteAndConfirm = async (toolId: string, target: ActionTarget): Promise<void> => {
     set({ flow: { step: 'quoting', toolId, target } });
-    const r = await api.quote({ tool: toolId, quantity: 1 }).catch(() => null);
+    const r = await api.quote({ tool: toolId, quantity: 1, ...(target.kind === 'clip' ? { mediaId: target.mediaId } : {}) }).catch(() => null);
     // The user may have cancelled while the price was being checked.
     const f = get().flow;
     if (!f || f.step !== 'quoting' || f.target !== target) return;
@@ -88,7 +88,7 @@ export function createFlowSlice(deps: Deps, set: Set, get: Get): FlowSlice {
       if (on) {
         const clip = s.projects.find((p) => p.id === projectId)?.clips.find((c) => c.id === on.clipId);
         if (!clip) return;
-        target = { kind: 'clip', projectId, clipId: clip.id };
+        target = { kind: 'clip', projectId, clipId: clip.id, mediaId: clip.mediaId };
       } else if (!isGenerateTool(toolId)) {
         return;
       }
@@ -162,7 +162,7 @@ export function createFlowSlice(deps: Deps, set: Set, get: Get): FlowSlice {
       const f = get().flow;
       if (!f || f.step !== 'confirm' || f.busy) return;
       set({ flow: { ...f, busy: true, error: null } });
-      const r = await api.hold({ actionId: f.actionId, tool: f.toolId, quantity: 1 }).catch(() => null);
+      const r = await api.hold({ actionId: f.actionId, tool: f.toolId, quantity: 1, target: f.target }).catch(() => null);
       const now = get().flow;
       if (!now || now.step !== 'confirm' || now.actionId !== f.actionId) {
         // Cancelled while the hold was being made: give the credits straight back.

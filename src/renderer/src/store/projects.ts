@@ -347,34 +347,38 @@ export function createProjectsSlice(deps: Deps, set: Set, get: Get): ProjectsSli
       set({ selectedMediaId: mediaId, selectedClipId: mediaId ? null : get().selectedClipId });
     },
 
-    applyEffect(projectId, clipId, toolId) {
+    applyEffect(projectId, clipId, toolId, chargeId) {
       const project = get().projects.find((p) => p.id === projectId);
-      const label = `${toolName(toolId, get().tools)} on “${project ? clipName(project, clipId) : 'clip'}”`;
+      const clip = project?.clips.find((c) => c.id === clipId);
+      // delivered again (after a restart, a second announcement): the clip has it already
+      if (!project || !clip || clip.charges?.includes(chargeId)) return;
+      const label = `${toolName(toolId, get().tools)} on “${clipName(project, clipId)}”`;
+      const withResult = (c: Clip): Clip => ({ ...c, effects: [...c.effects, toolId], charges: [...(c.charges ?? []), chargeId].slice(-100) });
       updateProject(
         projectId,
         (p) => ({
           ...p,
-          clips: p.clips.map((c) =>
-            c.id === clipId && c.effects.length < 50 ? { ...c, effects: [...c.effects, toolId] } : c,
-          ),
+          clips: p.clips.map((c) => (c.id === clipId && c.effects.length < 50 ? withResult(c) : c)),
         }),
         {
           label,
           kind: 'ai-result',
           // undo hides the paid result on the clip instead of dropping it
-          before: (p) => ({ name: p.name, clips: p.clips.map((c) => (c.id === clipId ? hideEffect({ ...c, effects: [...c.effects, toolId] }, toolId) : c)) }),
+          before: (p) => ({ name: p.name, clips: p.clips.map((c) => (c.id === clipId ? hideEffect(withResult(c), toolId) : c)) }),
         },
       );
     },
 
-    addGeneratedClip(projectId, toolId, prompt) {
+    addGeneratedClip(projectId, toolId, prompt, chargeId) {
       const media = GENERATED_MEDIA[toolId];
-      if (!media) return;
+      const project = get().projects.find((p) => p.id === projectId);
+      if (!media || !project || project.clips.some((c) => c.charges?.includes(chargeId))) return;
       const clip: Clip = {
         id: deps.newId(),
         mediaId: media.id,
         name: (prompt.trim() || media.name).slice(0, 200),
         effects: [toolId],
+        charges: [chargeId],
       };
       updateProject(projectId, (p) => (p.clips.length >= MAX_CLIPS ? p : { ...p, clips: [...p.clips, clip] }), {
         label: `${toolName(toolId, get().tools)} “${clip.name}”`,

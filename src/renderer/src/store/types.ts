@@ -1,7 +1,7 @@
 /** The shape of the renderer's one zustand store and the dependencies it is built with. */
 import type { BalanceSnapshot, Charge, LedgerEntry, QuoteResponse, Tool } from '@cutline/contract/api';
 import type { HandoffPath } from '@cutline/contract/credit-types';
-import type { AppState, CutlineApi, Notice as CoreNotice, Prefs, Project } from '@cutline/contract/ipc';
+import type { AppState, ChargeTarget, CutlineApi, Notice as CoreNotice, OpenCharge, Prefs, Project } from '@cutline/contract/ipc';
 import type { Probe } from '../editor/media-probe';
 import type { MediaItem } from '../media';
 import type { Schedule } from '../jobs/simulate';
@@ -89,8 +89,10 @@ export interface ProjectsSlice {
   moveClip(clipId: string, toIndex: number): void;
   selectClip(clipId: string | null): void;
   selectMedia(mediaId: string | null): void;
-  applyEffect(projectId: string, clipId: string, toolId: string): void;
-  addGeneratedClip(projectId: string, toolId: string, prompt: string): void;
+  /** A paid result on a clip; once per charge (a result delivered again changes nothing). */
+  applyEffect(projectId: string, clipId: string, toolId: string, chargeId: string): void;
+  /** The clip an AI Generate tool made; once per charge. */
+  addGeneratedClip(projectId: string, toolId: string, prompt: string, chargeId: string): void;
   /** Saves now if a save is pending. */
   flushSave(): Promise<void>;
   /** Deletes a project (the UI confirms first); another one opens. */
@@ -149,9 +151,8 @@ export interface PlaybackSlice {
 
 // ---- AI actions ----------------------------------------------------------------------------------
 
-export type ActionTarget =
-  | { kind: 'clip'; projectId: string; clipId: string }
-  | { kind: 'generate'; projectId: string; prompt: string };
+/** What an AI action runs on (main keeps it with the open charge, to deliver the result after a restart). */
+export type ActionTarget = ChargeTarget;
 
 /** The dialog step of the one AI action being set up (only one at a time: it is modal). */
 export type Flow =
@@ -197,7 +198,8 @@ export interface FlowSlice {
 
 // ---- jobs ---------------------------------------------------------------------------------------
 
-export type JobStatus = 'running' | 'capturing' | 'releasing' | 'done' | 'failed' | 'cancelled' | 'error';
+/** `waiting`: the job is over and main tells the service (capture or release) as soon as it answers. */
+export type JobStatus = 'running' | 'capturing' | 'releasing' | 'waiting' | 'done' | 'failed' | 'cancelled' | 'error';
 
 export interface Job {
   id: string;
@@ -210,6 +212,10 @@ export interface Job {
   status: JobStatus;
   progress: number;
   message: string | null;
+  /** What the job came to, once it is over (what a `waiting` card waits to hear). */
+  outcome: 'succeeded' | 'failed' | 'cancelled' | null;
+  /** For a failed or cancelled job: why, as the start of its card's sentence. */
+  why: string | null;
 }
 
 export interface JobsSlice {
@@ -223,6 +229,14 @@ export interface JobsSlice {
   clearFinishedJobs(): void;
   /** Another account (or none): the jobs on screen belong to the previous one, so they go. */
   resetJobs(): void;
+  /**
+   * The account's open charges main kept (after a restart, a reload, a sign-in): a job that was
+   * running resumes (or, its hold about to lapse, returns its credits and offers Retry), a result
+   * main settled since is applied, one still waiting for the service shows as waiting.
+   */
+  resumeOpenCharges(): Promise<void>;
+  /** Main settled a charge after its first try could not reach the service. */
+  chargeSettled(charge: OpenCharge): void;
   /** The running job on a clip, if any. */
   jobForClip(clipId: string): Job | undefined;
 }
