@@ -173,6 +173,8 @@ describe('jobs', () => {
     expect(screen.queryByTestId('job')).toBeNull();
 
     await act(() => h.store.getState().startAction('auto-captions', { clipId: clips[0] }));
+    // the clip has Auto Captions already: a second charge needs its own yes (issue 18 item 4)
+    act(() => h.store.getState().confirmAgain(true));
     await act(() => h.store.getState().confirmFlow());
     await advance(h, 3000);
     expect(screen.getByTestId('job').getAttribute('data-status')).toBe('done');

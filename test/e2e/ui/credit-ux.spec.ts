@@ -97,6 +97,8 @@ test("switching accounts: the previous account's jobs disappear", async ({ app, 
   await browserHost.signIn(first.email, first.password);
   await expect(app.getByTestId('account-email')).toHaveText(first.email);
   await chooseTool(app, app.getByRole('listbox', { name: 'Timeline clips' }).getByRole('option').first(), 'Auto Captions');
+  // the clip has Auto Captions already: a second charge needs its own yes (issue 18 item 4)
+  await app.getByRole('alertdialog', { name: 'Auto Captions' }).getByLabel('Apply Auto Captions again and pay for it a second time').check();
   await app.getByRole('alertdialog', { name: 'Auto Captions' }).getByRole('button', { name: 'Continue' }).click();
   await expect(app.getByTestId('job')).toHaveAttribute('data-status', 'done');
   await app.getByRole('button', { name: 'Sign out' }).click();

@@ -53,8 +53,10 @@ export function ConfirmDialog({ flow }: { flow: Extract<Flow, { step: 'confirm' 
   const on = useApp((s) => targetLabel(s, flow));
   const damaged = useApp((s) => targetDamaged(s, flow));
   const confirm = useApp((s) => s.confirmFlow);
+  const confirmAgain = useApp((s) => s.confirmAgain);
   const cancel = useApp((s) => s.cancelFlow);
   const questionId = useId();
+  const againId = useId();
 
   if (flow.step === 'quoting') {
     return (
@@ -80,7 +82,13 @@ export function ConfirmDialog({ flow }: { flow: Extract<Flow, { step: 'confirm' 
           <button type="button" onClick={cancel}>
             Cancel
           </button>
-          <button type="button" className="primary" data-autofocus onClick={() => void confirm()} disabled={flow.busy}>
+          <button
+            type="button"
+            className="primary"
+            data-autofocus={flow.again ? undefined : true}
+            onClick={() => void confirm()}
+            disabled={flow.busy || (flow.again !== null && !flow.againConfirmed)}
+          >
             {flow.busy ? 'Reserving…' : 'Continue'}
           </button>
         </>
@@ -92,6 +100,19 @@ export function ConfirmDialog({ flow }: { flow: Extract<Flow, { step: 'confirm' 
           This clip's file looks damaged, so {name} will most likely fail on it. If it fails, the{' '}
           {q.usesProUse ? 'Pro use is' : 'credits are'} returned — but you may want to replace the clip first.
         </p>
+      )}
+      {flow.again && (
+        <div className="dialog-warning" role="note" data-testid="applied-again">
+          <p>
+            {flow.again === 'shown'
+              ? `${name} is already applied to this clip. Running it again is a second charge for the same result.`
+              : `${name} was applied to this clip and then undone; the result is kept, hidden. Show it again at no cost from the preview, or run it again as a second charge.`}
+          </p>
+          <label htmlFor={againId} className="check">
+            <input id={againId} type="checkbox" data-autofocus checked={flow.againConfirmed} onChange={(e) => confirmAgain(e.target.checked)} />{' '}
+            Apply {name} again and pay for it a second time
+          </label>
+        </div>
       )}
       <p id={questionId} className="dialog-question">
         {confirmQuestion(q)}

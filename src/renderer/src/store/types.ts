@@ -167,6 +167,9 @@ export type Flow =
       actionId: string;
       busy: boolean;
       error: string | null;
+      /** The clip already has this tool's result (`hidden`: undone, kept): a second charge needs its own yes. */
+      again: 'shown' | 'hidden' | null;
+      againConfirmed: boolean;
     }
   | {
       step: 'not-enough';
@@ -192,6 +195,8 @@ export interface FlowSlice {
   retryAction(toolId: string, target: ActionTarget): Promise<void>;
   submitPrompt(prompt: string): Promise<void>;
   exchangeChoice(choice: ExchangeChoice): Promise<void>;
+  /** The confirm dialog's "apply it again" box, for a tool the clip already has. */
+  confirmAgain(checked: boolean): void;
   confirmFlow(): Promise<void>;
   cancelFlow(): void;
 }
