@@ -468,8 +468,8 @@ export class CutlineCore {
       setAlertSettings: async (patch) => ok(this.alerts.update(patch)),
       loadProjects: async () => this.data.loadProjects(),
       saveProjects: async (state) => this.data.saveProjects(state),
-      getPrefs: async () => this.data.getPrefs(),
-      setPrefs: async (prefs) => this.data.setPrefs(prefs),
+      getPrefs: async () => this.data.getPrefs(this.state.account?.id ?? null),
+      setPrefs: async (prefs) => this.data.setPrefs(prefs, this.state.account?.id ?? null),
       listMedia: async () => this.media?.list() ?? [],
       importMedia: async (req) =>
         this.media ? this.media.import(req) : err('internal', 'This window cannot keep imported media.'),

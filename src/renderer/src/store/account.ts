@@ -28,17 +28,25 @@ export function createAccountSlice(deps: Deps, set: Set, get: Get): AccountSlice
       const prev = get().app;
       const changedAccount = accountId(prev) !== accountId(next);
       if (changedAccount) {
+        const epoch = get().accountEpoch + 1;
         set({
           app: next,
           balance: null,
           ledger: [],
           ledgerNext: null,
           ledgerError: null,
-          accountEpoch: get().accountEpoch + 1,
+          accountEpoch: epoch,
           exchangeAsked: false,
           flow: null,
         });
         get().resetJobs();
+        // preferences are per account: the new one's own
+        void api.getPrefs().then(
+          (prefs) => {
+            if (get().accountEpoch === epoch) set({ prefs });
+          },
+          () => {},
+        );
         if (next.account) {
           void get().refreshAccountData();
           // the account's open charges need the projects (applied once they are loaded: connectStore)
