@@ -335,6 +335,17 @@ describe('projects', () => {
     expect(h.store.getState().saveError).toBe('The disk is full.');
   });
 
+  it('a failed save is tried again by itself, and nothing edited meanwhile is lost', async () => {
+    const h = await makeStore(new FakeCutline());
+    h.api.fail('saveProjects', { code: 'internal', message: 'The Cutline host went away.' });
+    const id = h.store.getState().createProject('Kept');
+    await advance(h, 100);
+    expect(h.store.getState().saveState).toBe('error');
+    await advance(h, 1_000);
+    expect(h.store.getState().saveState).toBe('saved');
+    expect(h.api.projects.projects.map((p) => p.id)).toContain(id);
+  });
+
   it('moveItem and nextProjectName', () => {
     expect(moveItem(['a', 'b', 'c'], 0, 2)).toEqual(['b', 'c', 'a']);
     expect(moveItem(['a', 'b', 'c'], 2, 0)).toEqual(['c', 'a', 'b']);

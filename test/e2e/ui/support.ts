@@ -99,8 +99,12 @@ export interface HostBehindCable {
    * over HTTP, and the tab's visit to the host's callback page — returned as it answered.
    */
   signIn(account: { email: string; password: string }): Promise<Response>;
-  /** Quits the app and starts it again on the same data folder (and cable): `host` is the new one. */
+  /** Quits the app and starts it again on the same data folder, port and cable: `host` is the new one. */
   reopen(): Promise<RunningDevhost>;
+  /** Quits the app (the host stops; its page stays open). */
+  stopHost(): Promise<void>;
+  /** Starts it again on the same data folder, port and cable. */
+  startHost(): Promise<RunningDevhost>;
   /** Closes the host and the cable and removes the host's data folder. */
   close(): Promise<void>;
 }
@@ -113,8 +117,9 @@ export interface HostBehindCable {
 export async function hostBehindCable(service: Service, name: string, core?: DevhostOptions['core']): Promise<HostBehindCable> {
   const net = await cable(service.url);
   const dataDir = mkdtempSync(join(tmpdir(), `cutline-e2e-${name}-`));
-  const start = () =>
+  const start = (port?: number) =>
     startDevhost({
+      port,
       serviceUrl: net.url,
       webUrl: service.server.publicUrl,
       dataDir,
@@ -127,6 +132,7 @@ export async function hostBehindCable(service: Service, name: string, core?: Dev
     rmSync(dataDir, { recursive: true, force: true });
     throw e;
   });
+  let stopped = false;
   const behind: HostBehindCable = {
     net,
     host,
@@ -135,13 +141,22 @@ export async function hostBehindCable(service: Service, name: string, core?: Dev
       const authorize = behind.host.openedUrls().findLast((u) => u.includes('/oauth/authorize'))!;
       return fetch(await callbackFor(authorize, account.email, account.password));
     },
-    async reopen() {
+    async stopHost() {
+      if (stopped) return;
+      stopped = true;
       await behind.host.close();
-      behind.host = await start();
+    },
+    async startHost() {
+      behind.host = await start(behind.host.port);
+      stopped = false;
       return behind.host;
     },
+    async reopen() {
+      await behind.stopHost();
+      return behind.startHost();
+    },
     async close() {
-      await behind.host.close();
+      if (!stopped) await behind.host.close();
       await net.close();
       rmSync(dataDir, { recursive: true, force: true });
     },

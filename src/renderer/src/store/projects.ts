@@ -57,6 +57,8 @@ export function createProjectsSlice(deps: Deps, set: Set, get: Get): ProjectsSli
 
   const snapshot = (): ProjectsState => ({ projects: get().projects, openProjectId: get().openProjectId });
 
+  /** Consecutive failed saves: a failed save is tried again, less often each time (at most every 30 s). */
+  let failedSaves = 0;
   const save = async (): Promise<void> => {
     if (saving) await saving;
     if (!dirty) return;
@@ -64,8 +66,19 @@ export function createProjectsSlice(deps: Deps, set: Set, get: Get): ProjectsSli
     set({ saveState: 'saving' });
     saving = (async () => {
       const r = await api.saveProjects(snapshot()).catch(() => null);
-      if (r && r.ok) set({ saveState: dirty ? 'saving' : 'saved', saveError: null });
-      else set({ saveState: 'error', saveError: r ? r.error.message : 'Your projects could not be saved.' });
+      if (r && r.ok) {
+        failedSaves = 0;
+        set({ saveState: dirty ? 'saving' : 'saved', saveError: null });
+        return;
+      }
+      set({ saveState: 'error', saveError: r ? r.error.message : 'Your projects could not be saved.' });
+      // nothing is lost: the edits stay, and are saved as soon as main takes them
+      dirty = true;
+      cancelPending?.();
+      cancelPending = deps.schedule(Math.min(30_000, 1_000 * 2 ** failedSaves++), () => {
+        cancelPending = null;
+        void save();
+      });
     })();
     await saving;
     saving = null;
