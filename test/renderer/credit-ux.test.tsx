@@ -22,7 +22,7 @@ describe('not enough credits, per plan', () => {
   it('Free: "Buy credits or upgrade to Pro"; Upgrade to Pro opens the web checkout (/upgrade)', async () => {
     const { h, clips, user } = await setup(freeAccount());
     await act(() => h.store.getState().startAction('ai-portrait', { clipId: clips[0] }));
-    expect(notEnough().textContent).toContain('Not enough credits. Buy credits or upgrade to Pro');
+    expect(notEnough().textContent).toContain('Buy credits or upgrade to Pro');
     await user.click(within(notEnough()).getByRole('button', { name: 'Upgrade to Pro' }));
     await act(settle);
     expect(h.api.callsOf('openWeb')).toEqual([{ path: '/upgrade' }]);
@@ -34,7 +34,7 @@ describe('not enough credits, per plan', () => {
     const { h, clips } = await setup(api);
     await act(() => h.store.getState().startAction('ai-portrait', { clipId: clips[0] }));
     const text = notEnough().textContent!;
-    expect(text).toContain("Not enough credits. Buy credits, or wait for your next cycle's credits on Mar 21, 2026");
+    expect(text).toContain("Buy credits, or wait for your next cycle's credits on Mar 21, 2026");
     expect(text).toContain('AI Portrait needs 15 credits. You have 4 credits.');
     expect(text.toLowerCase()).not.toContain('upgrade');
     expect(within(notEnough()).queryByRole('button', { name: 'Upgrade to Pro' })).toBeNull();

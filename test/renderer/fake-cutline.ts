@@ -266,6 +266,11 @@ export class FakeCutline implements CutlineApi {
   };
 
   signIn = () => this.record<void>('signIn', undefined, () => ({ ok: true, value: undefined }));
+  cancelSignIn = () =>
+    this.record<void>('cancelSignIn', undefined, () => {
+      this.setState({ signingIn: false });
+      return { ok: true, value: undefined };
+    });
   signOut = () =>
     this.record<void>('signOut', undefined, () => {
       this.setState({ account: null });
@@ -479,6 +484,14 @@ export class FakeCutline implements CutlineApi {
       const record: MediaRecord = { ...req.meta, id, name: check.name, kind: check.kind, mime: check.mime, size: req.bytes.byteLength, importedAt: new Date(NOW).toISOString(), url: `/media/${id}` };
       this.media.push(record);
       return { ok: true, value: structuredClone(record) };
+    });
+
+  removeMedia = (req: { id: string }) =>
+    this.record<void>('removeMedia', req, () => {
+      const at = this.media.findIndex((m) => m.id === req.id);
+      if (at < 0) return { ok: false, error: { code: 'not_found', message: 'That media is no longer in Cutline.' } };
+      this.media.splice(at, 1);
+      return { ok: true, value: undefined };
     });
 
   pickMediaFiles = () => this.record<PickedFile[]>('pickMediaFiles', undefined, () => ({ ok: true, value: this.nextPick.splice(0) }));

@@ -229,7 +229,7 @@ describe('not enough credits dialog', () => {
     const clip = h.store.getState().projects[0].clips[0].id;
     await act(() => h.store.getState().startAction('ai-portrait', { clipId: clip }));
     const dialog = screen.getByRole('alertdialog', { name: 'Not enough credits' });
-    expect(dialog.textContent).toContain('Not enough credits. Buy credits or upgrade to Pro');
+    expect(dialog.textContent).toContain('Buy credits or upgrade to Pro');
     expect(dialog.textContent).toContain('AI Portrait needs 15 credits. You have 0 credits.');
     expect(document.activeElement).toBe(within(dialog).getByRole('button', { name: 'Buy credits' }));
     await user.click(within(dialog).getByRole('button', { name: 'Buy credits' }));

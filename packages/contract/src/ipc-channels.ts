@@ -14,6 +14,7 @@ import type { CutlineApi } from './ipc';
 export const CHANNELS = {
   getState: { kind: 'invoke', channel: 'cutline:getState', arity: 0 },
   signIn: { kind: 'invoke', channel: 'cutline:signIn', arity: 0 },
+  cancelSignIn: { kind: 'invoke', channel: 'cutline:cancelSignIn', arity: 0 },
   signOut: { kind: 'invoke', channel: 'cutline:signOut', arity: 0 },
   getBalance: { kind: 'invoke', channel: 'cutline:getBalance', arity: 0 },
   listTools: { kind: 'invoke', channel: 'cutline:listTools', arity: 0 },
@@ -33,6 +34,7 @@ export const CHANNELS = {
   setPrefs: { kind: 'invoke', channel: 'cutline:setPrefs', arity: 1 },
   listMedia: { kind: 'invoke', channel: 'cutline:listMedia', arity: 0 },
   importMedia: { kind: 'invoke', channel: 'cutline:importMedia', arity: 1 },
+  removeMedia: { kind: 'invoke', channel: 'cutline:removeMedia', arity: 1 },
   pickMediaFiles: { kind: 'invoke', channel: 'cutline:pickMediaFiles', arity: 0 },
   setWindowTitle: { kind: 'invoke', channel: 'cutline:setWindowTitle', arity: 1 },
   onState: { kind: 'event', channel: 'cutline:state' },

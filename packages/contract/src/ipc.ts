@@ -226,6 +226,8 @@ export interface CutlineApi {
   getState(): Promise<AppState>;
   /** Opens the system browser on the sign-in page; resolves when the browser was opened. */
   signIn(): Promise<Result<void>>;
+  /** Gives up a sign-in started in the browser: its callback is refused if it still comes. */
+  cancelSignIn(): Promise<Result<void>>;
   signOut(): Promise<Result<void>>;
 
   getBalance(): Promise<BalanceSnapshot | null>;
@@ -273,6 +275,8 @@ export interface CutlineApi {
   listMedia(): Promise<MediaRecord[]>;
   /** Keeps a file (validated again by main) with what the renderer read from it. */
   importMedia(req: ImportMediaRequest): Promise<Result<MediaRecord>>;
+  /** Forgets an imported media item and deletes its file (the window removes the clips that used it). */
+  removeMedia(req: { id: string }): Promise<Result<void>>;
   /** The native file dialog (Electron) or a file input (browser host); [] when cancelled. */
   pickMediaFiles(): Promise<Result<PickedFile[]>>;
   /** The window's title (BrowserWindow title in Electron, document.title in the browser host). */
@@ -299,6 +303,7 @@ const none = z.tuple([]);
 const INVOKE_ARGS = {
   getState: none,
   signIn: none,
+  cancelSignIn: none,
   signOut: none,
   getBalance: none,
   listTools: none,
@@ -325,6 +330,7 @@ const INVOKE_ARGS = {
   setPrefs: z.tuple([PrefsSchema.partial().strict()]),
   listMedia: none,
   importMedia: z.tuple([ImportMediaRequestSchema]),
+  removeMedia: z.tuple([z.strictObject({ id: ItemId })]),
   pickMediaFiles: none,
   setWindowTitle: z.tuple([z.string().max(300)]),
 } as const satisfies Record<InvokeMethod, z.ZodType<unknown[]>>;

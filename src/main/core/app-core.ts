@@ -261,6 +261,16 @@ export class CutlineCore {
     return ok(undefined);
   }
 
+  /** The user gave up on the sign-in in the browser: nothing is pending any more. */
+  private async cancelSignIn(): Promise<Result<void>> {
+    this.session.cancelSignIns();
+    if (this.signingInTimer !== null) this.timers.clearTimeout(this.signingInTimer);
+    this.signingInTimer = null;
+    this.setState({ signingIn: false });
+    this.logger.info('sign-in cancelled');
+    return ok(undefined);
+  }
+
   private async completeSignIn(code: string, state: string): Promise<void> {
     const result = await this.session.completeSignIn(code, state);
     if (this.signingInTimer !== null) this.timers.clearTimeout(this.signingInTimer);
@@ -453,6 +463,7 @@ export class CutlineCore {
     const requests: { [M in InvokeMethod]: CutlineApi[M] } = {
       getState: async () => this.getState(),
       signIn: () => this.signIn(),
+      cancelSignIn: () => this.cancelSignIn(),
       signOut: () => this.signOut(),
       getBalance: async () => this.balance.current,
       listTools: () => this.loadTools(),
@@ -473,6 +484,7 @@ export class CutlineCore {
       listMedia: async () => this.media?.list() ?? [],
       importMedia: async (req) =>
         this.media ? this.media.import(req) : err('internal', 'This window cannot keep imported media.'),
+      removeMedia: async ({ id }) => (this.media ? this.media.remove(id) : err('not_found', 'That media is no longer in Cutline.')),
       pickMediaFiles: async () => {
         if (!this.deps.pickFiles) return err('internal', 'This window has no file dialog.');
         return ok(await readPickedFiles(await this.deps.pickFiles()));

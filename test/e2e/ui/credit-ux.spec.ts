@@ -14,7 +14,7 @@ test.describe('not enough credits, worded per plan', () => {
     await openEditor(app, browserHost.url);
     await chooseTool(app, await addClip(app, 'Interview — Maya'), 'AI Portrait');
     const dialog = app.getByRole('alertdialog', { name: 'Not enough credits' });
-    await expect(dialog).toContainText('Not enough credits. Buy credits or upgrade to Pro');
+    await expect(dialog).toContainText('Buy credits or upgrade to Pro');
     await expect(dialog.getByRole('button', { name: 'Upgrade to Pro' })).toBeVisible();
     await shot(app, info, 'not-enough-free');
   });
@@ -32,7 +32,7 @@ test.describe('not enough credits, worded per plan', () => {
     await expect(chip(app)).toHaveText('0 credits');
     await chooseTool(app, await addClip(app, 'Interview — Maya'), 'AI Portrait');
     const dialog = app.getByRole('alertdialog', { name: 'Not enough credits' });
-    await expect(dialog).toContainText("Not enough credits. Buy credits, or wait for your next cycle's credits on");
+    await expect(dialog).toContainText("Buy credits, or wait for your next cycle's credits on");
     await expect(dialog).toContainText('AI Portrait needs 15 credits. You have 0 credits.');
     await expect(dialog).not.toContainText(/upgrade/i);
     await expect(dialog.getByRole('button', { name: 'Upgrade to Pro' })).toHaveCount(0);

@@ -1,5 +1,24 @@
 import type { AppState } from '@cutline/contract/ipc';
-import type { AccountSlice, Deps, Get, Set } from './types';
+import { credits, returnedText, timeOfDay } from '../format';
+import type { AccountSlice, Deps, Get, Job, Set } from './types';
+
+/** What signing out did to a job that had credits held, as a sentence; null when nothing was held. */
+function signedOutWords(job: Job): string | null {
+  const held = job.charge.usesProUse ? 'Pro use' : credits(job.charge.cost);
+  const lapses = timeOfDay(job.charge.holdExpiresAt);
+  switch (job.status) {
+    case 'cancelled':
+      return `${job.toolName} was cancelled: ${returnedText(job.charge)}.`;
+    case 'waiting':
+    case 'capturing':
+    case 'releasing':
+      return job.outcome === 'succeeded'
+        ? `${job.toolName} had finished: Cutline completes its charge and applies the result when you sign in again (if its hold lapses first, at ${lapses}, nothing is charged).`
+        : `${job.toolName} was cancelled: its ${held} ${job.charge.usesProUse ? 'is' : 'are'} returned when you sign in again, or when the hold lapses at ${lapses}.`;
+    default:
+      return null;
+  }
+}
 
 function accountId(s: AppState | null): string | null {
   return s?.account?.id ?? null;
@@ -86,12 +105,23 @@ export function createAccountSlice(deps: Deps, set: Set, get: Get): AccountSlice
       if (!r.ok) get().notify('error', r.error.message);
     },
 
+    async cancelSignIn() {
+      const r = await api.cancelSignIn().catch(() => null);
+      if (r && !r.ok) get().notify('error', r.error.message);
+    },
+
     async signOut() {
-      // Running jobs would otherwise keep credits on hold until it expires: return them first.
-      const running = get().jobs.filter((j) => j.status === 'running');
-      await Promise.all(running.map((j) => get().cancelJob(j.id)));
+      // Running jobs would otherwise keep credits on hold until it expires: return them first,
+      // and say what became of every job that still had credits held.
+      const open = get().jobs.filter((j) => j.status === 'running' || j.status === 'capturing' || j.status === 'releasing' || j.status === 'waiting');
+      await Promise.all(open.filter((j) => j.status === 'running').map((j) => get().cancelJob(j.id)));
+      const told = open.map((j) => signedOutWords(get().jobs.find((x) => x.id === j.id) ?? j)).filter((w) => w !== null);
       const r = await api.signOut();
-      if (!r.ok) get().notify('error', r.error.message);
+      if (!r.ok) {
+        get().notify('error', r.error.message);
+        return;
+      }
+      if (told.length > 0) get().notify('info', `Signed out. ${told.join(' ')}`);
     },
 
     async retryNow() {

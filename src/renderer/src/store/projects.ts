@@ -333,6 +333,21 @@ export function createProjectsSlice(deps: Deps, set: Set, get: Get): ProjectsSli
       }
     },
 
+    removeClipsOf(mediaId) {
+      for (const project of get().projects) {
+        const gone = project.clips.filter((c) => c.mediaId === mediaId);
+        if (gone.length === 0) continue;
+        for (const c of gone) {
+          const running = get().jobForClip(c.id);
+          if (running) void get().cancelJob(running.id);
+        }
+        // not undoable: the file itself is gone
+        updateProject(project.id, (p) => ({ ...p, clips: p.clips.filter((c) => c.mediaId !== mediaId) }));
+        if (gone.some((c) => c.id === get().selectedClipId)) set({ selectedClipId: null });
+      }
+      get().seek(get().playhead);
+    },
+
     moveClip(clipId, toIndex) {
       const project = openProject();
       if (!project) return;

@@ -41,6 +41,9 @@ export interface AccountSlice {
   refreshAccountData(): Promise<void>;
   loadTools(): Promise<void>;
   signIn(): Promise<void>;
+  /** Gives up the sign-in waiting in the browser. */
+  cancelSignIn(): Promise<void>;
+  /** Signs out; running jobs are cancelled first and the user is told what happened to their credits. */
   signOut(): Promise<void>;
   /** Reconnects to the credit service now (*Retry now*, the network came back). */
   retryNow(): Promise<void>;
@@ -86,6 +89,8 @@ export interface ProjectsSlice {
   /** Adds a media item to the open project's timeline (at `index`, default the end). */
   addClip(mediaId: string, index?: number): string | null;
   removeClip(clipId: string): void;
+  /** Removes every clip of a media item from every project (its file was removed). */
+  removeClipsOf(mediaId: string): void;
   moveClip(clipId: string, toIndex: number): void;
   selectClip(clipId: string | null): void;
   selectMedia(mediaId: string | null): void;
@@ -125,6 +130,12 @@ export interface MediaSlice {
   importFiles(files: File[]): Promise<string[]>;
   /** The native file dialog (Electron) or the file input (browser host), then `importFiles`. */
   pickAndImport(): Promise<string[]>;
+  /** Files dropped on the timeline: imported, then placed in order from `index` of the open project. */
+  importToTimeline(files: File[], index: number): Promise<void>;
+  /** How many clips, in every project, use a media item. */
+  clipsUsing(mediaId: string): number;
+  /** Forgets an imported item and removes the clips that use it (the UI warns first when there are any). */
+  removeMedia(mediaId: string): Promise<void>;
 }
 
 // ---- playback and zoom --------------------------------------------------------------------------
@@ -254,6 +265,8 @@ export interface UiNotice {
   id: string;
   kind: NoticeKind;
   text: string;
+  /** How many times this very notice came (repeats collapse into one toast). */
+  count: number;
   /** A button on the toast (e.g. Undo after removing a clip with AI results). */
   action?: { label: string; run: () => void };
 }
@@ -262,6 +275,8 @@ export interface NoticesSlice {
   notices: UiNotice[];
   notify(kind: NoticeKind, text: string, action?: UiNotice['action']): string;
   dismissNotice(id: string): void;
+  /** Clears every toast at once. */
+  dismissAllNotices(): void;
   handleCoreNotice(n: CoreNotice): void;
 }
 
