@@ -1,18 +1,17 @@
 import { resolve } from 'node:path';
 import react from '@vitejs/plugin-react';
-import { defineConfig, externalizeDepsPlugin } from 'electron-vite';
+import { defineConfig } from 'electron-vite';
 
-// Main is built as ESM; ESM-only deps (electron-store, ky) are bundled in so the output
-// needs nothing from node_modules that Node's ESM loader would trip on.
+// The root package has no production dependencies, so everything main and preload import
+// (electron-store, ky, zod, eventsource-parser, the contract) is bundled into out/; only
+// electron and Node's built-ins stay external (electron-vite's defaults). Main is built as ESM.
 export default defineConfig({
   main: {
-    plugins: [externalizeDepsPlugin({ exclude: ['electron-store', 'ky', 'zod', 'eventsource'] })],
     build: {
       rollupOptions: { input: { index: resolve(__dirname, 'src/main/electron/index.ts') } },
     },
   },
   preload: {
-    plugins: [externalizeDepsPlugin({ exclude: ['zod'] })],
     build: {
       rollupOptions: {
         input: { index: resolve(__dirname, 'src/preload/index.ts') },

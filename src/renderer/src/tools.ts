@@ -7,7 +7,7 @@ import type { MediaKind } from '@cutline/contract/media-rules';
 import { BUILT_IN_MEDIA, GENERATE_TOOLS, TOOL_APPLIES_TO } from '@cutline/contract/tool-media';
 import { mediaById } from './media';
 
-/** Right-click a clip → AI Tools (PRODUCT.md § The desktop app). */
+/** Right-click a clip → AI Tools (docs/product.md § The desktop app). */
 export const CLIP_TOOL_IDS: readonly string[] = Object.keys(TOOL_APPLIES_TO);
 /** Toolbar → AI Generate. */
 export const GENERATE_TOOL_IDS: readonly string[] = Object.keys(GENERATE_TOOLS);

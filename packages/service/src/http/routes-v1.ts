@@ -1,4 +1,4 @@
-/** /v1: account, balance, tools, history, quotes, charges, handoff (API.md). */
+/** /v1: account, balance, tools, history, quotes, charges, handoff (docs/api.md). */
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import {
@@ -11,12 +11,12 @@ import {
 } from '@cutline/contract/api';
 import { TOOLS } from '@cutline/contract/tools';
 import { text } from '@cutline/contract/text';
-import { capture, getCharge, hold, quote, release } from '../service/charges';
-import type { Ctx } from '../service/context';
-import { ServiceError } from '../service/errors';
-import { createHandoff } from '../service/oauth';
-import { balance, ledgerPage, me } from '../service/reads';
-import { orderForApi } from '../service/store-orders';
+import { capture, getCharge, hold, quote, release } from '../service/charges/steps';
+import type { Ctx } from '../service/kernel/context';
+import { ServiceError } from '../service/kernel/errors';
+import { createHandoff } from '../service/auth/oauth';
+import { balance, ledgerPage, me } from '../service/accounts/reads';
+import { orderForApi } from '../service/orders/store';
 import { requireBearer } from './bearer';
 import { parse } from './validate';
 
@@ -75,7 +75,7 @@ export async function v1Routes(app: FastifyInstance, ctx: Ctx): Promise<void> {
     return release(ctx, userId, id, body.reason);
   });
 
-  // extension: one of the caller's own store orders (README § Extensions)
+  // extension: one of the caller's own store orders (docs/api.md § Store orders)
   app.get('/v1/orders/:id', async (req) => {
     const { userId } = await requireBearer(ctx, req);
     return orderForApi(ctx, userId, parse(OrderParams, req.params, 'path').id);

@@ -1,16 +1,16 @@
 /**
  * `/exchange`: the one-time, irreversible exchange of legacy Pro uses for subscription credits
- * (PRODUCT.md § Credits 8). Overview → confirm step → POST → 303 → the result page with
+ * (docs/product.md § Pro uses). Overview → confirm step → POST → 303 → the result page with
  * `cutline://exchange/complete`. A second exchange, or an account without Pro uses, gets a
  * refusal page. The exchange itself is `exchangeProUses` (one transaction, pushed to every device).
  */
 import type { FastifyInstance } from 'fastify';
 import { EXCHANGE_RATE } from '@cutline/contract/credit-types';
 import { html, type Raw } from '../http/html';
-import { exchangePreview, exchangeProUses } from '../service/exchange';
-import type { Ctx } from '../service/context';
-import { balance } from '../service/reads';
-import { exchangeRecord } from '../service/usage';
+import { exchangePreview, exchangeProUses } from '../service/accounts/exchange';
+import type { Ctx } from '../service/kernel/context';
+import { balance } from '../service/accounts/reads';
+import { exchangeRecord } from '../service/accounts/usage';
 import { fmtDateTime, fmtInt, plural } from './format';
 import { messagePage, seeOther, sendHtml, webPage, type Viewer } from './layout';
 import { requireForm, signInUrl, viewerOf } from './session';
