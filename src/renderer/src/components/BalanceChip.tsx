@@ -156,7 +156,9 @@ function BalancePopover({
           <p className="next-expiry">
             {balance.nextExpiry
               ? `Next expiry: ${credits(balance.nextExpiry.amount)} on ${date(balance.nextExpiry.at)} (${relativeFuture(balance.nextExpiry.at)})`
-              : 'None of your credits expire.'}
+              : balance.total === 0
+                ? 'You have no credits right now.'
+                : 'None of your credits expire.'}
           </p>
           {balance.batches.length > 0 && (
             <>

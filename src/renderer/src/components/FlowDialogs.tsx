@@ -4,11 +4,12 @@
  */
 import { useId, useState } from 'react';
 import { exchangeCredits } from '@cutline/contract/credit-types';
+import { exchangeTradeOff } from '@cutline/contract/pro-uses';
 import { confirmQuestion, credits, proUses, usingTypes } from '../format';
 import { useApp } from '../store';
 import type { Flow } from '../store/types';
 import { notEnoughCopy } from '../not-enough';
-import { toolName } from '../tools';
+import { CLIP_TOOL_IDS, toolName } from '../tools';
 import { Dialog } from './Dialog';
 
 export function FlowDialogs() {
@@ -208,6 +209,7 @@ export function NotEnoughDialog({ flow }: { flow: Extract<Flow, { step: 'not-eno
 export function ExchangePrompt({ flow }: { flow: Extract<Flow, { step: 'exchange' }> }) {
   const choose = useApp((s) => s.exchangeChoice);
   const uses = useApp((s) => s.balance?.proUses ?? s.app?.account?.proUses ?? null);
+  const tools = useApp((s) => s.tools);
   const textId = useId();
   const remaining = uses?.remaining ?? 0;
   return (
@@ -237,6 +239,11 @@ export function ExchangePrompt({ flow }: { flow: Extract<Flow, { step: 'exchange
         Your {proUses(remaining)} would become {credits(exchangeCredits(remaining))} you can spend on any AI tool until your
         billing cycle ends. The exchange happens on the web and can't be undone.
       </p>
+      {tools && (
+        <p className="dialog-tradeoff" data-testid="exchange-tradeoff">
+          {exchangeTradeOff(remaining, exchangeCredits(remaining), tools, CLIP_TOOL_IDS)}
+        </p>
+      )}
       {flow.opened && <p className="hint" role="status">The exchange page is open in your browser.</p>}
       {flow.error && (
         <p className="error" role="alert">
