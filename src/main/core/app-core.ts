@@ -326,7 +326,9 @@ export class CutlineCore {
     // itself was already known from the charge's answer.
     const entries = event.cause.entries ?? (event.cause.entry ? [event.cause.entry] : []);
     if (entries.length > 0) this.events.emit('ledgerEntries', entries);
-    if (event.cause.kind === 'exchange') void this.reloadAccount();
+    // a change of plan, team, Pro uses or cycle (an upgrade on the web, an admin, a renewal):
+    // the account itself is reloaded, on every device (`exchange` from services before the flag)
+    if (event.cause.account || event.cause.kind === 'exchange') void this.reloadAccount();
   }
 
   private async onStreamOpen(reconnected: boolean): Promise<void> {
