@@ -16,6 +16,17 @@ async function runPortrait(app: Page): Promise<void> {
   await expect(app.getByTestId('job').filter({ hasText: 'AI Portrait' })).toHaveAttribute('data-status', 'done');
 }
 
+/** Runs AI Portrait; the live row must read `expected`, and the same after a reload. */
+async function liveRowAsAfterReload(app: Page, hostUrl: string, expected: { kind: string; amount: string; types: string }, shoot: () => Promise<void>): Promise<void> {
+  await runPortrait(app);
+  const live = await firstRow(app);
+  expect(live).toEqual(expected);
+  await shoot();
+  await openEditor(app, hostUrl);
+  await expect(app.getByTestId('activity-row').first()).toContainText('Spent');
+  expect(await firstRow(app)).toEqual(live);
+}
+
 /** The first Activity row's words, without its time (the same instant either way). */
 async function firstRow(app: Page): Promise<{ kind: string; amount: string; types: string }> {
   const row = app.getByTestId('activity-row').first();
@@ -36,15 +47,8 @@ test('12 subscription + 3 purchased: the live row says −15 credits · subscrip
   await openEditor(app, browserHost.url);
   await expect(chip(app)).toHaveText('15 credits');
 
-  await runPortrait(app);
+  await liveRowAsAfterReload(app, browserHost.url, { kind: 'Spent', amount: '−15 credits', types: 'subscription, purchased' }, () => shot(app, info, 'live-row-two-types'));
   await expect(chip(app)).toHaveText('0 credits');
-  const live = await firstRow(app);
-  expect(live).toEqual({ kind: 'Spent', amount: '−15 credits', types: 'subscription, purchased' });
-  await shot(app, info, 'live-row-two-types');
-
-  await openEditor(app, browserHost.url);
-  await expect(app.getByTestId('activity-row').first()).toContainText('Spent');
-  expect(await firstRow(app)).toEqual(live);
 });
 
 test("a team member's 7 team + 8 activity: the live row says −15 credits · subscription, activity, as after a reload", async ({ app, browserHost, service }, info) => {
@@ -56,12 +60,5 @@ test("a team member's 7 team + 8 activity: the live row says −15 credits · su
   await openEditor(app, browserHost.url);
   await expect(chip(app)).toHaveText('15 credits');
 
-  await runPortrait(app);
-  const live = await firstRow(app);
-  expect(live).toEqual({ kind: 'Spent', amount: '−15 credits', types: 'subscription, activity' });
-  await shot(app, info, 'live-row-team');
-
-  await openEditor(app, browserHost.url);
-  await expect(app.getByTestId('activity-row').first()).toContainText('Spent');
-  expect(await firstRow(app)).toEqual(live);
+  await liveRowAsAfterReload(app, browserHost.url, { kind: 'Spent', amount: '−15 credits', types: 'subscription, activity' }, () => shot(app, info, 'live-row-team'));
 });

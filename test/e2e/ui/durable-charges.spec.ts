@@ -4,7 +4,7 @@
  * the test cuts; another device of the same account reads what the service holds.
  */
 import type { Page } from '@playwright/test';
-import { expect, test } from '../fixtures/cutline';
+import { expect, test, type Service } from '../fixtures/cutline';
 import { addClip, chip, chooseTool, hostBehindCable, openEditor, shot, timelineClip } from './support';
 
 async function startPortrait(page: Page): Promise<void> {
@@ -14,21 +14,38 @@ async function startPortrait(page: Page): Promise<void> {
   await expect(chip(page)).toHaveText('85 credits');
 }
 
+type Phone = { balance(): Promise<{ held: number; total: number }> };
+
 /** Polls what the service holds for the account, through the other device. */
-async function heldByService(phone: { balance(): Promise<{ held: number; total: number }> }, held: number): Promise<void> {
+async function heldByService(phone: Phone, held: number): Promise<void> {
   await expect.poll(async () => (await phone.balance()).held, { timeout: 20_000 }).toBe(held);
 }
 
-test('the connection drops mid-job: the card waits, and when the service answers the charge is captured and the clip gets its result', async ({ page, service }, info) => {
-  const behind = await hostBehindCable(service, 'outage');
-  try {
-    const account = await service.createAccount(100);
-    const phone = await service.secondDevice(account);
-    await openEditor(page, behind.host.url, { stepMs: 300 });
-    await behind.signIn(account);
-    await expect(chip(page)).toHaveText('100 credits');
-    await startPortrait(page);
+/** A host behind a cable, an account of 100 credits signed in, another device of it, and AI Portrait running. */
+async function portraitRunning(page: Page, service: Service, name: string, stepMs: number) {
+  const behind = await hostBehindCable(service, name);
+  const account = await service.createAccount(100);
+  const phone = await service.secondDevice(account);
+  await openEditor(page, behind.host.url, { stepMs });
+  await behind.signIn(account);
+  await expect(chip(page)).toHaveText('100 credits');
+  await startPortrait(page);
+  return { behind, account, phone };
+}
 
+/** The job done, its result on the clip, captured once: nothing held, 85 left. */
+async function delivered(page: Page, phone: Phone): Promise<void> {
+  const job = page.getByTestId('job');
+  await expect(job).toHaveAttribute('data-status', 'done', { timeout: 30_000 });
+  await expect(job).toContainText('AI Portrait applied. 15 credits used.');
+  await expect(timelineClip(page, /Interview/).locator('.badge')).toHaveText('AI Portrait');
+  await heldByService(phone, 0);
+  expect((await phone.balance()).total).toBe(85);
+}
+
+test('the connection drops mid-job: the card waits, and when the service answers the charge is captured and the clip gets its result', async ({ page, service }, info) => {
+  const { behind, phone } = await portraitRunning(page, service, 'outage', 300);
+  try {
     behind.net.cut();
     const job = page.getByTestId('job');
     // the job finishes while the service cannot be reached: its outcome is kept, not lost
@@ -38,11 +55,7 @@ test('the connection drops mid-job: the card waits, and when the service answers
     await shot(page, info, 'waiting-for-service');
 
     behind.net.restore();
-    await expect(job).toHaveAttribute('data-status', 'done', { timeout: 30_000 });
-    await expect(job).toContainText('AI Portrait applied. 15 credits used.');
-    await expect(timelineClip(page, /Interview/).locator('.badge')).toHaveText('AI Portrait');
-    await heldByService(phone, 0);
-    expect((await phone.balance()).total).toBe(85);
+    await delivered(page, phone);
     await shot(page, info, 'captured-after-outage');
   } finally {
     await behind.close();
@@ -50,25 +63,15 @@ test('the connection drops mid-job: the card waits, and when the service answers
 });
 
 test('the app quits mid-job and is reopened: the job resumes, is captured once, and the clip gets its result', async ({ page, service }, info) => {
-  const behind = await hostBehindCable(service, 'quit-running');
+  const { behind, account, phone } = await portraitRunning(page, service, 'quit-running', 500);
   try {
-    const account = await service.createAccount(100);
-    const phone = await service.secondDevice(account);
-    await openEditor(page, behind.host.url, { stepMs: 500 });
-    await behind.signIn(account);
-    await startPortrait(page);
     await expect(page.getByText('Saved', { exact: true })).toBeVisible();
-
     await behind.reopen();
     await openEditor(page, behind.host.url, { stepMs: 100 });
     await behind.signIn(account); // the browser host keeps tokens in memory only
-    const job = page.getByTestId('job');
-    await expect(job).toContainText('AI Portrait');
+    await expect(page.getByTestId('job')).toContainText('AI Portrait');
     await shot(page, info, 'resumed');
-    await expect(job).toHaveAttribute('data-status', 'done', { timeout: 30_000 });
-    await expect(timelineClip(page, /Interview/).locator('.badge')).toHaveText('AI Portrait');
-    await heldByService(phone, 0);
-    expect((await phone.balance()).total).toBe(85);
+    await delivered(page, phone);
 
     // applied once, and kept: a reload shows the same single result
     await openEditor(page, behind.host.url);
@@ -80,25 +83,15 @@ test('the app quits mid-job and is reopened: the job resumes, is captured once, 
 });
 
 test('the app quits while the service is unreachable and is reopened: the finished job is captured and its result applied', async ({ page, service }, info) => {
-  const behind = await hostBehindCable(service, 'quit-waiting');
+  const { behind, account, phone } = await portraitRunning(page, service, 'quit-waiting', 300);
   try {
-    const account = await service.createAccount(100);
-    const phone = await service.secondDevice(account);
-    await openEditor(page, behind.host.url, { stepMs: 300 });
-    await behind.signIn(account);
-    await startPortrait(page);
     behind.net.cut();
     await expect(page.getByTestId('job')).toHaveAttribute('data-status', 'waiting');
-
     await behind.reopen();
     behind.net.restore();
     await openEditor(page, behind.host.url);
     await behind.signIn(account);
-    const job = page.getByTestId('job');
-    await expect(job).toHaveAttribute('data-status', 'done', { timeout: 30_000 });
-    await expect(job).toContainText('AI Portrait applied. 15 credits used.');
-    await expect(timelineClip(page, /Interview/).locator('.badge')).toHaveText('AI Portrait');
-    await heldByService(phone, 0);
+    await delivered(page, phone);
     await shot(page, info, 'captured-after-reopen');
   } finally {
     await behind.close();

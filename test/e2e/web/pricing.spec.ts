@@ -20,7 +20,7 @@ for (const width of [1280, 900, 700, 390]) {
     const outside = await plans.evaluateAll((els) =>
       els.flatMap((card) => {
         const box = card.getBoundingClientRect();
-        return [...card.querySelectorAll('[data-price] span')].filter((s) => s.getBoundingClientRect().right > box.right + 0.5).map((s) => s.textContent);
+        return Array.from(card.querySelectorAll('[data-price] span')).filter((s) => s.getBoundingClientRect().right > box.right + 0.5).map((s) => s.textContent);
       }),
     );
     expect(outside).toEqual([]);

@@ -10,9 +10,9 @@
  * A stream ends with `event: signed-out` when its session ends (sign-out, expiry); a session
  * holds at most `STREAMS_PER_SESSION` at once.
  */
-import type { ServerResponse } from 'node:http';
 import type { FastifyInstance } from 'fastify';
 import { DEFAULTS } from '../config';
+import { startEventStream } from '../http/sse-response';
 import type { Ctx } from '../service/kernel/context';
 import { currentSession } from './session';
 
@@ -86,16 +86,7 @@ export async function liveRoutes(app: FastifyInstance, ctx: Ctx, opts: { pingMs?
       return reply.status(429).type('text/plain; charset=utf-8').header('cache-control', 'no-store').send('This browser already follows your credits in other tabs; close one.');
     }
     perSession.set(session.idHash, streams + 1);
-    reply.hijack();
-    const res: ServerResponse = reply.raw;
-    res.writeHead(200, {
-      'content-type': 'text/event-stream; charset=utf-8',
-      'cache-control': 'no-store',
-      connection: 'keep-alive',
-      'x-accel-buffering': 'no',
-      'x-content-type-options': 'nosniff',
-    });
-    res.write('retry: 3000\n\n');
+    const res = startEventStream(reply, 3_000);
     let closed = false;
     const write = (chunk: string) => {
       if (!closed) res.write(chunk);

@@ -7,7 +7,7 @@ import { useState, type DragEvent } from 'react';
 import { duration } from '../format';
 import { pictureOf, SAMPLE_MEDIA, type MediaItem } from '../media';
 import { useApp } from '../store';
-import { Dialog } from './Dialog';
+import { DangerDialog } from './Dialog';
 import { LazyImage } from './LazyImage';
 
 export const MEDIA_DRAG_TYPE = 'application/x-cutline-media';
@@ -77,33 +77,17 @@ function MediaList({ items, label }: { items: MediaItem[]; label: string }) {
   return (
     <>
     {removing && (
-      <Dialog
+      <DangerDialog
         title={`Remove “${removing.item.name}”?`}
-        role="alertdialog"
+        confirmLabel={`Remove file and ${removing.used === 1 ? 'clip' : `${removing.used} clips`}`}
+        onConfirm={() => void removeMedia(removing.item.id)}
         onCancel={() => setRemoving(null)}
-        actions={
-          <>
-            <button type="button" data-autofocus onClick={() => setRemoving(null)}>
-              Keep it
-            </button>
-            <button
-              type="button"
-              className="danger"
-              onClick={() => {
-                setRemoving(null);
-                void removeMedia(removing.item.id);
-              }}
-            >
-              Remove file and {removing.used === 1 ? 'clip' : `${removing.used} clips`}
-            </button>
-          </>
-        }
       >
         <p className="dialog-warning" role="note">
           {removing.used === 1 ? '1 clip on your timelines uses' : `${removing.used} clips on your timelines use`} this file. Removing it removes{' '}
           {removing.used === 1 ? 'that clip' : 'those clips'} too, with any AI results on them (their credits stay spent). This cannot be undone.
         </p>
-      </Dialog>
+      </DangerDialog>
     )}
     <ul className="media-list" aria-label={label}>
       {items.map((m) => {
