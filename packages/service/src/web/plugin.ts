@@ -1,6 +1,6 @@
 /**
  * The web side of the credit service: server-rendered pages for the browser, usable without
- * JavaScript (the CSP forbids scripts). Registered by `startServer` after the API, in its own
+ * JavaScript (the CSP forbids scripts; `/credits` alone loads the service's own live-update script). Registered by `startServer` after the API, in its own
  * encapsulated context: the cookie parser and an error handler that answers every failure —
  * GET or POST — with a page a person understands, never JSON or a stack trace.
  */
@@ -14,6 +14,7 @@ import { html } from '../http/html';
 import { messagePage, sendHtml } from './layout';
 import { authRoutes } from './routes-auth';
 import { creditsRoutes } from './routes-credits';
+import { liveRoutes } from './live';
 import { exchangeRoutes } from './routes-exchange';
 import { pricingRoutes } from './routes-pricing';
 import { storeRoutes } from './routes-store';
@@ -51,6 +52,7 @@ export function webPlugin() {
       });
       await authRoutes(web, ctx);
       await creditsRoutes(web, ctx);
+      await liveRoutes(web, ctx);
       await storeRoutes(web, ctx);
       await exchangeRoutes(web, ctx);
       await pricingRoutes(web, ctx);

@@ -16,7 +16,8 @@ export class Browser {
   readonly jar = new Map<string, string>();
   constructor(readonly base: string) {}
 
-  private cookieHeader(): string {
+  /** The `Cookie` header this browser sends. */
+  cookieHeader(): string {
     return [...this.jar].map(([k, v]) => `${k}=${v}`).join('; ');
   }
 
