@@ -1,19 +1,19 @@
 import { resolve } from 'node:path';
 import react from '@vitejs/plugin-react';
-import { defineConfig, externalizeDepsPlugin } from 'electron-vite';
+import { defineConfig } from 'electron-vite';
 
-// Main is built as ESM; ESM-only deps (electron-store, ky) are bundled in so the output
-// needs nothing from node_modules that Node's ESM loader would trip on.
+// Main is built as ESM; its deps (electron-store, ky, zod, electron-updater) are bundled in so the
+// output needs nothing from node_modules (app.asar carries no node_modules at all).
 export default defineConfig({
   main: {
-    plugins: [externalizeDepsPlugin({ exclude: ['electron-store', 'ky', 'zod', 'eventsource'] })],
     build: {
+      externalizeDeps: { exclude: ['electron-store', 'ky', 'zod', 'eventsource', 'electron-updater'] },
       rollupOptions: { input: { index: resolve(__dirname, 'src/main/electron/index.ts') } },
     },
   },
   preload: {
-    plugins: [externalizeDepsPlugin({ exclude: ['zod'] })],
     build: {
+      externalizeDeps: { exclude: ['zod'] },
       rollupOptions: {
         input: { index: resolve(__dirname, 'src/preload/index.ts') },
         // sandboxed preloads must be CommonJS
