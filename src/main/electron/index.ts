@@ -5,7 +5,7 @@
  */
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { app, BrowserWindow, dialog, Menu, powerMonitor, protocol, safeStorage, session } from 'electron';
+import { app, BrowserWindow, dialog, Menu, powerMonitor, protocol, session } from 'electron';
 import { CutlineCore } from '../core/app-core';
 import { createOsNotifier } from './notifier';
 import { forwardEvents } from '../core/bridge';
@@ -65,7 +65,7 @@ async function onReady(): Promise<void> {
   // the renderer in production, and imported media in both modes (app://cutline/media/<id>)
   serveAppScheme(protocol, join(here, '../renderer'), csp, (id) => core.media?.fileOf(id) ?? null);
 
-  const vault = new SafeStorageVault(safeStorage, electronKeyValueStore('vault'), process.platform, logger);
+  const vault = await SafeStorageVault.open(electronKeyValueStore('vault'), process.platform, logger);
   const openExternal = createExternalOpener(() => core.origins, logger);
   const core: CutlineCore = new CutlineCore({
     settingsStore: electronKeyValueStore('settings'),
@@ -101,7 +101,14 @@ async function onReady(): Promise<void> {
   app.on('activate', () => {
     if (BrowserWindow.getAllWindows().length === 0) openWindow();
   });
-  app.on('before-quit', () => core.stop());
+  app.on('before-quit', (event) => {
+    core.stop();
+    // a token write still encrypting (a refresh just rotated them) reaches the disk before we go
+    if (vault.pending) {
+      event.preventDefault();
+      void vault.flush().finally(() => app.quit());
+    }
+  });
   // after sleep the stream is likely dead: reconnect now instead of waiting out the backoff
   powerMonitor.on('resume', () => core.stream.reconnectNow());
   await core.start();
