@@ -6,6 +6,7 @@
  * preload and the browser host's bridge expose to the renderer. All I/O is injected.
  */
 import type { BalanceEvent, BalanceSnapshot, LedgerEntry } from '@cutline/contract/api';
+import type { UpdateStatus } from '@cutline/contract/app-updates';
 import type { AppState, CutlineApi, MenuCommand, Notice } from '@cutline/contract/ipc';
 import { createCutlineClient, type EventMethod, type InvokeMethod } from '@cutline/contract/ipc-channels';
 import { err, ok, type Result } from '@cutline/contract/result';
@@ -15,11 +16,13 @@ import { AppDataStore } from './app-data-store';
 import type { BackoffOptions } from './backoff';
 import { BalanceState } from './balance-state';
 import { ChargeFlow } from './charge-flow';
+import { CrashReports } from './crash-reports';
 import type { DeepLinkHandlers } from './deep-link-router';
 import { Emitter } from './emitter';
 import { EventStream } from './event-stream';
 import type { KeyValueStore } from './key-value-store';
 import { MediaLibrary, readPickedFiles } from './media-library';
+import { OpenCharges } from './open-charges';
 import { consoleLogger, type Logger } from './logger';
 import { PENDING_SIGN_IN_TTL_MS } from './pending-sign-ins';
 import type { RandomBytes } from './pkce';
@@ -27,6 +30,7 @@ import { Session } from './session';
 import { loadSettings, type Settings } from './settings';
 import { realTimers, type Timers } from './timers';
 import type { AllowedOrigins } from './url-allowlist';
+import { UpdateController, type UpdaterPort } from './update-controller';
 import type { TokenVault } from './vault';
 import { openChecked, WebHandoff } from './web-handoff';
 
@@ -63,7 +67,16 @@ export interface CoreDeps {
    * go through its `/return` page. Electron leaves both unset.
    */
   loopback?: { redirectUri: string; returnUrl: string };
+  /** The running app (updates compare against its version; crash reports carry it). */
+  appInfo?: { version: string; platform: string; arch: string; electron: string | null };
+  /** The host's update mechanism (electron-updater in the packaged app), or why there is none. */
+  updater?: UpdaterPort | { unavailable: string };
+  /** Told the user's crash-report choice at start and on every change (the native reporter's upload switch). */
+  onCrashReportingChange?: (enabled: boolean) => void;
 }
+
+/** Where no host passes an updater: development runs and the browser host. */
+export const NO_UPDATER = 'Updates are installed by the packaged app; this copy of Cutline does not update itself.';
 
 interface CoreEvents extends Record<string, unknown> {
   state: AppState;
@@ -71,6 +84,7 @@ interface CoreEvents extends Record<string, unknown> {
   ledgerEntry: LedgerEntry;
   notice: Notice;
   menuCommand: MenuCommand;
+  updateStatus: UpdateStatus;
 }
 
 export class CutlineCore {
@@ -90,6 +104,10 @@ export class CutlineCore {
   readonly cutline: CutlineApi;
   /** What the deep-link router delivers to once the app is ready. */
   readonly deepLinkHandlers: DeepLinkHandlers;
+  /** AI jobs running (held charges not yet settled): updates wait for them. */
+  readonly jobs: OpenCharges;
+  readonly updates: UpdateController;
+  readonly crashReports: CrashReports;
 
   private readonly logger: Logger;
   private readonly events = new Emitter<CoreEvents>();
@@ -164,6 +182,27 @@ export class CutlineCore {
       onState: (alerts) => this.setState({ alerts }),
       onDue: (alert, osNotified) => this.notify({ kind: 'alert', alert, osNotified }),
     });
+    const appInfo = deps.appInfo ?? { version: '0.0.0', platform: process.platform, arch: process.arch, electron: process.versions.electron ?? null };
+    this.jobs = new OpenCharges(this.timers, now);
+    this.updates = new UpdateController({
+      updater: deps.updater ?? { unavailable: NO_UPDATER },
+      currentVersion: appInfo.version,
+      platform: appInfo.platform,
+      jobs: this.jobs,
+      store: deps.settingsStore,
+      timers: this.timers,
+      logger: this.logger,
+    });
+    this.updates.onStatus((status) => this.events.emit('updateStatus', status));
+    this.crashReports = new CrashReports({
+      store: deps.settingsStore,
+      serviceUrl: this.settings.serviceUrl,
+      app: { ...appInfo, platform: appInfo.platform === 'darwin' || appInfo.platform === 'win32' ? appInfo.platform : 'linux' },
+      fetch: fetchImpl,
+      now,
+      logger: this.logger,
+      onConsentChange: deps.onCrashReportingChange,
+    });
     this.session.onEnded(() => this.onSessionEnded());
     this.balance.onChange((snapshot) => {
       this.events.emit('balance', snapshot);
@@ -193,6 +232,7 @@ export class CutlineCore {
 
   /** Restores a stored session, if any: loads the account and opens the stream. */
   async start(): Promise<void> {
+    this.updates.start();
     if (!this.session.signedIn) return;
     this.setState({ connection: 'connecting' });
     const me = await this.service.me();
@@ -207,6 +247,8 @@ export class CutlineCore {
     this.stopped = true;
     this.stream.stop();
     this.alerts.stop();
+    this.updates.stop();
+    this.jobs.clear();
     if (this.signingInTimer !== null) this.timers.clearTimeout(this.signingInTimer);
   }
 
@@ -403,6 +445,12 @@ export class CutlineCore {
     this.events.emit('notice', notice);
   }
 
+  /** A capture or release that settled the charge (or found it gone) ends its job. */
+  private settledIfFinal<T>(chargeId: string, result: Result<T>): Result<T> {
+    if (result.ok || ['hold_lost', 'conflict', 'not_found'].includes(result.error.code)) this.jobs.settled(chargeId);
+    return result;
+  }
+
   private requireAccount<T>(run: () => Promise<Result<T>>): Promise<Result<T>> {
     if (!this.session.signedIn) return Promise.resolve(err('signed_out', 'Sign in to use AI tools.'));
     return run();
@@ -417,9 +465,13 @@ export class CutlineCore {
       listTools: () => this.loadTools(),
       getLedger: (query) => this.service.ledger(query),
       quote: (req) => this.requireAccount(() => this.charges.quote(req)),
-      hold: (req) => this.requireAccount(() => this.charges.hold(req)),
-      capture: ({ chargeId }) => this.requireAccount(() => this.charges.capture(chargeId)),
-      release: ({ chargeId, reason }) => this.requireAccount(() => this.charges.release(chargeId, reason)),
+      hold: (req) =>
+        this.requireAccount(() => this.charges.hold(req)).then((r) => {
+          if (r.ok) this.jobs.held(r.value);
+          return r;
+        }),
+      capture: ({ chargeId }) => this.requireAccount(() => this.charges.capture(chargeId)).then((r) => this.settledIfFinal(chargeId, r)),
+      release: ({ chargeId, reason }) => this.requireAccount(() => this.charges.release(chargeId, reason)).then((r) => this.settledIfFinal(chargeId, r)),
       openWeb: ({ path }) => this.handoff.open(path),
       retryNow: () => this.retryNow(),
       setAlertSettings: async (patch) => ok(this.alerts.update(patch)),
@@ -435,6 +487,15 @@ export class CutlineCore {
         return ok(await readPickedFiles(await this.deps.pickFiles()));
       },
       setWindowTitle: async (title) => this.deps.setWindowTitle?.(title),
+      getUpdateStatus: async () => this.updates.getStatus(),
+      checkForUpdates: () => this.updates.check(true),
+      restartToUpdate: async () => this.updates.restart(),
+      deferUpdate: async () => this.updates.defer(),
+      getCrashReporting: async () => this.crashReports.settings,
+      setCrashReporting: async ({ enabled }) => ok(this.crashReports.setEnabled(enabled)),
+      reportRendererError: async (error) => {
+        await this.crashReports.reportRenderer(error);
+      },
     };
     const events: { [M in EventMethod]: keyof CoreEvents } = {
       onState: 'state',
@@ -442,6 +503,7 @@ export class CutlineCore {
       onLedgerEntry: 'ledgerEntry',
       onNotice: 'notice',
       onMenuCommand: 'menuCommand',
+      onUpdateStatus: 'updateStatus',
     };
     return createCutlineClient(
       (method, _channel, args) => (requests[method] as (...a: unknown[]) => Promise<unknown>)(...args),
