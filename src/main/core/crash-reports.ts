@@ -23,6 +23,16 @@ import type { Logger } from './logger';
 
 const STORE_KEY = 'crashReports';
 
+/** Where both kinds of report go: the service's endpoint (the native reporter's `submitURL`). */
+export function crashReportEndpoint(serviceUrl: string): string {
+  return `${serviceUrl}/v1/crash-reports`;
+}
+
+/** The user's stored choice (read before the app is ready, to start the native reporter with it). */
+export function crashReportingEnabled(store: KeyValueStore): boolean {
+  return (store.get(STORE_KEY) as Partial<Stored> | undefined)?.enabled === true;
+}
+
 export interface CrashReportsDeps {
   store: KeyValueStore;
   serviceUrl: string;
@@ -53,7 +63,7 @@ export class CrashReports {
   constructor(private readonly deps: CrashReportsDeps) {
     const raw = deps.store.get(STORE_KEY) as Partial<Stored> | undefined;
     this.stored = {
-      enabled: raw?.enabled === true,
+      enabled: crashReportingEnabled(deps.store),
       installation: typeof raw?.installation === 'string' && /^[A-Za-z0-9_-]{8,64}$/.test(raw.installation) ? raw.installation : undefined,
     };
     deps.onConsentChange?.(this.stored.enabled);
@@ -63,9 +73,8 @@ export class CrashReports {
     return { enabled: this.stored.enabled };
   }
 
-  /** The service's endpoint for both kinds (the native reporter's `submitURL`). */
   get endpoint(): string {
-    return `${this.deps.serviceUrl}/v1/crash-reports`;
+    return crashReportEndpoint(this.deps.serviceUrl);
   }
 
   setEnabled(enabled: boolean): CrashReporting {

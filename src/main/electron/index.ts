@@ -5,8 +5,13 @@
  */
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { app, BrowserWindow, dialog, Menu, powerMonitor, protocol, session } from 'electron';
+import { app, BrowserWindow, crashReporter, dialog, Menu, powerMonitor, protocol, session } from 'electron';
+import electronUpdater from 'electron-updater';
 import { CutlineCore } from '../core/app-core';
+import { crashReportEndpoint, crashReportingEnabled } from '../core/crash-reports';
+import { loadSettings, updateFeedFromEnv } from '../core/settings';
+import { catchMainProcessErrors, startNativeCrashReporter, type NativeCrashReporting } from './crash-reporter';
+import { createElectronUpdater } from './updater';
 import { createOsNotifier } from './notifier';
 import { forwardEvents } from '../core/bridge';
 import { contentSecurityPolicy } from '../core/content-security-policy';
@@ -31,11 +36,39 @@ if (process.env.CUTLINE_USER_DATA) app.setPath('userData', process.env.CUTLINE_U
 
 let mainWindow: BrowserWindow | null = null;
 const deepLinks = new DeepLinkRouter({ logger, onDelivered: () => bringToFront(mainWindow) });
+const settingsStore = electronKeyValueStore('settings');
+
+// Crash reports (opt-in): the main process's uncaught errors go to the core once it exists (it
+// sends them only with consent); crashpad starts before `ready` with the user's stored choice.
+let reportMainError: ((event: 'uncaughtException' | 'unhandledRejection', thrown: unknown) => Promise<unknown>) | null = null;
+catchMainProcessErrors(process, (event, thrown) => reportMainError?.(event, thrown) ?? Promise.resolve(), logger);
+let nativeCrashReports: NativeCrashReporting | null = null;
+
+function startCrashReportsEarly(): NativeCrashReporting | null {
+  try {
+    const { serviceUrl } = loadSettings({ store: settingsStore, env: process.env });
+    return startNativeCrashReporter(crashReporter, { submitURL: crashReportEndpoint(serviceUrl), enabled: crashReportingEnabled(settingsStore), version: app.getVersion() });
+  } catch (error) {
+    logger.error('crash reporter not started', { error: String(error) });
+    return null;
+  }
+}
+
+/** `CUTLINE_UPDATE_URL`, or null for the feed baked into the installed app; a bad one is logged and ignored. */
+function updateFeedUrl(): string | null {
+  try {
+    return updateFeedFromEnv(process.env);
+  } catch (error) {
+    logger.error('update feed ignored', { error: String(error) });
+    return null;
+  }
+}
 
 if (!app.requestSingleInstanceLock()) {
   // Another Cutline is running: it receives our argv (and any deep link) via 'second-instance'.
   app.quit();
 } else {
+  nativeCrashReports = startCrashReportsEarly();
   registerAppScheme(protocol);
   registerProtocolClient(app, process);
 
@@ -68,7 +101,7 @@ async function onReady(): Promise<void> {
   const vault = await SafeStorageVault.open(electronKeyValueStore('vault'), process.platform, logger);
   const openExternal = createExternalOpener(() => core.origins, logger);
   const core: CutlineCore = new CutlineCore({
-    settingsStore: electronKeyValueStore('settings'),
+    settingsStore,
     dataStore: electronKeyValueStore('data'),
     vault,
     openExternal,
@@ -80,8 +113,12 @@ async function onReady(): Promise<void> {
     setWindowTitle: (title) => {
       if (mainWindow && !mainWindow.isDestroyed()) mainWindow.setTitle(title);
     },
+    appInfo: { version: app.getVersion(), platform: process.platform, arch: process.arch, electron: process.versions.electron ?? null },
+    updater: createElectronUpdater({ app, load: () => electronUpdater.autoUpdater, feedUrl: updateFeedUrl(), logger }),
+    onCrashReportingChange: (enabled) => nativeCrashReports?.setUploads(enabled),
   });
-  installAppMenu(Menu, (command) => core.sendMenuCommand(command), process.platform);
+  reportMainError = (event, thrown) => core.crashReports.reportMain(event, thrown);
+  installAppMenu(Menu, (command) => core.sendMenuCommand(command), process.platform, () => void core.updates.check(true));
 
   registerIpcHandlers(core.cutline, (event) => isTrustedSender(event.senderFrame, mainWindow?.webContents.mainFrame, appOrigin), logger);
   forwardEvents(core.cutline, (channel, payload) => {
@@ -93,6 +130,9 @@ async function onReady(): Promise<void> {
     mainWindow.on('closed', () => {
       mainWindow = null;
     });
+    // Windows is ending the session: never start an installer now (electron-builder#7807)
+    mainWindow.on('query-session-end', () => core.updates.sessionEnding());
+    mainWindow.on('session-end', () => core.updates.sessionEnding());
     mainWindow.webContents.once('did-finish-load', () => {
       if (!deepLinks.ready) deepLinks.setReady(core.deepLinkHandlers);
     });
@@ -111,5 +151,7 @@ async function onReady(): Promise<void> {
   });
   // after sleep the stream is likely dead: reconnect now instead of waiting out the backoff
   powerMonitor.on('resume', () => core.stream.reconnectNow());
+  // macOS and Linux shutting down: the same
+  powerMonitor.on('shutdown', () => core.updates.sessionEnding());
   await core.start();
 }
