@@ -13,7 +13,7 @@ import { OpenCharges } from '../../../src/main/core/open-charges';
 import { UpdateController } from '../../../src/main/core/update-controller';
 import { ManualTimers } from '../helpers/manual-timers';
 
-const fakes = vi.hoisted(() => ({ updater: null as null | (import('node:events').EventEmitter & Record<string, unknown>), started: [] as unknown[], uploads: [] as boolean[] }));
+const fakes = vi.hoisted(() => ({ updater: null as unknown, started: [] as unknown[], uploads: [] as boolean[] }));
 
 vi.mock('electron-updater', () => ({
   default: {
