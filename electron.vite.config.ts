@@ -2,18 +2,17 @@ import { resolve } from 'node:path';
 import react from '@vitejs/plugin-react';
 import { defineConfig } from 'electron-vite';
 
-// Main is built as ESM; its deps (electron-store, ky, zod, electron-updater) are bundled in so the
-// output needs nothing from node_modules (app.asar carries no node_modules at all).
+// The root package has no production dependencies, so everything main and preload import
+// (electron-store, ky, zod, eventsource-parser, electron-updater, the contract) is bundled into out/; only
+// electron and Node's built-ins stay external (electron-vite's defaults). Main is built as ESM.
 export default defineConfig({
   main: {
     build: {
-      externalizeDeps: { exclude: ['electron-store', 'ky', 'zod', 'eventsource', 'electron-updater'] },
       rollupOptions: { input: { index: resolve(__dirname, 'src/main/electron/index.ts') } },
     },
   },
   preload: {
     build: {
-      externalizeDeps: { exclude: ['zod'] },
       rollupOptions: {
         input: { index: resolve(__dirname, 'src/preload/index.ts') },
         // sandboxed preloads must be CommonJS

@@ -1,6 +1,6 @@
 /**
  * The browser host: the same core as the Electron app, running in Node, serving the renderer to
- * a browser with `window.cutline` carried over a WebSocket (DESIGN.md § devhost). It is how a
+ * a browser with `window.cutline` carried over a WebSocket (docs/architecture.md § `src/devhost`). It is how a
  * machine without an Electron runtime runs Cutline, how renderer work gets hot reload, and what
  * the end-to-end tests drive in Chromium.
  *

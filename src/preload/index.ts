@@ -5,9 +5,10 @@
  * the zod-free channel map, so the bundle stays a few KB.
  */
 import { contextBridge, ipcRenderer, type IpcRendererEvent } from 'electron';
+import type { CutlineApi } from '@cutline/contract/ipc';
 import { createCutlineClient } from '@cutline/contract/ipc-channels';
 
-const cutline = createCutlineClient(
+const cutline = createCutlineClient<CutlineApi>(
   (_method, channel, args) => ipcRenderer.invoke(channel, ...args),
   (_method, channel, callback) => {
     const listener = (_event: IpcRendererEvent, payload: unknown) => callback(payload);

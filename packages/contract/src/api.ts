@@ -1,5 +1,5 @@
 /**
- * The wire contract of the credit service (shared/API.md), as zod schemas.
+ * The wire contract of the credit service (docs/api.md), as zod schemas.
  * Both the service (to validate input and shape output) and the desktop core (to validate what
  * it receives) import these; types are inferred, never written twice.
  */
@@ -85,9 +85,9 @@ export const LedgerEntrySchema = z.object({
   chargeId: z.string().nullable(),
   tool: z.string().nullable(),
   device: DeviceSchema.nullable(),
-  /** Extension (README): what `amount` counts — credits, or Pro uses. */
+  /** Extension (docs/api.md § Account and balance): what `amount` counts — credits, or Pro uses. */
   unit: z.enum(['credits', 'proUses']),
-  /** Extension (README): who caused a charge's movement; null for grants, purchases, exchanges, expiries. */
+  /** Extension (docs/api.md § Account and balance): who caused a charge's movement; null for grants, purchases, exchanges, expiries. */
   member: z.object({ id: z.string(), email: z.string() }).nullable().optional(),
 });
 export type LedgerEntry = z.infer<typeof LedgerEntrySchema>;
@@ -158,7 +158,7 @@ export const ReleaseRequestSchema = z.strictObject({
   reason: z.enum(['failed', 'cancelled']),
 });
 
-/** 1–128 visible ASCII characters (API.md § Charges). */
+/** 1–128 visible ASCII characters (docs/api.md § Charges). */
 export const IdempotencyKeySchema = z.string().regex(/^[\x21-\x7e]{1,128}$/);
 
 export const HandoffPathSchema = z.enum(HANDOFF_PATHS);
@@ -171,7 +171,7 @@ export const HandoffRequestSchema = z.strictObject({
 export const HandoffResponseSchema = z.object({ url: z.string().url() });
 
 /**
- * Extension (README § Extensions): `GET /v1/orders/:id`, one of the caller's own store orders —
+ * Extension (docs/api.md § Store orders): `GET /v1/orders/:id`, one of the caller's own store orders —
  * how the desktop checks a `cutline://store/complete?order=…` link before saying "purchase
  * complete". Payment is simulated, so a placed order is always `completed`.
  */

@@ -1,4 +1,4 @@
-/** The three credit types, in the fixed consumption order (PRODUCT.md § Credits 2). */
+/** The three credit types, in the fixed consumption order (docs/product.md § Spending order). */
 export const CREDIT_TYPES = ['subscription', 'activity', 'purchased'] as const;
 export type CreditType = (typeof CREDIT_TYPES)[number];
 
@@ -14,11 +14,11 @@ export type Plan = (typeof PLANS)[number];
 export const PLATFORMS = ['desktop', 'web', 'mobile'] as const;
 export type Platform = (typeof PLATFORMS)[number];
 
-/** Web paths the desktop may open through a handoff link (API.md § Sign-in). */
+/** Web paths the desktop may open through a handoff link (docs/api.md § Handoff to the web). */
 export const HANDOFF_PATHS = ['/store', '/exchange', '/credits', '/pricing', '/upgrade'] as const;
 export type HandoffPath = (typeof HANDOFF_PATHS)[number];
 
-/** Published Pro-use → credit exchange rate (PRODUCT.md § Credits 8): 4 credits per 5 Pro uses. */
+/** Published Pro-use → credit exchange rate (docs/product.md § Pro uses): 4 credits per 5 Pro uses. */
 const RATE = { credits: 4, proUses: 5 } as const;
 export const EXCHANGE_RATE = RATE.credits / RATE.proUses;
 

@@ -5,11 +5,17 @@
  * import this module, so it must stay free of zod (the argument schemas are main-side, in
  * `ipc.ts`, keyed by the same methods).
  *
- * `createCutlineClient(invoke, on)` builds a `CutlineApi` from the map for any transport: the
- * preload (ipcRenderer), the browser host's bridge client (a WebSocket) and the core's facade
- * (direct calls) are all built with it, so none of them lists the methods by hand.
+ * `createCutlineClient<CutlineApi>(invoke, on)` builds a `CutlineApi` from the map for any
+ * transport: the preload (ipcRenderer), the browser host's bridge client (a WebSocket) and the
+ * core's facade (direct calls) are all built with it, so none of them lists the methods by hand.
+ *
+ * This module imports nothing: `ipc.ts` imports it and proves, at compile time, that the map and
+ * the `CutlineApi` interface agree (every method in both, arities, promise and subscription
+ * shapes), so the contract has no import circle.
  */
-import type { CutlineApi } from './ipc';
+
+/** What a channel is: a request with its argument count, or a subscription. */
+export type ChannelSpec = { kind: 'invoke'; channel: string; arity: 0 | 1 } | { kind: 'event'; channel: string };
 
 export const CHANNELS = {
   getState: { kind: 'invoke', channel: 'cutline:getState', arity: 0 },
@@ -47,27 +53,13 @@ export const CHANNELS = {
   getCrashReporting: { kind: 'invoke', channel: 'cutline:getCrashReporting', arity: 0 },
   setCrashReporting: { kind: 'invoke', channel: 'cutline:setCrashReporting', arity: 1 },
   reportRendererError: { kind: 'invoke', channel: 'cutline:reportRendererError', arity: 1 },
-} as const satisfies Record<keyof CutlineApi, { kind: 'invoke'; channel: string; arity: 0 | 1 } | { kind: 'event'; channel: string }>;
+} as const satisfies Record<string, ChannelSpec>;
 
 type Map_ = typeof CHANNELS;
+export type ChannelMap = Map_;
 export type ChannelMethod = keyof Map_;
 export type InvokeMethod = { [M in ChannelMethod]: Map_[M]['kind'] extends 'invoke' ? M : never }[ChannelMethod];
 export type EventMethod = { [M in ChannelMethod]: Map_[M]['kind'] extends 'event' ? M : never }[ChannelMethod];
-/** What a subscription delivers. */
-export type EventPayload<M extends EventMethod> = Parameters<Parameters<CutlineApi[M]>[0]>[0];
-
-// ---- compile-time proof that the map and the interface agree, both ways ----------------------
-type Is<T extends true> = T;
-/** Every method of the interface is in the map, and nothing else is (the `satisfies` above). */
-type _MapCoversApi = Is<Exclude<keyof CutlineApi, ChannelMethod> extends never ? true : false>;
-/** Each request's declared arity is its parameter count in the interface, and it returns a promise. */
-type _InvokeShapes = Is<
-  { [M in InvokeMethod]: Parameters<CutlineApi[M]>['length'] extends Map_[M]['arity'] ? (ReturnType<CutlineApi[M]> extends Promise<unknown> ? true : false) : false }[InvokeMethod] extends true ? true : false
->;
-/** Each subscription takes one callback and returns an unsubscribe. */
-type _EventShapes = Is<
-  { [M in EventMethod]: Parameters<CutlineApi[M]>['length'] extends 1 ? (ReturnType<CutlineApi[M]> extends () => void ? (Parameters<CutlineApi[M]>[0] extends (payload: EventPayload<M>) => void ? true : false) : false) : false }[EventMethod] extends true ? true : false
->;
 
 export const INVOKE_METHODS = (Object.keys(CHANNELS) as ChannelMethod[]).filter((m): m is InvokeMethod => CHANNELS[m].kind === 'invoke');
 export const EVENT_METHODS = (Object.keys(CHANNELS) as ChannelMethod[]).filter((m): m is EventMethod => CHANNELS[m].kind === 'event');
@@ -76,10 +68,11 @@ export type Invoke = (method: InvokeMethod, channel: string, args: unknown[]) =>
 export type Subscribe = (method: EventMethod, channel: string, listener: (payload: unknown) => void) => () => void;
 
 /**
- * A `CutlineApi` whose requests go to `invoke` (with exactly the interface's arguments) and whose
- * subscriptions go to `on`.
+ * An `Api` (the contract's `CutlineApi`) whose requests go to `invoke` (with exactly the
+ * interface's arguments) and whose subscriptions go to `on`. `Api` must have exactly the map's
+ * methods; `ipc.ts` proves that `CutlineApi` does, with the right shapes.
  */
-export function createCutlineClient(invoke: Invoke, on: Subscribe): CutlineApi {
+export function createCutlineClient<Api extends Record<ChannelMethod, unknown>>(invoke: Invoke, on: Subscribe): Api {
   const api: Record<string, unknown> = {};
   for (const method of INVOKE_METHODS) {
     const { channel, arity } = CHANNELS[method];
@@ -89,5 +82,5 @@ export function createCutlineClient(invoke: Invoke, on: Subscribe): CutlineApi {
     const { channel } = CHANNELS[method];
     api[method] = (listener: (payload: unknown) => void) => on(method, channel, listener);
   }
-  return api as unknown as CutlineApi;
+  return api as unknown as Api;
 }

@@ -1,5 +1,5 @@
 /**
- * The one IPC contract between the renderer and the main process (DESIGN.md § Layout).
+ * The one IPC contract between the renderer and the main process (docs/architecture.md § The desktop app's main process).
  *
  * - `CutlineApi` is what the preload exposes as `window.cutline` (it must `satisfies` it), and
  *   what the browser host's WebSocket bridge exposes with the very same shape.
@@ -36,7 +36,7 @@ import {
 import { UpdateStatusSchema, type UpdateStatus } from './app-updates';
 import { CrashReportingSchema, RendererErrorSchema, type CrashReporting, type RendererError } from './crash-reports';
 import type { HandoffPath } from './credit-types';
-import { CHANNELS, EVENT_METHODS, INVOKE_METHODS, type EventMethod, type EventPayload, type InvokeMethod } from './ipc-channels';
+import { CHANNELS, EVENT_METHODS, INVOKE_METHODS, type ChannelMap, type ChannelMethod, type EventMethod, type InvokeMethod } from './ipc-channels';
 import type { AppError, Result } from './result';
 
 // ---- state pushed to the renderer -----------------------------------------------------------
@@ -77,7 +77,7 @@ export const AppStateSchema = z.object({
 });
 export type AppState = z.infer<typeof AppStateSchema>;
 
-/** A notice the app shows after a deep link or another event (PRODUCT.md § Deep links back). */
+/** A notice the app shows after a deep link or another event (docs/product.md § The desktop app: back from the web). */
 export const NoticeSchema = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('signed-in'), email: z.string() }),
   z.object({ kind: z.literal('purchase-complete'), order: z.string(), balance: BalanceSnapshotSchema.nullable() }),
@@ -316,6 +316,23 @@ export const EVENT_CHANNELS = Object.fromEntries(
 ) as { readonly [M in EventMethod]: { readonly channel: (typeof CHANNELS)[M]['channel']; readonly payload: (typeof EVENT_PAYLOADS)[M] } };
 
 export type { EventMethod, InvokeMethod };
+
+/** What a subscription delivers. */
+export type EventPayload<M extends EventMethod> = Parameters<Parameters<CutlineApi[M]>[0]>[0];
+
+// Compile-time proof that the channel map (ipc-channels.ts, which imports nothing) and the
+// interface agree, both ways.
+type Is<T extends true> = T;
+/** Every method of the interface is in the map, and nothing else is. */
+type _MapIsApi = Is<[Exclude<keyof CutlineApi, ChannelMethod>, Exclude<ChannelMethod, keyof CutlineApi>] extends [never, never] ? true : false>;
+/** Each request's declared arity is its parameter count in the interface, and it returns a promise. */
+type _InvokeShapes = Is<
+  { [M in InvokeMethod]: Parameters<CutlineApi[M]>['length'] extends ChannelMap[M]['arity'] ? (ReturnType<CutlineApi[M]> extends Promise<unknown> ? true : false) : false }[InvokeMethod] extends true ? true : false
+>;
+/** Each subscription takes one callback and returns an unsubscribe. */
+type _EventShapes = Is<
+  { [M in EventMethod]: Parameters<CutlineApi[M]>['length'] extends 1 ? (ReturnType<CutlineApi[M]> extends () => void ? (Parameters<CutlineApi[M]>[0] extends (payload: EventPayload<M>) => void ? true : false) : false) : false }[EventMethod] extends true ? true : false
+>;
 
 // Compile-time proof that the schemas and the interface agree both ways: what a schema accepts is
 // exactly what the method takes, and what a subscription's schema describes is what it delivers.

@@ -54,8 +54,6 @@ export const MAX_MEDIA_BYTES = 512 * 1024 * 1024;
 export const MAX_MEDIA_NAME = 200;
 /** A still image lasts this long when added to the timeline. */
 export const STILL_SECONDS = 5;
-/** What the file chooser offers. */
-export const MEDIA_ACCEPT = [...Object.keys(MEDIA_TYPES), ...Object.keys(BY_EXTENSION).map((e) => `.${e}`)].join(',');
 
 export type MediaCheck =
   | { ok: true; kind: MediaKind; mime: string; ext: string; name: string }

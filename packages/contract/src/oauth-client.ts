@@ -1,5 +1,5 @@
 /**
- * The desktop app's OAuth client (API.md § Sign-in): the service accepts exactly this client id
+ * The desktop app's OAuth client (docs/api.md § Sign-in): the service accepts exactly this client id
  * and redirect URI; the desktop core and the device CLI sign in as it.
  */
 export const CLIENT_ID = 'cutline-desktop';

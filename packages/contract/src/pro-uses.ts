@@ -5,7 +5,7 @@ export interface ProUseAccount {
 }
 
 /**
- * Whether an action is paid with Pro uses (PRODUCT.md § Credits 8): a legacy Pro account that has
+ * Whether an action is paid with Pro uses (docs/product.md § Pro uses): a legacy Pro account that has
  * not exchanged pays each eligible action with one Pro use per unit of quantity, whatever the
  * tool's credit price, while enough remain; credits after that.
  */

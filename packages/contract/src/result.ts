@@ -1,12 +1,12 @@
 /**
- * Errors are values with a code the UI can show (DESIGN.md § Style), not strings thrown
+ * Errors are values with a code the UI can show (a rule of the codebase), not strings thrown
  * across layers. Every core operation the renderer calls returns a Result.
  */
 import { z } from 'zod';
 import { ERROR_CODES } from './api';
 
 export const APP_ERROR_CODES = [
-  // from the credit service (API.md § Errors)
+  // from the credit service (docs/api.md § Errors)
   ...ERROR_CODES,
   // from the desktop core itself
   'offline', // the service cannot be reached

@@ -1,5 +1,5 @@
 /**
- * `pipeSse`: feeds a fetch response body (an SSE stream, API.md § Real-time push) into a parser
+ * `pipeSse`: feeds a fetch response body (an SSE stream, docs/api.md § Real-time push) into a parser
  * (eventsource-parser's `createParser`, or anything with `feed`) until the stream ends. One home
  * for both programs: the desktop core's stream client, the device CLI's `watch`, the service's
  * test helper and the UI bench. Resolves when the server ends it or the request is aborted;

@@ -1,5 +1,5 @@
 /**
- * The default tool catalogue (API.md § Account and balance), part of the contract: the service
+ * The default tool catalogue (docs/api.md § Account and balance), part of the contract: the service
  * prices charges with it; the renderer's test fake uses the same prices. Prices are in credits.
  */
 export interface ToolDef {
@@ -17,7 +17,7 @@ export const TOOLS: readonly ToolDef[] = [
   { id: 'auto-captions', name: 'Auto Captions', cost: 3, eligibleForProUses: true },
   { id: 'ai-image', name: 'AI Image', cost: 20, eligibleForProUses: true },
   // Eligible like every AI tool: the exchange help page names "AI Script-to-Video" as the example
-  // of an eligible tool that triggers the legacy Pro uses system (README § Pro uses).
+  // of an eligible tool that triggers the legacy Pro uses system (docs/product.md § Decisions).
   { id: 'script-to-video', name: 'Script to Video', cost: 60, eligibleForProUses: true },
 ];
 

@@ -1,5 +1,5 @@
 /**
- * HTTP calls to the credit service, speaking API.md as any outside program would: the PKCE
+ * HTTP calls to the credit service, speaking the API of docs/api.md as any outside program would: the PKCE
  * sign-in through the real /oauth/authorize form, bearer calls that refresh (and rotate) the
  * tokens once on a 401, and admin calls.
  */

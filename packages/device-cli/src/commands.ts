@@ -1,4 +1,4 @@
-/** What each subcommand of the device CLI does, over the API of API.md. */
+/** What each subcommand of the device CLI does, over the API of docs/api.md. */
 import { randomUUID } from 'node:crypto';
 import type { Batch, BalanceSnapshot, ChargeResponse, LedgerPage, Me, QuoteResponse, TokenResponse, Tool } from '@cutline/contract/api';
 import { CliError, DeviceApi, errorOf, jsonCall, pkceSignIn } from './api';

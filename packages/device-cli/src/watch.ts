@@ -2,7 +2,7 @@
  * `watch`: follows GET /v1/events (Server-Sent Events, parsed with eventsource-parser) and hands
  * each balance event to `onEvent` until the signal aborts. An `error` event (token expired or
  * revoked) refreshes the tokens and reconnects; a dropped connection reconnects with
- * Last-Event-ID. Events at or below the highest version seen are skipped, as API.md asks.
+ * Last-Event-ID. Events at or below the highest version seen are skipped, as docs/api.md § Account and balance asks.
  */
 import { createParser, type EventSourceMessage } from 'eventsource-parser';
 import { BalanceEventSchema, type BalanceEvent } from '@cutline/contract/api';

@@ -1,4 +1,4 @@
-/** The service's environment (API.md § Starting it), validated. */
+/** The service's environment (docs/operations.md § Configuration), validated. */
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { z } from 'zod';
@@ -20,7 +20,7 @@ const Env = z.object({
   CUTLINE_SEED: z.enum(['demo']).optional(),
   CUTLINE_HOLD_TTL_MS: z.coerce.number().int().min(1000).max(7 * 86_400_000).default(DEFAULTS.holdTtlMs),
   CUTLINE_PUBLIC_URL: z.string().url().optional(),
-  // Extensions (README): token lifetime, ping and sweep periods.
+  // Extensions (docs/api.md § Extensions at a glance): token lifetime, ping and sweep periods.
   CUTLINE_ACCESS_TTL_S: z.coerce.number().int().min(5).max(86_400).default(DEFAULTS.accessTokenTtlS),
   CUTLINE_PING_MS: z.coerce.number().int().min(100).max(60_000).default(DEFAULTS.pingMs),
   CUTLINE_SWEEP_MS: z.coerce.number().int().min(50).max(600_000).default(DEFAULTS.sweepMs),

@@ -1,5 +1,5 @@
 /**
- * The wire form of a ledger entry (API.md `LedgerEntry`) and of a device, built from storage
+ * The wire form of a ledger entry (docs/api.md § Account and balance, `LedgerEntry`) and of a device, built from storage
  * rows. Neutral: the service's history reads and the event log (storage, which rebuilds an event's
  * entries from the ledger) both build entries with it, so an entry reads the same everywhere.
  */

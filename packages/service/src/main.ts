@@ -1,4 +1,4 @@
-/** `npm run server`: the credit service as a process (API.md § Starting it). */
+/** `npm run server`: the credit service as a process (docs/operations.md § Configuration). */
 import { readEnv } from './config';
 import { startServer } from './start';
 

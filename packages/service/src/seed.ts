@@ -1,4 +1,4 @@
-/** CUTLINE_SEED=demo: the demo accounts listed in the README. Idempotent: skipped when present. */
+/** CUTLINE_SEED=demo: the demo accounts listed in the README (§ Demo accounts). Idempotent: skipped when present. */
 import { DAY_MS } from './ledger/plans';
 import { adminGrant } from './service/grants';
 import { addTeamMember, createTeam } from './service/teams';

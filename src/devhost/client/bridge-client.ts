@@ -128,7 +128,7 @@ interface BrowserGlobals {
   // Every method goes over the socket except the three that belong to the page: the media upload
   // (HTTP), the file input and the document's title.
   const cutline: CutlineApi = {
-    ...createCutlineClient(
+    ...createCutlineClient<CutlineApi>(
       (method, _channel, args) => invoke(method, args),
       (method, _channel, listener) => {
         const set = listeners.get(method)!;

@@ -1,5 +1,5 @@
 /**
- * The credit service's HTTP API (API.md § Account and balance, § Charges) on ky.
+ * The credit service's HTTP API (docs/api.md § Account and balance, § Charges) on ky.
  *
  * - base URL from the settings; the Bearer header added to every request by a hook;
  * - a 401 refreshes the session once (shared with any concurrent caller) and retries;

@@ -1,5 +1,5 @@
 /**
- * The desktop app's core (DESIGN.md § main/core): everything the main process does, with no
+ * The desktop app's core (docs/architecture.md § `src/main/core`): everything the main process does, with no
  * Electron in it. It wires the session, the API client, the event stream, the balance, the charge
  * flow, the web handoff and the stored data together, keeps the `AppState` the window chrome
  * shows, and exposes it all as a `CutlineApi` object (`core.cutline`) — the very interface the
@@ -505,7 +505,7 @@ export class CutlineCore {
       onMenuCommand: 'menuCommand',
       onUpdateStatus: 'updateStatus',
     };
-    return createCutlineClient(
+    return createCutlineClient<CutlineApi>(
       (method, _channel, args) => (requests[method] as (...a: unknown[]) => Promise<unknown>)(...args),
       (method, _channel, listener) => this.events.on(events[method], listener as never),
     );

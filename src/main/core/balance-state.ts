@@ -1,7 +1,7 @@
 /**
  * The account's balance as this app knows it. Every snapshot — from a push, a resync, a quote or
  * a charge response — goes through `applyBalance`, which keeps the one with the highest version
- * (API.md: `version` only ever grows for an account) and drops any other, so a stale snapshot
+ * (docs/api.md: `version` only ever grows for an account) and drops any other, so a stale snapshot
  * arriving late can never overwrite a newer one. An accepted snapshot is announced once.
  */
 import type { BalanceSnapshot } from '@cutline/contract/api';

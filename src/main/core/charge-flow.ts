@@ -1,5 +1,5 @@
 /**
- * One AI action's credits (PRODUCT.md § Credits 6–7, DESIGN.md § AI action): quote → (the renderer
+ * One AI action's credits (docs/product.md § Holds): quote → (the renderer
  * confirms) → hold → (the renderer runs the job) → capture, or release with failed/cancelled.
  *
  * Every snapshot that comes back goes through `applyBalance`. A hold's Idempotency-Key is derived

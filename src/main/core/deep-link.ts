@@ -1,5 +1,5 @@
 /**
- * `cutline://` deep links (API.md § Deep links): parsing, and finding them on a command line.
+ * `cutline://` deep links (docs/api.md § Deep links): parsing, and finding them on a command line.
  *
  * Exactly four shapes are accepted, with exactly their parameters and nothing else:
  *   cutline://auth/callback?code=…&state=…   cutline://store/complete?order=…

@@ -1,5 +1,5 @@
 /**
- * The account's real-time push (API.md § Real-time push): ONE stream client for `GET /v1/events`
+ * The account's real-time push (docs/api.md § Real-time push): ONE stream client for `GET /v1/events`
  * — fetch (Bearer token, our own `Last-Event-ID`) piped through eventsource-parser by `pipeSse`.
  *
  * Reconnects: on any drop, a new request after an exponential, jittered backoff (`backoff.ts`)

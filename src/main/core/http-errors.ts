@@ -1,6 +1,6 @@
 /**
  * Turns whatever a request to the service threw into an `AppError` value the UI can show
- * (API.md § Errors): the service's own code and message when it sent one, else a code from the
+ * (docs/api.md § Errors): the service's own code and message when it sent one, else a code from the
  * HTTP status, `timeout`, or `offline` when the service could not be reached at all.
  */
 import { HTTPError, TimeoutError } from 'ky';

@@ -1,5 +1,5 @@
 /**
- * The Idempotency-Key of a charge (API.md § Charges, PRODUCT.md § Credits 7). The renderer makes
+ * The Idempotency-Key of a charge (docs/api.md § Charges, docs/product.md § Holds). The renderer makes
  * one `actionId` per user action; the key is derived from it and this device's id, so every retry
  * of the action — by ky, or by the renderer asking again — is the very same charge, and two
  * devices can never collide on a key.

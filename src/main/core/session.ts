@@ -1,5 +1,5 @@
 /**
- * The signed-in account's credentials (PRODUCT.md § Sign-in, API.md § Sign-in).
+ * The signed-in account's credentials (docs/api.md § Sign-in).
  *
  * Sign-in is OAuth 2.0 authorization code + PKCE S256 with a single-use `state`; the access and
  * refresh tokens live here and in the vault only. A refresh rotates both tokens; concurrent

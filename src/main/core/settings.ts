@@ -43,12 +43,6 @@ export function checkServiceUrl(raw: string): { ok: true; url: string } | { ok: 
   return { ok: true, url: `${url.origin}${url.pathname.replace(/\/+$/, '')}` };
 }
 
-/** `checkServiceUrl` as a value: the normalised URL, or null. */
-export function normalizeServiceUrl(raw: string): string | null {
-  const checked = checkServiceUrl(raw);
-  return checked.ok ? checked.url : null;
-}
-
 export interface SettingsSources {
   store: KeyValueStore;
   env?: Record<string, string | undefined>;

@@ -1,5 +1,5 @@
 /**
- * The only URLs the app hands to the system browser (DESIGN.md § Rules that keep it safe): the
+ * The only URLs the app hands to the system browser (docs/architecture.md § `src/main/electron`): the
  * service's sign-in page, and the web pages a handoff may lead to, on the configured origins.
  * Everything else — other schemes (javascript:, file:, cutline:), other origins, other paths,
  * URLs with credentials, plain http: to anything but this computer — is refused.

@@ -1,5 +1,5 @@
 /**
- * Opening the web (PRODUCT.md § 8–9: purchases and the exchange happen only there). Signed in,
+ * Opening the web (docs/product.md § Where money changes hands: purchases and the exchange happen only there). Signed in,
  * the core asks `/v1/handoff` for a one-time link that signs the browser in and goes to the page;
  * signed out, it opens the page itself. Either way the URL goes to the opener only if it passes
  * the allowlist and leads to the page asked for.

@@ -1,5 +1,5 @@
 /**
- * The ipcMain side of the IPC contract (`src/shared/ipc.ts`): one handler per invoke channel.
+ * The ipcMain side of the IPC contract (`packages/contract/src/ipc.ts`): one handler per invoke channel.
  * Every call is checked twice before it reaches the core: the sender must be the main frame of
  * our window showing our own page, and the arguments must pass the channel's zod schema.
  */

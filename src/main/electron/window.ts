@@ -1,5 +1,5 @@
 /**
- * The app window and the rules every web contents obeys (DESIGN.md § Rules that keep it safe):
+ * The app window and the rules every web contents obeys (docs/architecture.md § `src/main/electron`):
  * context isolation, sandbox, no Node in the page, no navigation away, no new windows, no
  * webviews, no permission prompts.
  */

@@ -1,7 +1,7 @@
 /** Which AI tools appear where. Names and prices always come from the service (`listTools`). */
 import type { Tool } from '@cutline/contract/api';
 
-/** Right-click a clip → AI Tools (PRODUCT.md § The desktop app). */
+/** Right-click a clip → AI Tools (docs/product.md § The desktop app). */
 export const CLIP_TOOL_IDS = ['remove-background', 'smart-cutout', 'ai-portrait', 'premium-voiceover', 'auto-captions'] as const;
 /** Toolbar → AI Generate. */
 export const GENERATE_TOOL_IDS = ['ai-image', 'script-to-video'] as const;

@@ -1,8 +1,7 @@
 /**
- * Issue 12 flows that need the service half (built in parallel): a teammate's spend in Alice's
- * Activity (ledger entries with `member`), and Free → Pro from the not-enough dialog through the
- * web checkout at /upgrade. Written against the contract; each skips, saying why, while the
- * service it runs against does not have its part yet (the integrator runs them after merging).
+ * Credit UX flows that lean on the service's extensions (docs/api.md): a teammate's spend in
+ * Alice's Activity (ledger entries with `member`), and Free → Pro from the not-enough dialog
+ * through the web checkout at /upgrade. Nothing here skips: a service without these parts fails.
  */
 import { call, signIn } from '@cutline/service/test/helpers/client';
 import { expect, test } from '../fixtures/cutline';
@@ -18,8 +17,9 @@ test("a teammate's spend from the shared pool shows in Alice's Activity: who, to
 
   const alice = await signIn(service.url, 'alice@cutline.test');
   const page = await call(service.url, 'GET', '/v1/ledger?limit=20', { token: alice.access_token });
-  const entries = (page.body as { entries: Array<Record<string, unknown>> }).entries;
-  test.skip(!entries.some((e) => e.member), "needs the service's team activity (ledger entries with `member`, issue 12's service half)");
+  // the team pool's entries are in every member's history, naming the member who spent
+  const entries = (page.body as { entries: Array<{ kind: string; tool: string | null; member?: { email: string } | null }> }).entries;
+  expect(entries.filter((e) => e.member?.email === 'bob@cutline.test').map((e) => [e.kind, e.tool])).toContainEqual(['hold', 'remove-background']);
 
   const row = app.getByTestId('activity-row').filter({ hasText: 'bob@cutline.test' }).first();
   await expect(row).toContainText('Remove Background');

@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { Locator, Page, TestInfo } from '@playwright/test';
 import { startDevhost, type DevhostOptions, type RunningDevhost } from '../../../src/devhost/host';
-import { memoryLogger } from '../../../src/main/core/logger';
+import { memoryLogger, type LogRecord } from '../../../src/main/core/logger';
 import { admin } from '@cutline/service/test/helpers/client';
 import { callbackFor } from '@cutline/service/test/helpers/browser-sign-in';
 import { startTcpProxy, type TcpProxy } from '../../main/helpers/tcp-proxy';
@@ -94,6 +94,8 @@ export function cable(targetUrl: string): Promise<Cable> {
 export interface HostBehindCable {
   net: Cable;
   host: RunningDevhost;
+  /** What the host's core logged (the stream client logs each failed try and the wait it chose). */
+  logs: LogRecord[];
   /**
    * Signs the app in without the UI: the app's own signIn (which must start), the sign-in form
    * over HTTP, and the tab's visit to the host's callback page — returned as it answered.
@@ -111,12 +113,13 @@ export interface HostBehindCable {
 export async function hostBehindCable(service: Service, name: string, core?: DevhostOptions['core']): Promise<HostBehindCable> {
   const net = await cable(service.url);
   const dataDir = mkdtempSync(join(tmpdir(), `cutline-e2e-${name}-`));
+  const logger = memoryLogger();
   const host = await startDevhost({
     serviceUrl: net.url,
     webUrl: service.server.publicUrl,
     dataDir,
     renderer: { mode: 'built', dir: resolve('out/renderer') },
-    logger: memoryLogger(),
+    logger,
     core,
   }).catch(async (e: unknown) => {
     await net.close();
@@ -126,6 +129,7 @@ export async function hostBehindCable(service: Service, name: string, core?: Dev
   return {
     net,
     host,
+    logs: logger.records,
     async signIn(account) {
       expect((await host.core.cutline.signIn()).ok).toBe(true);
       const authorize = host.openedUrls().find((u) => u.includes('/oauth/authorize'))!;

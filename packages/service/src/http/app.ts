@@ -1,5 +1,5 @@
 /**
- * The Fastify application: body parsing with hard limits, the one JSON error shape of API.md,
+ * The Fastify application: body parsing with hard limits, the one JSON error shape of docs/api.md § Errors,
  * and every route group. Route modules get the service context and register their routes.
  */
 import type { RequestListener, Server } from 'node:http';
@@ -104,7 +104,7 @@ export async function buildApp(ctx: Ctx, opts: AppOptions): Promise<FastifyInsta
   });
 
   // On the raw response, so it also reaches hijacked replies (the SSE stream) and every error.
-  // /v1 and /admin take JSON bodies only (README): a form or any other type is a 415.
+  // /v1 and /admin take JSON bodies only (docs/api.md § Errors): a form or any other type is a 415.
   app.addHook('onRequest', async (req, reply) => {
     reply.raw.setHeader('x-content-type-options', 'nosniff');
     if ((req.url.startsWith('/v1/') || req.url.startsWith('/admin/')) && hasBody(req) && !isJson(req.headers['content-type'])) {

@@ -1,5 +1,5 @@
 /**
- * Errors the HTTP stack produces before a route runs, in API.md's `{"error","message"}` shape:
+ * Errors the HTTP stack produces before a route runs, in the API's `{"error","message"}` shape (docs/api.md § Errors):
  * what Node's HTTP parser refuses (a header section too large, a bad Content-Length, a control
  * character in a header, not HTTP at all) is written on the socket by `clientErrorHandler`;
  * what Fastify's router refuses (an undecodable URL) goes through `frameworkErrors`.

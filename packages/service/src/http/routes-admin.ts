@@ -1,4 +1,4 @@
-/** /admin/v1: operators' and tests' API, on only when CUTLINE_ADMIN_TOKEN is set (API.md § Admin). */
+/** /admin/v1: operators' and tests' API, on only when CUTLINE_ADMIN_TOKEN is set (docs/api.md § Admin API). */
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';

@@ -1,5 +1,5 @@
 /**
- * GET /v1/events — Server-Sent Events (API.md § Real-time push). The current snapshot first,
+ * GET /v1/events — Server-Sent Events (docs/api.md § Real-time push). The current snapshot first,
  * then every committed change to the account in version order, `: ping` comments, and an
  * `error` event that ends the stream when the token expires or is revoked.
  *

@@ -1,4 +1,4 @@
-/** /oauth: the sign-in page, the code and token endpoints, revocation (API.md § Sign-in). */
+/** /oauth: the sign-in page, the code and token endpoints, revocation (docs/api.md § Sign-in). */
 import cookie from '@fastify/cookie';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';

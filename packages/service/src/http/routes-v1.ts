@@ -1,4 +1,4 @@
-/** /v1: account, balance, tools, history, quotes, charges, handoff (API.md). */
+/** /v1: account, balance, tools, history, quotes, charges, handoff (docs/api.md). */
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import {
@@ -75,7 +75,7 @@ export async function v1Routes(app: FastifyInstance, ctx: Ctx): Promise<void> {
     return release(ctx, userId, id, body.reason);
   });
 
-  // extension: one of the caller's own store orders (README § Extensions)
+  // extension: one of the caller's own store orders (docs/api.md § Store orders)
   app.get('/v1/orders/:id', async (req) => {
     const { userId } = await requireBearer(ctx, req);
     return orderForApi(ctx, userId, parse(OrderParams, req.params, 'path').id);

@@ -4,14 +4,14 @@ import type { BatchState } from './types';
 /**
  * A batch counts — for spending and for every balance figure — only while it has credits left
  * and its expiry lies strictly in the future: a batch expiring exactly now is expired
- * (PRODUCT.md § Credits 4: exact expiry, whether or not a sweep has run).
+ * (docs/product.md § Expiry: exact expiry, whether or not a sweep has run).
  */
 export function isLive(b: Pick<BatchState, 'remaining' | 'expiresAt'>, now: number): boolean {
   return b.remaining > 0 && (b.expiresAt === null || b.expiresAt > now);
 }
 
 /**
- * The fixed consumption order (PRODUCT.md § Credits 2): type rank (subscription, activity,
+ * The fixed consumption order (docs/product.md § Spending order): type rank (subscription, activity,
  * purchased), then soonest expiry first with permanent batches last, then the oldest grant,
  * then id so the order is total and stable.
  */

@@ -3,7 +3,7 @@ import type { Plan } from '@cutline/contract/credit-types';
 export const DAY_MS = 86_400_000;
 export type Billing = 'monthly' | 'annual';
 
-/** Cycle length of a billing period (PRODUCT.md § Credits 1: 30 days monthly, 365 annual). */
+/** Cycle length of a billing period (docs/product.md § Three types: 30 days monthly, 365 annual). */
 export function cycleDays(billing: Billing): number {
   return billing === 'annual' ? 365 : 30;
 }
@@ -14,7 +14,7 @@ export function creditsPerCycle(plan: Plan, billing: Billing): number {
   return billing === 'annual' ? 2400 : 200;
 }
 
-/** Purchased credits stay valid 2 years from purchase (PRODUCT.md § Credits 1). */
+/** Purchased credits stay valid 2 years from purchase (docs/product.md § Three types). */
 export const PURCHASED_VALID_MS = 730 * DAY_MS;
 
 export interface PlanInfo {

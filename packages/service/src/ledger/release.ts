@@ -6,7 +6,7 @@ export interface ReleasePart extends AllocationPart {
 }
 
 /**
- * A release returns every part to the very batch it came from (PRODUCT.md § Credits 6).
+ * A release returns every part to the very batch it came from (docs/product.md § Holds).
  *
  * Decided rule for a refund into a batch that expired while the credits were held: the credits
  * still return to that batch — a hold never extends a credit's life — and, since expired credits

@@ -144,7 +144,7 @@ export async function settleCharge(tx: Tx, id: string, status: 'captured' | 'rel
   await tx.run("UPDATE charges SET status = ?, release_reason = ?, settled_at = ? WHERE id = ? AND status = 'held'", [status, reason, now, id]);
 }
 
-// The refusals of the charge steps (API.md § Charges), the same on both engines.
+// The refusals of the charge steps (docs/api.md § Charges), the same on both engines.
 export const idempotencyMismatch = () => new ServiceError('idempotency_mismatch', 'this Idempotency-Key was already used for a different request');
 
 export const insufficientCredits = (publicUrl: string, toolName: string, cost: number, available: number) =>

@@ -1,6 +1,6 @@
 /**
  * The charge steps on an engine that runs them server-side (PostgreSQL: the functions of
- * src/server/store/pg-charge-functions.ts, one round trip each). Same answers, errors and
+ * store/pg-charge-functions.ts, one round trip each). Same answers, errors and
  * events as the in-process steps of charges.ts: the function does the locking, the rules and
  * the journal's writes in its own transaction; this module maps its outcome to an `Outcome`
  * (outcome.ts) that `afterCommit` unwraps: the committed events published, then the answer.

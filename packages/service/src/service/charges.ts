@@ -1,4 +1,4 @@
-/** The two-phase charge: hold → capture, or release back to the very batches (PRODUCT.md § Credits 6, 7). */
+/** The two-phase charge: hold → capture, or release back to the very batches (docs/product.md § Holds). */
 import { returnProUses, spendProUses } from './account-records';
 import { createHash } from 'node:crypto';
 import type { BalanceSnapshot, Charge, ChargeRequest, QuoteResponse } from '@cutline/contract/api';
@@ -294,7 +294,7 @@ export async function getCharge(ctx: Ctx, userId: string, chargeId: string): Pro
   });
 }
 
-/** Releases holds whose time ran out (the app crashed): PRODUCT.md § Credits 6. */
+/** Releases holds whose time ran out (the app crashed): docs/product.md § Holds. */
 export async function expireLapsedHolds(ctx: Ctx, limit = 100): Promise<number> {
   const now = ctx.clock.now();
   const due = await ctx.db.read((tx) => lapsedHolds(tx, now, limit));

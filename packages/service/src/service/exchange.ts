@@ -1,4 +1,4 @@
-/** The one-time exchange of a legacy Pro plan's remaining Pro uses for subscription credits (PRODUCT.md § Credits 8). */
+/** The one-time exchange of a legacy Pro plan's remaining Pro uses for subscription credits (docs/product.md § Pro uses). */
 import { markExchanged } from './account-records';
 import type { Batch } from '@cutline/contract/api';
 import { exchangeCredits } from '@cutline/contract/credit-types';

@@ -29,7 +29,7 @@ export interface Pack {
   priceCents: number;
 }
 
-/** The packs on sale (PRODUCT.md § Credits 1: e.g. 100 credits for $4.99). */
+/** The packs on sale (docs/product.md § Three types: e.g. 100 credits for $4.99). */
 export const PACKS: readonly Pack[] = [
   { id: 'pack-100', credits: 100, priceCents: 499 },
   { id: 'pack-500', credits: 500, priceCents: 1999 },

@@ -23,7 +23,7 @@ export interface NewUser {
 
 export async function createUser(ctx: Ctx, input: NewUser): Promise<Me> {
   if (input.proUses !== null && input.plan !== 'pro') throw invalid('proUses is only for a legacy Pro plan');
-  // A teams seat may start without a team (API.md: `teamId: null`, then
+  // A teams seat may start without a team (docs/api.md § Admin API: `teamId: null`, then
   // `POST /admin/v1/teams/:id/members`): until it joins it has no team pool, only its own batches.
   const passwordHash = await hashPassword(input.password);
   const email = input.email.trim().toLowerCase();

@@ -1,7 +1,7 @@
 /**
  * The `events` table in one place: the compact row every committed change stores per affected
  * account, every read of those rows (a stream's gap fill, the PostgreSQL relay's deliveries and
- * catch-up), and the SSE payload (`{"balance","cause"}`, the `data:` of API.md § Real-time push)
+ * catch-up), and the SSE payload (`{"balance","cause"}`, the `data:` of docs/api.md § Real-time push)
  * built from them. The journal builds its live events with the same `eventPayload`, so an event
  * read back is byte for byte the event delivered live.
  *

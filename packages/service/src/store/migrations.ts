@@ -173,7 +173,7 @@ CREATE INDEX orders_user_recent ON orders(user_id, created_at);
     version: 3,
     name: 'held credits kept with the account; PostgreSQL: one function per charge step (hold, capture, release, quote)',
     // users.held = SUM(cost) of the account's held credit charges, maintained by every charge step
-    // in the same transaction. SQLite runs the steps in-process (src/server/service/charges.ts).
+    // in the same transaction. SQLite runs the steps in-process (service/charges.ts).
     sql: (d) => `
 ALTER TABLE users ADD COLUMN held INTEGER NOT NULL DEFAULT 0;
 UPDATE users SET held = (SELECT COALESCE(SUM(cost), 0) FROM charges

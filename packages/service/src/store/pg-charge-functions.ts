@@ -1,14 +1,14 @@
 /**
  * PostgreSQL: each step of a charge as one server-side function, so a step is one round trip
- * (the call is its own transaction). They apply the same rules as src/server/ledger does for
+ * (the call is its own transaction). They apply the same rules that `ledger/` applies for
  * SQLite — consumption order (type rank, soonest expiry with permanent last, oldest grant, id),
  * exact expiry, Pro uses first where eligible, a release back to the very batches with an
  * `expire` entry for a batch that expired meanwhile — take the same locks in the same order
  * (the team, then the user, FOR UPDATE), write the same rows and build the same event payload
- * (`{"balance","cause"}`, the SSE data of API.md) that `Journal.commit` builds. The rule and API
+ * (`{"balance","cause"}`, the SSE data of docs/api.md) that `Journal.commit` builds. The rule and API
  * suites run on both engines and hold both to the same answers.
  *
- * Created by migration 3 (src/server/store/migrations.ts); never edit a shipped function here:
+ * Created by migration 3 (store/migrations.ts); never edit a shipped function here:
  * a change is a new migration that replaces it.
  */
 export const PG_CHARGE_FUNCTIONS_V3 = `
@@ -33,7 +33,7 @@ CREATE FUNCTION cutline_live_batches(p_user TEXT, p_team TEXT, p_now BIGINT) RET
   ORDER BY cutline_type_rank(b.type), b.expires_at NULLS LAST, b.granted_at, b.id COLLATE "C"
 $$;
 
--- The balance snapshot of API.md (snapshotOf): version, total, held, byType, proUses, batches, nextExpiry.
+-- The balance snapshot of docs/api.md (snapshotOf): version, total, held, byType, proUses, batches, nextExpiry.
 CREATE FUNCTION cutline_snapshot(u users, p_now BIGINT) RETURNS JSON LANGUAGE sql STABLE AS $$
   WITH live AS (
     SELECT b.*, b.ordinality AS n FROM cutline_live_batches(u.id, u.team_id, p_now) WITH ORDINALITY AS b
@@ -358,7 +358,7 @@ END $$;
 /**
  * Migration 4: compact event rows. `cutline_commit` stores, per affected account, the balance
  * snapshot's JSON, the cause without its entries and the seqs of the account's entries
- * (src/server/store/event-log.ts reads them back and rebuilds the payload); the step still
+ * (store/event-log.ts reads them back and rebuilds the payload); the step still
  * returns the full payloads for the live events. An entry's `member` is written as
  * `ledgerWire` + `JSON.stringify` write it (no spaces), so a payload read back is byte for byte
  * the one delivered live. Capture and release become one function, `cutline_settle`.

@@ -1,6 +1,6 @@
 /**
  * `/exchange`: the one-time, irreversible exchange of legacy Pro uses for subscription credits
- * (PRODUCT.md § Credits 8). Overview → confirm step → POST → 303 → the result page with
+ * (docs/product.md § Pro uses). Overview → confirm step → POST → 303 → the result page with
  * `cutline://exchange/complete`. A second exchange, or an account without Pro uses, gets a
  * refusal page. The exchange itself is `exchangeProUses` (one transaction, pushed to every device).
  */

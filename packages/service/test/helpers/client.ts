@@ -1,5 +1,5 @@
 /**
- * A minimal HTTP client for tests, speaking API.md exactly as an outside program would:
+ * A minimal HTTP client for tests, speaking the API of docs/api.md exactly as an outside program would:
  * PKCE sign-in through the real /oauth/authorize form, bearer calls, admin calls.
  */
 import { createHash, randomBytes } from 'node:crypto';

@@ -1,6 +1,6 @@
 /**
- * Errors the HTTP stack makes before a route runs are API.md errors too (issue 9 § Errors
- * outside the contract): `{"error","message"}` JSON with a fitting status, never a 5xx. Sent over
+ * Errors the HTTP stack makes before a route runs are API errors too (docs/api.md § Errors):
+ * `{"error","message"}` JSON with a fitting status, never a 5xx. Sent over
  * raw sockets where a normal client would refuse to send such a request.
  */
 import { connect } from 'node:net';
@@ -101,7 +101,7 @@ describe('what the router refuses', () => {
   });
 });
 
-describe('bodies on /v1 are JSON only (README: 415)', () => {
+describe('bodies on /v1 are JSON only (415)', () => {
   const quote = (type: string, body: string) => call(s.url, 'POST', '/v1/quotes', { token, raw: body, headers: { 'content-type': type } });
   it('text/plain: 415 invalid_request', async () => {
     const r = await quote('text/plain', '{"tool":"auto-captions"}');

@@ -1,7 +1,7 @@
 /**
  * The charge steps against the pure rules, on both engines. PostgreSQL runs hold, quote and
- * release as server-side functions (src/server/store/pg-charge-functions.ts) that re-state the
- * rules of src/server/ledger; SQLite runs them in-process through those rules. For seeded random
+ * release as server-side functions (packages/service/src/store/pg-charge-functions.ts) that re-state the
+ * rules of packages/service/src/ledger; SQLite runs them in-process through those rules. For seeded random
  * accounts — batches of every type, expiries in the past, exactly now, tied and permanent, grant
  * times tied, a team pool — each engine must answer exactly what `allocate`, `summarize` and
  * `planRelease` say: the quote's plan, the hold's allocation or its 402 with the available

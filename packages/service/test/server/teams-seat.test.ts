@@ -1,5 +1,5 @@
 /**
- * A teams seat created without a team (`"plan":"teams","teamId":null`, API.md) has no team pool
+ * A teams seat created without a team (`"plan":"teams","teamId":null`, docs/api.md § Admin API) has no team pool
  * until `POST /admin/v1/teams/:id/members` adds it: balance, charges, events, renew and the sweep
  * work on its own batches only, and joining gives it the team pool.
  */

@@ -4,11 +4,11 @@
  * edges) or Alt+←/→, trim by dragging a clip's edges (or [ and ] at the playhead), Delete
  * removes (undo brings it back), and the context menu (right-click, ContextMenu, Shift+F10).
  */
-import { useCallback, useEffect, useRef, useState, type DragEvent, type KeyboardEvent, type PointerEvent } from 'react';
+import { memo, useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState, type DragEvent, type KeyboardEvent, type PointerEvent } from 'react';
 import type { Tool } from '@cutline/contract/api';
 import type { Clip } from '@cutline/contract/ipc';
 import { projectLayout, mediaDurationOf } from '../editor/project-layout';
-import { boundaries, fitZoom, pxToTime, rulerTicks, slotAt, snap, timecode, trim, type Placed } from '../editor/timeline-math';
+import { boundaries, fitZoom, pxToTime, rulerTicks, slotAt, snap, timecode, trim } from '../editor/timeline-math';
 import { duration } from '../format';
 import { mediaById } from '../media';
 import { useApp, useCutlineStore } from '../store';
@@ -37,10 +37,6 @@ export function Timeline() {
   const removeClip = useApp((s) => s.removeClip);
   const addClip = useApp((s) => s.addClip);
   const px = useApp((s) => s.pxPerSecond);
-  // Re-render menu reasons and job overlays as these change.
-  useApp((s) => s.jobs);
-  useApp((s) => s.app);
-  useApp((s) => s.balance);
   const tools = useApp((s) => s.tools);
 
   const [menu, setMenu] = useState<{ clipId: string; x: number; y: number } | null>(null);
@@ -185,49 +181,31 @@ export function Timeline() {
     if (e.buttons & 1) scrubTo(e.clientX);
   };
 
-  // ---- context menu --------------------------------------------------------------------------
-
-  let menuItems: MenuItemSpec[] = [];
-  if (menu) {
-    const s = store.getState();
-    const index = clips.findIndex((c) => c.id === menu.clipId);
-    const all = s.aiUnavailableReason();
-    const run = (toolId: string) => void s.startAction(toolId, { clipId: menu.clipId });
-    menuItems = [
-      {
-        id: 'ai-tools',
-        label: 'AI Tools',
-        disabled: all !== null,
-        reason: all,
-        submenu: toolItems(s, CLIP_TOOL_IDS, run, menu.clipId),
-      },
-      {
-        id: 'move-left',
-        label: 'Move left',
-        detail: 'Alt+←',
-        disabled: index <= 0,
-        separatorBefore: true,
-        onSelect: () => moveClip(menu.clipId, index - 1),
-      },
-      {
-        id: 'move-right',
-        label: 'Move right',
-        detail: 'Alt+→',
-        disabled: index < 0 || index >= clips.length - 1,
-        onSelect: () => moveClip(menu.clipId, index + 1),
-      },
-      {
-        id: 'remove',
-        label: 'Remove from timeline',
-        detail: 'Del',
-        separatorBefore: true,
-        onSelect: () => removeClip(menu.clipId),
-      },
-    ];
-  }
-
   const tabStop = selectedId && clips.some((c) => c.id === selectedId) ? selectedId : clips[0]?.id;
   const width = Math.max(total * px + 120, 400);
+
+  // What the clips call, by clip id: one object for the timeline's lifetime whose methods run the
+  // latest render's handlers, so a new closure on every render never re-renders a memoised clip.
+  const latest = useRef({ openMenuFor, onKeyDown, clips });
+  useLayoutEffect(() => {
+    latest.current = { openMenuFor, onKeyDown, clips };
+  });
+  const actions = useMemo<ClipActions>(
+    () => ({
+      register: (id, el) => {
+        if (el) clipRefs.current.set(id, el);
+        else clipRefs.current.delete(id);
+      },
+      select: (id) => selectClip(id),
+      contextMenu: (id, x, y) => latest.current.openMenuFor(id, { x, y }),
+      keyDown: (e, id) => {
+        const { clips: now, onKeyDown: handle } = latest.current;
+        const index = now.findIndex((c) => c.id === id);
+        if (index >= 0) handle(e, now[index], index);
+      },
+    }),
+    [selectClip],
+  );
 
   return (
     <section className="panel timeline" aria-labelledby="timeline-title">
@@ -284,18 +262,13 @@ export function Timeline() {
                   key={clip.id}
                   clip={clip}
                   index={i}
-                  place={placed[i]}
+                  mediaStart={placed[i].mediaStart}
+                  seconds={placed[i].duration}
                   px={px}
                   selected={clip.id === selectedId}
                   tabbable={clip.id === tabStop}
                   tools={tools}
-                  liRef={(el) => {
-                    if (el) clipRefs.current.set(clip.id, el);
-                    else clipRefs.current.delete(clip.id);
-                  }}
-                  onSelect={() => selectClip(clip.id)}
-                  onContextMenu={(x, y) => openMenuFor(clip.id, { x, y })}
-                  onKeyDown={(e) => onKeyDown(e, clip, i)}
+                  actions={actions}
                 />
               ))}
             </ul>
@@ -304,7 +277,7 @@ export function Timeline() {
           </div>
         </div>
       )}
-      {menu && <Menu label="Clip" items={menuItems} position={{ x: menu.x, y: menu.y }} onClose={closeMenu} />}
+      {menu && <ClipMenu clipId={menu.clipId} clips={clips} position={{ x: menu.x, y: menu.y }} onClose={closeMenu} />}
     </section>
   );
 }
@@ -339,40 +312,103 @@ function Playhead({ px, scroll }: { px: number; scroll: React.RefObject<HTMLDivE
   return <div className="playhead" data-testid="playhead" aria-hidden="true" style={{ transform: `translateX(${x}px)` }} />;
 }
 
-function TimelineClip({
+/**
+ * The clip's context menu. It alone follows what decides its entries — the account, the balance,
+ * the running jobs — so those changing never re-render the timeline or its clips.
+ */
+function ClipMenu({ clipId, clips, position, onClose }: { clipId: string; clips: Clip[]; position: { x: number; y: number }; onClose: (restore: boolean) => void }) {
+  const store = useCutlineStore();
+  const moveClip = useApp((s) => s.moveClip);
+  const removeClip = useApp((s) => s.removeClip);
+  useApp((s) => s.jobs);
+  useApp((s) => s.app);
+  useApp((s) => s.balance);
+  useApp((s) => s.tools);
+  const s = store.getState();
+  const index = clips.findIndex((c) => c.id === clipId);
+  const all = s.aiUnavailableReason();
+  const run = (toolId: string) => void s.startAction(toolId, { clipId });
+  const items: MenuItemSpec[] = [
+    {
+      id: 'ai-tools',
+      label: 'AI Tools',
+      disabled: all !== null,
+      reason: all,
+      submenu: toolItems(s, CLIP_TOOL_IDS, run, clipId),
+    },
+    {
+      id: 'move-left',
+      label: 'Move left',
+      detail: 'Alt+←',
+      disabled: index <= 0,
+      separatorBefore: true,
+      onSelect: () => moveClip(clipId, index - 1),
+    },
+    {
+      id: 'move-right',
+      label: 'Move right',
+      detail: 'Alt+→',
+      disabled: index < 0 || index >= clips.length - 1,
+      onSelect: () => moveClip(clipId, index + 1),
+    },
+    {
+      id: 'remove',
+      label: 'Remove from timeline',
+      detail: 'Del',
+      separatorBefore: true,
+      onSelect: () => removeClip(clipId),
+    },
+  ];
+  return <Menu label="Clip" items={items} position={position} onClose={onClose} />;
+}
+
+/** What a clip asks of the timeline, by its id (stable for the timeline's lifetime). */
+interface ClipActions {
+  register(id: string, el: HTMLLIElement | null): void;
+  select(id: string): void;
+  contextMenu(id: string, x: number, y: number): void;
+  keyDown(e: KeyboardEvent<HTMLLIElement>, id: string): void;
+}
+
+/**
+ * One clip. Memoised on plain values — its clip object (a new one only when that clip is
+ * edited), its place, zoom, selection — and it selects from the store only its own job and its
+ * own imported media, so a job's progress re-renders that clip and no other.
+ */
+const TimelineClip = memo(function TimelineClip({
   clip,
   index,
-  place,
+  mediaStart,
+  seconds: placedSeconds,
   px,
   selected,
   tabbable,
   tools,
-  liRef,
-  onSelect,
-  onContextMenu,
-  onKeyDown,
+  actions,
 }: {
   clip: Clip;
   index: number;
-  place: Placed;
+  /** Media seconds where the clip starts playing, and how long it plays, as laid out. */
+  mediaStart: number;
+  seconds: number;
   px: number;
   selected: boolean;
   tabbable: boolean;
   tools: Tool[] | null;
-  liRef: (el: HTMLLIElement | null) => void;
-  onSelect: () => void;
-  onContextMenu: (x: number, y: number) => void;
-  onKeyDown: (e: KeyboardEvent<HTMLLIElement>) => void;
+  actions: ClipActions;
 }) {
   const job = useApp((s) => s.jobForClip(clip.id));
   const trimClip = useApp((s) => s.trimClip);
-  const media = mediaById(clip.mediaId);
+  // the imported file, once the media list has it (samples are always known)
+  const media = useApp((s) => s.library.find((m) => m.id === clip.mediaId)) ?? mediaById(clip.mediaId);
   const mediaDuration = mediaDurationOf(clip);
   const trimming = useRef<{ edge: 'in' | 'out'; x: number } | null>(null);
   const [preview, setPreview] = useState<{ inPoint: number; outPoint: number } | null>(null);
+  const liRef = useCallback((el: HTMLLIElement | null) => actions.register(clip.id, el), [actions, clip.id]);
+  const onSelect = () => actions.select(clip.id);
 
   const names = clip.effects.length ? ` · ${[...new Set(clip.effects)].length} AI result(s)` : '';
-  const shown = preview ?? { inPoint: place.mediaStart, outPoint: place.mediaStart + place.duration };
+  const shown = preview ?? { inPoint: mediaStart, outPoint: mediaStart + placedSeconds };
   const seconds = shown.outPoint - shown.inPoint;
 
   const handle = (edge: 'in' | 'out') => ({
@@ -420,9 +456,9 @@ function TimelineClip({
       onClick={onSelect}
       onContextMenu={(e) => {
         e.preventDefault();
-        onContextMenu(e.clientX, e.clientY);
+        actions.contextMenu(clip.id, e.clientX, e.clientY);
       }}
-      onKeyDown={onKeyDown}
+      onKeyDown={(e) => actions.keyDown(e, clip.id)}
     >
       <span {...handle('in')} />
       <Thumb mediaId={clip.mediaId} effects={clip.effects} size="small" alt="" />
@@ -440,4 +476,4 @@ function TimelineClip({
       <span {...handle('out')} />
     </li>
   );
-}
+});

@@ -1,5 +1,5 @@
 /**
- * The simulated AI job (PRODUCT.md: "The AI itself is simulated on the client; the credits are
+ * The simulated AI job (docs/product.md: "The AI itself is simulated on the client; the credits are
  * real"). Its randomness and its clock are injected, so tests decide the outcome.
  */
 

@@ -2,7 +2,7 @@ import type { BalanceSnapshot } from '@cutline/contract/api';
 import type { AppState } from '@cutline/contract/ipc';
 import type { AccountSlice, Deps, Get, Set } from './types';
 
-/** Whether `next` should replace `current` (API.md: keep the snapshot with the highest version). */
+/** Whether `next` should replace `current` (docs/api.md: keep the snapshot with the highest version). */
 export function isNewerBalance(current: BalanceSnapshot | null, next: BalanceSnapshot): boolean {
   return current === null || next.version > current.version;
 }

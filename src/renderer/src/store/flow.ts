@@ -1,5 +1,5 @@
 /**
- * Setting up one AI action (PRODUCT.md § The desktop app, DESIGN.md § Flows):
+ * Setting up one AI action (docs/product.md § The desktop app):
  * [exchange prompt] → [prompt, for AI Generate] → quote → confirm (or not enough) → hold → job.
  */
 import { isGenerateTool, toolName } from '../tools';
