@@ -17,12 +17,12 @@ export interface UpdatesSlice {
 }
 
 export function createUpdatesSlice(deps: Deps, set: Set, _get: Get): UpdatesSlice {
+  // Main pushes every change of status; an action's answer may arrive after a newer push, so only
+  // its refusal is used here.
   const act = async (run: () => ReturnType<Deps['api']['restartToUpdate']>): Promise<string | null> => {
     try {
       const result = await run();
-      if (!result.ok) return result.error.message;
-      set({ update: result.value });
-      return null;
+      return result.ok ? null : result.error.message;
     } catch {
       return 'Cutline could not reach its background process. Restart the app.';
     }
