@@ -21,6 +21,28 @@ const SQL = {
   message: 'No SQL in the HTTP layer: put the query in a service module.',
 };
 
+/**
+ * The imports of a service folder: never electron or a client, plus the folder's own arrows (a
+ * later block replaces an earlier one's rule for the same files, so each repeats the common part).
+ */
+const serviceImports = (...groups) => restrict([ELECTRON], [group(CLI, 'The service does not depend on a client.'), ...groups]);
+
+/** A sibling folder of `packages/service/src/<layer>` as imported from one or two folders down. */
+const up = (folder) => [`../${folder}/*`, `../../${folder}/*`];
+
+/** The HTTP layer reaches storage only through service functions (types excepted). */
+const NO_DB = group(up('db'), 'The HTTP layer goes through the service, never storage.', { allowTypeImports: true });
+
+/**
+ * No `ctx.db` (nor `{ db } = ctx`) in the HTTP layer: a route opens no transaction and reads no
+ * row; it calls a service function, which returns what the route or page shows.
+ */
+const CTX_DB_MESSAGE = 'No database access in the HTTP layer: call a service function (it opens the transaction and returns a view).';
+const NO_CTX_DB = [
+  { selector: "MemberExpression[property.name='db']", message: CTX_DB_MESSAGE },
+  { selector: "ObjectPattern > Property[key.name='db']", message: CTX_DB_MESSAGE },
+];
+
 export default tseslint.config(
   { ignores: ['out/**', 'dist/**', '**/node_modules/**', 'test-results/**', 'playwright-report/**', '.cutline/**'] },
   js.configs.recommended,
@@ -101,29 +123,43 @@ export default tseslint.config(
   {
     files: ['packages/service/src/**'],
     rules: {
-      'no-restricted-imports': restrict([ELECTRON], [group(CLI, 'The service does not depend on a client.')]),
+      'no-restricted-imports': serviceImports(),
     },
   },
   {
-    // store ↛ service
-    files: ['packages/service/src/store/**'],
+    // the service ↛ the HTTP layer: it answers with values and ServiceErrors, never replies
+    files: ['packages/service/src/service/**'],
     rules: {
-      'no-restricted-imports': restrict([], [group(['../service/*', '../http/*', '../web/*'], 'Storage is below the service: shared types live in clock.ts / events.ts.')]),
+      'no-restricted-imports': serviceImports(group([...up('http'), ...up('web')], 'The service knows nothing of HTTP: routes call it, not the other way round.')),
+    },
+  },
+  {
+    // db ↛ service (the migrations one folder deeper too)
+    files: ['packages/service/src/db/**'],
+    rules: {
+      'no-restricted-imports': serviceImports(group([...up('service'), ...up('http'), ...up('web')], 'Storage is below the service: shared types live in clock.ts / events.ts.')),
     },
   },
   {
     // the ledger rules are pure: no storage, no service, no I/O
     files: ['packages/service/src/ledger/**'],
     rules: {
-      'no-restricted-imports': restrict([], [group(['../store/*', '../service/*', '../http/*', '../web/*', 'node:*'], 'The ledger rules are pure.')]),
+      'no-restricted-imports': serviceImports(group([...up('db'), ...up('service'), ...up('http'), ...up('web'), 'node:*'], 'The ledger rules are pure.')),
     },
   },
   {
-    // http ↛ SQL: no storage imports and no SQL text; data comes from service functions
+    // http and web ↛ storage, SQL and transactions: data comes from service functions
     files: ['packages/service/src/http/**', 'packages/service/src/web/**'],
     rules: {
-      'no-restricted-imports': restrict([], [group(['../store/*'], 'The HTTP layer goes through the service, never storage.', { allowTypeImports: true })]),
-      'no-restricted-syntax': ['error', SQL],
+      'no-restricted-imports': serviceImports(NO_DB),
+      'no-restricted-syntax': ['error', SQL, ...NO_CTX_DB],
+    },
+  },
+  {
+    // http ↛ web: the pages are a plugin built on the HTTP layer (its html templates, error shape), not the reverse
+    files: ['packages/service/src/http/**'],
+    rules: {
+      'no-restricted-imports': serviceImports(NO_DB, group(up('web'), 'The HTTP layer does not import the web pages: what both need lives in http/.')),
     },
   },
 );

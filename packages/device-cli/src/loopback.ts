@@ -43,8 +43,8 @@ export async function loopbackSignIn(
   const verifier = randomBytes(32).toString('base64url');
   const challenge = createHash('sha256').update(verifier).digest('base64url');
   const state = randomBytes(16).toString('base64url');
-  let settle: { resolve(r: LoopbackResult): void; reject(e: Error): void };
-  const done = new Promise<LoopbackResult>((resolve, reject) => (settle = { resolve, reject }));
+  let answer: { resolve(r: LoopbackResult): void; reject(e: Error): void };
+  const done = new Promise<LoopbackResult>((resolve, reject) => (answer = { resolve, reject }));
   let redirectUri = '';
   let finished = false;
 
@@ -65,11 +65,11 @@ export async function loopbackSignIn(
       const me = await jsonCall<Me>(server, 'GET', '/v1/me', { token: tok.body.access_token });
       if (me.status !== 200) throw errorOf(me);
       page(res, 200, 'Signed in', `You're signed in to Cutline as ${esc(me.body.email)} — you can close this tab`);
-      settle.resolve({ tokens: tok.body, me: me.body });
+      answer.resolve({ tokens: tok.body, me: me.body });
     })().catch((e: unknown) => {
       const err = e instanceof CliError ? e : new CliError(e instanceof Error ? e.message : String(e), 'signin_failed');
       page(res, 502, 'Sign-in failed', `Sign-in did not finish: ${esc(err.message)}`);
-      settle.reject(err);
+      answer.reject(err);
     });
   });
   await new Promise<void>((resolve, reject) => {
@@ -77,8 +77,8 @@ export async function loopbackSignIn(
     listener.listen(0, '127.0.0.1', () => resolve());
   });
   redirectUri = `http://127.0.0.1:${(listener.address() as AddressInfo).port}/callback`;
-  const timer = setTimeout(() => settle.reject(new CliError('nobody signed in within the time allowed; run login again', 'timeout')), opts.timeoutMs ?? 5 * 60_000);
-  const onAbort = () => settle.reject(new CliError('sign-in cancelled', 'cancelled'));
+  const timer = setTimeout(() => answer.reject(new CliError('nobody signed in within the time allowed; run login again', 'timeout')), opts.timeoutMs ?? 5 * 60_000);
+  const onAbort = () => answer.reject(new CliError('sign-in cancelled', 'cancelled'));
   opts.signal.addEventListener('abort', onAbort, { once: true });
   try {
     const query = new URLSearchParams({

@@ -1,7 +1,7 @@
 /** `npm run device -- login` (loopback redirect) and how `history` signs an exchange. */
 import { describe, expect, it } from 'vitest';
-import { exchangeProUses } from '@cutline/service/service/exchange';
-import { me } from '@cutline/service/service/reads';
+import { exchangeProUses } from '@cutline/service/service/accounts/exchange';
+import { me } from '@cutline/service/service/accounts/reads';
 import { submitSignInForm } from '@cutline/service/test/helpers/browser-sign-in';
 import { useCliSuite } from './cli-suite';
 

@@ -23,12 +23,12 @@
 import { randomBytes } from 'node:crypto';
 import os from 'node:os';
 import pg from 'pg';
-import { capture, hold } from '../src/service/charges';
-import type { Ctx } from '../src/service/context';
-import { systemClock } from '../src/service/context';
-import { EventHub } from '../src/service/event-hub';
-import { newSecret, sha256 } from '../src/service/ids';
-import { openPostgres, pgTypes } from '../src/store/postgres';
+import { capture, hold } from '../src/service/charges/steps';
+import type { Ctx } from '../src/service/kernel/context';
+import { systemClock } from '../src/clock';
+import { EventHub } from '../src/service/events/hub';
+import { newSecret, sha256 } from '../src/service/kernel/ids';
+import { openPostgres, pgTypes } from '../src/db/postgres';
 import { eventRowBytes } from './lib/event-bytes';
 import { Client } from './lib/http';
 import { benchEntry, withPgBench } from './lib/pg-bench';

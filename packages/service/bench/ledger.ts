@@ -20,12 +20,13 @@ import { existsSync, mkdtempSync, rmSync, statSync } from 'node:fs';
 import { cpus, loadavg, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { capture, hold } from '../src/service/charges';
-import { systemClock, type Ctx } from '../src/service/context';
-import { EventHub } from '../src/service/event-hub';
+import { capture, hold } from '../src/service/charges/steps';
+import { systemClock } from '../src/clock';
+import type { Ctx } from '../src/service/kernel/context';
+import { EventHub } from '../src/service/events/hub';
 import { openDb } from '../src/start';
-import type { Db } from '../src/store/db';
-import { openSqlite } from '../src/store/sqlite';
+import type { Db } from '../src/db/db';
+import { openSqlite } from '../src/db/sqlite';
 import { eventRowBytes } from './lib/event-bytes';
 import { addToken, migrate, rawConnection, seedHistory, seedUsers, type BenchUser, type HistoryShape } from './lib/fixtures';
 import { Client } from './lib/http';
@@ -194,7 +195,7 @@ async function throughput(dir: string, o: BenchOptions, log: (s: string) => void
   const [rawUser] = seedUsers(c, 1, 0, BATCH);
   c.close();
 
-  // The same connection setup as the service: openSqlite (store/sqlite.ts), via start.ts's openDb.
+  // The same connection setup as the service: openSqlite (db/sqlite.ts), via start.ts's openDb.
   const svcDb = await openDb(svcPath);
   const ctx = ctxOf(svcDb);
   const bareDb = await openSqlite(barePath);
@@ -246,7 +247,7 @@ async function throughput(dir: string, o: BenchOptions, log: (s: string) => void
     return performance.now() - t0;
   };
   // The sequential bare on both sides of the 32-caller bare, both before the service part: after
-  // it, the service's WAL checkpoint (a worker thread, store/sqlite.ts) may still be writing and
+  // it, the service's WAL checkpoint (a worker thread, db/sqlite.ts) may still be writing and
   // would slow the bare, flattering the ratio.
   const seqN = Math.min(o.charges, 1000);
   let seqBareMs = await bareTxns(bareDb, bareUser.id, seqN);

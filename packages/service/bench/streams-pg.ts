@@ -21,7 +21,7 @@
 import http from 'node:http';
 import os from 'node:os';
 import pg from 'pg';
-import { newSecret, sha256 } from '../src/service/ids';
+import { newSecret, sha256 } from '../src/service/kernel/ids';
 import { Client } from './lib/http';
 import { benchEntry, withPgBench } from './lib/pg-bench';
 import { startServerProcess, type ServerProc } from './lib/server-proc';

@@ -24,13 +24,13 @@ async function main(): Promise<number> {
     process.stderr.write(`no database at ${db}\n`);
     return 2;
   }
-  const store = await openDb(db);
+  const books = await openDb(db);
   try {
-    const report = await auditDb(store, Date.now());
+    const report = await auditDb(books, Date.now());
     process.stdout.write(`${describeReport(report)}\n`);
     return report.ok ? 0 : 1;
   } finally {
-    await store.close();
+    await books.close();
   }
 }
 

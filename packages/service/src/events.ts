@@ -1,6 +1,8 @@
 /**
  * The committed-event types shared by the push hub (service) and the relays that carry events
- * between instances (storage): neither layer owns them, so neither imports the other for them.
+ * between instances (storage), and the SSE payload text of an event (built by the journal for
+ * live events, by the event log for events read back, by the stream route for its snapshot):
+ * neither layer owns them, so neither imports the other for them.
  */
 export interface HubEvent {
   userId: string;
@@ -27,4 +29,20 @@ export interface RelayTarget {
   revoke(tokenHash: string, announce?: boolean): void;
   forgetSnapshot(userId: string): void;
   forgetSnapshots(): void;
+}
+
+/**
+ * The SSE data of one event: the balance, and the cause with the account's entries (`entry`
+ * the first, `entries` all), exactly as `JSON.stringify({ balance, cause: { ...cause, entry,
+ * entries } })` writes it. `entries` are the entries' JSON texts.
+ */
+export function eventPayload(balance: string, cause: string, entries: readonly string[]): string {
+  if (!entries.length) return `{"balance":${balance},"cause":${cause}}`;
+  const open = cause.slice(0, -1); // the cause's JSON object without its closing brace
+  return `{"balance":${balance},"cause":${open}${open.length > 1 ? ',' : ''}"entry":${entries[0]},"entries":[${entries.join(',')}]}}`;
+}
+
+/** A stream's first event: the account's snapshot (its JSON), cause `snapshot`. */
+export function snapshotPayload(balance: string): string {
+  return eventPayload(balance, '{"kind":"snapshot"}', []);
 }

@@ -1,10 +1,10 @@
 /** CUTLINE_SEED=demo: the demo accounts listed in the README (§ Demo accounts). Idempotent: skipped when present. */
 import { DAY_MS } from './ledger/plans';
-import { adminGrant } from './service/grants';
-import { addTeamMember, createTeam } from './service/teams';
-import { createUser } from './service/users';
-import type { Ctx } from './service/context';
-import { ServiceError } from './service/errors';
+import { adminGrant } from './service/batches/grants';
+import { addTeamMember, createTeam } from './service/accounts/teams';
+import { createUser } from './service/accounts/users';
+import type { Ctx } from './service/kernel/context';
+import { ServiceError } from './service/kernel/errors';
 
 export const DEMO_PASSWORD = 'cutline-demo';
 export const DEMO_ACCOUNTS = {

@@ -5,12 +5,12 @@ import { DEFAULTS } from './config';
 import { buildApp } from './http/app';
 import { seedDemo } from './seed';
 import { systemClock, type Clock } from './clock';
-import type { Ctx } from './service/context';
-import { EventHub } from './service/event-hub';
+import type { Ctx } from './service/kernel/context';
+import { EventHub } from './service/events/hub';
 import { startSweeper } from './service/sweeper';
-import type { Db } from './store/db';
-import type { PostgresDb } from './store/postgres';
-import { openSqlite } from './store/sqlite';
+import type { Db } from './db/db';
+import type { PostgresDb } from './db/postgres';
+import { openSqlite } from './db/sqlite';
 
 export interface ServerOptions {
   port?: number;
@@ -50,7 +50,7 @@ export const CLOSE_GRACE_MS = 1000;
 
 export async function openDb(spec: string, log?: (msg: string) => void): Promise<Db> {
   if (/^postgres(ql)?:\/\//.test(spec)) {
-    const { openPostgres } = await import('./store/postgres');
+    const { openPostgres } = await import('./db/postgres');
     return openPostgres(spec, { log });
   }
   return openSqlite(spec);
@@ -141,7 +141,7 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
   };
   let app: FastifyInstance;
   try {
-    // Several instances share a PostgreSQL store: its LISTEN/NOTIFY relay carries their commits,
+    // Several instances share a PostgreSQL database: its LISTEN/NOTIFY relay carries their commits,
     // started before the first request is served so other instances' commits reach this one's connections.
     if (db.kind === 'postgres') await (db as PostgresDb).startRelay(hub, ctx.clock);
     if (opts.seed === 'demo' && (await seedDemo(ctx))) log('seeded the demo accounts');

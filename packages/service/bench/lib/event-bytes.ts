@@ -1,10 +1,10 @@
 /**
  * What the service writes to the `events` table per change: the stored row's text columns
  * (`LENGTH`, characters — the JSON here is ASCII, so bytes), and the full SSE payloads those
- * rows give back (store/event-log.ts) — what a row stored whole before migration 4.
+ * rows give back (db/event-log.ts) — what a row stored whole before migration 4.
  */
-import type { Db } from '../../src/store/db';
-import { eventsBetween } from '../../src/store/event-log';
+import type { Db } from '../../src/db/db';
+import { eventsBetween } from '../../src/db/event-log';
 
 export async function eventRowBytes(db: Db, since: number): Promise<{ rows: number; stored: number; payload: number }> {
   return db.read(async (tx) => {

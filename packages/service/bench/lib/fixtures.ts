@@ -6,8 +6,8 @@
  */
 import Database from 'better-sqlite3';
 import { randomBytes } from 'node:crypto';
-import { newSecret, sha256 } from '../../src/service/ids';
-import { openSqlite } from '../../src/store/sqlite';
+import { newSecret, sha256 } from '../../src/service/kernel/ids';
+import { openSqlite } from '../../src/db/sqlite';
 
 const DAY = 86_400_000;
 

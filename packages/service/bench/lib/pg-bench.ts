@@ -6,7 +6,7 @@
  */
 import { pathToFileURL } from 'node:url';
 import pg from 'pg';
-import { openPostgres, pgTypes } from '../../src/store/postgres';
+import { openPostgres, pgTypes } from '../../src/db/postgres';
 import { createDatabase, dropDatabase, startPgCluster, type PgCluster } from '../../test/helpers/pg';
 import type { ServerProc } from './server-proc';
 

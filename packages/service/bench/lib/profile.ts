@@ -4,7 +4,7 @@
  * around the call is the statement's). What is left of a transaction's time is BEGIN/COMMIT
  * (the fsync) and the service's JavaScript.
  */
-import type { Db, Tx } from '../../src/store/db';
+import type { Db, Tx } from '../../src/db/db';
 
 export interface StatementStat {
   sql: string;

@@ -1,7 +1,7 @@
 import type { FastifyRequest } from 'fastify';
-import type { Ctx } from '../service/context';
-import { ServiceError } from '../service/errors';
-import { verifyAccess, type AccessGrant } from '../service/oauth';
+import type { Ctx } from '../service/kernel/context';
+import { ServiceError } from '../service/kernel/errors';
+import { verifyAccess, type AccessGrant } from '../service/auth/oauth';
 
 /** `Authorization: Bearer <token>`; the scheme name is case-insensitive (RFC 7235 §2.1). */
 const BEARER = /^bearer +([A-Za-z0-9._~+/=-]{1,512})$/i;

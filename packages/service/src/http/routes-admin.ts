@@ -4,13 +4,13 @@ import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import { AmountSchema, CreditTypeSchema, PlanSchema } from '@cutline/contract/api';
 import { text } from '@cutline/contract/text';
-import { renewNow } from '../service/cycles';
-import { adminGrant } from '../service/grants';
-import { addTeamMember, createTeam } from '../service/teams';
-import { createUser } from '../service/users';
-import { auditDb } from '../service/audit';
-import type { Ctx } from '../service/context';
-import { ServiceError } from '../service/errors';
+import { renewNow } from '../service/accounts/cycles';
+import { adminGrant } from '../service/batches/grants';
+import { addTeamMember, createTeam } from '../service/accounts/teams';
+import { createUser } from '../service/accounts/users';
+import { auditNow } from '../service/audit';
+import type { Ctx } from '../service/kernel/context';
+import { ServiceError } from '../service/kernel/errors';
 import { parse } from './validate';
 
 const NewUser = z.strictObject({
@@ -70,7 +70,7 @@ export async function adminRoutes(app: FastifyInstance, ctx: Ctx, opts: { token:
         return reply.status(201).send(batch);
       });
       // The ledger proves itself: every batch, charge and account recomputed from the entries.
-      admin.get('/audit', async () => auditDb(ctx.db, ctx.clock.now()));
+      admin.get('/audit', async () => auditNow(ctx));
       admin.post('/users/:id/renew', async (req) => renewNow(ctx, parse(IdParam, req.params, 'path').id));
     },
     { prefix: '/admin/v1' },

@@ -13,10 +13,11 @@
  */
 import type { FastifyInstance } from 'fastify';
 import type { ServerResponse } from 'node:http';
-import type { Ctx } from '../service/context';
-import { ServiceError } from '../service/errors';
-import { snapshotPayload, sseChunk, sseFrame, type HubEvent } from '../service/event-hub';
-import { balance, missedEvents } from '../service/reads';
+import type { Ctx } from '../service/kernel/context';
+import { ServiceError } from '../service/kernel/errors';
+import { snapshotPayload, type HubEvent } from '../events';
+import { sseChunk, sseFrame } from '../service/events/hub';
+import { balance, missedEvents } from '../service/accounts/reads';
 import { requireBearer } from './bearer';
 import { Admission } from './stream-admission';
 
@@ -100,14 +101,14 @@ export async function eventRoutes(app: FastifyInstance, ctx: Ctx, opts: EventRou
       }
       busy = false;
     };
-    const settle = (work: Promise<void>) => void work.then(drain).catch(() => finish(null));
+    const drainAfter = (work: Promise<void>) => void work.then(drain).catch(() => finish(null));
     const onEvent = (e: HubEvent) => {
       if (closed || e.version <= last) return;
       if (!busy && e.version === last + 1) return sendEvent(e);
       queued.push(e);
       if (!busy) {
         busy = true;
-        settle(Promise.resolve());
+        drainAfter(Promise.resolve());
       }
     };
 
@@ -137,7 +138,7 @@ export async function eventRoutes(app: FastifyInstance, ctx: Ctx, opts: EventRou
       busy = false;
       return;
     }
-    settle(
+    drainAfter(
       (async () => {
         const snap = await admission.run(async () => (closed ? null : balance(ctx, grant.userId)));
         if (!snap) return; // the client left while it waited: nothing read for it

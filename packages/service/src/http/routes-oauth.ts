@@ -3,15 +3,14 @@ import cookie from '@fastify/cookie';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { text } from '@cutline/contract/text';
-import type { Ctx } from '../service/context';
-import { ServiceError } from '../service/errors';
+import type { Ctx } from '../service/kernel/context';
+import { ServiceError } from '../service/kernel/errors';
 import { CLIENT_ID } from '@cutline/contract/oauth-client';
-import { authenticate, checkClient, issueCode, redeemCode, revokeToken, rotateRefresh } from '../service/oauth';
-import { getUser } from '../service/account-state';
-import { findSession, tokensMatch, type WebSession } from '../service/web-sessions';
-import { sessionCookie } from '../web/session';
+import { checkClient, issueCode, redeemCode, revokeToken, rotateRefresh } from '../service/auth/oauth';
+import { attemptSignIn } from '../service/auth/sign-in';
+import { sessionWithEmail, tokensMatch, type SignedInSession } from '../service/auth/web-sessions';
 import { html, page, PAGE_CSP, type Raw } from './html';
-import { signInGuard } from './rate-limit';
+import { sessionCookie } from './session-cookie';
 import { parse } from './validate';
 
 const AuthorizeQuery = z.object({
@@ -74,13 +73,10 @@ function continuePage(q: AuthorizeQuery, email: string, csrf: string): string {
 }
 
 /** The web session of this browser (cookie from the web pages), with its user's email. */
-async function webSessionOf(ctx: Ctx, req: FastifyRequest): Promise<{ session: WebSession; email: string } | null> {
+async function webSessionOf(ctx: Ctx, req: FastifyRequest): Promise<SignedInSession | null> {
   const header = req.headers.cookie;
   if (!header) return null;
-  const session = await findSession(ctx, cookie.parse(header)[sessionCookie(ctx)]);
-  if (!session) return null;
-  const user = await ctx.db.read((tx) => getUser(tx, session.userId));
-  return user ? { session, email: user.email } : null;
+  return sessionWithEmail(ctx, cookie.parse(header)[sessionCookie(ctx)]);
 }
 
 function sendPage(reply: FastifyReply, status: number, body: string): FastifyReply {
@@ -94,9 +90,6 @@ function sendPage(reply: FastifyReply, status: number, body: string): FastifyRep
 }
 
 export async function oauthRoutes(app: FastifyInstance, ctx: Ctx): Promise<void> {
-  // Counted before the password is checked, shared with the web /signin (rate-limit.ts).
-  const guard = signInGuard(ctx);
-
   app.get('/oauth/authorize', async (req, reply) => {
     const q = parse(AuthorizeQuery, req.query, 'query');
     checkClient(q.client_id, q.redirect_uri);
@@ -121,19 +114,13 @@ export async function oauthRoutes(app: FastifyInstance, ctx: Ctx): Promise<void>
     const creds = Credentials.safeParse(fields);
     if (!creds.success) return sendPage(reply, 400, signInPage(q, { error: creds.error.issues[0].message }));
     const email = creds.data.email.toLowerCase();
-    const attempt = guard.begin(email, req.ip);
-    if (!attempt) {
+    // The same attempt as the web /signin (service/auth/sign-in.ts): throttled, then checked.
+    const attempt = await attemptSignIn(ctx, email, creds.data.password, req.ip);
+    if (attempt.outcome === 'throttled') {
       return sendPage(reply, 429, signInPage(q, { email, error: 'Too many sign-in attempts for this account. Wait a few minutes and try again.' }));
     }
-    let user;
-    try {
-      user = await authenticate(ctx, email, creds.data.password);
-      if (user) attempt.succeeded();
-    } finally {
-      attempt.end();
-    }
-    if (!user) return sendPage(reply, 401, signInPage(q, { email, error: 'That email and password do not match an account.' }));
-    const code = await issueCode(ctx, user.id, { clientId: q.client_id, redirectUri: q.redirect_uri, codeChallenge: q.code_challenge });
+    if (attempt.outcome === 'mismatch') return sendPage(reply, 401, signInPage(q, { email, error: 'That email and password do not match an account.' }));
+    const code = await issueCode(ctx, attempt.userId, { clientId: q.client_id, redirectUri: q.redirect_uri, codeChallenge: q.code_challenge });
     return redirectWithCode(reply, code, q);
   });
 

@@ -11,12 +11,12 @@ import {
 } from '@cutline/contract/api';
 import { TOOLS } from '@cutline/contract/tools';
 import { text } from '@cutline/contract/text';
-import { capture, getCharge, hold, quote, release } from '../service/charges';
-import type { Ctx } from '../service/context';
-import { ServiceError } from '../service/errors';
-import { createHandoff } from '../service/oauth';
-import { balance, ledgerPage, me } from '../service/reads';
-import { orderForApi } from '../service/store-orders';
+import { capture, getCharge, hold, quote, release } from '../service/charges/steps';
+import type { Ctx } from '../service/kernel/context';
+import { ServiceError } from '../service/kernel/errors';
+import { createHandoff } from '../service/auth/oauth';
+import { balance, ledgerPage, me } from '../service/accounts/reads';
+import { orderForApi } from '../service/orders/store';
 import { requireBearer } from './bearer';
 import { parse } from './validate';
 

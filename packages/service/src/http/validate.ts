@@ -1,5 +1,5 @@
 import type { z } from 'zod';
-import { ServiceError } from '../service/errors';
+import { ServiceError } from '../service/kernel/errors';
 
 /** Parses untrusted input with a schema; failure is a 400 naming the first bad field. */
 export function parse<S extends z.ZodType>(schema: S, data: unknown, what = 'body'): z.infer<S> {

@@ -3,7 +3,13 @@
  * the pure recomputation (`ledger/audit.ts`). Used by `GET /admin/v1/audit` and `npm run audit`.
  */
 import { auditBooks, type AuditBatch, type AuditCharge, type AuditReport } from '../ledger/audit';
-import type { Db } from '../store/db';
+import type { Db } from '../db/db';
+import type { Ctx } from './kernel/context';
+
+/** The audit of the service's own database, now (`GET /admin/v1/audit`). */
+export function auditNow(ctx: Ctx): Promise<AuditReport> {
+  return auditDb(ctx.db, ctx.clock.now());
+}
 
 export async function auditDb(db: Db, now: number): Promise<AuditReport> {
   return db.read(async (tx) => {

@@ -1,7 +1,7 @@
-import { rollDueCycles } from './cycles';
-import { expireLapsedHolds } from './charges';
-import type { Ctx } from './context';
-import { expireDueBatches, pruneEvents } from './expiry';
+import { rollDueCycles } from './accounts/cycles';
+import { expireLapsedHolds } from './charges/steps';
+import type { Ctx } from './kernel/context';
+import { expireDueBatches, pruneEvents } from './batches/expiry';
 
 /** One pass of the background work: lapsed holds, due expiries, due billing cycles, old events. */
 export async function sweepOnce(ctx: Ctx): Promise<void> {

@@ -3,7 +3,7 @@
  * the server (no script, no image request). Pure: same input, same markup.
  */
 import { CREDIT_TYPES, type CreditType } from '@cutline/contract/credit-types';
-import type { DaySpend } from '../service/usage';
+import type { DaySpend } from '../service/accounts/usage';
 import { fmtDay, fmtInt, plural } from './format';
 import { html, type Raw } from '../http/html';
 

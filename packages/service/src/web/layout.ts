@@ -7,7 +7,7 @@
 import type { FastifyReply } from 'fastify';
 import type { Me } from '@cutline/contract/api';
 import { html, page, PAGE_CSP, raw, type Raw } from '../http/html';
-import type { WebSession } from '../service/web-sessions';
+import type { WebSession } from '../service/auth/web-sessions';
 
 export interface Viewer {
   session: WebSession;

@@ -6,8 +6,8 @@
  */
 import cookie from '@fastify/cookie';
 import type { FastifyError, FastifyInstance } from 'fastify';
-import type { Ctx } from '../service/context';
-import { ServiceError } from '../service/errors';
+import type { Ctx } from '../service/kernel/context';
+import { ServiceError } from '../service/kernel/errors';
 import { MAX_PARAM_LENGTH, sendError, wantsHtml } from '../http/app';
 import { html } from '../http/html';
 import { messagePage, sendHtml } from './layout';

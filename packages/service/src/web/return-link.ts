@@ -8,9 +8,10 @@
  */
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { LOOPBACK_RETURN } from '@cutline/contract/api';
-import type { Ctx } from '../service/context';
-import { clearCookie, cookieOptions, isSecure } from './session';
-import { SESSION_TTL_MS } from '../service/web-sessions';
+import type { Ctx } from '../service/kernel/context';
+import { isSecure } from '../http/session-cookie';
+import { clearCookie, cookieOptions } from './session';
+import { SESSION_TTL_MS } from '../service/auth/web-sessions';
 
 export const returnCookie = (ctx: Ctx): string => (isSecure(ctx) ? '__Host-cutline_return' : 'cutline_return');
 

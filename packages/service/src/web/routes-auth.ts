@@ -4,11 +4,11 @@ import { z } from 'zod';
 import { HANDOFF_PATHS } from '@cutline/contract/credit-types';
 import { text } from '@cutline/contract/text';
 import { html } from '../http/html';
-import { signInGuard } from '../http/rate-limit';
-import type { Ctx } from '../service/context';
-import { newSecret } from '../service/ids';
-import { authenticate, consumeHandoff } from '../service/oauth';
-import { createSession, endSession, tokensMatch } from '../service/web-sessions';
+import type { Ctx } from '../service/kernel/context';
+import { newSecret } from '../service/kernel/ids';
+import { consumeHandoff } from '../service/auth/oauth';
+import { attemptSignIn } from '../service/auth/sign-in';
+import { createSession, endSession, tokensMatch } from '../service/auth/web-sessions';
 import { messagePage, seeOther, sendHtml, webPage } from './layout';
 import { isLoopbackReturn, rememberReturn, returnCookie } from './return-link';
 import {
@@ -62,9 +62,6 @@ function signinToken(ctx: Ctx, req: FastifyRequest, reply: FastifyReply, fresh =
 const PAGE_NAMES: Record<string, string> = { '/credits': 'your credits', '/store': 'the store', '/exchange': 'the exchange', '/pricing': 'pricing', '/upgrade': 'Upgrade to Pro' };
 
 export async function authRoutes(app: FastifyInstance, ctx: Ctx): Promise<void> {
-  // Counted before the password is checked, shared with /oauth/authorize (http/rate-limit.ts).
-  const guard = signInGuard(ctx);
-
   app.get('/', async (_req, reply) => seeOther(reply, '/credits'));
 
   app.get('/signin', async (req, reply) => {
@@ -86,21 +83,15 @@ export async function authRoutes(app: FastifyInstance, ctx: Ctx): Promise<void> 
     const creds = Credentials.safeParse(form);
     if (!creds.success) return sendHtml(reply, 400, signInForm(cookieToken, next, { error: creds.error.issues[0].message }));
     const email = creds.data.email.toLowerCase();
-    const attempt = guard.begin(email, req.ip);
-    if (!attempt) {
+    // The same attempt as /oauth/authorize (service/auth/sign-in.ts): throttled, then checked.
+    const attempt = await attemptSignIn(ctx, email, creds.data.password, req.ip);
+    if (attempt.outcome === 'throttled') {
       return sendHtml(reply, 429, signInForm(cookieToken, next, { email, error: 'Too many sign-in attempts for this account. Wait a few minutes and try again.' }));
     }
-    let user;
-    try {
-      user = await authenticate(ctx, email, creds.data.password);
-      if (user) attempt.succeeded();
-    } finally {
-      attempt.end();
-    }
-    if (!user) return sendHtml(reply, 401, signInForm(cookieToken, next, { email, error: 'That email and password do not match an account.' }));
+    if (attempt.outcome === 'mismatch') return sendHtml(reply, 401, signInForm(cookieToken, next, { email, error: 'That email and password do not match an account.' }));
     const old = await currentSession(ctx, req);
     if (old) await endSession(ctx, old.idHash);
-    const { secret } = await createSession(ctx, user.id);
+    const { secret } = await createSession(ctx, attempt.userId);
     setSessionCookie(ctx, reply, secret);
     clearCookie(ctx, reply, signinCookie(ctx));
     rememberReturn(ctx, reply, null); // signed in by hand: return links go to the installed app

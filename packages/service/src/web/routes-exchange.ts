@@ -7,10 +7,10 @@
 import type { FastifyInstance } from 'fastify';
 import { EXCHANGE_RATE } from '@cutline/contract/credit-types';
 import { html, type Raw } from '../http/html';
-import { exchangePreview, exchangeProUses } from '../service/exchange';
-import type { Ctx } from '../service/context';
-import { balance } from '../service/reads';
-import { exchangeRecord } from '../service/usage';
+import { exchangePreview, exchangeProUses } from '../service/accounts/exchange';
+import type { Ctx } from '../service/kernel/context';
+import { balance } from '../service/accounts/reads';
+import { exchangeRecord } from '../service/accounts/usage';
 import { fmtDateTime, fmtInt, plural } from './format';
 import { messagePage, seeOther, sendHtml, webPage, type Viewer } from './layout';
 import { requireForm, signInUrl, viewerOf } from './session';

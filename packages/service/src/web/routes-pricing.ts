@@ -3,24 +3,17 @@ import type { FastifyInstance } from 'fastify';
 import { EXCHANGE_RATE } from '@cutline/contract/credit-types';
 import { html } from '../http/html';
 import { PLAN_CATALOGUE, type PlanInfo } from '../ledger/plans';
-import { requireUser } from '../service/account-state';
-import type { Ctx } from '../service/context';
-import { PACKS } from '../service/store-orders';
+import { planView } from '../service/accounts/reads';
+import type { Ctx } from '../service/kernel/context';
+import { PACKS } from '../service/orders/store';
 import { fmtInt, money } from './format';
 import { sendHtml, webPage } from './layout';
 import { viewerOf } from './session';
 
-/** The catalogue id of an account's plan: free, pro-monthly, pro-annual or teams. */
-async function planIdOf(ctx: Ctx, userId: string): Promise<string> {
-  const u = await ctx.db.read((tx) => requireUser(tx, userId));
-  if (u.plan === 'pro') return u.billing === 'annual' ? 'pro-annual' : 'pro-monthly';
-  return u.plan;
-}
-
 export async function pricingRoutes(app: FastifyInstance, ctx: Ctx): Promise<void> {
   app.get('/pricing', async (req, reply) => {
     const viewer = await viewerOf(ctx, req);
-    const current = viewer ? await planIdOf(ctx, viewer.session.userId) : null;
+    const current = viewer ? (await planView(ctx, viewer.session.userId)).catalogueId : null;
     const card = (p: PlanInfo) => html`<div class="pack plan${p.id === current ? ' current' : ''}" data-plan="${p.id}">
   <h3>${p.name}${p.id === current ? html` <span class="badge">Your plan</span>` : ''}</h3><p class="big">${p.price}</p><p>${p.grants}</p>${choose(p)}</div>`;
     // Each plan leads somewhere: Pro to its checkout (which tells a Pro account it already is).

@@ -6,10 +6,10 @@
 import type { FastifyInstance } from 'fastify';
 import { html, type Raw } from '../http/html';
 import { PURCHASED_VALID_MS } from '../ledger/plans';
-import type { Ctx } from '../service/context';
-import { ServiceError } from '../service/errors';
-import { balance } from '../service/reads';
-import { findPack, newFormKey, PACKS, placeOrder, recentOrders, getOrder, type Order, type Pack } from '../service/store-orders';
+import type { Ctx } from '../service/kernel/context';
+import { ServiceError } from '../service/kernel/errors';
+import { balance } from '../service/accounts/reads';
+import { findPack, newFormKey, PACKS, placeOrder, recentOrders, getOrder, type Order, type Pack } from '../service/orders/store';
 import { fmtDateTime, fmtInt, money, plural } from './format';
 import { messagePage, seeOther, sendHtml, webPage } from './layout';
 import { returnHref } from './return-link';

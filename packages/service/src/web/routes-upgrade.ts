@@ -6,11 +6,10 @@
 import type { FastifyInstance } from 'fastify';
 import { html } from '../http/html';
 import { creditsPerCycle, cycleDays, type Billing } from '../ledger/plans';
-import { requireUser } from '../service/account-state';
-import type { Ctx } from '../service/context';
-import { balance } from '../service/reads';
-import { newFormKey } from '../service/store-orders';
-import { PRO_PRICES, upgradeToPro } from '../service/upgrade';
+import type { Ctx } from '../service/kernel/context';
+import { balance, planView } from '../service/accounts/reads';
+import { newFormKey } from '../service/orders/store';
+import { PRO_PRICES, upgradeToPro } from '../service/orders/upgrade';
 import { fmtDateTime, fmtInt, money, plural } from './format';
 import { messagePage, seeOther, sendHtml, webPage } from './layout';
 import { returnHref } from './return-link';
@@ -25,16 +24,16 @@ export async function upgradeRoutes(app: FastifyInstance, ctx: Ctx): Promise<voi
   app.get('/upgrade', async (req, reply) => {
     const viewer = await viewerOf(ctx, req);
     if (!viewer) return seeOther(reply, signInUrl('/upgrade'));
-    const user = await ctx.db.read((tx) => requireUser(tx, viewer.session.userId));
+    const user = await planView(ctx, viewer.session.userId);
     if (user.plan === 'pro') {
-      const what = user.pro_uses_per_cycle !== null && user.exchanged === 0 ? 'legacy Pro, with Pro uses' : billingName(user.billing);
+      const what = user.onProUses ? 'legacy Pro, with Pro uses' : billingName(user.billing);
       return sendHtml(
         reply,
         200,
         messagePage(
           viewer,
           'You are already on Pro',
-          `Your plan is ${what}${user.cycle_ends_at ? `; this cycle ends ${fmtDateTime(user.cycle_ends_at)}` : ''}. There is nothing to upgrade.`,
+          `Your plan is ${what}${user.cycleEndsAt ? `; this cycle ends ${fmtDateTime(user.cycleEndsAt)}` : ''}. There is nothing to upgrade.`,
           html`<a class="button" href="/credits">Go to your credits</a><a href="/store">Buy more credits</a>`,
         ),
       );
@@ -69,14 +68,14 @@ export async function upgradeRoutes(app: FastifyInstance, ctx: Ctx): Promise<voi
   app.get('/upgrade/complete', async (req, reply) => {
     const viewer = await viewerOf(ctx, req);
     if (!viewer) return seeOther(reply, signInUrl('/upgrade'));
-    const user = await ctx.db.read((tx) => requireUser(tx, viewer.session.userId));
+    const user = await planView(ctx, viewer.session.userId);
     if (user.plan !== 'pro') return seeOther(reply, '/upgrade');
     const snap = await balance(ctx, viewer.session.userId);
     const credits = creditsPerCycle('pro', user.billing);
     const body = html`<section class="card" style="max-width:620px;margin:24px auto" data-upgraded="${user.billing}"><h1>Welcome to Pro</h1>
   <p class="ok">Your plan is now ${billingName(user.billing)}: ${plural(credits, 'subscription credit')} added for this cycle.</p>
   <table><tbody><tr><th>Plan</th><td>${billingName(user.billing)} — ${priceText(user.billing)} <span class="badge">simulated payment</span></td></tr>
-  <tr><th>This cycle</th><td>until ${user.cycle_ends_at ? fmtDateTime(user.cycle_ends_at) : ''}</td></tr>
+  <tr><th>This cycle</th><td>until ${user.cycleEndsAt ? fmtDateTime(user.cycleEndsAt) : ''}</td></tr>
   <tr><th>Balance now</th><td data-total="${snap.total}">${plural(snap.total, 'credit')} (${fmtInt(snap.byType.subscription)} subscription)</td></tr></tbody></table>
   <p class="muted">The Cutline app on every device already shows your new plan and credits.</p>
   <div class="actions"><a class="button" href="${returnHref(ctx, req, 'cutline://upgrade/complete')}">Return to Cutline</a><a href="/credits">See your credits</a></div></section>`;

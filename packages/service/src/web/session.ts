@@ -5,16 +5,13 @@
  */
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { HANDOFF_PATHS } from '@cutline/contract/credit-types';
-import type { Ctx } from '../service/context';
-import { ServiceError } from '../service/errors';
-import { me } from '../service/reads';
-import { findSession, SESSION_TTL_MS, tokensMatch, type WebSession } from '../service/web-sessions';
+import type { Ctx } from '../service/kernel/context';
+import { ServiceError } from '../service/kernel/errors';
+import { me } from '../service/accounts/reads';
+import { findSession, SESSION_TTL_MS, tokensMatch, type WebSession } from '../service/auth/web-sessions';
+import { isSecure, sessionCookie } from '../http/session-cookie';
 import type { Viewer } from './layout';
 
-export const isSecure = (ctx: Ctx): boolean => ctx.config.publicUrl.startsWith('https:');
-
-/** The session cookie's name: `__Host-` when Secure (the browser then insists on Secure, Path=/ and no Domain). */
-export const sessionCookie = (ctx: Ctx): string => (isSecure(ctx) ? '__Host-cutline_session' : 'cutline_session');
 /** The sign-in form's anti-forgery cookie (before there is a session to tie a token to). */
 export const signinCookie = (ctx: Ctx): string => (isSecure(ctx) ? '__Host-cutline_signin' : 'cutline_signin');
 

@@ -4,8 +4,9 @@
  * every time is rendered there, with the zone named. UTC until then.
  */
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import type { Ctx } from '../service/context';
-import { cookieOptions, isSecure } from './session';
+import type { Ctx } from '../service/kernel/context';
+import { isSecure } from '../http/session-cookie';
+import { cookieOptions } from './session';
 
 export const ZONES: readonly string[] = ['UTC', ...Intl.supportedValuesOf('timeZone').filter((z) => z !== 'UTC')];
 const KNOWN = new Set(ZONES);

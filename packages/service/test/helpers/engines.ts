@@ -5,9 +5,9 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Db } from '../../src/store/db';
-import { openPostgres } from '../../src/store/postgres';
-import { openSqlite } from '../../src/store/sqlite';
+import type { Db } from '../../src/db/db';
+import { openPostgres } from '../../src/db/postgres';
+import { openSqlite } from '../../src/db/sqlite';
 import { createDatabase, dropDatabase } from './pg';
 
 export interface Engine {

@@ -2,9 +2,9 @@
  * Fixtures for tests that drive the service functions directly on an engine (no HTTP): a `Ctx`
  * over a database with a given clock, and a seeder of credit batches.
  */
-import type { Ctx, ServiceConfig } from '../../src/service/context';
-import { EventHub } from '../../src/service/event-hub';
-import type { Db, Tx } from '../../src/store/db';
+import type { Ctx, ServiceConfig } from '../../src/service/kernel/context';
+import { EventHub } from '../../src/service/events/hub';
+import type { Db, Tx } from '../../src/db/db';
 
 /** A service context on `db` whose clock reads `now()`; holds last 15 minutes unless `config` says otherwise. */
 export function testCtx(db: Db, now: () => number, hub: EventHub = new EventHub(), config: Partial<ServiceConfig> = {}): Ctx {

@@ -2,12 +2,13 @@
  * An event a stream gets from the `events` table — a gap filled by the stream itself, or (on
  * PostgreSQL) an event another instance committed, read by the relay — carries exactly the bytes
  * of the same event delivered live by the instance that committed it, although the row stores
- * only the balance, the cause without its entries and the entries' seqs (store/event-log.ts).
+ * only the balance, the cause without its entries and the entries' seqs (db/event-log.ts).
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { hold, capture, release } from '../../src/service/charges';
-import type { Ctx } from '../../src/service/context';
-import { EventHub, sseFrame, type HubEvent } from '../../src/service/event-hub';
+import { hold, capture, release } from '../../src/service/charges/steps';
+import type { Ctx } from '../../src/service/kernel/context';
+import type { HubEvent } from '../../src/events';
+import { EventHub, sseFrame } from '../../src/service/events/hub';
 import { openDb } from '../../src/start';
 import { call, charge, grant, newUser, phone } from '../helpers/client';
 import { createDatabase, dropDatabase } from '../helpers/pg';

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
-import { exchangeProUses } from '../../src/service/exchange';
+import { exchangeProUses } from '../../src/service/accounts/exchange';
 import { sweepOnce } from '../../src/service/sweeper';
 import { startTestServer } from '../helpers/server';
 import { call, charge, grant, newUser, signIn } from '../helpers/client';

@@ -5,7 +5,7 @@
  * (CUTLINE_TEST_STORE=postgres for PostgreSQL).
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Db } from '../../src/store/db';
+import type { Db } from '../../src/db/db';
 import { startTestServer, type TestServer } from '../helpers/server';
 import { call, charge, desktop, grant, newUser, signIn } from '../helpers/client';
 import { openSse, type SseClient } from '../helpers/sse';

@@ -1,5 +1,5 @@
 /**
- * The capture's balance without a second read of the batches (charges.ts `knownBatches`, SQLite):
+ * The capture's balance without a second read of the batches (charges/steps.ts `knownBatches`, SQLite):
  * it must be the snapshot a fresh read gives and the one its event row stores — also when the
  * account changed between the hold and the capture (a grant: a new version) or time moved past
  * a batch's expiry (no new version, time applied again), and for a team member (never kept).
@@ -7,13 +7,13 @@
  * that lapsed meanwhile, must answer as with a fresh read.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { capture, getCharge, hold } from '../../src/service/charges';
-import { ServiceError } from '../../src/service/errors';
-import type { Ctx } from '../../src/service/context';
-import { adminGrant } from '../../src/service/grants';
-import { balance } from '../../src/service/reads';
-import type { Db } from '../../src/store/db';
-import { eventsBetween } from '../../src/store/event-log';
+import { capture, getCharge, hold } from '../../src/service/charges/steps';
+import { ServiceError } from '../../src/service/kernel/errors';
+import type { Ctx } from '../../src/service/kernel/context';
+import { adminGrant } from '../../src/service/batches/grants';
+import { balance } from '../../src/service/accounts/reads';
+import type { Db } from '../../src/db/db';
+import { eventsBetween } from '../../src/db/event-log';
 import { bothEngines } from '../helpers/engines';
 import { batchSeeder, testCtx } from '../helpers/ledger-fixtures';
 

@@ -1,7 +1,7 @@
 /**
  * The same charges on both engines write the same things. PostgreSQL runs hold, capture and
- * release as server-side functions (packages/service/src/store/pg-charge-functions.ts); SQLite runs the
- * TypeScript steps of charges.ts. One scripted session of a team — a member's own subscription
+ * release as server-side functions (migrations 3–5 under packages/service/src/db/migrations/); SQLite runs the
+ * TypeScript steps of charges/steps.ts. One scripted session of a team — a member's own subscription
  * batch, the pool alone, a teammate's spend, a mixed pool + personal charge, a release after a
  * pool batch expired meanwhile, a capture after the hold lapsed, Pro uses, refusals and a replay —
  * must leave identical ledger rows (scope, user, every field), event rows (which accounts, their
@@ -10,11 +10,12 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { LedgerEntry } from '@cutline/contract/api';
-import { capture, hold, release } from '../../src/service/charges';
-import { ServiceError } from '../../src/service/errors';
-import { EventHub, type HubEvent } from '../../src/service/event-hub';
-import { eventsBetween } from '../../src/store/event-log';
-import type { Db } from '../../src/store/db';
+import { capture, hold, release } from '../../src/service/charges/steps';
+import { ServiceError } from '../../src/service/kernel/errors';
+import type { HubEvent } from '../../src/events';
+import { EventHub } from '../../src/service/events/hub';
+import { eventsBetween } from '../../src/db/event-log';
+import type { Db } from '../../src/db/db';
 import { bothEngines, type Engine } from '../helpers/engines';
 import { batchSeeder, testCtx } from '../helpers/ledger-fixtures';
 
@@ -113,7 +114,7 @@ async function session(engine: Engine): Promise<Recorded> {
       events: await tx.all<{ user_id: string; version: unknown; at: unknown; cause: string; seqs: string | null }>(
         'SELECT user_id, version, at, cause, seqs FROM events ORDER BY at, user_id, version',
       ),
-      // Each event as a stream's gap fill or the relay reads it back (store/event-log.ts).
+      // Each event as a stream's gap fill or the relay reads it back (db/event-log.ts).
       readBack: await (async () => {
         const out: [HubEvent, HubEvent | undefined][] = [];
         for (const e of live) out.push([e, (await eventsBetween(tx, e.userId, e.version - 1, e.version))[0]]);

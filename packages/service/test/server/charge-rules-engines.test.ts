@@ -1,6 +1,6 @@
 /**
  * The charge steps against the pure rules, on both engines. PostgreSQL runs hold, quote and
- * release as server-side functions (packages/service/src/store/pg-charge-functions.ts) that re-state the
+ * release as server-side functions (migrations 3–5 under src/db/migrations/) that re-state the
  * rules of packages/service/src/ledger; SQLite runs them in-process through those rules. For seeded random
  * accounts — batches of every type, expiries in the past, exactly now, tied and permanent, grant
  * times tied, a team pool — each engine must answer exactly what `allocate`, `summarize` and
@@ -11,11 +11,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { allocate } from '../../src/ledger/allocate';
 import { summarize } from '../../src/ledger/summary';
 import type { BatchState } from '../../src/ledger/types';
-import { hold, quote, release } from '../../src/service/charges';
-import type { Ctx } from '../../src/service/context';
-import { ServiceError } from '../../src/service/errors';
-import { batchWire } from '../../src/service/rows';
-import type { Db } from '../../src/store/db';
+import { hold, quote, release } from '../../src/service/charges/steps';
+import type { Ctx } from '../../src/service/kernel/context';
+import { ServiceError } from '../../src/service/kernel/errors';
+import { batchWire } from '../../src/service/kernel/rows';
+import type { Db } from '../../src/db/db';
 import { seededRandom } from '@cutline/contract/random';
 import { bothEngines } from '../helpers/engines';
 import { testCtx } from '../helpers/ledger-fixtures';
@@ -55,7 +55,7 @@ function scenario(k: number) {
   return { userId, teamId, batches, quantity: 1 + Math.floor(rnd() * 3) };
 }
 
-/** What the account may spend: its own batches and its team's subscription batches (account-state.ts). */
+/** What the account may spend: its own batches and its team's subscription batches (accounts/state.ts). */
 const spendableOf = (s: ReturnType<typeof scenario>) =>
   s.batches.filter((b) => b.ownerId === s.userId || (b.ownerKind === 'team' && b.type === 'subscription'));
 

@@ -6,13 +6,14 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { LedgerEntry } from '@cutline/contract/api';
-import { capture, hold } from '../../src/service/charges';
-import type { Ctx } from '../../src/service/context';
-import { EventHub, type HubEvent } from '../../src/service/event-hub';
-import { balance } from '../../src/service/reads';
-import { ledgerWire } from '../../src/service/rows';
-import type { Db } from '../../src/store/db';
-import { eventsBetween } from '../../src/store/event-log';
+import { capture, hold } from '../../src/service/charges/steps';
+import type { Ctx } from '../../src/service/kernel/context';
+import type { HubEvent } from '../../src/events';
+import { EventHub } from '../../src/service/events/hub';
+import { balance } from '../../src/service/accounts/reads';
+import { ledgerWire } from '../../src/ledger-wire';
+import type { Db } from '../../src/db/db';
+import { eventsBetween } from '../../src/db/event-log';
 import { bothEngines } from '../helpers/engines';
 import { batchSeeder, testCtx } from '../helpers/ledger-fixtures';
 

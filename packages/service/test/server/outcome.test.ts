@@ -1,16 +1,17 @@
 /**
- * "Commit, then refuse" (src/service/outcome.ts), on both engines: a body that returns a
+ * "Commit, then refuse" (src/service/kernel/outcome.ts), on both engines: a body that returns a
  * refusal has its changes committed — visible once the refusal is thrown — and its events and
  * token revocations published; a body that throws rolls everything back and publishes nothing.
  */
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import type { Ctx } from '../../src/service/context';
-import { conflict, ServiceError } from '../../src/service/errors';
-import { EventHub, type HubEvent } from '../../src/service/event-hub';
-import { insertBatch } from '../../src/service/grants';
-import { mutate } from '../../src/service/mutate';
-import { afterCommit, ok, okRevoking, refusedAfterCommit, transact } from '../../src/service/outcome';
-import type { Db } from '../../src/store/db';
+import type { Ctx } from '../../src/service/kernel/context';
+import { conflict, ServiceError } from '../../src/service/kernel/errors';
+import type { HubEvent } from '../../src/events';
+import { EventHub } from '../../src/service/events/hub';
+import { insertBatch } from '../../src/service/batches/grants';
+import { mutate } from '../../src/service/kernel/mutate';
+import { afterCommit, ok, okRevoking, refusedAfterCommit, transact } from '../../src/service/kernel/outcome';
+import type { Db } from '../../src/db/db';
 import { bothEngines } from '../helpers/engines';
 import { testCtx } from '../helpers/ledger-fixtures';
 

@@ -1,5 +1,5 @@
 /**
- * Migration 5 replaced the PostgreSQL step functions with lean ones (pg-charge-functions.ts):
+ * Migration 5 replaced the PostgreSQL step functions with lean ones (db/migrations/005-lean-pg-steps.ts):
  * they must answer, write and lock exactly as the functions of migrations 3 and 4 did. One
  * scripted team session — own subscription, the pool, a teammate, a mixed charge, a refused
  * release, a release after a pool batch expired, a lapsed hold, Pro uses, a replay, a key
@@ -11,8 +11,8 @@
  */
 import { afterAll, describe, expect, it } from 'vitest';
 import type pg from 'pg';
-import { MIGRATIONS } from '../../src/store/migrations';
-import { migratePostgres } from '../../src/store/pg-migrate';
+import { MIGRATIONS } from '../../src/db/migrations';
+import { migratePostgres } from '../../src/db/pg-migrate';
 import { createDatabase, dropDatabase, withClient } from '../helpers/pg';
 
 const MIN = 60_000;

@@ -4,7 +4,7 @@
  * reaches SSE clients of the other — every version, in order.
  */
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import type { PostgresDb } from '../../src/store/postgres';
+import type { PostgresDb } from '../../src/db/postgres';
 import { call, charge, grant, newUser } from '../helpers/client';
 import { createDatabase, dropDatabase, withClient } from '../helpers/pg';
 import { startTestServer, type TestServer } from '../helpers/server';

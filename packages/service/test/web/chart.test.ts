@@ -1,7 +1,7 @@
 /** The server-drawn usage chart: axis scale, stacking, and markup that escapes and needs no script. */
 import { describe, expect, it } from 'vitest';
 import { barSegments, niceMax, usageChart } from '../../src/web/chart';
-import type { DaySpend } from '../../src/service/usage';
+import type { DaySpend } from '../../src/service/accounts/usage';
 
 const DAY = 86_400_000;
 const day = (i: number, s = 0, a = 0, p = 0): DaySpend => ({ day: Date.UTC(2026, 10, 1) + i * DAY, byType: { subscription: s, activity: a, purchased: p }, total: s + a + p });

@@ -2,7 +2,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { admin, call, charge, grant, newUser, phone } from '../helpers/client';
 import { startTestServer, type TestServer } from '../helpers/server';
-import { spentPerDay } from '../../src/service/usage';
+import { spentPerDay } from '../../src/service/accounts/usage';
 import { Browser, dataNumber, visible } from './browser';
 
 let server: TestServer;

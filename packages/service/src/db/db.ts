@@ -1,0 +1,55 @@
+/**
+ * The one storage interface the service is written against. SQL is written once with `?`
+ * placeholders and portable types (times are integer milliseconds since the epoch, booleans are
+ * 0/1 integers); each engine adapts it. Every access goes through `transaction` or `read`, so
+ * a reader never sees another request's uncommitted writes and every mutation is atomic.
+ */
+export type Row = Record<string, unknown>;
+
+export interface Tx {
+  all<T = Row>(sql: string, params?: readonly unknown[]): Promise<T[]>;
+  get<T = Row>(sql: string, params?: readonly unknown[]): Promise<T | undefined>;
+  run(sql: string, params?: readonly unknown[]): Promise<{ changes: number }>;
+  /**
+   * Locks rows for the rest of the transaction (PostgreSQL: SELECT … FOR UPDATE, in id order).
+   * Callers lock a team before its members. SQLite's BEGIN IMMEDIATE already serialises writers.
+   *
+   * The service's one locking idiom is built on `lockRow`: `lockAccount(tx, userId)` (the
+   * member's team, then the user) and `lockTeam(tx, teamId)` in service/accounts/state.ts, which
+   * return the row as it stands once locked. Service code locks through those, never here.
+   */
+  lock(table: 'users' | 'teams', ids: readonly string[]): Promise<void>;
+  /**
+   * Locks one row like `lock` and returns it as it is once locked (`SELECT * … FOR UPDATE` on
+   * PostgreSQL; a plain read on SQLite, whose BEGIN IMMEDIATE already serialises writers), or
+   * undefined when there is no such row. The same lock order applies: a team before its members.
+   */
+  lockRow<T = Row>(table: 'users' | 'teams', id: string): Promise<T | undefined>;
+  /**
+   * True where the transaction already holds the one write lock (SQLite's BEGIN IMMEDIATE):
+   * `lock` is a no-op and lock order cannot matter, so an account is locked with one read.
+   */
+  readonly serialisesWriters?: boolean;
+}
+
+export interface Db {
+  readonly kind: 'sqlite' | 'postgres';
+  /** Runs `fn` in one write transaction; retried on serialization failures where the engine has them. */
+  transaction<T>(fn: (tx: Tx) => Promise<T>): Promise<T>;
+  /**
+   * Engines with server-side step functions (PostgreSQL, migration 3): runs one statement as its
+   * own transaction — one round trip — and returns its first row. Retried like `transaction`.
+   * Absent on SQLite, where the service runs every step in-process. Also used for reads that
+   * are one statement (the bearer check), which need no BEGIN/COMMIT around them.
+   */
+  callStep?<T = Row>(sql: string, params: readonly unknown[]): Promise<T | undefined>;
+  /** Runs `fn` on a consistent read snapshot. */
+  read<T>(fn: (tx: Tx) => Promise<T>): Promise<T>;
+  close(): Promise<void>;
+}
+
+/** Converts a `?`-placeholder statement to PostgreSQL's `$1, $2, …`. Statements hold no `?` literals. */
+export function toDollarParams(sql: string): string {
+  let n = 0;
+  return sql.replace(/\?/g, () => `$${++n}`);
+}

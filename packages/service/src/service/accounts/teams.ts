@@ -1,0 +1,40 @@
+/** Teams: creating one (with its first cycle's pool grant) and adding a member. */
+import { insertTeam } from './records';
+import type { Me } from '@cutline/contract/api';
+import { cycleDays, DAY_MS, type Billing } from '../../ledger/plans';
+import { lockAccount, lockTeam, meNow, requireUser } from './state';
+import type { Ctx } from '../kernel/context';
+import { conflict } from '../kernel/errors';
+import { insertBatch } from '../batches/grants';
+import { newId } from '../kernel/ids';
+import { mutate } from '../kernel/mutate';
+import { ok } from '../kernel/outcome';
+import type { UserRow } from '../kernel/rows';
+
+export async function createTeam(ctx: Ctx, name: string, perCycle: number, billing: Billing = 'monthly'): Promise<{ id: string; name: string; creditsPerCycle: number; cycleEndsAt: string }> {
+  const out = await mutate(ctx, { kind: 'grant' }, async (tx, journal, now) => {
+    const id = newId('t');
+    const end = now + cycleDays(billing) * DAY_MS;
+    await insertTeam(tx, { id, name, creditsPerCycle: perCycle, cycleDays: cycleDays(billing), cycleStartedAt: now, cycleEndsAt: end, createdAt: now });
+    if (perCycle > 0) {
+      await insertBatch(tx, journal, { ownerKind: 'team', ownerId: id, type: 'subscription', amount: perCycle, expiresAt: end, source: 'cycle' }, now);
+    }
+    return ok({ id, name, creditsPerCycle: perCycle, cycleEndsAt: new Date(end).toISOString() });
+  });
+  return out.value;
+}
+
+export async function addTeamMember(ctx: Ctx, teamId: string, userId: string): Promise<Me> {
+  const inAnother = (u: UserRow) => u.team_id !== null && u.team_id !== teamId;
+  const refusal = () => conflict('the user already belongs to another team');
+  await mutate(ctx, { kind: 'grant' }, async (tx, journal) => {
+    await lockTeam(tx, teamId);
+    // A member of another team is refused before that team would be locked after this one.
+    if (inAnother(await requireUser(tx, userId))) throw refusal();
+    if (inAnother(await lockAccount(tx, userId))) throw refusal();
+    await tx.run("UPDATE users SET team_id = ?, plan = 'teams' WHERE id = ?", [teamId, userId]);
+    journal.touchUser(userId); // the team pool is now part of their balance
+    return ok();
+  });
+  return meNow(ctx, userId);
+}

@@ -1,0 +1,162 @@
+/**
+ * In-process fan-out of committed balance events to the SSE connections of this instance.
+ * A change is published after its transaction commits; the event rows themselves are in the
+ * `events` table (written in the same transaction), so a connection that sees a gap in versions
+ * can read what it missed, in order. A relay (PostgreSQL LISTEN/NOTIFY) plugs in through
+ * `setRelay` to carry commits between instances.
+ */
+import type { HubEvent, Relay, RelayTarget } from '../../events';
+
+type Listener = (e: HubEvent) => void;
+
+/** The SSE frame of one committed event, encoded once and written as the same Buffer to every connection. */
+const frames = new WeakMap<HubEvent, Buffer>();
+export function sseFrame(e: HubEvent): Buffer {
+  let f = frames.get(e);
+  if (!f) frames.set(e, (f = Buffer.from(`id: ${e.version}\nevent: balance\ndata: ${e.payload}\n\n`)));
+  return f;
+}
+
+/**
+ * The same frame as one HTTP/1.1 chunk (`<size hex>\r\n<frame>\r\n`), encoded once: what a
+ * stream with a chunked body writes straight to its socket.
+ */
+const chunks = new WeakMap<HubEvent, Buffer>();
+export function sseChunk(e: HubEvent): Buffer {
+  let c = chunks.get(e);
+  if (!c) {
+    const f = sseFrame(e);
+    chunks.set(e, (c = Buffer.concat([Buffer.from(`${f.length.toString(16)}\r\n`), f, CRLF])));
+  }
+  return c;
+}
+const CRLF = Buffer.from('\r\n');
+
+/** An account's latest known snapshot: what a new stream starts with instead of reading the database. */
+export interface CachedSnapshot {
+  version: number;
+  /** JSON of the BalanceSnapshot (the `balance` of the event payload). */
+  balance: string;
+  /** Until when it stays right without a new version: the next batch expiry (ms), or null. */
+  freshUntil: number | null;
+}
+
+/** Accounts whose snapshot is kept (the most recently changed ones; the oldest is dropped first). */
+const SNAPSHOT_CACHE_MAX = 10_000;
+type TokenListener = () => void;
+
+export class EventHub implements RelayTarget {
+  private readonly byUser = new Map<string, Set<Listener>>();
+  private readonly byToken = new Map<string, Set<TokenListener>>();
+  private readonly snapshots = new Map<string, CachedSnapshot>();
+  private relay: Relay | null = null;
+
+  setRelay(relay: Relay | null): void {
+    this.relay = relay;
+  }
+
+  subscribe(userId: string, fn: Listener): () => void {
+    let set = this.byUser.get(userId);
+    if (!set) this.byUser.set(userId, (set = new Set()));
+    set.add(fn);
+    return () => {
+      set!.delete(fn);
+      if (set!.size === 0) this.byUser.delete(userId);
+    };
+  }
+
+  /** Events committed by this instance: deliver here and announce to the others. */
+  publish(events: readonly HubEvent[]): void {
+    this.deliver(events);
+    if (events.length) this.relay?.announce(events);
+  }
+
+  /** Deliver to this instance's listeners only (what a relay calls for remote commits). */
+  deliver(events: readonly HubEvent[]): void {
+    for (const e of events) {
+      const set = this.byUser.get(e.userId);
+      if (!set) {
+        // Nobody here follows the account: a cached snapshot of it may now be behind; forget it.
+        this.snapshots.delete(e.userId);
+        continue;
+      }
+      this.remember(e.userId, e.version, () => balanceOf(e.payload));
+      for (const fn of [...set]) fn(e);
+    }
+  }
+
+  /**
+   * Keeps `version`'s snapshot of the account (never replacing a newer one). `balance` gives
+   * the snapshot's JSON; it is called only when the entry changes.
+   */
+  remember(userId: string, version: number, balance: () => { json: string; nextExpiryAt: number | null } | null): void {
+    const had = this.snapshots.get(userId);
+    if (had && had.version >= version) return;
+    const b = balance();
+    if (!b) return;
+    this.snapshots.delete(userId); // re-inserted last: the Map's order is the eviction order
+    this.snapshots.set(userId, { version, balance: b.json, freshUntil: b.nextExpiryAt });
+    if (this.snapshots.size > SNAPSHOT_CACHE_MAX) this.snapshots.delete(this.snapshots.keys().next().value!);
+  }
+
+  /** Drops the account's cached snapshot (a change was committed that this hub will not deliver). */
+  forgetSnapshot(userId: string): void {
+    this.snapshots.delete(userId);
+  }
+
+  forgetSnapshots(): void {
+    this.snapshots.clear();
+  }
+
+  /** The account's cached snapshot while it is still right at `now` (no batch expired since), else null. */
+  cachedSnapshot(userId: string, now: number): CachedSnapshot | null {
+    const s = this.snapshots.get(userId);
+    if (!s) return null;
+    if (s.freshUntil !== null && s.freshUntil <= now) {
+      this.snapshots.delete(userId);
+      return null;
+    }
+    return s;
+  }
+
+  hasListeners(userId: string): boolean {
+    return this.byUser.has(userId);
+  }
+
+  onRevoke(tokenHash: string, fn: TokenListener): () => void {
+    let set = this.byToken.get(tokenHash);
+    if (!set) this.byToken.set(tokenHash, (set = new Set()));
+    set.add(fn);
+    return () => {
+      set!.delete(fn);
+      if (set!.size === 0) this.byToken.delete(tokenHash);
+    };
+  }
+
+  revoke(tokenHash: string, announce = true): void {
+    for (const fn of [...(this.byToken.get(tokenHash) ?? [])]) fn();
+    if (announce) this.relay?.announceRevoke(tokenHash);
+  }
+
+  /** Open streams of one access token on this instance (what the per-token cap counts). */
+  tokenStreams(tokenHash: string): number {
+    return this.byToken.get(tokenHash)?.size ?? 0;
+  }
+
+  get connectionCount(): number {
+    let n = 0;
+    for (const s of this.byUser.values()) n += s.size;
+    return n;
+  }
+}
+
+/** The `balance` of an event payload as JSON text, and its next expiry instant. */
+function balanceOf(payload: string): { json: string; nextExpiryAt: number | null } | null {
+  try {
+    const b = (JSON.parse(payload) as { balance?: { nextExpiry?: { at: string } | null } }).balance;
+    if (!b) return null;
+    return { json: JSON.stringify(b), nextExpiryAt: b.nextExpiry ? Date.parse(b.nextExpiry.at) : null };
+  } catch {
+    return null;
+  }
+}

@@ -1,0 +1,19 @@
+import type { Clock } from '../../clock';
+import type { Db } from '../../db/db';
+import type { EventHub } from '../events/hub';
+
+/** Fixed for the service's life: start.ts builds it once the port (and so the public URL) is known. */
+export interface ServiceConfig {
+  readonly publicUrl: string;
+  readonly holdTtlMs: number;
+  readonly accessTokenTtlS: number;
+  readonly refreshTokenTtlS: number;
+}
+
+/** What every service function is given: storage, time, configuration, the push hub. */
+export interface Ctx {
+  db: Db;
+  clock: Clock;
+  readonly config: ServiceConfig;
+  hub: EventHub;
+}
