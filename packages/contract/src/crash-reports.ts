@@ -9,8 +9,8 @@
  *
  * Scrubbing: nothing a stored report holds may carry a token, a cookie or a file path of the
  * user's. `scrubText` is applied by the desktop before sending and by the service again before
- * storing (the service also masks minidumps byte for byte with `SCRUB_RULES`, which crashpad
- * uploads without passing through our code).
+ * storing (the service also masks minidumps byte for byte with `sensitiveRanges`: crashpad
+ * uploads them without passing through our code).
  */
 import { z } from 'zod';
 import { text } from './text';
@@ -75,63 +75,89 @@ export type RendererError = z.infer<typeof RendererErrorSchema>;
 // ---- scrubbing ---------------------------------------------------------------------------------
 
 /*
- * Each rule finds something a report must not carry. The character classes stop at control
- * characters (a text's line end, a binary's NUL), so the same rules run over text and, masked byte
- * for byte, over minidumps. A path runs until a quote, bracket, colon (a line number), `|`, `*`
- * or `?` — spaces included: over-redacting a message is better than keeping half a file name.
+ * What a report must not carry is found as ranges of the text, by linear scans (a minidump is
+ * several megabytes of arbitrary bytes: no pattern may backtrack over it). Character classes stop
+ * at control characters — a text's line end, a binary's NUL — so the same finder serves text,
+ * where each range is replaced by its label, and minidumps, masked byte for byte.
+ *
+ * Paths: a run of path characters from a slash (or a drive letter, `~`, `%USERPROFILE%`…) to a
+ * quote, bracket, colon (a line number), `|`, `*` or `?` — spaces included: over-redacting a
+ * message is better than keeping half a file name. Inside a run, everything up to the app's own
+ * `app.asar` becomes `<app>` (the app's code stays readable wherever it is installed), and from a
+ * home folder (Windows, macOS, Linux, `~`, macOS's per-user temp) to the end of the run
+ * `<user path>`.
  */
-const PATH_CHAR = String.raw`[^\x00-\x1f\x7f"'\x60()<>:|*?]`;
-const WIN_SEP = String.raw`[\\/]{1,2}`;
+/* eslint-disable no-control-regex -- the scans stop at control characters: a text's line end, a binary's NUL */
+const PATH_RUN = /(?:[A-Za-z]:|%[A-Za-z]+%|~)?[\\/][^\x00-\x1f\x7f"'\x60()<>:|*?]*/g;
+const APP_ARCHIVE = /app\.asar(?=[\\/])/;
+const HOME = /(?:[A-Za-z]:)?[\\/]{1,2}(?:Users|Documents and Settings|home|root)(?:[\\/]|$)|\/(?:private\/)?var\/folders\/|^~[\\/]|%(?:USERPROFILE|HOMEPATH|APPDATA|LOCALAPPDATA)%/i;
 
-export interface ScrubRule {
-  /** What it removes, in the replacement. */
-  readonly label: string;
-  readonly pattern: RegExp;
-  /** Group 1, when present, is kept (the name of a header or parameter). */
-  readonly keepsPrefix?: boolean;
-}
-
-/* eslint-disable no-control-regex -- the rules stop at control characters: a text's line end, a binary's NUL */
-export const SCRUB_RULES: readonly ScrubRule[] = [
-  // the app's own code inside app.asar, wherever it is installed: keep what follows the archive
-  { label: '<app>', pattern: new RegExp(String.raw`(?:[A-Za-z]:${WIN_SEP}|/|\\\\)${PATH_CHAR}*?app\.asar(?=[\\/])`, 'g') },
-  // a home folder and everything below it: Windows, macOS, Linux, ~/…, macOS's per-user temp
-  { label: '<user path>', pattern: new RegExp(String.raw`[A-Za-z]:${WIN_SEP}(?:Users|Documents and Settings)${WIN_SEP}${PATH_CHAR}*`, 'gi') },
-  { label: '<user path>', pattern: new RegExp(String.raw`/(?:home|Users|root)/${PATH_CHAR}*`, 'g') },
-  { label: '<user path>', pattern: new RegExp(String.raw`/(?:private/)?var/folders/${PATH_CHAR}*`, 'g') },
-  { label: '<user path>', pattern: new RegExp(String.raw`(?<![\w.])~[\\/]${PATH_CHAR}*`, 'g') },
-  { label: '<user path>', pattern: new RegExp(String.raw`%(?:USERPROFILE|HOMEPATH|APPDATA|LOCALAPPDATA)%${PATH_CHAR}*`, 'gi') },
-  // credentials by their names: headers, query and form parameters, JSON fields
-  { label: '[redacted]', keepsPrefix: true, pattern: /((?:proxy-)?authorization\s*[:=]\s*)[^\x00-\x1f\x7f,;]*/gi },
-  { label: '[redacted]', keepsPrefix: true, pattern: /((?:set-)?cookie\s*[:=]\s*)[^\x00-\x1f\x7f]*/gi },
-  { label: '[redacted]', keepsPrefix: true, pattern: /(bearer\s+)[A-Za-z0-9._~+/=-]+/gi },
+/** Credentials found by their names (group 1, kept, is the name), opaque secrets, e-mail addresses. */
+const NAMED: ReadonlyArray<{ label: string; pattern: RegExp }> = [
+  { label: '[redacted]', pattern: /((?:proxy-)?authorization\s*[:=]\s*)[^\x00-\x1f\x7f,;]*/gi },
+  { label: '[redacted]', pattern: /((?:set-)?cookie\s*[:=]\s*)[^\x00-\x1f\x7f]*/gi },
+  { label: '[redacted]', pattern: /(bearer\s+)[A-Za-z0-9._~+/=-]+/gi },
   {
     label: '[redacted]',
-    keepsPrefix: true,
-    pattern: /((?:access_token|refresh_token|id_token|token|code|state|code_verifier|password|client_secret|session)=)[^&\s"'#\x00-\x1f]+/gi,
+    pattern: /((?:access_token|refresh_token|id_token|token|code|state|code_verifier|password|client_secret|session)=)[^&\s"'#()<>\x00-\x1f]+/gi,
   },
   {
     label: '"[redacted]"',
-    keepsPrefix: true,
     pattern: /("(?:access_?token|refresh_?token|accessToken|refreshToken|token|password|cookie|authorization|secret|session)"\s*:\s*)"[^"\x00-\x1f]*"/gi,
   },
-  // opaque secrets seen bare: a long run of token characters with letters and digits (the
-  // service's tokens are 43 base64url characters)
+  // a long run of token characters with letters and digits (the service's tokens are 43
+  // base64url characters); tried only where a run starts
   { label: '[redacted]', pattern: /(?<![A-Za-z0-9_-])(?=[A-Za-z0-9_-]*\d)(?=[A-Za-z0-9_-]*[A-Za-z])[A-Za-z0-9_-]{32,}(?![A-Za-z0-9_-])/g },
-  // e-mail addresses
-  { label: '<email>', pattern: /[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+/g },
+  { label: '<email>', pattern: /(?<![A-Za-z0-9._%+-])[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+/g },
 ];
 /* eslint-enable no-control-regex */
 
+/** A part of a text that must not be kept, and what it is. */
+export interface SensitiveRange {
+  start: number;
+  end: number;
+  label: string;
+}
+
+/** Every range of `text` a stored report must not carry, sorted and without overlaps. */
+export function sensitiveRanges(text: string): SensitiveRange[] {
+  const found: SensitiveRange[] = [];
+  for (const run of text.matchAll(PATH_RUN)) {
+    let from = run.index;
+    const archive = APP_ARCHIVE.exec(run[0]);
+    if (archive) {
+      found.push({ start: run.index, end: run.index + archive.index + 'app.asar'.length, label: '<app>' });
+      from = run.index + archive.index + 'app.asar'.length;
+    }
+    const rest = run[0].slice(from - run.index);
+    const home = HOME.exec(rest);
+    if (home) found.push({ start: from + home.index, end: run.index + run[0].length, label: '<user path>' });
+  }
+  for (const { label, pattern } of NAMED) {
+    for (const m of text.matchAll(pattern)) {
+      const keep = typeof m[1] === 'string' ? m[1].length : 0;
+      if (m[0].length > keep) found.push({ start: m.index + keep, end: m.index + m[0].length, label });
+    }
+  }
+  found.sort((a, b) => a.start - b.start || b.end - a.end);
+  const merged: SensitiveRange[] = [];
+  for (const range of found) {
+    const last = merged.at(-1);
+    if (last && range.start < last.end) last.end = Math.max(last.end, range.end);
+    else merged.push({ ...range });
+  }
+  return merged;
+}
+
 /** A text with every token, cookie, credential, user path and e-mail address replaced by a label. */
 export function scrubText(input: string): string {
-  let out = input;
-  for (const rule of SCRUB_RULES) {
-    out = out.replace(rule.pattern, (match: string, prefix: unknown) =>
-      rule.keepsPrefix && typeof prefix === 'string' ? `${prefix}${rule.label}` : rule.label,
-    );
+  let out = '';
+  let at = 0;
+  for (const range of sensitiveRanges(input)) {
+    out += input.slice(at, range.start) + range.label;
+    at = range.end;
   }
-  return out;
+  return out + input.slice(at);
 }
 
 /** Every string of a JSON value scrubbed (keys too), the shape kept. */
@@ -142,6 +168,20 @@ export function scrubValue<T>(value: T): T {
     return Object.fromEntries(Object.entries(value).map(([k, v]) => [scrubText(k), scrubValue(v)])) as T;
   }
   return value;
+}
+
+/**
+ * A JSON report scrubbed: its error and app fields (what could carry something of the user's),
+ * cut back to the schema's limits (a label can be longer than what it replaced); its own fields —
+ * the random installation id, the kinds, the time — kept as they are.
+ */
+export function scrubReport(report: CrashReport): CrashReport {
+  const error = scrubValue(report.error);
+  return {
+    ...report,
+    error: { name: error.name.slice(0, 200), message: error.message.slice(0, 2000), stack: error.stack.map((line) => line.slice(0, 500)) },
+    app: { ...scrubValue(report.app), platform: report.app.platform },
+  };
 }
 
 /** A multi-line stack as the report's frames: one line each, control characters gone, at most `MAX_STACK_FRAMES`. */

@@ -1,6 +1,6 @@
 /** The service's environment (docs/operations.md § Configuration), validated. */
 import { homedir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { z } from 'zod';
 
 /** Every default of the service's settings, in one place (the environment and `startServer` use them). */
@@ -24,6 +24,8 @@ const Env = z.object({
   CUTLINE_ACCESS_TTL_S: z.coerce.number().int().min(5).max(86_400).default(DEFAULTS.accessTokenTtlS),
   CUTLINE_PING_MS: z.coerce.number().int().min(100).max(60_000).default(DEFAULTS.pingMs),
   CUTLINE_SWEEP_MS: z.coerce.number().int().min(50).max(600_000).default(DEFAULTS.sweepMs),
+  // Extension: where crash reports are kept (docs/api.md § Crash reports)
+  CUTLINE_CRASH_REPORTS_DIR: z.string().min(1).optional(),
 });
 
 /** The per-user data folder, as Electron's `app.getPath('userData')` would place it. */
@@ -32,6 +34,15 @@ export function userDataDir(): string {
   if (process.platform === 'win32') return join(process.env.APPDATA ?? join(home, 'AppData', 'Roaming'), 'Cutline');
   if (process.platform === 'darwin') return join(home, 'Library', 'Application Support', 'Cutline');
   return join(process.env.XDG_DATA_HOME ?? join(home, '.local', 'share'), 'cutline');
+}
+
+/**
+ * Where crash reports are kept unless CUTLINE_CRASH_REPORTS_DIR says: beside a SQLite database
+ * file, else in the user-data folder. Several instances on PostgreSQL should share one folder.
+ */
+export function defaultCrashReportsDir(db: string): string {
+  const sqliteFile = !/^postgres(ql)?:\/\//.test(db) && db !== ':memory:';
+  return join(sqliteFile ? dirname(db) : userDataDir(), 'crash-reports');
 }
 
 export function readEnv(env: NodeJS.ProcessEnv) {
@@ -51,5 +62,6 @@ export function readEnv(env: NodeJS.ProcessEnv) {
     accessTokenTtlS: e.CUTLINE_ACCESS_TTL_S,
     pingMs: e.CUTLINE_PING_MS,
     sweepMs: e.CUTLINE_SWEEP_MS,
+    crashReportsDir: e.CUTLINE_CRASH_REPORTS_DIR,
   };
 }

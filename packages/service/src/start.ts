@@ -1,11 +1,12 @@
 /** Starts the credit service in this process: storage, migrations, seed, HTTP, sweeper. */
 import { createServer, type IncomingMessage, type RequestListener, type Server, type ServerResponse } from 'node:http';
 import type { FastifyInstance } from 'fastify';
-import { DEFAULTS } from './config';
+import { DEFAULTS, defaultCrashReportsDir } from './config';
 import { buildApp } from './http/app';
 import { seedDemo } from './seed';
 import { systemClock, type Clock } from './clock';
 import type { Ctx } from './service/kernel/context';
+import { CrashReportInbox, type CrashReportLimits } from './service/crash-reports/inbox';
 import { EventHub } from './service/events/hub';
 import { startSweeper } from './service/sweeper';
 import type { Db } from './db/db';
@@ -27,6 +28,10 @@ export interface ServerOptions {
   quiet?: boolean;
   /** Extra route groups (the web pages). */
   plugins?: Parameters<typeof buildApp>[1]['plugins'];
+  /** Where crash reports are kept; by default beside a SQLite file, else in the user-data folder. */
+  crashReportsDir?: string;
+  /** Crash-report allowances (tests lower them). */
+  crashReportLimits?: Partial<CrashReportLimits>;
 }
 
 /** What stopping took: the event streams ended and the connections closed (idle or forced). */
@@ -148,7 +153,8 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
 
     const { plugins } = opts;
     const allPlugins = [...(plugins ?? []), ...(await defaultPlugins())];
-    app = await buildApp(ctx, { adminToken: opts.adminToken ?? null, pingMs: opts.pingMs ?? DEFAULTS.pingMs, plugins: allPlugins, log, server: listening });
+    const crashReports = new CrashReportInbox(opts.crashReportsDir ?? defaultCrashReportsDir(opts.db), ctx.clock, opts.crashReportLimits);
+    app = await buildApp(ctx, { adminToken: opts.adminToken ?? null, pingMs: opts.pingMs ?? DEFAULTS.pingMs, plugins: allPlugins, log, server: listening, crashReports });
     await app.ready();
   } catch (e) {
     await stopListening(server);

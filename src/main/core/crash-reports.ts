@@ -11,7 +11,7 @@
  */
 import {
   CrashReportSchema,
-  scrubValue,
+  scrubReport,
   singleLine,
   stackFrames,
   type CrashReport,
@@ -103,7 +103,7 @@ export class CrashReports {
 
   async report(process: CrashReport['process'], event: CrashReport['event'], error: { name: string; message: string; stack: string | null }): Promise<ReportOutcome> {
     if (!this.stored.enabled || !this.stored.installation) return 'off';
-    const body = scrubValue<CrashReport>({
+    const body = scrubReport({
       kind: 'js-error',
       process,
       event,
@@ -116,10 +116,6 @@ export class CrashReports {
       installation: this.stored.installation,
       occurredAt: new Date(this.deps.now()).toISOString(),
     });
-    // scrubbing can lengthen a field a little; the schema has the last word
-    body.error.message = body.error.message.slice(0, 2000);
-    body.error.stack = body.error.stack.map((line) => line.slice(0, 500));
-
     const outcome = this.spend(`${process}|${body.error.name}|${body.error.message}|${body.error.stack[0] ?? ''}`);
     if (outcome) return outcome;
     const parsed = CrashReportSchema.safeParse(body);

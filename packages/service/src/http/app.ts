@@ -9,7 +9,9 @@ import { CONTROL_CHAR_MESSAGE, findControlChar } from '@cutline/contract/text';
 import type { Ctx } from '../service/kernel/context';
 import { ServiceError } from '../service/kernel/errors';
 import { clientErrorHandler, frameworkErrorHandler } from './framework-errors';
+import type { CrashReportInbox } from '../service/crash-reports/inbox';
 import { adminRoutes } from './routes-admin';
+import { CRASH_REPORTS_PATH, crashReportRoutes } from './routes-crash-reports';
 import { eventRoutes } from './routes-events';
 import { oauthRoutes } from './routes-oauth';
 import { v1Routes } from './routes-v1';
@@ -18,6 +20,8 @@ import { esc, page, PAGE_CSP, raw } from './html';
 export interface AppOptions {
   adminToken: string | null;
   pingMs: number;
+  /** Where crash reports are kept (`POST /v1/crash-reports`, the admin's listing). */
+  crashReports: CrashReportInbox;
   /** Extra route groups (the web pages) registered after the API. */
   plugins?: ((app: FastifyInstance, ctx: Ctx) => void | Promise<void>)[];
   log?: (msg: string) => void;
@@ -35,6 +39,9 @@ export const MAX_PARAM_LENGTH = 2048;
 const hasBody = (req: FastifyRequest): boolean =>
   req.headers['transfer-encoding'] !== undefined || (req.headers['content-length'] !== undefined && req.headers['content-length'] !== '0');
 const isJson = (type: string | undefined): boolean => /^application\/json\s*(;|$)/i.test(type ?? '');
+/** crashpad posts minidumps as a form: the one non-JSON body of /v1 (routes-crash-reports.ts). */
+const isCrashUpload = (req: FastifyRequest): boolean =>
+  req.method === 'POST' && req.url.split('?')[0] === CRASH_REPORTS_PATH && /^multipart\/form-data\s*;/i.test(req.headers['content-type'] ?? '');
 
 export function wantsHtml(req: FastifyRequest): boolean {
   const accept = String(req.headers.accept ?? '');
@@ -107,7 +114,7 @@ export async function buildApp(ctx: Ctx, opts: AppOptions): Promise<FastifyInsta
   // /v1 and /admin take JSON bodies only (docs/api.md § Errors): a form or any other type is a 415.
   app.addHook('onRequest', async (req, reply) => {
     reply.raw.setHeader('x-content-type-options', 'nosniff');
-    if ((req.url.startsWith('/v1/') || req.url.startsWith('/admin/')) && hasBody(req) && !isJson(req.headers['content-type'])) {
+    if ((req.url.startsWith('/v1/') || req.url.startsWith('/admin/')) && hasBody(req) && !isJson(req.headers['content-type']) && !isCrashUpload(req)) {
       throw new ServiceError('invalid_request', 'send the body as application/json', {}, 415);
     }
   });
@@ -128,6 +135,7 @@ export async function buildApp(ctx: Ctx, opts: AppOptions): Promise<FastifyInsta
   await v1Routes(app, ctx);
   await eventRoutes(app, ctx, { pingMs: opts.pingMs });
   await adminRoutes(app, ctx, { token: opts.adminToken });
+  await crashReportRoutes(app, opts.crashReports, { adminToken: opts.adminToken });
   for (const p of opts.plugins ?? []) await p(app, ctx);
   app.get('/healthz', async () => ({ ok: true }));
   return app;
