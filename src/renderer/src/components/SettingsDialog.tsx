@@ -26,6 +26,8 @@ export function SettingsDialog({ onClose }: { onClose: () => void }) {
   }, [crashReporting, loadCrashReporting]);
 
   const toggle = async (enabled: boolean) => {
+    // never disabled while saving: a disabled control would drop the keyboard focus out of the dialog
+    if (saving) return;
     setSaving(true);
     setProblem(await setCrashReporting(enabled));
     setSaving(false);
@@ -34,6 +36,7 @@ export function SettingsDialog({ onClose }: { onClose: () => void }) {
     setChecked(true);
     setProblem(await checkForUpdates());
   };
+  const busy = update?.phase === 'checking' || update?.phase === 'downloading';
   const updateLine = !update
     ? null
     : update.phase === 'unavailable'
@@ -64,7 +67,7 @@ export function SettingsDialog({ onClose }: { onClose: () => void }) {
             type="checkbox"
             data-autofocus
             checked={crashReporting?.enabled ?? false}
-            disabled={crashReporting === null || saving}
+            aria-busy={saving || undefined}
             aria-describedby={explainedId}
             onChange={(e) => void toggle(e.target.checked)}
           />
@@ -79,7 +82,8 @@ export function SettingsDialog({ onClose }: { onClose: () => void }) {
         <p className="settings-note">
           {update ? `You have Cutline ${update.currentVersion}.` : 'Reading the version…'} Cutline checks for updates when it starts and every six hours.
         </p>
-        <button type="button" onClick={() => void check()} disabled={!update || update.phase === 'unavailable' || update.phase === 'checking' || update.phase === 'downloading'}>
+        {/* busy, not disabled: a control that turns disabled under the keyboard drops the focus out of the dialog */}
+        <button type="button" onClick={() => void (busy ? undefined : check())} disabled={!update || update.phase === 'unavailable'} aria-disabled={busy || undefined}>
           Check for updates
         </button>
         <p className="settings-status" role="status">
