@@ -3,24 +3,35 @@
  * offers, that a restart waits for running AI jobs, that *Later* installs at the next launch, and
  * that nothing installs on a Windows session end.
  */
-import { describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { UpdateStatus } from '@cutline/contract/app-updates';
 import { MemoryStore } from '../../../src/main/core/key-value-store';
 import { memoryLogger } from '../../../src/main/core/logger';
 import { OpenCharges } from '../../../src/main/core/open-charges';
 import { CHECK_EVERY_MS, compareVersions, DEFERRED_KEY, installsOnQuit, UpdateController } from '../../../src/main/core/update-controller';
 import { FakeUpdater } from '../helpers/fake-updater';
-import { ManualTimers } from '../helpers/manual-timers';
+import { realTimers } from '../../../src/main/core/timers';
 
 const HOUR = 3_600_000;
+const now = () => Date.now();
+
+// Virtual time (vitest's fake timers): the core's real Timers port and Date.now follow it; the
+// fake updater's microtasks and `settle`'s setImmediate stay real.
+beforeEach(() => {
+  vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'Date'], now: Date.parse('2026-12-01T09:00:00.000Z') });
+});
+afterEach(() => {
+  vi.useRealTimers();
+});
+/** Moves virtual time forward, running every timer that comes due. */
+const advance = (ms: number) => vi.advanceTimersByTime(ms);
 /** Lets the fake updater's asynchronous events arrive. */
 const settle = () => new Promise<void>((resolve) => setImmediate(resolve));
 
 function setup(options: { platform?: string; version?: string; store?: MemoryStore; updater?: FakeUpdater } = {}) {
-  const timers = new ManualTimers();
   const updater = options.updater ?? new FakeUpdater();
   const store = options.store ?? new MemoryStore();
-  const jobs = new OpenCharges(timers, timers.now);
+  const jobs = new OpenCharges(realTimers, now);
   const logger = memoryLogger();
   const controller = new UpdateController({
     updater,
@@ -28,7 +39,7 @@ function setup(options: { platform?: string; version?: string; store?: MemorySto
     platform: options.platform ?? 'darwin',
     jobs,
     store,
-    timers,
+    timers: realTimers,
     logger,
   });
   const statuses: UpdateStatus[] = [];
@@ -37,10 +48,20 @@ function setup(options: { platform?: string; version?: string; store?: MemorySto
   /** An AI job starts: a held charge that expires in 15 minutes. */
   const startJob = () => {
     const id = `ch_${++charges}`;
-    jobs.held({ id, status: 'held', holdExpiresAt: new Date(timers.now() + 15 * 60_000).toISOString() });
+    jobs.held({ id, status: 'held', holdExpiresAt: new Date(now() + 15 * 60_000).toISOString() });
     return id;
   };
-  return { timers, updater, store, jobs, controller, statuses, logger, startJob, phase: () => controller.getStatus().phase };
+  return { updater, store, jobs, controller, statuses, logger, startJob, phase: () => controller.getStatus().phase };
+}
+
+/** Started, and its first check found `version`: downloading, step by step as the test emits it. */
+async function downloading(version: string, options: Parameters<typeof setup>[0] = {}) {
+  const h = setup(options);
+  h.updater.offer(version);
+  h.updater.autoDownload = false;
+  h.controller.start();
+  await settle();
+  return h;
 }
 
 async function readyWith(version: string, options: Parameters<typeof setup>[0] = {}) {
@@ -59,18 +80,18 @@ describe('UpdateController: when it checks', () => {
     await settle();
     expect(h.updater.count('check')).toBe(1);
     expect(h.phase()).toBe('idle'); // nothing newer, and nobody asked: nothing to say
-    h.timers.advance(6 * HOUR - 1);
+    advance(6 * HOUR - 1);
     await settle();
     expect(h.updater.count('check')).toBe(1);
-    h.timers.advance(1);
+    advance(1);
     await settle();
     expect(h.updater.count('check')).toBe(2);
-    h.timers.advance(12 * HOUR);
+    advance(12 * HOUR);
     await settle();
     expect(h.updater.count('check')).toBe(4);
     expect(CHECK_EVERY_MS).toBe(6 * HOUR);
     h.controller.stop();
-    h.timers.advance(24 * HOUR);
+    advance(24 * HOUR);
     expect(h.updater.count('check')).toBe(4);
   });
 
@@ -88,21 +109,17 @@ describe('UpdateController: when it checks', () => {
     await settle();
     expect(h.controller.getStatus()).toMatchObject({ phase: 'error', message: 'Cutline could not check for updates. It will try again later.' });
     // the same failure in a background check is only logged
-    h.timers.advance(6 * HOUR);
+    advance(6 * HOUR);
     await settle();
     expect(h.controller.getStatus()).toMatchObject({ phase: 'idle', message: null });
     expect(h.logger.records.filter((r) => r.message === 'update failed')).toHaveLength(2);
   });
 
   it('does not check again while downloading or once an update is ready', async () => {
-    const h = setup();
-    h.updater.offer('1.1.0');
-    h.updater.autoDownload = false;
-    h.controller.start();
-    await settle();
+    const h = await downloading('1.1.0');
     expect(h.phase()).toBe('downloading');
     await h.controller.check(true);
-    h.timers.advance(6 * HOUR);
+    advance(6 * HOUR);
     await settle();
     expect(h.updater.count('check')).toBe(1);
     expect(h.updater.count('download')).toBe(1);
@@ -113,9 +130,9 @@ describe('UpdateController: when it checks', () => {
       updater: { unavailable: 'Updates are installed by the packaged app.' },
       currentVersion: '1.0.0',
       platform: 'win32',
-      jobs: new OpenCharges(new ManualTimers(), Date.now),
+      jobs: new OpenCharges(realTimers, now),
       store: new MemoryStore(),
-      timers: new ManualTimers(),
+      timers: realTimers,
       logger: memoryLogger(),
     });
     controller.start();
@@ -127,11 +144,7 @@ describe('UpdateController: when it checks', () => {
 
 describe('UpdateController: download and restart', () => {
   it('downloads in the background with progress, then offers the restart; restarting installs', async () => {
-    const h = setup();
-    h.updater.offer('1.2.0');
-    h.updater.autoDownload = false;
-    h.controller.start();
-    await settle();
+    const h = await downloading('1.2.0');
     expect(h.controller.getStatus()).toMatchObject({ phase: 'downloading', version: '1.2.0', percent: 0 });
     h.updater.emit({ type: 'progress', percent: 12.345 });
     expect(h.controller.getStatus().percent).toBe(12.3);
@@ -146,14 +159,10 @@ describe('UpdateController: download and restart', () => {
   });
 
   it('a failed download is reported only when the user asked, and tried again at the next check', async () => {
-    const h = setup();
-    h.updater.offer('1.2.0');
-    h.updater.autoDownload = false;
-    h.controller.start();
-    await settle();
+    const h = await downloading('1.2.0');
     h.updater.emit({ type: 'error', message: 'sha512 checksum mismatch' });
     expect(h.controller.getStatus()).toMatchObject({ phase: 'idle', message: null, version: null });
-    h.timers.advance(6 * HOUR);
+    advance(6 * HOUR);
     await settle();
     expect(h.updater.count('download')).toBe(2);
   });
@@ -177,9 +186,9 @@ describe('UpdateController: download and restart', () => {
     const h = await readyWith('1.2.0');
     h.startJob();
     h.controller.restart();
-    h.timers.advance(15 * 60_000 - 1);
+    advance(15 * 60_000 - 1);
     expect(h.updater.calls).not.toContain('quitAndInstall');
-    h.timers.advance(1);
+    advance(1);
     expect(h.updater.count('quitAndInstall')).toBe(1);
   });
 
@@ -198,7 +207,7 @@ describe('UpdateController: Later means the next launch', () => {
     const h = await readyWith('1.2.0');
     expect(h.controller.defer()).toMatchObject({ ok: true, value: { phase: 'ready', deferred: true } });
     expect(h.store.get(DEFERRED_KEY)).toBe('1.2.0');
-    h.timers.advance(24 * HOUR);
+    advance(24 * HOUR);
     await settle();
     expect(h.updater.calls).not.toContain('quitAndInstall');
     h.controller.stop();
@@ -215,11 +224,7 @@ describe('UpdateController: Later means the next launch', () => {
   it('at that next launch it still waits for an AI job the user started first', async () => {
     const store = new MemoryStore();
     store.set(DEFERRED_KEY, '1.2.0');
-    const h = setup({ store });
-    h.updater.offer('1.2.0');
-    h.updater.autoDownload = false;
-    h.controller.start();
-    await settle();
+    const h = await downloading('1.2.0', { store });
     const job = h.startJob();
     h.updater.emit({ type: 'downloaded', version: '1.2.0' });
     expect(h.phase()).toBe('waiting-for-jobs');

@@ -11,7 +11,7 @@ import { MemoryStore } from '../../../src/main/core/key-value-store';
 import { memoryLogger } from '../../../src/main/core/logger';
 import { OpenCharges } from '../../../src/main/core/open-charges';
 import { UpdateController } from '../../../src/main/core/update-controller';
-import { ManualTimers } from '../helpers/manual-timers';
+import { realTimers } from '../../../src/main/core/timers';
 
 const fakes = vi.hoisted(() => ({ updater: null as unknown, started: [] as unknown[], uploads: [] as boolean[] }));
 
@@ -91,8 +91,7 @@ describe('electron-updater adapter', () => {
     const logger = memoryLogger();
     const port = createElectronUpdater({ app: { isPackaged: true }, load: () => updater as never, feedUrl: null, logger });
     if ('unavailable' in port) throw new Error('expected an updater');
-    const timers = new ManualTimers();
-    const controller = new UpdateController({ updater: port, currentVersion: '1.0.0', platform: 'win32', jobs: new OpenCharges(timers, timers.now), store: new MemoryStore(), timers, logger });
+    const controller = new UpdateController({ updater: port, currentVersion: '1.0.0', platform: 'win32', jobs: new OpenCharges(realTimers, Date.now), store: new MemoryStore(), timers: realTimers, logger });
     const percents: Array<number | null> = [];
     controller.onStatus((s) => percents.push(s.percent));
     controller.start();
@@ -105,6 +104,7 @@ describe('electron-updater adapter', () => {
     // electron-updater's own log lines reach ours, first line only
     (updater.logger as { info(m: string): void }).info('Checking for update\nwith a second line');
     expect(logger.records.at(-1)).toMatchObject({ message: 'updater', fields: { message: 'Checking for update' } });
+    controller.stop();
   });
 
   it('an error event reaches the controller as what went wrong', async () => {
@@ -115,14 +115,14 @@ describe('electron-updater adapter', () => {
     };
     const port = createElectronUpdater({ app: { isPackaged: true }, load: () => updater as never, feedUrl: null, logger: memoryLogger() });
     if ('unavailable' in port) throw new Error('expected an updater');
-    const timers = new ManualTimers();
     const logger = memoryLogger();
-    const controller = new UpdateController({ updater: port, currentVersion: '1.0.0', platform: 'darwin', jobs: new OpenCharges(timers, timers.now), store: new MemoryStore(), timers, logger });
+    const controller = new UpdateController({ updater: port, currentVersion: '1.0.0', platform: 'darwin', jobs: new OpenCharges(realTimers, Date.now), store: new MemoryStore(), timers: realTimers, logger });
     controller.start();
     await controller.check(true);
     await settle();
     expect(controller.getStatus()).toMatchObject({ phase: 'error', message: 'Cutline could not check for updates. It will try again later.' });
     expect(logger.records.find((r) => r.message === 'update failed')?.fields.error).toBe('net::ERR_NAME_NOT_RESOLVED');
+    controller.stop();
   });
 });
 
