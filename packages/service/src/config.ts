@@ -13,6 +13,10 @@ export const DEFAULTS = {
   sweepMs: 1000,
 } as const;
 
+/** pino's levels; `silent` logs nothing. */
+export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+export type LogLevel = (typeof LOG_LEVELS)[number];
+
 const Env = z.object({
   PORT: z.coerce.number().int().min(0).max(65535).default(DEFAULTS.port),
   CUTLINE_DB: z.string().min(1).optional(),
@@ -24,6 +28,9 @@ const Env = z.object({
   CUTLINE_ACCESS_TTL_S: z.coerce.number().int().min(5).max(86_400).default(DEFAULTS.accessTokenTtlS),
   CUTLINE_PING_MS: z.coerce.number().int().min(100).max(60_000).default(DEFAULTS.pingMs),
   CUTLINE_SWEEP_MS: z.coerce.number().int().min(50).max(600_000).default(DEFAULTS.sweepMs),
+  // Operations (docs/operations.md § Logs, § Metrics).
+  CUTLINE_LOG_LEVEL: z.enum(LOG_LEVELS).default('info'),
+  CUTLINE_METRICS_TOKEN: z.string().min(16, 'CUTLINE_METRICS_TOKEN must be at least 16 characters').optional(),
   // Extension: where crash reports are kept (docs/api.md § Crash reports)
   CUTLINE_CRASH_REPORTS_DIR: z.string().min(1).optional(),
 });
@@ -62,6 +69,8 @@ export function readEnv(env: NodeJS.ProcessEnv) {
     accessTokenTtlS: e.CUTLINE_ACCESS_TTL_S,
     pingMs: e.CUTLINE_PING_MS,
     sweepMs: e.CUTLINE_SWEEP_MS,
+    logLevel: e.CUTLINE_LOG_LEVEL,
+    metricsToken: e.CUTLINE_METRICS_TOKEN ?? null,
     crashReportsDir: e.CUTLINE_CRASH_REPORTS_DIR,
   };
 }

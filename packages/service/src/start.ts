@@ -1,8 +1,11 @@
 /** Starts the credit service in this process: storage, migrations, seed, HTTP, sweeper. */
 import { createServer, type IncomingMessage, type RequestListener, type Server, type ServerResponse } from 'node:http';
 import type { FastifyInstance } from 'fastify';
-import { DEFAULTS, defaultCrashReportsDir } from './config';
+import type { DestinationStream, Logger } from 'pino';
+import { DEFAULTS, defaultCrashReportsDir, type LogLevel } from './config';
 import { buildApp } from './http/app';
+import { createLogger } from './http/logging';
+import { Metrics } from './service/kernel/metrics';
 import { seedDemo } from './seed';
 import { systemClock, type Clock } from './clock';
 import type { Ctx } from './service/kernel/context';
@@ -25,6 +28,12 @@ export interface ServerOptions {
   pingMs?: number;
   sweepMs?: number;
   clock?: Clock;
+  /** `/metrics` needs `Authorization: Bearer <metricsToken>` when set; open otherwise. */
+  metricsToken?: string | null;
+  /** The log's level (default `info`); `quiet` silences it. */
+  logLevel?: LogLevel;
+  /** Where the JSON log lines go (default: stderr). */
+  logDestination?: DestinationStream;
   quiet?: boolean;
   /** Extra route groups (the web pages). */
   plugins?: Parameters<typeof buildApp>[1]['plugins'];
@@ -47,6 +56,8 @@ export interface RunningServer {
   publicUrl: string;
   ctx: Ctx;
   app: FastifyInstance;
+  metrics: Metrics;
+  logger: Logger;
   close(): Promise<CloseReport>;
 }
 
@@ -99,9 +110,8 @@ async function stopListening(server: Server): Promise<void> {
 }
 
 export async function startServer(opts: ServerOptions): Promise<RunningServer> {
-  const log = (m: string) => {
-    if (!opts.quiet) process.stderr.write(`[cutline-server] ${m}\n`);
-  };
+  const logger = createLogger({ level: opts.quiet ? 'silent' : (opts.logLevel ?? 'info'), destination: opts.logDestination });
+  const log = (m: string) => logger.info(m);
   const listening = await listenFirst(opts.port ?? DEFAULTS.port);
   const { server } = listening;
   const address = server.address();
@@ -133,10 +143,16 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
     throw e;
   }
   const hub = new EventHub();
+  const pool = db.kind === 'postgres' ? (db as PostgresDb).pool : null;
+  const metrics = new Metrics({
+    openStreams: () => hub.connectionCount,
+    ...(pool ? { pool: () => ({ total: pool.totalCount, idle: pool.idleCount, waiting: pool.waitingCount }) } : {}),
+  });
   const ctx: Ctx = {
     db,
     clock: opts.clock ?? systemClock,
     hub,
+    metrics,
     config: Object.freeze({
       publicUrl: (opts.publicUrl ?? url).replace(/\/$/, ''),
       holdTtlMs: opts.holdTtlMs ?? DEFAULTS.holdTtlMs,
@@ -154,7 +170,16 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
     const { plugins } = opts;
     const allPlugins = [...(plugins ?? []), ...(await defaultPlugins())];
     const crashReports = new CrashReportInbox(opts.crashReportsDir ?? defaultCrashReportsDir(opts.db), ctx.clock, opts.crashReportLimits);
-    app = await buildApp(ctx, { adminToken: opts.adminToken ?? null, pingMs: opts.pingMs ?? DEFAULTS.pingMs, plugins: allPlugins, log, server: listening, crashReports });
+    app = await buildApp(ctx, {
+      adminToken: opts.adminToken ?? null,
+      metricsToken: opts.metricsToken ?? null,
+      pingMs: opts.pingMs ?? DEFAULTS.pingMs,
+      plugins: allPlugins,
+      logger,
+      metrics,
+      server: listening,
+      crashReports,
+    });
     await app.ready();
   } catch (e) {
     await stopListening(server);
@@ -162,7 +187,7 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
     throw e;
   }
   listening.serve();
-  const sweeper = startSweeper(ctx, opts.sweepMs ?? DEFAULTS.sweepMs, log);
+  const sweeper = startSweeper(ctx, opts.sweepMs ?? DEFAULTS.sweepMs, (err) => logger.error({ err, job: 'sweep' }, 'sweep failed'));
 
   let closing: Promise<CloseReport> | null = null;
   return {
@@ -171,6 +196,8 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
     publicUrl: ctx.config.publicUrl,
     ctx,
     app,
+    metrics,
+    logger,
     close() {
       closing ??= (async () => {
         const started = Date.now();

@@ -12,6 +12,8 @@ import { migration as m003 } from './migrations/003-held-credits-pg-steps';
 import { migration as m004 } from './migrations/004-compact-event-rows';
 import { migration as m005 } from './migrations/005-lean-pg-steps';
 
+import type { Tx } from './db';
+
 export type Dialect = 'sqlite' | 'postgres';
 
 export interface Migration {
@@ -27,3 +29,9 @@ export const MIGRATIONS: readonly Migration[] = [m001, m002, m003, m004, m005];
 MIGRATIONS.forEach((m, i) => {
   if (m.version !== i + 1) throw new Error(`db/migrations.ts: migration ${m.version} (${m.name}) is listed where ${i + 1} belongs`);
 });
+
+/** The versions a database records as applied (both engines keep them in `schema_migrations`). */
+export async function appliedMigrations(tx: Tx): Promise<number[]> {
+  const rows = await tx.all<{ version: number }>('SELECT version FROM schema_migrations ORDER BY version');
+  return rows.map((r) => Number(r.version));
+}
