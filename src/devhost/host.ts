@@ -23,7 +23,7 @@
  * tests use) or from Vite's dev middleware on `src/renderer` (mode `vite`: hot reload, with the
  * CSP relaxed for Vite's inline preamble).
  */
-import { createReadStream } from 'node:fs';
+import { createReadStream, readFileSync } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -63,6 +63,12 @@ export interface DevhostOptions {
   onOpened?: (url: string) => void;
   /** Extra core options (tests shorten backoff and idle limits). */
   core?: Partial<Pick<CoreDeps, 'fetch' | 'backoff' | 'streamIdleTimeoutMs' | 'requestTimeoutMs' | 'retryBaseMs' | 'random'>>;
+  /**
+   * An update mechanism for the core's update controller: the end-to-end tests pass a fake they
+   * drive. Without one the host says updates come with the packaged app (as a development run of
+   * Electron does).
+   */
+  updater?: CoreDeps['updater'];
 }
 
 export interface RunningDevhost {
@@ -144,6 +150,12 @@ export function parseMediaUpload(body: Buffer): { name: unknown; type: unknown; 
   }
 }
 
+/** The app's version: the desktop package's, as the packaged app's `app.getVersion()` reads it. */
+function appVersion(): string {
+  const manifest = JSON.parse(readFileSync(fileURLToPath(new URL('../../package.json', import.meta.url)), 'utf8')) as { version: string };
+  return manifest.version;
+}
+
 async function bridgeScript(): Promise<string> {
   // bundled (with the zod-free channel map it imports) into one classic script for the page
   const { build } = await import('esbuild');
@@ -196,6 +208,8 @@ export async function startDevhost(options: DevhostOptions): Promise<RunningDevh
     env: { CUTLINE_SERVICE_URL: options.serviceUrl, CUTLINE_WEB_URL: options.webUrl },
     media: { dir: join(options.dataDir, 'media'), urlFor: (id) => `${MEDIA_PREFIX}/${id}` },
     loopback: { redirectUri: `${url}/callback`, returnUrl: `${url}/return` },
+    appInfo: { version: appVersion(), platform: process.platform, arch: process.arch, electron: null },
+    updater: options.updater,
     ...options.core,
   });
   const router = new DeepLinkRouter({ logger });

@@ -9,6 +9,8 @@ import { allocate } from '@cutline/service/ledger/allocate';
 import { spendable } from '@cutline/service/ledger/order';
 import type { BatchState } from '@cutline/service/ledger/types';
 import type { CreditType, HandoffPath } from '@cutline/contract/credit-types';
+import type { UpdateStatus } from '@cutline/contract/app-updates';
+import type { CrashReporting, RendererError } from '@cutline/contract/crash-reports';
 import type {
   AppState,
   CutlineApi,
@@ -509,6 +511,46 @@ export class FakeCutline implements CutlineApi {
   menu(command: MenuCommand): void {
     for (const cb of this.menuListeners) cb(command);
   }
+
+  // ---- the app's own updates and crash reports ---------------------------------------------------
+
+  updateStatus: UpdateStatus = { phase: 'idle', currentVersion: '1.0.0', version: null, percent: null, deferred: false, runningJobs: 0, message: null };
+  crashReporting: CrashReporting = { enabled: false };
+  rendererErrors: RendererError[] = [];
+  private updateListeners = new Set<(s: UpdateStatus) => void>();
+
+  /** Main's update controller moved on. */
+  pushUpdateStatus(patch: Partial<UpdateStatus>): void {
+    this.updateStatus = { ...this.updateStatus, ...patch };
+    for (const cb of this.updateListeners) cb(this.updateStatus);
+  }
+
+  getUpdateStatus = async (): Promise<UpdateStatus> => ({ ...this.updateStatus });
+  checkForUpdates = () => this.record('checkForUpdates', undefined, () => ({ ok: true as const, value: { ...this.updateStatus } }));
+  restartToUpdate = () =>
+    this.record('restartToUpdate', undefined, () => {
+      this.pushUpdateStatus({ phase: this.updateStatus.runningJobs > 0 ? 'waiting-for-jobs' : 'installing', deferred: false });
+      return { ok: true as const, value: { ...this.updateStatus } };
+    });
+  deferUpdate = () =>
+    this.record('deferUpdate', undefined, () => {
+      this.pushUpdateStatus({ phase: 'ready', deferred: true });
+      return { ok: true as const, value: { ...this.updateStatus } };
+    });
+  onUpdateStatus = (cb: (s: UpdateStatus) => void) => {
+    this.updateListeners.add(cb);
+    return () => void this.updateListeners.delete(cb);
+  };
+  getCrashReporting = async (): Promise<CrashReporting> => ({ ...this.crashReporting });
+  setCrashReporting = (settings: CrashReporting) =>
+    this.record('setCrashReporting', settings, () => {
+      this.crashReporting = { ...settings };
+      return { ok: true as const, value: { ...this.crashReporting } };
+    });
+  reportRendererError = async (error: RendererError): Promise<void> => {
+    this.calls.push(['reportRendererError', error]);
+    this.rendererErrors.push(error);
+  };
 }
 
 /** The demo "pro@cutline.test" credits: 200 subscription, 30 + 25 activity, 100 purchased. */

@@ -49,6 +49,15 @@ export const CHANNELS = {
   onNotice: { kind: 'event', channel: 'cutline:notice' },
   onChargeSettled: { kind: 'event', channel: 'cutline:chargeSettled' },
   onMenuCommand: { kind: 'event', channel: 'cutline:menuCommand' },
+  // the app's own updates and crash reports
+  getUpdateStatus: { kind: 'invoke', channel: 'cutline:getUpdateStatus', arity: 0 },
+  checkForUpdates: { kind: 'invoke', channel: 'cutline:checkForUpdates', arity: 0 },
+  restartToUpdate: { kind: 'invoke', channel: 'cutline:restartToUpdate', arity: 0 },
+  deferUpdate: { kind: 'invoke', channel: 'cutline:deferUpdate', arity: 0 },
+  onUpdateStatus: { kind: 'event', channel: 'cutline:updateStatus' },
+  getCrashReporting: { kind: 'invoke', channel: 'cutline:getCrashReporting', arity: 0 },
+  setCrashReporting: { kind: 'invoke', channel: 'cutline:setCrashReporting', arity: 1 },
+  reportRendererError: { kind: 'invoke', channel: 'cutline:reportRendererError', arity: 1 },
 } as const satisfies Record<string, ChannelSpec>;
 
 type Map_ = typeof CHANNELS;

@@ -33,6 +33,8 @@ import {
   type QuoteResponse,
   type Tool,
 } from './api';
+import { UpdateStatusSchema, type UpdateStatus } from './app-updates';
+import { CrashReportingSchema, RendererErrorSchema, type CrashReporting, type RendererError } from './crash-reports';
 import type { HandoffPath } from './credit-types';
 import { CHANNELS, EVENT_METHODS, INVOKE_METHODS, type ChannelMap, type ChannelMethod, type EventMethod, type InvokeMethod } from './ipc-channels';
 import type { AppError, Result } from './result';
@@ -294,6 +296,21 @@ export interface CutlineApi {
   onChargeSettled(cb: (charge: OpenCharge) => void): () => void;
   /** A command chosen in the application menu. */
   onMenuCommand(cb: (command: MenuCommand) => void): () => void;
+
+  // ---- the app's own updates and crash reports ----
+  getUpdateStatus(): Promise<UpdateStatus>;
+  /** Checks the update feed now (the user asked); answers the status the check started with. */
+  checkForUpdates(): Promise<Result<UpdateStatus>>;
+  /** *Restart to update*: installs the downloaded update now, or as soon as running AI jobs settle. */
+  restartToUpdate(): Promise<Result<UpdateStatus>>;
+  /** *Later*: the downloaded update installs the next time Cutline starts. */
+  deferUpdate(): Promise<Result<UpdateStatus>>;
+  onUpdateStatus(cb: (status: UpdateStatus) => void): () => void;
+  /** Whether crash reports may be sent (the user's choice, off until they agree). */
+  getCrashReporting(): Promise<CrashReporting>;
+  setCrashReporting(settings: CrashReporting): Promise<Result<CrashReporting>>;
+  /** An uncaught error of the window; main sends it (scrubbed) only when crash reports are on. */
+  reportRendererError(error: RendererError): Promise<void>;
 }
 
 // ---- argument schemas (main-side: the channel names live in ipc-channels.ts, zod-free) -------
@@ -333,6 +350,13 @@ const INVOKE_ARGS = {
   removeMedia: z.tuple([z.strictObject({ id: ItemId })]),
   pickMediaFiles: none,
   setWindowTitle: z.tuple([z.string().max(300)]),
+  getUpdateStatus: none,
+  checkForUpdates: none,
+  restartToUpdate: none,
+  deferUpdate: none,
+  getCrashReporting: none,
+  setCrashReporting: z.tuple([CrashReportingSchema.strict()]),
+  reportRendererError: z.tuple([RendererErrorSchema]),
 } as const satisfies Record<InvokeMethod, z.ZodType<unknown[]>>;
 
 /** What each subscription pushes. */
@@ -343,6 +367,7 @@ const EVENT_PAYLOADS = {
   onNotice: NoticeSchema,
   onChargeSettled: OpenChargeSchema,
   onMenuCommand: MenuCommandSchema,
+  onUpdateStatus: UpdateStatusSchema,
 } as const satisfies Record<EventMethod, z.ZodType>;
 
 /** Request method → channel and argument schema: what main validates every call against. */
@@ -386,4 +411,4 @@ void _argsMatch;
 void _payloadsMatch;
 
 export { ChargeSchema, LedgerPageSchema, QuoteResponseSchema, ToolSchema };
-export type { AppError, BalanceSnapshot, Charge, LedgerEntry, LedgerPage, Me, QuoteResponse, Tool };
+export type { AppError, BalanceSnapshot, Charge, CrashReporting, LedgerEntry, LedgerPage, Me, QuoteResponse, RendererError, Tool, UpdateStatus };

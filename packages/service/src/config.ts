@@ -1,6 +1,6 @@
 /** The service's environment (docs/operations.md § Configuration), validated. */
 import { homedir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { z } from 'zod';
 
 /** Every default of the service's settings, in one place (the environment and `startServer` use them). */
@@ -31,6 +31,8 @@ const Env = z.object({
   // Operations (docs/operations.md § Logs, § Metrics).
   CUTLINE_LOG_LEVEL: z.enum(LOG_LEVELS).default('info'),
   CUTLINE_METRICS_TOKEN: z.string().min(16, 'CUTLINE_METRICS_TOKEN must be at least 16 characters').optional(),
+  // Extension: where crash reports are kept (docs/api.md § Crash reports)
+  CUTLINE_CRASH_REPORTS_DIR: z.string().min(1).optional(),
 });
 
 /** The per-user data folder, as Electron's `app.getPath('userData')` would place it. */
@@ -39,6 +41,15 @@ export function userDataDir(): string {
   if (process.platform === 'win32') return join(process.env.APPDATA ?? join(home, 'AppData', 'Roaming'), 'Cutline');
   if (process.platform === 'darwin') return join(home, 'Library', 'Application Support', 'Cutline');
   return join(process.env.XDG_DATA_HOME ?? join(home, '.local', 'share'), 'cutline');
+}
+
+/**
+ * Where crash reports are kept unless CUTLINE_CRASH_REPORTS_DIR says: beside a SQLite database
+ * file, else in the user-data folder. Several instances on PostgreSQL should share one folder.
+ */
+export function defaultCrashReportsDir(db: string): string {
+  const sqliteFile = !/^postgres(ql)?:\/\//.test(db) && db !== ':memory:';
+  return join(sqliteFile ? dirname(db) : userDataDir(), 'crash-reports');
 }
 
 export function readEnv(env: NodeJS.ProcessEnv) {
@@ -60,5 +71,6 @@ export function readEnv(env: NodeJS.ProcessEnv) {
     sweepMs: e.CUTLINE_SWEEP_MS,
     logLevel: e.CUTLINE_LOG_LEVEL,
     metricsToken: e.CUTLINE_METRICS_TOKEN ?? null,
+    crashReportsDir: e.CUTLINE_CRASH_REPORTS_DIR,
   };
 }

@@ -2,13 +2,14 @@
 import { createServer, type IncomingMessage, type RequestListener, type Server, type ServerResponse } from 'node:http';
 import type { FastifyInstance } from 'fastify';
 import type { DestinationStream, Logger } from 'pino';
-import { DEFAULTS, type LogLevel } from './config';
+import { DEFAULTS, defaultCrashReportsDir, type LogLevel } from './config';
 import { buildApp } from './http/app';
 import { createLogger } from './http/logging';
 import { Metrics } from './service/kernel/metrics';
 import { seedDemo } from './seed';
 import { systemClock, type Clock } from './clock';
 import type { Ctx } from './service/kernel/context';
+import { CrashReportInbox, type CrashReportLimits } from './service/crash-reports/inbox';
 import { EventHub } from './service/events/hub';
 import { startSweeper } from './service/sweeper';
 import type { Db } from './db/db';
@@ -36,6 +37,10 @@ export interface ServerOptions {
   quiet?: boolean;
   /** Extra route groups (the web pages). */
   plugins?: Parameters<typeof buildApp>[1]['plugins'];
+  /** Where crash reports are kept; by default beside a SQLite file, else in the user-data folder. */
+  crashReportsDir?: string;
+  /** Crash-report allowances (tests lower them). */
+  crashReportLimits?: Partial<CrashReportLimits>;
 }
 
 /** What stopping took: the event streams ended and the connections closed (idle or forced). */
@@ -164,6 +169,7 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
 
     const { plugins } = opts;
     const allPlugins = [...(plugins ?? []), ...(await defaultPlugins())];
+    const crashReports = new CrashReportInbox(opts.crashReportsDir ?? defaultCrashReportsDir(opts.db), ctx.clock, opts.crashReportLimits);
     app = await buildApp(ctx, {
       adminToken: opts.adminToken ?? null,
       metricsToken: opts.metricsToken ?? null,
@@ -172,6 +178,7 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
       logger,
       metrics,
       server: listening,
+      crashReports,
     });
     await app.ready();
   } catch (e) {

@@ -6,6 +6,7 @@
  * preload and the browser host's bridge expose to the renderer. All I/O is injected.
  */
 import type { BalanceEvent, BalanceSnapshot, LedgerEntry } from '@cutline/contract/api';
+import type { UpdateStatus } from '@cutline/contract/app-updates';
 import type { AppState, CutlineApi, MenuCommand, Notice, OpenCharge } from '@cutline/contract/ipc';
 import { createCutlineClient, type EventMethod, type InvokeMethod } from '@cutline/contract/ipc-channels';
 import { err, ok, type Result } from '@cutline/contract/result';
@@ -15,6 +16,7 @@ import { AppDataStore } from './app-data-store';
 import type { BackoffOptions } from './backoff';
 import { BalanceState } from '@cutline/contract/balance-state';
 import { ChargeFlow } from './charge-flow';
+import { CrashReports } from './crash-reports';
 import type { DeepLinkHandlers } from './deep-link-router';
 import { Emitter } from './emitter';
 import { EventStream } from './event-stream';
@@ -28,6 +30,7 @@ import { Session } from './session';
 import { loadSettings, type Settings } from './settings';
 import { realTimers, type Timers } from './timers';
 import type { AllowedOrigins } from './url-allowlist';
+import { UpdateController, type UpdaterPort } from './update-controller';
 import type { TokenVault } from './vault';
 import { openChecked, WebHandoff } from './web-handoff';
 
@@ -64,7 +67,16 @@ export interface CoreDeps {
    * go through its `/return` page. Electron leaves both unset.
    */
   loopback?: { redirectUri: string; returnUrl: string };
+  /** The running app (updates compare against its version; crash reports carry it). */
+  appInfo?: { version: string; platform: string; arch: string; electron: string | null };
+  /** The host's update mechanism (electron-updater in the packaged app), or why there is none. */
+  updater?: UpdaterPort | { unavailable: string };
+  /** Told the user's crash-report choice at start and on every change (the native reporter's upload switch). */
+  onCrashReportingChange?: (enabled: boolean) => void;
 }
+
+/** Where no host passes an updater: development runs and the browser host. */
+export const NO_UPDATER = 'Updates are installed by the packaged app; this copy of Cutline does not update itself.';
 
 interface CoreEvents extends Record<string, unknown> {
   state: AppState;
@@ -73,6 +85,7 @@ interface CoreEvents extends Record<string, unknown> {
   notice: Notice;
   chargeSettled: OpenCharge;
   menuCommand: MenuCommand;
+  updateStatus: UpdateStatus;
 }
 
 export class CutlineCore {
@@ -94,6 +107,8 @@ export class CutlineCore {
   readonly cutline: CutlineApi;
   /** What the deep-link router delivers to once the app is ready. */
   readonly deepLinkHandlers: DeepLinkHandlers;
+  readonly updates: UpdateController;
+  readonly crashReports: CrashReports;
 
   private readonly logger: Logger;
   private readonly events = new Emitter<CoreEvents>();
@@ -145,6 +160,7 @@ export class CutlineCore {
       timers: this.timers,
       logger: this.logger,
       random: deps.random ?? Math.random,
+      now,
       onSettled: (charge) => this.events.emit('chargeSettled', charge),
     });
     this.data = new AppDataStore(deps.dataStore, this.logger);
@@ -189,6 +205,26 @@ export class CutlineCore {
       onState: (alerts) => this.setState({ alerts }),
       onDue: (alert, osNotified) => this.notify({ kind: 'alert', alert, osNotified }),
     });
+    const appInfo = deps.appInfo ?? { version: '0.0.0', platform: process.platform, arch: process.arch, electron: process.versions.electron ?? null };
+    this.updates = new UpdateController({
+      updater: deps.updater ?? { unavailable: NO_UPDATER },
+      currentVersion: appInfo.version,
+      platform: appInfo.platform,
+      jobs: this.openCharges,
+      store: deps.settingsStore,
+      timers: this.timers,
+      logger: this.logger,
+    });
+    this.updates.onStatus((status) => this.events.emit('updateStatus', status));
+    this.crashReports = new CrashReports({
+      store: deps.settingsStore,
+      serviceUrl: this.settings.serviceUrl,
+      app: { ...appInfo, platform: appInfo.platform === 'darwin' || appInfo.platform === 'win32' ? appInfo.platform : 'linux' },
+      fetch: fetchImpl,
+      now,
+      logger: this.logger,
+      onConsentChange: deps.onCrashReportingChange,
+    });
     this.session.onEnded(() => this.onSessionEnded());
     this.balance.onChange((snapshot) => {
       this.events.emit('balance', snapshot);
@@ -218,6 +254,7 @@ export class CutlineCore {
 
   /** Restores a stored session, if any: loads the account and opens the stream. */
   async start(): Promise<void> {
+    this.updates.start();
     if (!this.session.signedIn) return;
     this.setState({ connection: 'connecting' });
     const me = await this.service.me();
@@ -232,6 +269,7 @@ export class CutlineCore {
     this.stopped = true;
     this.stream.stop();
     this.alerts.stop();
+    this.updates.stop();
     this.openCharges.stop();
     if (this.signingInTimer !== null) this.timers.clearTimeout(this.signingInTimer);
   }
@@ -492,6 +530,15 @@ export class CutlineCore {
         return ok(await readPickedFiles(await this.deps.pickFiles()));
       },
       setWindowTitle: async (title) => this.deps.setWindowTitle?.(title),
+      getUpdateStatus: async () => this.updates.getStatus(),
+      checkForUpdates: () => this.updates.check(true),
+      restartToUpdate: async () => this.updates.restart(),
+      deferUpdate: async () => this.updates.defer(),
+      getCrashReporting: async () => this.crashReports.settings,
+      setCrashReporting: async ({ enabled }) => ok(this.crashReports.setEnabled(enabled)),
+      reportRendererError: async (error) => {
+        await this.crashReports.reportRenderer(error);
+      },
     };
     const events: { [M in EventMethod]: keyof CoreEvents } = {
       onState: 'state',
@@ -500,6 +547,7 @@ export class CutlineCore {
       onNotice: 'notice',
       onChargeSettled: 'chargeSettled',
       onMenuCommand: 'menuCommand',
+      onUpdateStatus: 'updateStatus',
     };
     return createCutlineClient<CutlineApi>(
       (method, _channel, args) => (requests[method] as (...a: unknown[]) => Promise<unknown>)(...args),

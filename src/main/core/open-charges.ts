@@ -10,6 +10,9 @@
  * with a growing pause (capped), at once when the event stream reopens and when the account signs
  * in again, until the service answers. What the job came to is recorded before the first try,
  * so a crash between the job and the service's answer loses nothing.
+ *
+ * It is also the app's one answer to "is an AI job running?" (`JobActivity`): the update
+ * controller waits for `running()` to reach zero before it restarts the app.
  */
 import { z } from 'zod';
 import type { Charge } from '@cutline/contract/api';
@@ -27,10 +30,19 @@ export interface SettleService {
   charge(chargeId: string): Promise<Result<Charge>>;
 }
 
+/** Which AI jobs are running, as main sees them: what the update controller waits for. */
+export interface JobActivity {
+  /** AI jobs running now. */
+  running(): number;
+  /** Called whenever that number may have changed; returns the unsubscribe. */
+  onChange(listener: () => void): () => void;
+}
+
 export interface OpenChargesDeps {
   store: KeyValueStore;
   service: SettleService;
   timers: Timers;
+  now: () => number;
   logger: Logger;
   random: () => number;
   /** The pause between tries while the service cannot be reached. */
@@ -51,10 +63,13 @@ export const PENDING_MESSAGE = {
   release: "The credit service can't be reached right now. Cutline returns the credits as soon as it answers.",
 };
 
-export class OpenCharges {
+export class OpenCharges implements JobActivity {
   private account: string | null = null;
   private attempt = 0;
   private timer: unknown = null;
+  private readonly listeners = new Set<() => void>();
+  /** Fires when the soonest running hold lapses (the service released it: that job no longer counts). */
+  private lapseTimer: unknown = null;
   /** Charges whose settlement is being asked of the service now (one request at a time each). */
   private readonly inFlight = new Map<string, Promise<Result<Charge>>>();
 
@@ -66,7 +81,26 @@ export class OpenCharges {
     this.account = accountId;
     this.attempt = 0;
     this.clearTimer();
+    this.changed();
     if (accountId) void this.settlePending();
+  }
+
+  /**
+   * The signed-in account's jobs that are running: charges whose job has not come to an outcome
+   * yet and whose hold has not lapsed (a lapsed hold was released by the service; the window
+   * learns that when it finishes). A settlement waiting for the service is not a running job:
+   * it is kept durably and resumes after a restart.
+   */
+  running(): number {
+    const now = this.deps.now();
+    return this.list().filter((c) => c.state === 'running' && Date.parse(c.charge.holdExpiresAt) > now).length;
+  }
+
+  onChange(listener: () => void): () => void {
+    this.listeners.add(listener);
+    return () => {
+      this.listeners.delete(listener);
+    };
   }
 
   /** The signed-in account's open charges, oldest first. */
@@ -129,6 +163,28 @@ export class OpenCharges {
   stop(): void {
     this.clearTimer();
     this.account = null;
+    this.changed();
+    this.listeners.clear();
+  }
+
+  /** Tells the listeners, and wakes them again when the soonest running hold lapses. */
+  private changed(): void {
+    if (this.lapseTimer !== null) this.deps.timers.clearTimeout(this.lapseTimer);
+    this.lapseTimer = null;
+    if (this.listeners.size === 0) return;
+    for (const listener of [...this.listeners]) {
+      try {
+        listener();
+      } catch (e) {
+        this.deps.logger.error('open-charges listener failed', { error: e instanceof Error ? e.message : String(e) });
+      }
+    }
+    const now = this.deps.now();
+    const lapses = this.list()
+      .filter((c) => c.state === 'running')
+      .map((c) => Date.parse(c.charge.holdExpiresAt))
+      .filter((at) => at > now);
+    if (lapses.length > 0) this.lapseTimer = this.deps.timers.setTimeout(() => this.changed(), Math.min(...lapses) - now);
   }
 
   // ---- settling ----------------------------------------------------------------------------------
@@ -226,6 +282,7 @@ export class OpenCharges {
   private write(account: string, charges: OpenCharge[]): void {
     if (charges.length === 0) this.deps.store.delete(this.key(account));
     else this.deps.store.set(this.key(account), charges);
+    if (account === this.account) this.changed();
   }
 
   private update(account: string, chargeId: string, patch: Partial<OpenCharge>): OpenCharge | null {

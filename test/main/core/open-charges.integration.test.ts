@@ -50,11 +50,18 @@ describe('open charges', () => {
     const held = await h.core.cutline.hold({ actionId: actionId(), tool: 'ai-portrait', target });
     if (!held.ok) throw new Error(held.error.message);
     expect(await h.core.cutline.listOpenCharges()).toMatchObject([{ charge: { id: held.value.id }, state: 'running', target }]);
+    // the job runs: an update would wait for it
+    const jobChanges: number[] = [];
+    h.core.openCharges.onChange(() => jobChanges.push(h.core.openCharges.running()));
+    expect(h.core.openCharges.running()).toBe(1);
 
     proxy.cut();
     const answer = await h.core.cutline.capture({ chargeId: held.value.id });
     expect(answer).toMatchObject({ ok: false, error: { code: 'settle_pending' } });
     expect(await h.core.cutline.listOpenCharges()).toMatchObject([{ state: 'settling', outcome: 'succeeded' }]);
+    // its outcome is known and kept durably: no job runs any more, the listeners heard so
+    expect(h.core.openCharges.running()).toBe(0);
+    expect(jobChanges).toContain(0);
     expect(await phone.balance()).toMatchObject({ total: 85, held: 15 });
 
     const settled: unknown[] = [];

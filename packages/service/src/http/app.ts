@@ -11,7 +11,9 @@ import { codeForStatus, ServiceError } from '../service/kernel/errors';
 import type { Metrics } from '../service/kernel/metrics';
 import { clientErrorHandler, clientErrorResponse, frameworkErrorHandler } from './framework-errors';
 import { loggableUrl, noteErrorCode, notedErrorCode, RequestLog, requestId } from './logging';
+import type { CrashReportInbox } from '../service/crash-reports/inbox';
 import { adminRoutes } from './routes-admin';
+import { CRASH_REPORTS_PATH, crashReportRoutes } from './routes-crash-reports';
 import { eventRoutes } from './routes-events';
 import { oauthRoutes } from './routes-oauth';
 import { opsRoutes } from './routes-ops';
@@ -23,6 +25,8 @@ export interface AppOptions {
   /** `/metrics` needs it as a Bearer token when set (routes-ops.ts). */
   metricsToken: string | null;
   pingMs: number;
+  /** Where crash reports are kept (`POST /v1/crash-reports`, the admin's listing). */
+  crashReports: CrashReportInbox;
   /** Extra route groups (the web pages) registered after the API. */
   plugins?: ((app: FastifyInstance, ctx: Ctx) => void | Promise<void>)[];
   /** The service's pino logger (http/logging.ts): Fastify's own, one JSON line per request. */
@@ -43,6 +47,9 @@ export const MAX_PARAM_LENGTH = 2048;
 const hasBody = (req: FastifyRequest): boolean =>
   req.headers['transfer-encoding'] !== undefined || (req.headers['content-length'] !== undefined && req.headers['content-length'] !== '0');
 const isJson = (type: string | undefined): boolean => /^application\/json\s*(;|$)/i.test(type ?? '');
+/** crashpad posts minidumps as a form: the one non-JSON body of /v1 (routes-crash-reports.ts). */
+const isCrashUpload = (req: FastifyRequest): boolean =>
+  req.method === 'POST' && req.url.split('?')[0] === CRASH_REPORTS_PATH && /^multipart\/form-data\s*;/i.test(req.headers['content-type'] ?? '');
 
 export function wantsHtml(req: FastifyRequest): boolean {
   const accept = String(req.headers.accept ?? '');
@@ -123,7 +130,7 @@ export async function buildApp(ctx: Ctx, opts: AppOptions): Promise<FastifyInsta
   app.addHook('onRequest', async (req, reply) => {
     reply.raw.setHeader('x-content-type-options', 'nosniff');
     reply.raw.setHeader('x-request-id', req.id);
-    if ((req.url.startsWith('/v1/') || req.url.startsWith('/admin/')) && hasBody(req) && !isJson(req.headers['content-type'])) {
+    if ((req.url.startsWith('/v1/') || req.url.startsWith('/admin/')) && hasBody(req) && !isJson(req.headers['content-type']) && !isCrashUpload(req)) {
       throw new ServiceError('invalid_request', 'send the body as application/json', {}, 415);
     }
   });
@@ -155,6 +162,7 @@ export async function buildApp(ctx: Ctx, opts: AppOptions): Promise<FastifyInsta
   await v1Routes(app, ctx);
   await eventRoutes(app, ctx, { pingMs: opts.pingMs });
   await adminRoutes(app, ctx, { token: opts.adminToken });
+  await crashReportRoutes(app, opts.crashReports, { adminToken: opts.adminToken });
   for (const p of opts.plugins ?? []) await p(app, ctx);
   await opsRoutes(app, ctx, { metrics, metricsToken: opts.metricsToken });
   return app;

@@ -9,8 +9,7 @@ import { addTeamMember, createTeam } from '../service/accounts/teams';
 import { createUser } from '../service/accounts/users';
 import { auditNow } from '../service/audit';
 import type { Ctx } from '../service/kernel/context';
-import { ServiceError } from '../service/kernel/errors';
-import { secretBearer } from './bearer';
+import { adminAuth } from './admin-auth';
 import { parse } from './validate';
 
 const NewUser = z.strictObject({
@@ -41,15 +40,11 @@ const IdParam = z.object({ id: text().min(1).max(64) });
 
 export async function adminRoutes(app: FastifyInstance, ctx: Ctx, opts: { token: string | null }): Promise<void> {
   if (!opts.token) return; // admin API off: every /admin path is a plain 404
-  const isAdmin = secretBearer(opts.token);
+  const token = opts.token;
 
   app.register(
     async (admin) => {
-      admin.addHook('onRequest', async (req) => {
-        if (!isAdmin(req.headers.authorization)) {
-          throw new ServiceError('unauthorized', 'the admin API needs "Authorization: Bearer $CUTLINE_ADMIN_TOKEN"');
-        }
-      });
+      admin.addHook('onRequest', adminAuth(token));
       admin.post('/users', async (req, reply) => reply.status(201).send(await createUser(ctx, parse(NewUser, req.body ?? {}))));
       admin.post('/teams', async (req, reply) => {
         const b = parse(NewTeam, req.body ?? {});

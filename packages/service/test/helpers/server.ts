@@ -11,6 +11,8 @@ export interface TestServer extends RunningServer {
   adminToken: string;
   dbPath: string;
   dir: string;
+  /** Where this server keeps crash reports (inside `dir`). */
+  crashReportsDir: string;
 }
 
 export async function startTestServer(opts: Partial<ServerOptions> = {}): Promise<TestServer> {
@@ -18,13 +20,15 @@ export async function startTestServer(opts: Partial<ServerOptions> = {}): Promis
   // CUTLINE_TEST_STORE=postgres: a fresh database in the run's PostgreSQL cluster, dropped at close.
   const pgDb = !opts.db && !process.env.CUTLINE_TEST_DB && process.env.CUTLINE_TEST_STORE === 'postgres' ? await createDatabase() : null;
   const dbPath = opts.db ?? process.env.CUTLINE_TEST_DB ?? pgDb ?? join(dir, 'credits.db');
-  const server = await startServer({ port: 0, seed: 'demo', adminToken: ADMIN_TOKEN, quiet: true, ...opts, db: dbPath });
+  const crashReportsDir = opts.crashReportsDir ?? join(dir, 'crash-reports');
+  const server = await startServer({ port: 0, seed: 'demo', adminToken: ADMIN_TOKEN, quiet: true, ...opts, db: dbPath, crashReportsDir });
   const close = server.close;
   return {
     ...server,
     adminToken: ADMIN_TOKEN,
     dbPath,
     dir,
+    crashReportsDir,
     async close() {
       const report = await close();
       if (pgDb) await dropDatabase(pgDb);

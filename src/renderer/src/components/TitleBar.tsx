@@ -2,6 +2,7 @@
 import { useApp } from '../store';
 import { BalanceChip, StaleBalance } from './BalanceChip';
 import { ProjectBar } from './ProjectBar';
+import { SettingsButton } from './SettingsDialog';
 
 export function ConnectionIndicator() {
   const connection = useApp((s) => s.app?.connection ?? 'connecting');
@@ -71,6 +72,7 @@ export function TitleBar() {
       <StaleBalance />
       <BalanceChip />
       <Account />
+      <SettingsButton />
     </header>
   );
 }

@@ -15,6 +15,8 @@ import { createMediaSlice } from './media';
 import { createNoticesSlice } from './notices';
 import { createPlaybackSlice } from './playback';
 import { createProjectsSlice } from './projects';
+import { createCrashReportingSlice } from './crash-reporting';
+import { createUpdatesSlice } from './updates';
 import type { MenuCommand } from '@cutline/contract/ipc';
 import type { AppStore, Deps } from './types';
 
@@ -43,6 +45,8 @@ export function createAppStore(deps: Partial<Deps> & Pick<Deps, 'api'>): Cutline
     ...createFlowSlice(full, set, get),
     ...createJobsSlice(full, set, get),
     ...createNoticesSlice(full, set, get),
+    ...createUpdatesSlice(full, set, get),
+    ...createCrashReportingSlice(full, set, get),
   }));
 }
 
@@ -59,6 +63,7 @@ export async function connectStore(store: CutlineStore, api: Deps['api']): Promi
     api.onNotice((n) => s().handleCoreNotice(n)),
     api.onChargeSettled((c) => s().chargeSettled(c)),
     api.onMenuCommand((c) => runMenuCommand(store, c)),
+    api.onUpdateStatus((u) => s().setUpdateStatus(u)),
   ];
   // The network came back (the OS says so): reconnect now instead of waiting out the backoff.
   const onOnline = () => {
@@ -69,6 +74,9 @@ export async function connectStore(store: CutlineStore, api: Deps['api']): Promi
     window.addEventListener('online', onOnline);
     offs.push(() => window.removeEventListener('online', onOnline));
   }
+  // the app's own update status and crash-report choice: not needed to start editing
+  void s().loadUpdateStatus();
+  void s().loadCrashReporting();
   // Every request goes out at once; the projects are applied after the media (the timeline's clip
   // lengths come from it).
   const media = s().loadMedia();

@@ -5,6 +5,8 @@ import type { AppState, ChargeTarget, CutlineApi, Notice as CoreNotice, OpenChar
 import type { Probe } from '../editor/media-probe';
 import type { MediaItem } from '../media';
 import type { Schedule } from '../jobs/simulate';
+import type { CrashReportingSlice } from './crash-reporting';
+import type { UpdatesSlice } from './updates';
 
 export interface Deps {
   api: CutlineApi;
@@ -287,7 +289,9 @@ export type AppStore = AccountSlice &
   PlaybackSlice &
   FlowSlice &
   JobsSlice &
-  NoticesSlice;
+  NoticesSlice &
+  UpdatesSlice &
+  CrashReportingSlice;
 
 export type Set = (partial: Partial<AppStore> | ((s: AppStore) => Partial<AppStore>)) => void;
 export type Get = () => AppStore;
