@@ -11,6 +11,8 @@ export const DEFAULTS = {
   refreshTokenTtlS: 30 * 86_400,
   pingMs: 15_000,
   sweepMs: 1000,
+  mailRetryMs: 5000,
+  outboxPollMs: 1000,
 } as const;
 
 const Env = z.object({
@@ -24,6 +26,21 @@ const Env = z.object({
   CUTLINE_ACCESS_TTL_S: z.coerce.number().int().min(5).max(86_400).default(DEFAULTS.accessTokenTtlS),
   CUTLINE_PING_MS: z.coerce.number().int().min(100).max(60_000).default(DEFAULTS.pingMs),
   CUTLINE_SWEEP_MS: z.coerce.number().int().min(50).max(600_000).default(DEFAULTS.sweepMs),
+  // Mail (docs/operations.md § Mail): an SMTP server, or the printed line when unset.
+  CUTLINE_SMTP_URL: z
+    .string()
+    .regex(/^smtps?:\/\/[^\s/]+(\/\S*)?$/, 'must be smtp://[user:password@]host:port or smtps://…')
+    .refine((u) => URL.canParse(u) && new URL(u).hostname !== '', 'must name a host')
+    .optional(),
+  // Extensions: the From of every mail, and the outbox's first retry delay.
+  CUTLINE_MAIL_FROM: z
+    .string()
+    .min(3)
+    .max(320)
+    .regex(/^[^\p{Cc}]+$/u, 'must be one line without control characters')
+    .regex(/@/, 'must hold an address, e.g. "Cutline <no-reply@example.com>"')
+    .optional(),
+  CUTLINE_MAIL_RETRY_MS: z.coerce.number().int().min(10).max(3_600_000).default(DEFAULTS.mailRetryMs),
 });
 
 /** The per-user data folder, as Electron's `app.getPath('userData')` would place it. */
@@ -51,5 +68,8 @@ export function readEnv(env: NodeJS.ProcessEnv) {
     accessTokenTtlS: e.CUTLINE_ACCESS_TTL_S,
     pingMs: e.CUTLINE_PING_MS,
     sweepMs: e.CUTLINE_SWEEP_MS,
+    smtpUrl: e.CUTLINE_SMTP_URL ?? null,
+    mailFrom: e.CUTLINE_MAIL_FROM,
+    mailRetryMs: e.CUTLINE_MAIL_RETRY_MS,
   };
 }

@@ -6,6 +6,7 @@ async function main(): Promise<void> {
   const env = readEnv(process.env);
   const server = await startServer(env);
   process.stdout.write(`cutline-server listening on ${server.url}\n`);
+  process.stderr.write(`[cutline-server] mail: ${server.mail}\n`);
   let stopping = false;
   const stop = async (signal: string) => {
     if (stopping) return;

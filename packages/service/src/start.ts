@@ -8,6 +8,9 @@ import { systemClock, type Clock } from './clock';
 import type { Ctx } from './service/kernel/context';
 import { EventHub } from './service/events/hub';
 import { startSweeper } from './service/sweeper';
+import { mailHandler } from './service/mail/outbox-mail';
+import { printedTransport, smtpTransport, type MailTransport } from './service/mail/transport';
+import { startOutboxWorker } from './service/outbox/worker';
 import type { Db } from './db/db';
 import type { PostgresDb } from './db/postgres';
 import { openSqlite } from './db/sqlite';
@@ -27,6 +30,16 @@ export interface ServerOptions {
   quiet?: boolean;
   /** Extra route groups (the web pages). */
   plugins?: Parameters<typeof buildApp>[1]['plugins'];
+  /** `smtp://host:port` or `smtps://…`: mail goes through that server; unset, each mail is one printed line. */
+  smtpUrl?: string | null;
+  /** The From of every mail (default `Cutline <no-reply@<public host>>`). */
+  mailFrom?: string;
+  /** First retry delay of a mail that could not be sent; each next one doubles. */
+  mailRetryMs?: number;
+  /** Where the printed mail lines go (no SMTP server), one call per line without its line break; default stdout. */
+  printMail?: (line: string) => void;
+  /** How often the outbox worker looks for work queued by other instances. */
+  outboxPollMs?: number;
 }
 
 /** What stopping took: the event streams ended and the connections closed (idle or forced). */
@@ -40,6 +53,8 @@ export interface RunningServer {
   url: string;
   port: number;
   publicUrl: string;
+  /** Where mail goes, in words ("printed on the service's output", "sent through smtp://host:port"). */
+  mail: string;
   ctx: Ctx;
   app: FastifyInstance;
   close(): Promise<CloseReport>;
@@ -157,12 +172,18 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
   }
   listening.serve();
   const sweeper = startSweeper(ctx, opts.sweepMs ?? DEFAULTS.sweepMs, log);
+  const transport: MailTransport = opts.smtpUrl
+    ? smtpTransport(opts.smtpUrl, opts.mailFrom ?? defaultFrom(ctx.config.publicUrl))
+    : printedTransport(opts.printMail ?? ((line) => process.stdout.write(`${line}\n`)));
+  const outbox = startOutboxWorker(ctx, mailHandler(transport, opts.mailRetryMs ?? DEFAULTS.mailRetryMs), { pollMs: opts.outboxPollMs ?? DEFAULTS.outboxPollMs, log });
+  ctx.wakeOutbox = outbox.wake;
 
   let closing: Promise<CloseReport> | null = null;
   return {
     url,
     port,
     publicUrl: ctx.config.publicUrl,
+    mail: transport.describe,
     ctx,
     app,
     close() {
@@ -171,6 +192,9 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
         const streams = hub.connectionCount;
         const connections = sockets.size;
         await sweeper.stop();
+        // A mail being sent gets the grace period; one cut off is sent again after its claim lapses.
+        await outbox.stop(CLOSE_GRACE_MS);
+        transport.close();
         // app.close() runs the preClose hooks (every event stream ends); the server (ours: it
         // listened first) stops accepting; then idle sockets go at once, and whatever is still
         // busy after the grace period.
@@ -188,6 +212,12 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
       return closing;
     },
   };
+}
+
+/** `Cutline <no-reply@host>` for the public URL's host name (`localhost` when it is an IP address). */
+function defaultFrom(publicUrl: string): string {
+  const host = new URL(publicUrl).hostname;
+  return `Cutline <no-reply@${/^[\d.]+$|:|^\[/.test(host) ? 'localhost' : host}>`;
 }
 
 /** Route groups that live beside the API (the web pages), when present. */

@@ -53,7 +53,7 @@ export async function eventRoutes(app: FastifyInstance, ctx: Ctx, opts: EventRou
     }
     let closed = false;
     // Take the slot now (no await before it), so concurrent connects of one token cannot all pass the check.
-    const unrevoke = ctx.hub.onRevoke(grant.tokenHash, () => finish('unauthorized'));
+    const unrevoke = ctx.hub.onRevoke(grant.tokenHash, () => finish('unauthorized'), grant.userId);
     reply.hijack();
     const res: ServerResponse = reply.raw;
     res.writeHead(200, {

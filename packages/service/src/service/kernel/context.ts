@@ -16,4 +16,9 @@ export interface Ctx {
   clock: Clock;
   readonly config: ServiceConfig;
   hub: EventHub;
+  /**
+   * Nudges this instance's outbox worker after a commit that queued work (mail), so it goes out
+   * at once; without it (a context with no worker) the rows wait for a worker's next poll.
+   */
+  wakeOutbox?: () => void;
 }
