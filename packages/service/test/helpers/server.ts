@@ -11,6 +11,8 @@ export interface TestServer extends RunningServer {
   adminToken: string;
   dbPath: string;
   dir: string;
+  /** The mails it printed (no SMTP server configured), one `cutline-mail …` line each, oldest first. */
+  printedMail: string[];
 }
 
 export async function startTestServer(opts: Partial<ServerOptions> = {}): Promise<TestServer> {
@@ -18,13 +20,15 @@ export async function startTestServer(opts: Partial<ServerOptions> = {}): Promis
   // CUTLINE_TEST_STORE=postgres: a fresh database in the run's PostgreSQL cluster, dropped at close.
   const pgDb = !opts.db && !process.env.CUTLINE_TEST_DB && process.env.CUTLINE_TEST_STORE === 'postgres' ? await createDatabase() : null;
   const dbPath = opts.db ?? process.env.CUTLINE_TEST_DB ?? pgDb ?? join(dir, 'credits.db');
-  const server = await startServer({ port: 0, seed: 'demo', adminToken: ADMIN_TOKEN, quiet: true, ...opts, db: dbPath });
+  const printedMail: string[] = [];
+  const server = await startServer({ port: 0, seed: 'demo', adminToken: ADMIN_TOKEN, quiet: true, printMail: (line) => printedMail.push(line), ...opts, db: dbPath });
   const close = server.close;
   return {
     ...server,
     adminToken: ADMIN_TOKEN,
     dbPath,
     dir,
+    printedMail,
     async close() {
       const report = await close();
       if (pgDb) await dropDatabase(pgDb);
