@@ -3,12 +3,14 @@
  * way back into the desktop's sign-in (`return=/oauth/authorize?…`, checked by
  * `authorizeReturn`), and the email and password rules of their forms.
  */
-import type { FastifyRequest } from 'fastify';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { text } from '@cutline/contract/text';
 import { authorizeReturn } from '../http/authorize-request';
 import { html, type Raw } from '../http/html';
-import { webPage } from './layout';
+import type { Ctx } from '../service/kernel/context';
+import { sendHtml, webPage } from './layout';
+import { formOf, formToken, formTokenMatches } from './session';
 
 export const MIN_PASSWORD = 10;
 
@@ -58,4 +60,30 @@ export function accountPage(title: string, body: Raw, opts: { error?: string; in
 /** Where "sign in" leads from an account page: back into the desktop's sign-in, or the web's. */
 export function signInLink(back: string | null): Raw {
   return back ? html`<a href="${back}">Back to signing in to the Cutline app</a>` : html`<a href="/signin">Sign in</a>`;
+}
+
+/** Renders an account form: its token, the way back, what was typed and what went wrong. */
+export type FormRender = (csrf: string, back: string | null, opts: { email?: string; error?: string }) => string;
+
+export interface PostedForm {
+  form: Record<string, unknown>;
+  back: string | null;
+  /** The form's token (it matched this browser's): what the form shown again carries. */
+  csrf: string;
+  /** The email as typed, to show it back. */
+  email: string;
+}
+
+/**
+ * A posted account form whose token is this browser's, or null — the form already sent again,
+ * with a fresh token, as a 403 (a form from elsewhere, or one whose cookie expired, does nothing).
+ */
+export function acceptForm(ctx: Ctx, req: FastifyRequest, reply: FastifyReply, render: FormRender): PostedForm | null {
+  const form = formOf(req);
+  const back = returnOf(req, form);
+  if (!formTokenMatches(ctx, req, form)) {
+    sendHtml(reply, 403, render(formToken(ctx, req, reply, true), back, { error: 'This form expired or did not come from Cutline. Please fill it in again.' }));
+    return null;
+  }
+  return { form, back, csrf: String(form.csrf), email: typeof form.email === 'string' ? form.email : '' };
 }

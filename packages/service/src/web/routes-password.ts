@@ -9,7 +9,7 @@ import { html } from '../http/html';
 import type { Ctx } from '../service/kernel/context';
 import { LINK_TTL_MS, type LinkState } from '../service/auth/account-links';
 import { requestPasswordReset, resetLinkState, resetPassword } from '../service/auth/password-reset';
-import { accountPage, EmailField, firstIssue, hiddenFields, MIN_PASSWORD, NewPasswordField, returnOf, signInLink } from './account-forms';
+import { acceptForm, accountPage, EmailField, firstIssue, hiddenFields, MIN_PASSWORD, NewPasswordField, returnOf, signInLink } from './account-forms';
 import { messagePage, sendHtml } from './layout';
 import { clearCookie, clearSessionCookie, formOf, formToken, formTokenMatches, signinCookie } from './session';
 
@@ -58,14 +58,10 @@ export async function passwordRoutes(app: FastifyInstance, ctx: Ctx): Promise<vo
   app.get('/forgot', async (req, reply) => sendHtml(reply, 200, forgotForm(formToken(ctx, req, reply), returnOf(req))));
 
   app.post('/forgot', async (req, reply) => {
-    const form = formOf(req);
-    const back = returnOf(req, form);
-    if (!formTokenMatches(ctx, req, form)) {
-      return sendHtml(reply, 403, forgotForm(formToken(ctx, req, reply, true), back, { error: 'This form expired or did not come from Cutline. Please fill it in again.' }));
-    }
-    const csrf = String(form.csrf);
-    const email = z.object({ email: EmailField }).safeParse(form);
-    const typed = typeof form.email === 'string' ? form.email : '';
+    const posted = acceptForm(ctx, req, reply, forgotForm);
+    if (!posted) return reply;
+    const { back, csrf, email: typed } = posted;
+    const email = z.object({ email: EmailField }).safeParse(posted.form);
     if (!email.success) return sendHtml(reply, 400, forgotForm(csrf, back, { email: typed, error: firstIssue(email.error) }));
     if ((await requestPasswordReset(ctx, email.data.email, req.ip)) === 'throttled') {
       return sendHtml(reply, 429, forgotForm(csrf, back, { email: typed, error: 'Too many reset requests from here. Wait a few minutes and try again.' }));

@@ -15,9 +15,9 @@ import { newSecret } from '../service/kernel/ids';
 import { signUp, verifyEmail } from '../service/accounts/sign-up';
 import { LINK_TTL_MS } from '../service/auth/account-links';
 import { createSession, endSession } from '../service/auth/web-sessions';
-import { accountPage, EmailField, firstIssue, hiddenFields, MIN_PASSWORD, NewPasswordField, returnOf, signInLink, withReturn } from './account-forms';
+import { acceptForm, accountPage, EmailField, firstIssue, hiddenFields, MIN_PASSWORD, NewPasswordField, returnOf, signInLink, withReturn } from './account-forms';
 import { messagePage, seeOther, sendHtml } from './layout';
-import { clearCookie, currentSession, formOf, formToken, formTokenMatches, setSessionCookie, signinCookie } from './session';
+import { clearCookie, currentSession, formToken, setSessionCookie, signinCookie } from './session';
 
 const SignUp = z.object({ email: EmailField, password: NewPasswordField });
 
@@ -40,14 +40,10 @@ export async function signUpRoutes(app: FastifyInstance, ctx: Ctx): Promise<void
   app.get('/signup', async (req, reply) => sendHtml(reply, 200, signUpForm(formToken(ctx, req, reply), returnOf(req))));
 
   app.post('/signup', async (req, reply) => {
-    const form = formOf(req);
-    const back = returnOf(req, form);
-    if (!formTokenMatches(ctx, req, form)) {
-      return sendHtml(reply, 403, signUpForm(formToken(ctx, req, reply, true), back, { error: 'This form expired or did not come from Cutline. Please fill it in again.' }));
-    }
-    const csrf = String(form.csrf);
-    const input = SignUp.safeParse(form);
-    const typed = typeof form.email === 'string' ? form.email : '';
+    const posted = acceptForm(ctx, req, reply, signUpForm);
+    if (!posted) return reply;
+    const { back, csrf, email: typed } = posted;
+    const input = SignUp.safeParse(posted.form);
     if (!input.success) return sendHtml(reply, 400, signUpForm(csrf, back, { email: typed, error: firstIssue(input.error) }));
     const result = await signUp(ctx, input.data.email, input.data.password, req.ip);
     if (result.outcome === 'throttled') {
