@@ -46,6 +46,9 @@ export async function resetLinkState(ctx: Ctx, token: string): Promise<LinkState
 
 /** Sets the password with a reset link; the link's state when it cannot (`used`, `expired`, `unknown`). */
 export async function resetPassword(ctx: Ctx, token: string, password: string): Promise<LinkState['state']> {
+  // Hashing costs ~100 ms of CPU: only for a link that can be used (checked again in the transaction).
+  const before = await resetLinkState(ctx, token);
+  if (before !== 'valid') return before;
   const passwordHash = await hashPassword(password);
   const state = await transact(ctx, async (tx, now) => {
     const link = await linkState(tx, token, 'reset', now);
