@@ -12,7 +12,6 @@ export const DEFAULTS = {
   pingMs: 15_000,
   sweepMs: 1000,
   mailRetryMs: 5000,
-  outboxPollMs: 1000,
 } as const;
 
 const Env = z.object({

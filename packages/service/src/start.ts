@@ -38,8 +38,6 @@ export interface ServerOptions {
   mailRetryMs?: number;
   /** Where the printed mail lines go (no SMTP server), one call per line without its line break; default stdout. */
   printMail?: (line: string) => void;
-  /** How often the outbox worker looks for work queued by other instances. */
-  outboxPollMs?: number;
 }
 
 /** What stopping took: the event streams ended and the connections closed (idle or forced). */
@@ -175,7 +173,8 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
   const transport: MailTransport = opts.smtpUrl
     ? smtpTransport(opts.smtpUrl, opts.mailFrom ?? defaultFrom(ctx.config.publicUrl))
     : printedTransport(opts.printMail ?? ((line) => process.stdout.write(`${line}\n`)));
-  const outbox = startOutboxWorker(ctx, mailHandler(transport, opts.mailRetryMs ?? DEFAULTS.mailRetryMs), { pollMs: opts.outboxPollMs ?? DEFAULTS.outboxPollMs, log });
+  // Background work like the sweep, on its period: mail queued by other instances, retries due.
+  const outbox = startOutboxWorker(ctx, mailHandler(transport, opts.mailRetryMs ?? DEFAULTS.mailRetryMs), { pollMs: opts.sweepMs ?? DEFAULTS.sweepMs, log });
   ctx.wakeOutbox = outbox.wake;
 
   let closing: Promise<CloseReport> | null = null;

@@ -66,7 +66,8 @@ async function reset(base: string, link: string, password: string) {
   return b.post('/reset', { csrf: field(form.text, 'csrf'), token: field(form.text, 'token'), password });
 }
 
-describe(`one instance on ${onPostgres ? 'PostgreSQL' : 'SQLite'}, mail through a real SMTP server`, () => {
+// Each test spawns or drives service processes: give them room on a busy machine.
+describe(`one instance on ${onPostgres ? 'PostgreSQL' : 'SQLite'}, mail through a real SMTP server`, { timeout: 120_000 }, () => {
   let smtp: SmtpReceiver;
   let s: ServiceProcess;
   beforeAll(async () => {
@@ -164,7 +165,7 @@ describe(`one instance on ${onPostgres ? 'PostgreSQL' : 'SQLite'}, mail through 
   });
 });
 
-describe(`one instance on ${onPostgres ? 'PostgreSQL' : 'SQLite'}, no SMTP server: the printed mail line`, () => {
+describe(`one instance on ${onPostgres ? 'PostgreSQL' : 'SQLite'}, no SMTP server: the printed mail line`, { timeout: 120_000 }, () => {
   let s: ServiceProcess;
   beforeAll(async () => {
     s = await service(await database());
@@ -186,7 +187,7 @@ describe(`one instance on ${onPostgres ? 'PostgreSQL' : 'SQLite'}, no SMTP serve
   });
 });
 
-describe('two instances on one PostgreSQL database', () => {
+describe('two instances on one PostgreSQL database', { timeout: 120_000 }, () => {
   let smtp: SmtpReceiver;
   let a: ServiceProcess;
   let b: ServiceProcess;
