@@ -27,6 +27,7 @@ import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import type { Duplex } from 'node:stream';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { ViteDevServer } from 'vite';
@@ -157,8 +158,23 @@ export async function startDevhost(options: DevhostOptions): Promise<RunningDevh
   let port = 0;
   const origins = () => ownOrigins(port);
 
-  // Listen first: the core's loopback redirect names the port.
-  const server: Server = createServer((req, res) => handle(req, res));
+  // Listen first: the core's loopback redirect names the port. A request that comes while the
+  // rest is being set up (the bridge script is built, Vite starts) waits for it to be ready.
+  let markReady!: () => void;
+  let failReady!: (error: unknown) => void;
+  const ready = new Promise<void>((resolveReady, rejectReady) => {
+    markReady = resolveReady;
+    failReady = rejectReady;
+  });
+  ready.catch(() => {}); // a failed start is reported by startDevhost itself
+  const server: Server = createServer((req, res) => {
+    ready.then(
+      () => handle(req, res),
+      () => {
+        if (!res.headersSent) res.writeHead(503, { 'content-type': 'text/plain; charset=utf-8' }).end('The Cutline browser host did not start.');
+      },
+    );
+  });
   await new Promise<void>((resolveListen, reject) => {
     server.once('error', reject);
     server.listen(options.port ?? 0, '127.0.0.1', () => resolveListen());
@@ -193,7 +209,16 @@ export async function startDevhost(options: DevhostOptions): Promise<RunningDevh
     },
   });
 
-  const script = await bridgeScript();
+  /** Setting up failed after the port was taken: requests that waited get a 503, the port is freed. */
+  const abort = async (error: unknown): Promise<never> => {
+    failReady(error);
+    core.stop();
+    await bridge.close();
+    server.closeAllConnections();
+    await new Promise<void>((resolveClose) => server.close(() => resolveClose()));
+    throw error;
+  };
+  const script = await bridgeScript().catch(abort);
   const csp = (dev: boolean) => contentSecurityPolicy({ dev, connect: origins().map((o) => o.replace(/^http/, 'ws')) });
   let vite: ViteDevServer | null = null;
   const serveBuilt = options.renderer.mode === 'built' ? createStaticRenderer(resolve(options.renderer.dir), () => csp(false)) : null;
@@ -289,6 +314,12 @@ export async function startDevhost(options: DevhostOptions): Promise<RunningDevh
     });
   }
   server.on('upgrade', (req, socket, head) => {
+    ready.then(
+      () => upgrade(req, socket, head),
+      () => socket.destroy(),
+    );
+  });
+  function upgrade(req: IncomingMessage, socket: Duplex, head: Buffer): void {
     // the bridge and Vite's HMR socket alike: the host itself, from one of its own pages
     const wrongHost = hostProblem(req.headers.host, port);
     const reason = wrongHost ?? originProblem(req.headers.origin, port, true);
@@ -302,17 +333,19 @@ export async function startDevhost(options: DevhostOptions): Promise<RunningDevh
     if (bridge.handleUpgrade(req, socket, head)) return;
     // anything else is Vite's HMR socket (its own upgrade listener), or nobody's
     if (!vite) socket.destroy();
-  });
+  }
 
-  if (options.renderer.mode === 'vite') {
+  if (options.renderer.mode === 'vite') vite = await viteMiddleware(options.renderer.configFile).catch(abort);
+
+  async function viteMiddleware(configFile: string | undefined): Promise<ViteDevServer> {
     const { createServer: createViteServer } = await import('vite');
     const { loadConfigFromFile } = await import('electron-vite');
     const loaded = await loadConfigFromFile(
       { command: 'serve', mode: 'development' },
-      options.renderer.configFile ?? resolve('electron.vite.config.ts'),
+      configFile ?? resolve('electron.vite.config.ts'),
     );
     const renderer = loaded.config.renderer ?? {};
-    vite = await createViteServer({
+    return createViteServer({
       ...renderer,
       configFile: false,
       appType: 'spa',
@@ -324,6 +357,7 @@ export async function startDevhost(options: DevhostOptions): Promise<RunningDevh
     });
   }
 
+  markReady();
   await core.start();
   logger.info('browser host ready', { url, renderer: options.renderer.mode });
 

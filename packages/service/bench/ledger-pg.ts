@@ -25,6 +25,7 @@ import os from 'node:os';
 import pg from 'pg';
 import { capture, hold } from '../src/service/charges/steps';
 import type { Ctx } from '../src/service/kernel/context';
+import { Metrics } from '../src/service/kernel/metrics';
 import { systemClock } from '../src/clock';
 import { EventHub } from '../src/service/events/hub';
 import { newSecret, sha256 } from '../src/service/kernel/ids';
@@ -239,11 +240,13 @@ function perCall(before: FunctionTimes, after: FunctionTimes, name: string): num
 
 async function serviceCharges(url: string, users: readonly SeededUser[], poolMax: number, workers: number, seconds: number, postmaster: number | null) {
   const db = await openPostgres(url, { poolMax });
+  const hub = new EventHub();
   const ctx: Ctx = {
     db,
     clock: systemClock,
-    hub: new EventHub(),
+    hub,
     config: { publicUrl: 'http://127.0.0.1', holdTtlMs: 900_000, accessTokenTtlS: 3600, refreshTokenTtlS: 86_400 },
+    metrics: new Metrics({ openStreams: () => hub.connectionCount }),
   };
   const next = queue(users);
   try {

@@ -14,6 +14,10 @@ export const DEFAULTS = {
   mailRetryMs: 5000,
 } as const;
 
+/** pino's levels; `silent` logs nothing. */
+export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+export type LogLevel = (typeof LOG_LEVELS)[number];
+
 const Env = z.object({
   PORT: z.coerce.number().int().min(0).max(65535).default(DEFAULTS.port),
   CUTLINE_DB: z.string().min(1).optional(),
@@ -40,6 +44,9 @@ const Env = z.object({
     .regex(/@/, 'must hold an address, e.g. "Cutline <no-reply@example.com>"')
     .optional(),
   CUTLINE_MAIL_RETRY_MS: z.coerce.number().int().min(10).max(3_600_000).default(DEFAULTS.mailRetryMs),
+  // Operations (docs/operations.md § Logs, § Metrics).
+  CUTLINE_LOG_LEVEL: z.enum(LOG_LEVELS).default('info'),
+  CUTLINE_METRICS_TOKEN: z.string().min(16, 'CUTLINE_METRICS_TOKEN must be at least 16 characters').optional(),
 });
 
 /** The per-user data folder, as Electron's `app.getPath('userData')` would place it. */
@@ -70,5 +77,7 @@ export function readEnv(env: NodeJS.ProcessEnv) {
     smtpUrl: e.CUTLINE_SMTP_URL ?? null,
     mailFrom: e.CUTLINE_MAIL_FROM,
     mailRetryMs: e.CUTLINE_MAIL_RETRY_MS,
+    logLevel: e.CUTLINE_LOG_LEVEL,
+    metricsToken: e.CUTLINE_METRICS_TOKEN ?? null,
   };
 }

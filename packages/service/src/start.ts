@@ -1,8 +1,11 @@
 /** Starts the credit service in this process: storage, migrations, seed, HTTP, sweeper. */
 import { createServer, type IncomingMessage, type RequestListener, type Server, type ServerResponse } from 'node:http';
 import type { FastifyInstance } from 'fastify';
-import { DEFAULTS } from './config';
+import type { DestinationStream, Logger } from 'pino';
+import { DEFAULTS, type LogLevel } from './config';
 import { buildApp } from './http/app';
+import { createLogger } from './http/logging';
+import { Metrics } from './service/kernel/metrics';
 import { seedDemo } from './seed';
 import { systemClock, type Clock } from './clock';
 import type { Ctx } from './service/kernel/context';
@@ -27,6 +30,12 @@ export interface ServerOptions {
   pingMs?: number;
   sweepMs?: number;
   clock?: Clock;
+  /** `/metrics` needs `Authorization: Bearer <metricsToken>` when set; open otherwise. */
+  metricsToken?: string | null;
+  /** The log's level (default `info`); `quiet` silences it. */
+  logLevel?: LogLevel;
+  /** Where the JSON log lines go (default: stderr). */
+  logDestination?: DestinationStream;
   quiet?: boolean;
   /** Extra route groups (the web pages). */
   plugins?: Parameters<typeof buildApp>[1]['plugins'];
@@ -55,6 +64,8 @@ export interface RunningServer {
   mail: string;
   ctx: Ctx;
   app: FastifyInstance;
+  metrics: Metrics;
+  logger: Logger;
   close(): Promise<CloseReport>;
 }
 
@@ -107,9 +118,8 @@ async function stopListening(server: Server): Promise<void> {
 }
 
 export async function startServer(opts: ServerOptions): Promise<RunningServer> {
-  const log = (m: string) => {
-    if (!opts.quiet) process.stderr.write(`[cutline-server] ${m}\n`);
-  };
+  const logger = createLogger({ level: opts.quiet ? 'silent' : (opts.logLevel ?? 'info'), destination: opts.logDestination });
+  const log = (m: string) => logger.info(m);
   const listening = await listenFirst(opts.port ?? DEFAULTS.port);
   const { server } = listening;
   const address = server.address();
@@ -141,10 +151,16 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
     throw e;
   }
   const hub = new EventHub();
+  const pool = db.kind === 'postgres' ? (db as PostgresDb).pool : null;
+  const metrics = new Metrics({
+    openStreams: () => hub.connectionCount,
+    ...(pool ? { pool: () => ({ total: pool.totalCount, idle: pool.idleCount, waiting: pool.waitingCount }) } : {}),
+  });
   const ctx: Ctx = {
     db,
     clock: opts.clock ?? systemClock,
     hub,
+    metrics,
     config: Object.freeze({
       publicUrl: (opts.publicUrl ?? url).replace(/\/$/, ''),
       holdTtlMs: opts.holdTtlMs ?? DEFAULTS.holdTtlMs,
@@ -161,7 +177,15 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
 
     const { plugins } = opts;
     const allPlugins = [...(plugins ?? []), ...(await defaultPlugins())];
-    app = await buildApp(ctx, { adminToken: opts.adminToken ?? null, pingMs: opts.pingMs ?? DEFAULTS.pingMs, plugins: allPlugins, log, server: listening });
+    app = await buildApp(ctx, {
+      adminToken: opts.adminToken ?? null,
+      metricsToken: opts.metricsToken ?? null,
+      pingMs: opts.pingMs ?? DEFAULTS.pingMs,
+      plugins: allPlugins,
+      logger,
+      metrics,
+      server: listening,
+    });
     await app.ready();
   } catch (e) {
     await stopListening(server);
@@ -169,12 +193,16 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
     throw e;
   }
   listening.serve();
-  const sweeper = startSweeper(ctx, opts.sweepMs ?? DEFAULTS.sweepMs, log);
+  const sweeper = startSweeper(ctx, opts.sweepMs ?? DEFAULTS.sweepMs, (err) => logger.error({ err, job: 'sweep' }, 'sweep failed'));
   const transport: MailTransport = opts.smtpUrl
     ? smtpTransport(opts.smtpUrl, opts.mailFrom ?? defaultFrom(ctx.config.publicUrl))
     : printedTransport(opts.printMail ?? ((line) => process.stdout.write(`${line}\n`)));
+  logger.info({ mail: transport.describe }, `mail: ${transport.describe}`);
   // Background work like the sweep, on its period: mail queued by other instances, retries due.
-  const outbox = startOutboxWorker(ctx, mailHandler(transport, opts.mailRetryMs ?? DEFAULTS.mailRetryMs), { pollMs: opts.sweepMs ?? DEFAULTS.sweepMs, log });
+  const outbox = startOutboxWorker(ctx, mailHandler(transport, opts.mailRetryMs ?? DEFAULTS.mailRetryMs), {
+    pollMs: opts.sweepMs ?? DEFAULTS.sweepMs,
+    log: (m) => logger.warn({ job: 'outbox' }, m),
+  });
   ctx.wakeOutbox = outbox.wake;
 
   let closing: Promise<CloseReport> | null = null;
@@ -185,6 +213,8 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
     mail: transport.describe,
     ctx,
     app,
+    metrics,
+    logger,
     close() {
       closing ??= (async () => {
         const started = Date.now();

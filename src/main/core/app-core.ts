@@ -6,20 +6,21 @@
  * preload and the browser host's bridge expose to the renderer. All I/O is injected.
  */
 import type { BalanceEvent, BalanceSnapshot, LedgerEntry } from '@cutline/contract/api';
-import type { AppState, CutlineApi, MenuCommand, Notice } from '@cutline/contract/ipc';
+import type { AppState, CutlineApi, MenuCommand, Notice, OpenCharge } from '@cutline/contract/ipc';
 import { createCutlineClient, type EventMethod, type InvokeMethod } from '@cutline/contract/ipc-channels';
 import { err, ok, type Result } from '@cutline/contract/result';
 import { AlertMonitor, type Notifier } from './alerts';
 import { ApiClient } from './api-client';
 import { AppDataStore } from './app-data-store';
 import type { BackoffOptions } from './backoff';
-import { BalanceState } from './balance-state';
+import { BalanceState } from '@cutline/contract/balance-state';
 import { ChargeFlow } from './charge-flow';
 import type { DeepLinkHandlers } from './deep-link-router';
 import { Emitter } from './emitter';
 import { EventStream } from './event-stream';
 import type { KeyValueStore } from './key-value-store';
 import { MediaLibrary, readPickedFiles } from './media-library';
+import { OpenCharges } from './open-charges';
 import { consoleLogger, type Logger } from './logger';
 import { PENDING_SIGN_IN_TTL_MS } from './pending-sign-ins';
 import type { RandomBytes } from './pkce';
@@ -68,8 +69,9 @@ export interface CoreDeps {
 interface CoreEvents extends Record<string, unknown> {
   state: AppState;
   balance: BalanceSnapshot;
-  ledgerEntry: LedgerEntry;
+  ledgerEntries: LedgerEntry[];
   notice: Notice;
+  chargeSettled: OpenCharge;
   menuCommand: MenuCommand;
 }
 
@@ -80,6 +82,8 @@ export class CutlineCore {
   readonly service: ApiClient;
   readonly balance = new BalanceState();
   readonly charges: ChargeFlow;
+  /** Open charges, durable per account, settled when the service is reachable. */
+  readonly openCharges: OpenCharges;
   readonly handoff: WebHandoff;
   readonly data: AppDataStore;
   readonly stream: EventStream;
@@ -129,7 +133,30 @@ export class CutlineCore {
       timeoutMs: deps.requestTimeoutMs,
       retryBaseMs: deps.retryBaseMs,
     });
-    this.charges = new ChargeFlow({ service: this.service, balance: this.balance, deviceId: this.settings.deviceId, logger: this.logger });
+    // every charge answer's snapshot goes through the balance, as every other one does
+    const settleService = {
+      capture: async (id: string) => this.withBalance(await this.service.capture(id)),
+      release: async (id: string, reason: 'failed' | 'cancelled') => this.withBalance(await this.service.release(id, reason)),
+      charge: (id: string) => this.service.charge(id),
+    };
+    this.openCharges = new OpenCharges({
+      store: deps.dataStore,
+      service: settleService,
+      timers: this.timers,
+      logger: this.logger,
+      random: deps.random ?? Math.random,
+      onSettled: (charge) => this.events.emit('chargeSettled', charge),
+    });
+    this.data = new AppDataStore(deps.dataStore, this.logger);
+    this.media = deps.media ? new MediaLibrary({ ...deps.media, store: deps.dataStore, logger: this.logger, now }) : null;
+    this.charges = new ChargeFlow({
+      service: this.service,
+      balance: this.balance,
+      openCharges: this.openCharges,
+      deviceId: this.settings.deviceId,
+      logger: this.logger,
+      importedKind: (id) => this.media?.kindOf(id) ?? null,
+    });
     this.handoff = new WebHandoff({
       service: this.service,
       session: this.session,
@@ -138,8 +165,6 @@ export class CutlineCore {
       logger: this.logger,
       returnUrl: deps.loopback?.returnUrl,
     });
-    this.data = new AppDataStore(deps.dataStore, this.logger);
-    this.media = deps.media ? new MediaLibrary({ ...deps.media, store: deps.dataStore, logger: this.logger, now }) : null;
     this.stream = new EventStream({
       serviceUrl: this.settings.serviceUrl,
       fetch: fetchImpl,
@@ -207,6 +232,7 @@ export class CutlineCore {
     this.stopped = true;
     this.stream.stop();
     this.alerts.stop();
+    this.openCharges.stop();
     if (this.signingInTimer !== null) this.timers.clearTimeout(this.signingInTimer);
   }
 
@@ -235,6 +261,16 @@ export class CutlineCore {
     return ok(undefined);
   }
 
+  /** The user gave up on the sign-in in the browser: nothing is pending any more. */
+  private async cancelSignIn(): Promise<Result<void>> {
+    this.session.cancelSignIns();
+    if (this.signingInTimer !== null) this.timers.clearTimeout(this.signingInTimer);
+    this.signingInTimer = null;
+    this.setState({ signingIn: false });
+    this.logger.info('sign-in cancelled');
+    return ok(undefined);
+  }
+
   private async completeSignIn(code: string, state: string): Promise<void> {
     const result = await this.session.completeSignIn(code, state);
     if (this.signingInTimer !== null) this.timers.clearTimeout(this.signingInTimer);
@@ -247,6 +283,7 @@ export class CutlineCore {
     this.stream.stop();
     this.balance.reset();
     this.alerts.setAccount(null);
+    this.openCharges.setAccount(null);
     const me = await this.service.me();
     if (!me.ok) {
       this.setState({ signingIn: false });
@@ -266,6 +303,7 @@ export class CutlineCore {
     await this.session.signOut();
     this.balance.reset();
     this.alerts.setAccount(null);
+    this.openCharges.setAccount(null);
     this.setState({ account: null, signingIn: false, connection: 'online', offlineReason: null, lastSyncedAt: null });
     return ok(undefined);
   }
@@ -274,6 +312,7 @@ export class CutlineCore {
     this.stream.stop();
     this.balance.reset();
     this.alerts.setAccount(null);
+    this.openCharges.setAccount(null);
     const wasSignedIn = this.state.account !== null;
     this.setState({ account: null, connection: 'online', offlineReason: null, lastSyncedAt: null });
     if (wasSignedIn) this.notify({ kind: 'error', message: 'Your session has ended. Sign in again.' });
@@ -283,12 +322,19 @@ export class CutlineCore {
 
   private onPush(event: BalanceEvent): void {
     this.balance.applyBalance(event.balance);
-    if (event.cause.entry) this.events.emit('ledgerEntry', event.cause.entry);
-    if (event.cause.kind === 'exchange') void this.reloadAccount();
+    // Every entry of the change at once (one per batch a charge drew from), even when the balance
+    // itself was already known from the charge's answer.
+    const entries = event.cause.entries ?? (event.cause.entry ? [event.cause.entry] : []);
+    if (entries.length > 0) this.events.emit('ledgerEntries', entries);
+    // a change of plan, team, Pro uses or cycle (an upgrade on the web, an admin, a renewal):
+    // the account itself is reloaded, on every device (`exchange` from services before the flag)
+    if (event.cause.account || event.cause.kind === 'exchange') void this.reloadAccount();
   }
 
   private async onStreamOpen(reconnected: boolean): Promise<void> {
     if (!this.state.account) await this.reloadAccount();
+    // the service answers again: what waited for it is settled now
+    void this.openCharges.settlePending();
     if (reconnected) await this.resyncBalance();
     if (!this.toolsLoaded) void this.loadTools();
   }
@@ -315,6 +361,7 @@ export class CutlineCore {
   private setAccount(account: NonNullable<AppState['account']>): void {
     this.setState({ account });
     this.alerts.setAccount(account.id);
+    this.openCharges.setAccount(account.id);
     this.alerts.setBalance(this.balance.current);
   }
 
@@ -403,6 +450,12 @@ export class CutlineCore {
     this.events.emit('notice', notice);
   }
 
+  /** A charge answer's snapshot offered to the balance; the answer passed on. */
+  private withBalance<T extends { balance: BalanceSnapshot }>(result: Result<T>): Result<T> {
+    if (result.ok) this.balance.applyBalance(result.value.balance);
+    return result;
+  }
+
   private requireAccount<T>(run: () => Promise<Result<T>>): Promise<Result<T>> {
     if (!this.session.signedIn) return Promise.resolve(err('signed_out', 'Sign in to use AI tools.'));
     return run();
@@ -412,6 +465,7 @@ export class CutlineCore {
     const requests: { [M in InvokeMethod]: CutlineApi[M] } = {
       getState: async () => this.getState(),
       signIn: () => this.signIn(),
+      cancelSignIn: () => this.cancelSignIn(),
       signOut: () => this.signOut(),
       getBalance: async () => this.balance.current,
       listTools: () => this.loadTools(),
@@ -420,16 +474,19 @@ export class CutlineCore {
       hold: (req) => this.requireAccount(() => this.charges.hold(req)),
       capture: ({ chargeId }) => this.requireAccount(() => this.charges.capture(chargeId)),
       release: ({ chargeId, reason }) => this.requireAccount(() => this.charges.release(chargeId, reason)),
+      listOpenCharges: async () => this.openCharges.list(),
+      acknowledgeCharge: async ({ chargeId }) => this.openCharges.acknowledge(chargeId),
       openWeb: ({ path }) => this.handoff.open(path),
       retryNow: () => this.retryNow(),
       setAlertSettings: async (patch) => ok(this.alerts.update(patch)),
       loadProjects: async () => this.data.loadProjects(),
       saveProjects: async (state) => this.data.saveProjects(state),
-      getPrefs: async () => this.data.getPrefs(),
-      setPrefs: async (prefs) => this.data.setPrefs(prefs),
+      getPrefs: async () => this.data.getPrefs(this.state.account?.id ?? null),
+      setPrefs: async (prefs) => this.data.setPrefs(prefs, this.state.account?.id ?? null),
       listMedia: async () => this.media?.list() ?? [],
       importMedia: async (req) =>
         this.media ? this.media.import(req) : err('internal', 'This window cannot keep imported media.'),
+      removeMedia: async ({ id }) => (this.media ? this.media.remove(id) : err('not_found', 'That media is no longer in Cutline.')),
       pickMediaFiles: async () => {
         if (!this.deps.pickFiles) return err('internal', 'This window has no file dialog.');
         return ok(await readPickedFiles(await this.deps.pickFiles()));
@@ -439,8 +496,9 @@ export class CutlineCore {
     const events: { [M in EventMethod]: keyof CoreEvents } = {
       onState: 'state',
       onBalance: 'balance',
-      onLedgerEntry: 'ledgerEntry',
+      onLedgerEntries: 'ledgerEntries',
       onNotice: 'notice',
+      onChargeSettled: 'chargeSettled',
       onMenuCommand: 'menuCommand',
     };
     return createCutlineClient<CutlineApi>(

@@ -55,6 +55,7 @@ export function profiled(db: Db): { db: Db; profile: Profile } {
     read(fn) {
       return db.read((tx) => fn(wrapTx(tx)));
     },
+    lease: (name, opts) => db.lease(name, opts),
     close: () => db.close(),
   };
   return { db: wrapped, profile };

@@ -13,6 +13,8 @@ import { migration as m004 } from './migrations/004-compact-event-rows';
 import { migration as m005 } from './migrations/005-lean-pg-steps';
 import { migration as m007 } from './migrations/007-accounts-mail';
 
+import type { Tx } from './db';
+
 export type Dialect = 'sqlite' | 'postgres';
 
 export interface Migration {
@@ -39,4 +41,10 @@ export const MIGRATIONS: readonly Migration[] = [m001, m002, m003, m004, m005, m
     if (m.version !== expected) throw new Error(`db/migrations.ts: migration ${m.version} (${m.name}) is listed where ${expected} belongs`);
     expected++;
   }
+}
+
+/** The versions a database records as applied (both engines keep them in `schema_migrations`). */
+export async function appliedMigrations(tx: Tx): Promise<number[]> {
+  const rows = await tx.all<{ version: number }>('SELECT version FROM schema_migrations ORDER BY version');
+  return rows.map((r) => Number(r.version));
 }

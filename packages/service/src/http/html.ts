@@ -25,5 +25,5 @@ export function page(title: string, body: Raw, opts: { nav?: Raw } = {}): string
 <header><span class="brand">Cutline</span>${opts.nav?.html ?? ''}</header><main>${body.html}</main></body></html>`;
 }
 
-/** Pages carry no scripts; the CSP says so. Forms may post here and redirect to the app (deep link or loopback). */
+/** Pages carry no scripts (one page adds the service's own: web/layout.ts `LIVE_PAGE_CSP`); the CSP says so. Forms may post here and redirect to the app (deep link or loopback). */
 export const PAGE_CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src 'self' data:; form-action 'self' cutline: http://127.0.0.1:*; frame-ancestors 'none'; base-uri 'none'";

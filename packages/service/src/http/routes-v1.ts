@@ -14,6 +14,7 @@ import { text } from '@cutline/contract/text';
 import { capture, getCharge, hold, quote, release } from '../service/charges/steps';
 import type { Ctx } from '../service/kernel/context';
 import { ServiceError } from '../service/kernel/errors';
+import { timedStep } from '../service/kernel/metrics';
 import { createHandoff } from '../service/auth/oauth';
 import { balance, ledgerPage, me } from '../service/accounts/reads';
 import { orderForApi } from '../service/orders/store';
@@ -41,7 +42,7 @@ export async function v1Routes(app: FastifyInstance, ctx: Ctx): Promise<void> {
   app.post('/v1/quotes', async (req) => {
     const { userId } = await requireBearer(ctx, req);
     const body = parse(QuoteRequestSchema, req.body ?? {});
-    return quote(ctx, userId, body.tool, body.quantity);
+    return timedStep(ctx.metrics, 'quote', () => quote(ctx, userId, body.tool, body.quantity));
   });
 
   app.post('/v1/charges', async (req, reply) => {
@@ -50,7 +51,7 @@ export async function v1Routes(app: FastifyInstance, ctx: Ctx): Promise<void> {
     if (rawKey === undefined) throw new ServiceError('invalid_request', 'the Idempotency-Key header is required');
     const key = parse(IdempotencyKeySchema, Array.isArray(rawKey) ? rawKey.join(',') : rawKey, 'Idempotency-Key');
     const body = parse(ChargeRequestSchema, req.body ?? {});
-    const out = await hold(ctx, userId, key, body);
+    const out = await timedStep(ctx.metrics, 'hold', () => hold(ctx, userId, key, body));
     return reply.status(out.replayed ? 200 : 201).send({ charge: out.charge, balance: out.balance });
   });
 
@@ -65,14 +66,14 @@ export async function v1Routes(app: FastifyInstance, ctx: Ctx): Promise<void> {
     if (req.body !== undefined && (typeof req.body !== 'object' || req.body === null || Array.isArray(req.body))) {
       throw new ServiceError('invalid_request', 'body: expected a JSON object or nothing');
     }
-    return capture(ctx, userId, id);
+    return timedStep(ctx.metrics, 'capture', () => capture(ctx, userId, id));
   });
 
   app.post('/v1/charges/:id/release', async (req) => {
     const { userId } = await requireBearer(ctx, req);
     const { id } = parse(ChargeParams, req.params, 'path');
     const body = parse(ReleaseRequestSchema, req.body ?? {});
-    return release(ctx, userId, id, body.reason);
+    return timedStep(ctx.metrics, 'release', () => release(ctx, userId, id, body.reason));
   });
 
   // extension: one of the caller's own store orders (docs/api.md § Store orders)

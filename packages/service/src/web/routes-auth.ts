@@ -10,6 +10,7 @@ import { attemptSignIn } from '../service/auth/sign-in';
 import { createSession, endSession } from '../service/auth/web-sessions';
 import { TOO_MANY } from '../http/routes-oauth';
 import { messagePage, seeOther, sendHtml, webPage } from './layout';
+import { sessionRevocation } from './live';
 import { isLoopbackReturn, rememberReturn, returnCookie } from './return-link';
 import {
   clearCookie,
@@ -96,6 +97,7 @@ export async function authRoutes(app: FastifyInstance, ctx: Ctx): Promise<void> 
     }
     const { viewer } = await requireForm(ctx, req);
     await endSession(ctx, viewer.session.idHash);
+    ctx.hub.revoke(sessionRevocation(viewer.session.idHash)); // its live /credits streams end
     clearSessionCookie(ctx, reply);
     clearCookie(ctx, reply, returnCookie(ctx));
     return seeOther(reply, '/signin?signedout=1');

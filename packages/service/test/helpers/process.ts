@@ -1,8 +1,8 @@
 /**
  * The credit service as a child process, resolved once it prints its ready line: from its
  * TypeScript sources through tsx, or — `built: true` — exactly as `npm run server` runs it (the
- * esbuild bundle `scripts/run-built.mjs` keeps fresh). Everything it prints on stdout is kept, line
- * by line (the printed mail lines among them).
+ * esbuild bundle `scripts/run-built.mjs` keeps fresh). Everything it prints is kept: stdout line
+ * by line (the printed mail lines among them), stderr as text (the JSON log).
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
@@ -18,6 +18,8 @@ export interface ServiceProcess {
   stdout: string[];
   /** What it printed on stderr so far. */
   stderr(): string;
+  /** Everything the process wrote so far on stdout and on stderr. */
+  output(): { stdout: string; stderr: string };
   /** SIGTERM, then the exit code. */
   stop(): Promise<number | null>;
 }
@@ -28,11 +30,13 @@ export function startProcess(env: Record<string, string>, opts: { built?: boolea
     : spawn(process.execPath, ['--import', 'tsx', MAIN], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
   const exited = new Promise<number | null>((res) => proc.on('exit', (code) => res(code)));
   const stdout: string[] = [];
+  let out = '';
   let partial = '';
   let err = '';
   proc.stderr!.on('data', (d) => (err += d));
   return new Promise((resolve, reject) => {
     proc.stdout!.on('data', (d: Buffer) => {
+      out += d.toString();
       const lines = (partial + d.toString()).split('\n');
       partial = lines.pop()!;
       for (const line of lines) {
@@ -45,6 +49,7 @@ export function startProcess(env: Record<string, string>, opts: { built?: boolea
             exited,
             stdout,
             stderr: () => err,
+            output: () => ({ stdout: out, stderr: err }),
             async stop() {
               if (proc.exitCode === null) proc.kill('SIGTERM');
               return exited;

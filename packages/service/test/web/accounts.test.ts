@@ -144,6 +144,10 @@ describe('forgot and reset password', () => {
     const u = await newUser(s.url);
     const web = new Browser(s.url);
     await web.signIn(u.email, 'password-123');
+    // The web dashboard's live stream (on the session cookie) is open too.
+    const live = await fetch(`${s.url}/credits/live`, { headers: { cookie: [...web.jar].map(([k, v]) => `${k}=${v}`).join('; '), accept: 'text/event-stream' } });
+    expect(live.status).toBe(200);
+    const liveText = live.text();
     const stream = await openSse(s.url, u.tokens.access_token);
     await stream.waitFor((e) => e.event === 'balance');
 
@@ -162,6 +166,7 @@ describe('forgot and reset password', () => {
 
     await stream.waitFor((e) => e.event === 'error' && JSON.parse(e.data).error === 'unauthorized');
     await stream.closed;
+    expect(await liveText).toContain('event: signed-out'); // ended, not left open
     expect((await call(s.url, 'GET', '/v1/me', { token: u.tokens.access_token })).status).toBe(401);
     expect((await call(s.url, 'POST', '/oauth/token', { body: { grant_type: 'refresh_token', refresh_token: u.tokens.refresh_token } })).status).toBe(401);
     expect((await web.get('/credits')).status).toBe(303);

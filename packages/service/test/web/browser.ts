@@ -25,7 +25,8 @@ export class Browser {
     return this.from ? fetchFrom(this.from, this.base + path, init) : fetch(this.base + path, { ...init, redirect: 'manual' });
   }
 
-  private cookieHeader(): string {
+  /** The `Cookie` header this browser sends. */
+  cookieHeader(): string {
     return [...this.jar].map(([k, v]) => `${k}=${v}`).join('; ');
   }
 

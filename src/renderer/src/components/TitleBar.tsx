@@ -25,11 +25,17 @@ export function Account() {
   const account = useApp((s) => s.app?.account ?? null);
   const signingIn = useApp((s) => s.app?.signingIn ?? false);
   const signIn = useApp((s) => s.signIn);
+  const cancelSignIn = useApp((s) => s.cancelSignIn);
   const signOut = useApp((s) => s.signOut);
   if (!account) {
     return (
       <div className="account">
         {signingIn && <span className="account-hint">Continue in your browser…</span>}
+        {signingIn && (
+          <button type="button" onClick={() => void cancelSignIn()}>
+            Cancel sign-in
+          </button>
+        )}
         <button type="button" className="primary" onClick={() => void signIn()}>
           {signingIn ? 'Open sign-in again' : 'Sign in'}
         </button>

@@ -55,8 +55,9 @@ export async function connectStore(store: CutlineStore, api: Deps['api']): Promi
   const offs = [
     api.onState((st) => s().setAppState(st)),
     api.onBalance((b) => s().applyBalance(b)),
-    api.onLedgerEntry((e) => s().addLedgerEntry(e)),
+    api.onLedgerEntries((e) => s().addLedgerEntries(e)),
     api.onNotice((n) => s().handleCoreNotice(n)),
+    api.onChargeSettled((c) => s().chargeSettled(c)),
     api.onMenuCommand((c) => runMenuCommand(store, c)),
   ];
   // The network came back (the OS says so): reconnect now instead of waiting out the backoff.
@@ -75,6 +76,8 @@ export async function connectStore(store: CutlineStore, api: Deps['api']): Promi
   if (prefs) store.setState({ prefs });
   // A state pushed while we were loading is at least as new as the answer: keep it.
   if (s().app === null) s().setAppState(state);
+  // The projects are here: pick up the account's open charges (a restart, a reload).
+  if (s().app?.account) void s().resumeOpenCharges();
   return () => offs.forEach((off) => off());
 }
 
