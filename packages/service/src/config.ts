@@ -1,4 +1,5 @@
 /** The service's environment (docs/operations.md § Configuration), validated. */
+import { isIP } from 'node:net';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { z } from 'zod';
@@ -43,6 +44,12 @@ const Env = z.object({
     .regex(/^[^\p{Cc}]+$/u, 'must be one line without control characters')
     .regex(/@/, 'must hold an address, e.g. "Cutline <no-reply@example.com>"')
     .optional(),
+  // Extension: reverse proxies whose X-Forwarded-For names the client (the sign-in limits count by it).
+  CUTLINE_TRUST_PROXY: z
+    .string()
+    .transform((v) => v.split(',').map((a) => a.trim()).filter(Boolean))
+    .refine((list) => list.every((a) => isIP(a.split('/')[0]) !== 0 && /^[^/]+(\/\d{1,3})?$/.test(a)), 'must be addresses or CIDR ranges, comma-separated, e.g. 127.0.0.1,10.0.0.0/8')
+    .optional(),
   CUTLINE_MAIL_RETRY_MS: z.coerce.number().int().min(10).max(3_600_000).default(DEFAULTS.mailRetryMs),
   // Operations (docs/operations.md § Logs, § Metrics).
   CUTLINE_LOG_LEVEL: z.enum(LOG_LEVELS).default('info'),
@@ -77,6 +84,7 @@ export function readEnv(env: NodeJS.ProcessEnv) {
     smtpUrl: e.CUTLINE_SMTP_URL ?? null,
     mailFrom: e.CUTLINE_MAIL_FROM,
     mailRetryMs: e.CUTLINE_MAIL_RETRY_MS,
+    trustProxy: e.CUTLINE_TRUST_PROXY,
     logLevel: e.CUTLINE_LOG_LEVEL,
     metricsToken: e.CUTLINE_METRICS_TOKEN ?? null,
   };

@@ -32,6 +32,8 @@ export interface ServerOptions {
   clock?: Clock;
   /** `/metrics` needs `Authorization: Bearer <metricsToken>` when set; open otherwise. */
   metricsToken?: string | null;
+  /** Reverse proxies (addresses or CIDR ranges) whose `X-Forwarded-For` is believed. */
+  trustProxy?: string[];
   /** The log's level (default `info`); `quiet` silences it. */
   logLevel?: LogLevel;
   /** Where the JSON log lines go (default: stderr). */
@@ -180,6 +182,7 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
     app = await buildApp(ctx, {
       adminToken: opts.adminToken ?? null,
       metricsToken: opts.metricsToken ?? null,
+      trustProxy: opts.trustProxy,
       pingMs: opts.pingMs ?? DEFAULTS.pingMs,
       plugins: allPlugins,
       logger,

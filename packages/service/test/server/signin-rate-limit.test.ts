@@ -9,7 +9,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestServer, type TestServer } from '../helpers/server';
-import { newUser, pkce, postSignInForm } from '../helpers/client';
+import { authorizeQuery, newUser, pkce, postSignInForm } from '../helpers/client';
 import { Browser, field } from '../web/browser';
 
 let s: TestServer;
@@ -105,5 +105,37 @@ describe('web /signin', () => {
     const post = await webForm();
     expect((await post(u.email, PASSWORD)).status).toBe(429);
     expect((await (await webForm('127.0.0.35'))(u.email, PASSWORD)).status).toBe(303);
+  });
+});
+
+describe('behind a reverse proxy', () => {
+  const post = (base: string, email: string, password: string, forwardedFor: string) => {
+    const form = authorizeQuery('st', pkce().challenge);
+    form.set('email', email);
+    form.set('password', password);
+    return fetch(`${base}/oauth/authorize`, {
+      method: 'POST',
+      redirect: 'manual',
+      headers: { 'content-type': 'application/x-www-form-urlencoded', 'x-forwarded-for': forwardedFor },
+      body: form.toString(),
+    });
+  };
+
+  it('with CUTLINE_TRUST_PROXY the client named by X-Forwarded-For is counted: the owner behind the same proxy signs in', async () => {
+    const proxied = await startTestServer({ trustProxy: ['127.0.0.1'] });
+    try {
+      const u = await newUser(proxied.url);
+      for (let i = 0; i < 10; i++) expect((await post(proxied.url, u.email, `wrong-${i}`, '203.0.113.5')).status).toBe(401);
+      expect((await post(proxied.url, u.email, PASSWORD, '203.0.113.5')).status).toBe(429);
+      expect((await post(proxied.url, u.email, PASSWORD, '198.51.100.7')).status).toBe(302);
+    } finally {
+      await proxied.close();
+    }
+  });
+
+  it('without it, X-Forwarded-For is ignored: a guesser cannot dodge the limit by making addresses up', async () => {
+    const u = await newUser(s.url);
+    for (let i = 0; i < 10; i++) expect((await post(s.url, u.email, `wrong-${i}`, `203.0.113.${i}`)).status).toBe(401);
+    expect((await post(s.url, u.email, PASSWORD, '198.51.100.7')).status).toBe(429);
   });
 });
