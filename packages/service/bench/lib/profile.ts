@@ -55,6 +55,9 @@ export function profiled(db: Db): { db: Db; profile: Profile } {
     read(fn) {
       return db.read((tx) => fn(wrapTx(tx)));
     },
+    readOne<T>(sql: string, params: readonly unknown[]) {
+      return timed(sql, (q: string, p: readonly unknown[]) => db.readOne<T>(q, p), sql, params);
+    },
     close: () => db.close(),
   };
   return { db: wrapped, profile };

@@ -37,12 +37,11 @@ export interface Db {
   /** Runs `fn` in one write transaction; retried on serialization failures where the engine has them. */
   transaction<T>(fn: (tx: Tx) => Promise<T>): Promise<T>;
   /**
-   * Engines with server-side step functions (PostgreSQL, migration 3): runs one statement as its
-   * own transaction — one round trip — and returns its first row. Retried like `transaction`.
-   * Absent on SQLite, where the service runs every step in-process. Also used for reads that
-   * are one statement (the bearer check), which need no BEGIN/COMMIT around them.
+   * Runs one read-only statement on its own (it is consistent by itself) and returns its first
+   * row: on PostgreSQL one round trip instead of BEGIN, the statement, COMMIT. For reads that
+   * are one statement (the bearer check of every request and stream connect).
    */
-  callStep?<T = Row>(sql: string, params: readonly unknown[]): Promise<T | undefined>;
+  readOne<T = Row>(sql: string, params: readonly unknown[]): Promise<T | undefined>;
   /** Runs `fn` on a consistent read snapshot. */
   read<T>(fn: (tx: Tx) => Promise<T>): Promise<T>;
   close(): Promise<void>;

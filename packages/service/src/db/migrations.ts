@@ -11,6 +11,7 @@ import { migration as m002 } from './migrations/002-web-indexes';
 import { migration as m003 } from './migrations/003-held-credits-pg-steps';
 import { migration as m004 } from './migrations/004-compact-event-rows';
 import { migration as m005 } from './migrations/005-lean-pg-steps';
+import { migration as m006 } from './migrations/006-charge-engine';
 
 export type Dialect = 'sqlite' | 'postgres';
 
@@ -22,7 +23,7 @@ export interface Migration {
 }
 
 /** Every migration, in version order: 1, 2, 3 … with no gap (checked below). */
-export const MIGRATIONS: readonly Migration[] = [m001, m002, m003, m004, m005];
+export const MIGRATIONS: readonly Migration[] = [m001, m002, m003, m004, m005, m006];
 
 MIGRATIONS.forEach((m, i) => {
   if (m.version !== i + 1) throw new Error(`db/migrations.ts: migration ${m.version} (${m.name}) is listed where ${i + 1} belongs`);

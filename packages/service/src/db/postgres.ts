@@ -35,7 +35,6 @@ export interface PostgresDb extends Db {
   readonly retries: number;
   /** Statements sent and answered (BEGIN and COMMIT included), since start: what the benchmark divides by charges. */
   readonly roundTrips: number;
-  callStep<T = Row>(sql: string, params: readonly unknown[]): Promise<T | undefined>;
   relayStats(): RelayStats | null;
   startRelay(hub: RelayTarget, clock: Clock): Promise<void>;
 }
@@ -185,19 +184,16 @@ export async function openPostgres(url: string, opts: PostgresOptions = {}): Pro
     get roundTrips() {
       return roundTrips;
     },
-    async callStep<T = Row>(sql: string, params: readonly unknown[]): Promise<T | undefined> {
+    async readOne<T = Row>(sql: string, params: readonly unknown[]): Promise<T | undefined> {
       const p = prepare(sql);
       for (let n = 1; ; n++) {
         checkOpen();
         try {
           roundTrips++;
-          // No BEGIN/COMMIT: a single statement is its own transaction.
+          // No BEGIN/COMMIT: a single statement is its own snapshot.
           return (await pool.query({ name: p.name, text: p.text, values: norm(params) })).rows[0] as T | undefined;
         } catch (e) {
-          const code = pgCode(e);
-          if (n >= maxAttempts || !((code && RETRYABLE.has(code)) || isStalePlan(e))) throw e;
-          retries++;
-          await new Promise((r) => setTimeout(r, Math.min(250, 2 ** n) * (0.5 + Math.random())));
+          if (n >= 2 || !isStalePlan(e)) throw e;
         }
       }
     },

@@ -158,6 +158,12 @@ export async function openSqlite(path: string): Promise<Db> {
         }
       });
     },
+    readOne<T>(sql: string, params: readonly unknown[]) {
+      return exclusive(async () => {
+        if (closed) throw new Error('database closed');
+        return prepare(sql).get(...norm(params)) as T | undefined;
+      });
+    },
     read<T>(fn: (t: Tx) => Promise<T>) {
       return exclusive(async () => {
         if (closed) throw new Error('database closed');

@@ -1,5 +1,5 @@
 /**
- * The capture's balance without a second read of the batches (charges/steps.ts `knownBatches`, SQLite):
+ * The capture's balance without a second read of the batches (charges/steps.ts `knownBatches`):
  * it must be the snapshot a fresh read gives and the one its event row stores — also when the
  * account changed between the hold and the capture (a grant: a new version) or time moved past
  * a batch's expiry (no new version, time applied again), and for a team member (never kept).

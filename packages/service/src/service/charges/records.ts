@@ -1,7 +1,6 @@
 /**
  * The charge aggregate's storage: its SQL, its typed rows (`ChargeRow`, the parts it drew, the
- * wire shape) and the refusals its steps answer with — shared by the in-process steps (steps.ts)
- * and the server-side ones (charges/steps-pg.ts), so both engines say the same.
+ * wire shape) and the refusals its steps answer with.
  */
 import type { Charge } from '@cutline/contract/api';
 import type { Platform } from '@cutline/contract/credit-types';
@@ -145,7 +144,7 @@ export async function settleCharge(tx: Tx, id: string, status: 'captured' | 'rel
   await tx.run("UPDATE charges SET status = ?, release_reason = ?, settled_at = ? WHERE id = ? AND status = 'held'", [status, reason, now, id]);
 }
 
-// The refusals of the charge steps (docs/api.md § Charges), the same on both engines.
+// The refusals of the charge steps (docs/api.md § Charges).
 export const idempotencyMismatch = () => new ServiceError('idempotency_mismatch', 'this Idempotency-Key was already used for a different request');
 
 export const insufficientCredits = (publicUrl: string, toolName: string, cost: number, available: number) =>

@@ -32,7 +32,6 @@ import { newId } from '../kernel/ids';
 import type { Journal } from '../kernel/journal';
 import { mutate } from '../kernel/mutate';
 import { ok, refusedAfterCommit } from '../kernel/outcome';
-import { captureStep, holdStep, quoteStep, releaseStep, stepRunner } from './steps-pg';
 import { deviceOf } from '../../ledger-wire';
 import type { UserRow } from '../kernel/rows';
 
@@ -50,8 +49,6 @@ function toolOrThrow(id: string): ToolDef {
 export async function quote(ctx: Ctx, userId: string, toolId: string, quantity: number): Promise<QuoteResponse> {
   const tool = toolOrThrow(toolId);
   const cost = tool.cost * quantity;
-  const call = stepRunner(ctx);
-  if (call) return quoteStep(ctx, call, userId, tool, quantity, ctx.clock.now());
   return ctx.db.read(async (tx) => {
     const now = ctx.clock.now();
     const user = await requireUser(tx, userId);
@@ -92,8 +89,6 @@ export async function hold(
   let after: BatchState[] | null = null;
   let held: KnownHold | null = null;
   const id = newId('ch');
-  const call = stepRunner(ctx);
-  if (call) return holdStep(ctx, call, { userId, key, hash, id, tool, req, cost, now: ctx.clock.now() });
   const out = await mutate(ctx, { kind: 'hold', chargeId: id, tool: tool.id, device: req.device }, async (tx, journal, now) => {
     const user = await lockAccount(tx, userId);
     const prior = await chargeByKey(tx, userId, key);
@@ -252,8 +247,6 @@ async function settleRelease(
 }
 
 export async function capture(ctx: Ctx, userId: string, chargeId: string): Promise<ChargeResult> {
-  const call = stepRunner(ctx);
-  if (call) return captureStep(ctx, call, userId, chargeId, ctx.clock.now());
   const out = await mutate(ctx, { kind: 'capture', chargeId }, async (tx, journal, now) => {
     const user = await lockAccount(tx, userId);
     const known = knownBatches.take(ctx.db, user);
@@ -276,8 +269,6 @@ export async function capture(ctx: Ctx, userId: string, chargeId: string): Promi
 }
 
 export async function release(ctx: Ctx, userId: string, chargeId: string, reason: 'failed' | 'cancelled'): Promise<ChargeResult> {
-  const call = stepRunner(ctx);
-  if (call) return releaseStep(ctx, call, userId, chargeId, reason, ctx.clock.now());
   const out = await mutate(ctx, { kind: 'release', chargeId }, async (tx, journal, now) => {
     const user = await lockAccount(tx, userId);
     let c = await loadCharge(tx, userId, chargeId);
