@@ -6,6 +6,9 @@
  */
 export type Row = Record<string, unknown>;
 
+/** A column of a derived table of rows (`Tx.rows`): its name and SQL type. */
+export type RowColumn = readonly [name: string, type: 'text' | 'int' | 'bigint'];
+
 export interface Tx {
   all<T = Row>(sql: string, params?: readonly unknown[]): Promise<T[]>;
   get<T = Row>(sql: string, params?: readonly unknown[]): Promise<T | undefined>;
@@ -25,6 +28,25 @@ export interface Tx {
    * undefined when there is no such row. The same lock order applies: a team before its members.
    */
   lockRow<T = Row>(table: 'users' | 'teams', id: string): Promise<T | undefined>;
+  /**
+   * Locks the accounts of `userIds` for the rest of the transaction in ONE statement: the teams
+   * they belong to first, then the users and every member of those teams, each set in id order —
+   * the one lock order of the service (team before members, then id), so lockers cannot deadlock.
+   * Returns the user rows as they stand once locked, and the teams locked. A user that joined a
+   * team between the statement's read of `team_id` and its lock is returned with a `team_id` not
+   * in `teams`: the caller locks that team too. SQLite (`serialisesWriters`): the same rows, read.
+   * Service code locks through accounts/state.ts (`lockAccounts`), never here.
+   */
+  lockAccounts(userIds: readonly string[]): Promise<{ users: Row[]; teams: string[] }>;
+  /**
+   * A derived table of `rows` with the named columns, to read or write many rows in one
+   * statement: `FROM ${t.sql} AS v` with `t.params` at its place among the parameters (multi-row
+   * INSERT … SELECT, UPDATE … FROM, `IN (SELECT id FROM …)`). SQLite: a VALUES list, one
+   * parameter per value (the statement's text follows the number of rows); PostgreSQL:
+   * `json_to_recordset` over one JSON parameter, so the text — and its prepared plan — is the
+   * same for any number of rows. `rows` must not be empty; booleans become 0/1.
+   */
+  rows(columns: readonly RowColumn[], rows: readonly (readonly unknown[])[]): { sql: string; params: unknown[] };
   /**
    * True where the transaction already holds the one write lock (SQLite's BEGIN IMMEDIATE):
    * `lock` is a no-op and lock order cannot matter, so an account is locked with one read.

@@ -39,6 +39,20 @@ export interface PostgresDb extends Db {
   startRelay(hub: RelayTarget, clock: Clock): Promise<void>;
 }
 
+/**
+ * `Tx.lockAccounts` in one statement: the teams of the users in $1 locked in id order (the
+ * materialised CTE, counted by the join with `n` before any user row is returned and locked),
+ * then those users and every member of those teams, locked in id order. `locked_teams` names the
+ * teams locked. Under READ COMMITTED each row comes back as it stands once locked.
+ */
+const LOCK_ACCOUNTS = `
+WITH t AS MATERIALIZED (
+  SELECT id FROM teams WHERE id IN (SELECT team_id FROM users WHERE id = ANY(?::text[])) ORDER BY id FOR UPDATE
+), n AS MATERIALIZED (SELECT COALESCE(array_agg(id), '{}') AS locked_teams FROM t)
+SELECT u.*, n.locked_teams FROM n, users u
+ WHERE u.id = ANY(?::text[]) OR u.team_id IN (SELECT id FROM t)
+ ORDER BY u.id FOR UPDATE OF u`;
+
 /** SQLSTATEs worth retrying the whole transaction for. */
 const RETRYABLE = new Set(['40001', '40P01']);
 /** A prepared statement whose tables changed under it (another instance migrated): retry on a fresh connection. */
@@ -118,6 +132,25 @@ export async function openPostgres(url: string, opts: PostgresOptions = {}): Pro
         if (table !== 'users' && table !== 'teams') throw new Error(`cannot lock table ${String(table)}`);
         // READ COMMITTED: FOR UPDATE waits for a concurrent writer and returns the row as it committed.
         return (await q(`SELECT * FROM ${table} WHERE id = ? FOR UPDATE`, [id])).rows[0] as T | undefined;
+      },
+      async lockAccounts(userIds: readonly string[]) {
+        const ids = [...new Set(userIds)];
+        if (!ids.length) return { users: [], teams: [] };
+        const rows = (await q(LOCK_ACCOUNTS, [ids, ids])).rows as Row[];
+        const teams = (rows[0]?.locked_teams as string[] | null | undefined) ?? [];
+        for (const r of rows) delete r.locked_teams;
+        return { users: rows, teams };
+      },
+      rows(columns, rows) {
+        if (!rows.length) throw new Error('rows: no rows');
+        const objects = rows.map((r) => {
+          if (r.length !== columns.length) throw new Error(`rows: ${r.length} values for ${columns.length} columns`);
+          const o: Record<string, unknown> = {};
+          columns.forEach(([name], i) => (o[name] = typeof r[i] === 'boolean' ? (r[i] ? 1 : 0) : (r[i] ?? null)));
+          return o;
+        });
+        const defs = columns.map(([name, type]) => `${name} ${type === 'int' ? 'integer' : type}`).join(', ');
+        return { sql: `(SELECT * FROM json_to_recordset(?::json) AS r(${defs}))`, params: [JSON.stringify(objects)] };
       },
     };
   };

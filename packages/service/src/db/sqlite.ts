@@ -8,10 +8,12 @@ import { MIGRATIONS } from './migrations';
 
 /**
  * Embedded SQLite (better-sqlite3): WAL, synchronous=FULL (a captured charge survives power
- * loss), one connection, `BEGIN IMMEDIATE` for writes, group commit under load. better-sqlite3
- * is synchronous, so each statement resolves at once; a promise-chain queue keeps write groups
- * and reads from interleaving between awaits. Under write load the WAL is checkpointed by a
- * worker thread on its own connection (see `checkpointer`), not inside a COMMIT on this thread.
+ * loss), one connection, `BEGIN IMMEDIATE` for writes. better-sqlite3 is synchronous, so each
+ * statement resolves at once; a promise-chain queue keeps transactions and reads from
+ * interleaving between awaits. Sharing one COMMIT (one fsync) among many charges is the charge
+ * engine's work (service/charges/engine.ts: one transaction per batch of steps), not this
+ * module's. Under write load the WAL is checkpointed by a worker thread on its own connection
+ * (see `checkpointer`), not inside a COMMIT on this thread.
  */
 export async function openSqlite(path: string): Promise<Db> {
   if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
@@ -38,6 +40,9 @@ export async function openSqlite(path: string): Promise<Db> {
     return params;
   };
   const NONE: readonly unknown[] = [];
+  const usersOf = (list: { sql: string; params: unknown[] }) =>
+    prepare(`SELECT * FROM users WHERE id IN (SELECT id FROM ${list.sql}) OR team_id IN (SELECT team_id FROM users WHERE id IN (SELECT id FROM ${list.sql}))`)
+      .all(...list.params, ...list.params) as Record<string, unknown>[];
   const tx: Tx = {
     serialisesWriters: true,
     all<T>(sql: string, params: readonly unknown[] = NONE) {
@@ -57,6 +62,27 @@ export async function openSqlite(path: string): Promise<Db> {
       // BEGIN IMMEDIATE already holds the database write lock: the row read now stays as read.
       return prepare(table === 'users' ? 'SELECT * FROM users WHERE id = ?' : 'SELECT * FROM teams WHERE id = ?').get(id) as T | undefined;
     },
+    async lockAccounts(userIds: readonly string[]) {
+      const ids = [...new Set(userIds)];
+      if (!ids.length) return { users: [], teams: [] };
+      // BEGIN IMMEDIATE already holds the database write lock: the rows read now stay as read.
+      const users = usersOf(tx.rows([['id', 'text']], ids.map((id) => [id])));
+      const asked = new Set(ids);
+      const teams = new Set<string>();
+      for (const u of users) if (asked.has(String(u.id)) && u.team_id !== null) teams.add(String(u.team_id));
+      return { users, teams: [...teams] };
+    },
+    rows(columns, rows) {
+      if (!rows.length) throw new Error('rows: no rows');
+      const one = `(${columns.map(() => '?').join(', ')})`;
+      const names = columns.map(([name], i) => `column${i + 1} AS ${name}`).join(', ');
+      const params: unknown[] = [];
+      for (const r of rows) {
+        if (r.length !== columns.length) throw new Error(`rows: ${r.length} values for ${columns.length} columns`);
+        for (const v of r) params.push(typeof v === 'boolean' ? (v ? 1 : 0) : v === undefined ? null : v);
+      }
+      return { sql: `(SELECT ${names} FROM (VALUES ${rows.map(() => one).join(', ')}))`, params };
+    },
   };
 
   // Transaction control, prepared once (exec would parse the text on every call).
@@ -64,82 +90,15 @@ export async function openSqlite(path: string): Promise<Db> {
   const beginImmediate = conn.prepare('BEGIN IMMEDIATE');
   const commit = conn.prepare('COMMIT');
   const rollback = conn.prepare('ROLLBACK');
-  const savepoint = conn.prepare('SAVEPOINT tx');
-  const releaseSp = conn.prepare('RELEASE tx');
-  const rollbackTo = conn.prepare('ROLLBACK TO tx');
   const ckpt = path === ':memory:' ? null : checkpointer(conn, path);
   const committed = () => ckpt?.committed();
 
-  // One queue for everything that touches the connection: a write group, a read, close.
+  // One queue for everything that touches the connection: a write transaction, a read, close.
   let tail: Promise<unknown> = Promise.resolve();
   const exclusive = <T>(fn: () => Promise<T>): Promise<T> => {
     const result = tail.then(fn, fn);
     tail = result.catch(() => undefined);
     return result;
-  };
-
-  /**
-   * Group commit: writers that queue up while a commit is in progress share the next one. Each
-   * runs inside its own SAVEPOINT (none when the group holds one), so a failing transaction rolls back alone; the group then
-   * commits once — one fsync for many charges. A caller's promise settles only after COMMIT.
-   */
-  interface Pending {
-    fn: (t: Tx) => Promise<unknown>;
-    resolve: (v: unknown) => void;
-    reject: (e: unknown) => void;
-  }
-  const queue: Pending[] = [];
-  let scheduled = false;
-  const MAX_GROUP = 64;
-
-  const runGroup = async (): Promise<void> => {
-    const group = queue.splice(0, MAX_GROUP);
-    if (queue.length) setImmediate(() => void exclusive(runGroup));
-    else scheduled = false;
-    if (closed) {
-      for (const p of group) p.reject(new Error('database closed'));
-      return;
-    }
-    if (group.length === 1) return runAlone(group[0]);
-    const outcomes: { ok: boolean; value: unknown }[] = [];
-    beginImmediate.run();
-    try {
-      for (const p of group) {
-        savepoint.run();
-        try {
-          const value = await p.fn(tx);
-          releaseSp.run();
-          outcomes.push({ ok: true, value });
-        } catch (e) {
-          rollbackTo.run();
-          releaseSp.run();
-          outcomes.push({ ok: false, value: e });
-        }
-      }
-      commit.run();
-    } catch (e) {
-      if (conn.inTransaction) rollback.run();
-      for (const p of group) p.reject(e);
-      return;
-    }
-    committed();
-    group.forEach((p, i) => (outcomes[i].ok ? p.resolve(outcomes[i].value) : p.reject(outcomes[i].value)));
-  };
-
-  /** A group of one needs no SAVEPOINT: its own failure rolls back the whole transaction. */
-  const runAlone = async (p: Pending): Promise<void> => {
-    let value: unknown;
-    beginImmediate.run();
-    try {
-      value = await p.fn(tx);
-      commit.run();
-    } catch (e) {
-      if (conn.inTransaction) rollback.run();
-      p.reject(e);
-      return;
-    }
-    committed();
-    p.resolve(value);
   };
 
   migrate(conn);
@@ -148,14 +107,19 @@ export async function openSqlite(path: string): Promise<Db> {
   return {
     kind: 'sqlite',
     transaction<T>(fn: (t: Tx) => Promise<T>) {
-      return new Promise<T>((resolve, reject) => {
-        queue.push({ fn, resolve: resolve as (v: unknown) => void, reject });
-        if (!scheduled) {
-          scheduled = true;
-          // Start the group after this turn's I/O callbacks: every request that arrived in the
-          // same poll phase joins it (microtasks alone would commit each one by itself).
-          setImmediate(() => void exclusive(runGroup));
+      return exclusive(async () => {
+        if (closed) throw new Error('database closed');
+        let value: T;
+        beginImmediate.run();
+        try {
+          value = await fn(tx);
+          commit.run();
+        } catch (e) {
+          if (conn.inTransaction) rollback.run();
+          throw e;
         }
+        committed();
+        return value;
       });
     },
     readOne<T>(sql: string, params: readonly unknown[]) {
