@@ -8,6 +8,7 @@ import { systemClock, type Clock } from './clock';
 import type { Ctx } from './service/kernel/context';
 import { EventHub } from './service/events/hub';
 import { startSweeper } from './service/sweeper';
+import { configureChargeEngine, type ChargeObserver } from './service/charges/engine';
 import type { Db } from './db/db';
 import type { PostgresDb } from './db/postgres';
 import { openSqlite } from './db/sqlite';
@@ -25,6 +26,8 @@ export interface ServerOptions {
   sweepMs?: number;
   clock?: Clock;
   quiet?: boolean;
+  /** Hears the charge engine's batches and steps (sizes, latencies, results): the metrics' source. */
+  chargeObserver?: ChargeObserver;
   /** Extra route groups (the web pages). */
   plugins?: Parameters<typeof buildApp>[1]['plugins'];
 }
@@ -127,6 +130,7 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
     await stopListening(server);
     throw e;
   }
+  if (opts.chargeObserver) configureChargeEngine(db, { observer: opts.chargeObserver });
   const hub = new EventHub();
   const ctx: Ctx = {
     db,

@@ -4,8 +4,8 @@
  *
  * Every snapshot that comes back goes through `applyBalance`. A hold's Idempotency-Key is derived
  * from the renderer's `actionId`, so asking again for the same action returns the same charge.
- * A 402 becomes `insufficient_credits` with the numbers; a 409 on capture becomes `hold_lost`
- * (the hold was released or expired) and is reported, never retried.
+ * A 402 becomes `insufficient_credits` with the numbers; a 409 whose reason says the hold is gone
+ * (`hold_expired`, `charge_released`) becomes `hold_lost` and is reported, never retried.
  */
 import type { Charge, QuoteResponse } from '@cutline/contract/api';
 import { err, ok, type Result } from '@cutline/contract/result';
@@ -57,8 +57,8 @@ export class ChargeFlow {
   async capture(chargeId: string): Promise<Result<Charge>> {
     const result = await this.deps.service.capture(chargeId);
     if (!result.ok) {
-      if (result.error.code === 'conflict') {
-        this.deps.logger.warn('capture refused: hold lost', { chargeId });
+      if (result.error.reason === 'hold_expired' || result.error.reason === 'charge_released') {
+        this.deps.logger.warn('capture refused: hold lost', { chargeId, reason: result.error.reason });
         return err('hold_lost', 'The credits held for this action were returned before it finished, so nothing was charged.');
       }
       return result;

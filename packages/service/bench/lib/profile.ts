@@ -40,9 +40,13 @@ export function profiled(db: Db): { db: Db; profile: Profile } {
     run: (sql, params) => timed(sql, tx.run.bind(tx), sql, params),
     lock: (table, ids) => tx.lock(table, ids),
     lockRow: (table, id) => timed(`lockRow(${table})`, tx.lockRow.bind(tx), table, id),
+    lockAccounts: (ids) => timed('lockAccounts', tx.lockAccounts.bind(tx), ids),
+    rows: (columns, rows) => tx.rows(columns, rows),
+    serialisesWriters: tx.serialisesWriters,
   }) as Tx;
   const wrapped: Db = {
     kind: db.kind,
+    writeSlots: db.writeSlots,
     async transaction(fn) {
       const t0 = performance.now();
       try {

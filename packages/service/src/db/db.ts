@@ -42,9 +42,10 @@ export interface Tx {
    * A derived table of `rows` with the named columns, to read or write many rows in one
    * statement: `FROM ${t.sql} AS v` with `t.params` at its place among the parameters (multi-row
    * INSERT … SELECT, UPDATE … FROM, `IN (SELECT id FROM …)`). SQLite: a VALUES list, one
-   * parameter per value (the statement's text follows the number of rows); PostgreSQL:
+   * parameter per value, padded to a power of two (a few statement texts in all); PostgreSQL:
    * `json_to_recordset` over one JSON parameter, so the text — and its prepared plan — is the
-   * same for any number of rows. `rows` must not be empty; booleans become 0/1.
+   * same for any number of rows. `rows` must not be empty, and no row's first value null;
+   * booleans become 0/1.
    */
   rows(columns: readonly RowColumn[], rows: readonly (readonly unknown[])[]): { sql: string; params: unknown[] };
   /**
@@ -56,6 +57,12 @@ export interface Tx {
 
 export interface Db {
   readonly kind: 'sqlite' | 'postgres';
+  /**
+   * How many write transactions are worth running at once — the charge engine's batches in
+   * flight: 1 on SQLite (one connection, one writer); on PostgreSQL a share of the pool, leaving
+   * connections for reads.
+   */
+  readonly writeSlots: number;
   /** Runs `fn` in one write transaction; retried on serialization failures where the engine has them. */
   transaction<T>(fn: (tx: Tx) => Promise<T>): Promise<T>;
   /**

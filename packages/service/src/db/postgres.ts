@@ -19,6 +19,8 @@ import { PgRelay, type RelayStats } from './pg-relay';
 export interface PostgresOptions {
   /** Connections in the pool (the LISTEN connection is extra). Default: env CUTLINE_PG_POOL_MAX, else 8. */
   poolMax?: number;
+  /** Charge batches in flight at once (`Db.writeSlots`). Default: env CUTLINE_PG_BATCHES, else half the pool, at most 4. */
+  writeSlots?: number;
   /** Attempts for one transaction before a serialization failure or deadlock is given up. */
   maxAttempts?: number;
   instanceId?: string;
@@ -82,6 +84,7 @@ export async function openPostgres(url: string, opts: PostgresOptions = {}): Pro
   const instanceId = opts.instanceId ?? randomUUID();
   const poolMax = opts.poolMax ?? (Number(process.env.CUTLINE_PG_POOL_MAX) || 8);
   const maxAttempts = opts.maxAttempts ?? 8;
+  const writeSlots = Math.max(1, opts.writeSlots ?? (Number(process.env.CUTLINE_PG_BATCHES) || Math.min(4, Math.floor(poolMax / 2))));
   const log = opts.log ?? (() => undefined);
   const connection: pg.ClientConfig = {
     connectionString: url,
@@ -209,6 +212,7 @@ export async function openPostgres(url: string, opts: PostgresOptions = {}): Pro
 
   return {
     kind: 'postgres',
+    writeSlots,
     instanceId,
     pool,
     get retries() {

@@ -74,14 +74,20 @@ export async function openSqlite(path: string): Promise<Db> {
     },
     rows(columns, rows) {
       if (!rows.length) throw new Error('rows: no rows');
+      // Padded with all-NULL rows up to the next power of two (filtered out inside the derived
+      // table: a real row's first column is never null), so a statement has a handful of texts —
+      // each prepared once — whatever the number of rows.
+      const size = 2 ** Math.ceil(Math.log2(rows.length));
       const one = `(${columns.map(() => '?').join(', ')})`;
       const names = columns.map(([name], i) => `column${i + 1} AS ${name}`).join(', ');
       const params: unknown[] = [];
       for (const r of rows) {
         if (r.length !== columns.length) throw new Error(`rows: ${r.length} values for ${columns.length} columns`);
+        if (r[0] === null || r[0] === undefined) throw new Error(`rows: the first column (${columns[0][0]}) is null`);
         for (const v of r) params.push(typeof v === 'boolean' ? (v ? 1 : 0) : v === undefined ? null : v);
       }
-      return { sql: `(SELECT ${names} FROM (VALUES ${rows.map(() => one).join(', ')}))`, params };
+      for (let i = rows.length * columns.length; i < size * columns.length; i++) params.push(null);
+      return { sql: `(SELECT ${names} FROM (VALUES ${Array(size).fill(one).join(', ')}) WHERE column1 IS NOT NULL)`, params };
     },
   };
 
@@ -106,6 +112,7 @@ export async function openSqlite(path: string): Promise<Db> {
 
   return {
     kind: 'sqlite',
+    writeSlots: 1,
     transaction<T>(fn: (t: Tx) => Promise<T>) {
       return exclusive(async () => {
         if (closed) throw new Error('database closed');
@@ -156,13 +163,14 @@ export async function openSqlite(path: string): Promise<Db> {
  * inside the COMMIT that crosses the mark, on the thread that commits — with group commit
  * under load that is every few groups, each time copying ~4 MB and fsyncing the database file
  * while every caller waits. Once this connection has committed `START_AFTER` write
- * transactions, a worker thread opens its own connection to the file and runs
+ * transactions (a charge engine's batch is one: a few dozen of them are thousands of charges),
+ * a worker thread opens its own connection to the file and runs
  * `wal_checkpoint(PASSIVE)` (which never blocks a writer) at most every `EVERY_MS` while
  * commits happen; this connection's own auto-checkpoint moves to `BACKSTOP_PAGES`, so the WAL
  * stays bounded even if the worker falls behind. Durability is untouched: a transaction is
  * durable at its COMMIT (synchronous=FULL), before any checkpoint.
  */
-const CHECKPOINT = { START_AFTER: 256, EVERY_MS: 500, BACKSTOP_PAGES: 10_000 };
+const CHECKPOINT = { START_AFTER: 32, EVERY_MS: 500, BACKSTOP_PAGES: 10_000 };
 
 const CHECKPOINT_WORKER = `
 const { parentPort, workerData } = require('node:worker_threads');

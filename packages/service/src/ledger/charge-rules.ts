@@ -7,6 +7,7 @@
  * Limits on a spend are inputs (`SpendCaps`): a rule that bounds what one charge may take from the
  * team pool or from the member's own batches changes what the caller passes here, not the engine.
  */
+import type { ChargeConflictReason } from '@cutline/contract/api';
 import { allocate, type SpendCaps } from './allocate';
 import { paysWithProUses, type ProUseAccount } from './pro-uses';
 import type { AllocationPart, BatchState } from './types';
@@ -48,16 +49,13 @@ export interface ChargeState {
 /** A hold whose time ran out: released as `expired` whoever asks first (docs/product.md § Holds). */
 export const hasLapsed = (c: ChargeState, now: number): boolean => c.status === 'held' && c.holdExpiresAt <= now;
 
-/** Why a capture or a release is refused (the 409's `reason`, docs/api.md § Charges). */
-export type ChargeConflict = 'hold_expired' | 'charge_released' | 'charge_captured';
-
 export type CaptureDecision =
   | { kind: 'capture' }
   /** Captured already: the same answer again. */
   | { kind: 'same' }
   /** The hold lapsed: release it as expired (the change stands), then refuse. */
   | { kind: 'releaseThenRefuse'; reason: 'hold_expired' }
-  | { kind: 'refuse'; reason: ChargeConflict };
+  | { kind: 'refuse'; reason: ChargeConflictReason };
 
 export function decideCapture(c: ChargeState, now: number): CaptureDecision {
   if (hasLapsed(c, now)) return { kind: 'releaseThenRefuse', reason: 'hold_expired' };

@@ -120,10 +120,9 @@ const causeOf = (s: StepRequest): Omit<EventCause, 'entry'> =>
     ? { kind: 'hold', chargeId: s.chargeId, tool: s.tool.id, device: s.device }
     : { kind: s.kind === 'capture' ? 'capture' : 'release', chargeId: s.chargeId };
 
-/** A charge as the batch knows it: stored before (`isNew` false) or made by one of its holds. */
+/** A charge as the batch knows it: stored before (`isNew` false) or made by one of its holds. Its row is replaced, never changed. */
 interface Held extends KnownCharge {
   row: ChargeRow;
-  parts: OwnedPart[];
   isNew: boolean;
 }
 
@@ -171,7 +170,8 @@ class Books {
       const e = u && cache.take(id, u.version, u.team_id);
       if (!e) continue;
       known.add(id);
-      for (const b of e.batches) books.addBatch({ ...b });
+      // Shared with the cache: the books never change a batch or charge object, they replace it.
+      for (const b of e.batches) books.addBatch(b);
       for (const [chargeId, c] of e.holds) cachedHolds.set(chargeId, c);
     }
 
@@ -186,7 +186,7 @@ class Books {
     const drawnFrom = new Set(loaded.flatMap((c) => c.parts.map((p) => p.batchId)).filter((id) => !books.batches.has(id)));
     for (const b of await batchesFor(tx, owners, [...drawnFrom], now)) if (!books.batches.has(b.id)) books.addBatch(b);
 
-    for (const [, c] of cachedHolds) books.addCharge({ row: { ...c.row }, parts: c.parts.map((p) => ({ ...p })), isNew: false });
+    for (const [, c] of cachedHolds) books.addCharge({ row: c.row, parts: c.parts, isNew: false });
     for (const c of loaded) {
       if (books.charges.has(c.row.id)) continue;
       books.addCharge({ row: c.row, parts: c.parts.map((p) => ({ ...p, ownerKind: books.batches.get(p.batchId)?.ownerKind ?? 'user' })), isNew: false });
@@ -221,10 +221,14 @@ class Books {
     return snapshotFrom(u, this.spendableOf(u), this.now);
   }
 
+  /** A batch's remaining credits move: the batch is replaced by a new object (the old one may be shared with the hold cache). */
   private move(batchId: string, delta: number): void {
     const b = this.batches.get(batchId);
     if (!b) throw new Error(`batch ${batchId} of a charge is not among the batch's rows`);
-    b.remaining += delta;
+    const moved = { ...b, remaining: b.remaining + delta };
+    this.batches.set(batchId, moved);
+    const list = this.byOwner.get(b.ownerId)!;
+    list[list.indexOf(b)] = moved;
     this.moved.set(batchId, (this.moved.get(batchId) ?? 0) + delta);
   }
 
@@ -297,7 +301,7 @@ class Books {
       device_id: s.device.id,
       device_platform: s.device.platform,
     };
-    let parts: OwnedPart[] = [];
+    let parts: readonly OwnedPart[] = [];
     if (pro) {
       user.pro_uses_remaining = (user.pro_uses_remaining ?? 0) - d.uses;
       this.proUses.add(user.id);
@@ -416,8 +420,8 @@ class Books {
       const holds = [...this.charges.values()].filter((c) => c.row.user_id === id && c.row.status === 'held').slice(-HOLDS_KEPT);
       cache.keep(id, {
         version: u.version,
-        batches: (this.byOwner.get(id) ?? []).map((b) => ({ ...b })),
-        holds: new Map(holds.map((c) => [c.row.id, { row: { ...c.row }, parts: c.parts.map((p) => ({ ...p })) }])),
+        batches: [...(this.byOwner.get(id) ?? [])],
+        holds: new Map(holds.map((c) => [c.row.id, { row: c.row, parts: c.parts }])),
       });
     }
   }

@@ -39,13 +39,11 @@ export interface ChargeObserver {
 export interface EngineOptions {
   /** Most steps in one batch. */
   maxBatch?: number;
-  /** Batches in flight at once (SQLite: always 1). */
+  /** Batches in flight at once (default `Db.writeSlots`; SQLite: always 1). */
   maxInFlight?: number;
   observer?: ChargeObserver;
 }
 
-/** Batches in flight on PostgreSQL unless configured (`CUTLINE_PG_BATCHES`). */
-const PG_IN_FLIGHT = 4;
 const MAX_BATCH = 64;
 
 interface Queued {
@@ -72,7 +70,7 @@ export class ChargeEngine {
     opts: EngineOptions = {},
   ) {
     this.maxBatch = Math.max(1, opts.maxBatch ?? MAX_BATCH);
-    this.maxInFlight = db.kind === 'sqlite' ? 1 : Math.max(1, opts.maxInFlight ?? (Number(process.env.CUTLINE_PG_BATCHES) || PG_IN_FLIGHT));
+    this.maxInFlight = db.kind === 'sqlite' ? 1 : Math.max(1, opts.maxInFlight ?? db.writeSlots);
     this.observer = opts.observer ?? {};
   }
 

@@ -2,10 +2,9 @@
  * The charge aggregate's storage: its SQL, its typed rows (`ChargeRow`, the parts it drew, the
  * wire shape) and the refusals its steps answer with.
  */
-import type { Charge } from '@cutline/contract/api';
+import type { Charge, ChargeConflictReason } from '@cutline/contract/api';
 import type { Platform } from '@cutline/contract/credit-types';
 import type { AllocationPart, BatchState } from '../../ledger/types';
-import type { ChargeConflict } from '../../ledger/charge-rules';
 import type { RowColumn, Tx } from '../../db/db';
 import { InvariantBroken, notFound, ServiceError } from '../kernel/errors';
 import { deviceOf, num } from '../../ledger-wire';
@@ -119,9 +118,9 @@ export const insufficientCredits = (publicUrl: string, toolName: string, cost: n
  * A capture or release the charge's state refuses: 409 `conflict` (the contract's code) with the
  * case as `reason` (docs/api.md § Charges, an extension).
  */
-export const chargeConflict = (reason: ChargeConflict) => new ServiceError('conflict', CONFLICT_MESSAGES[reason], { reason });
+export const chargeConflict = (reason: ChargeConflictReason) => new ServiceError('conflict', CONFLICT_MESSAGES[reason], { reason });
 
-const CONFLICT_MESSAGES: Record<ChargeConflict, string> = {
+const CONFLICT_MESSAGES: Record<ChargeConflictReason, string> = {
   hold_expired: 'the hold expired before it was captured; its credits were returned',
   charge_released: 'the charge was released and cannot be captured',
   charge_captured: 'the charge was already captured and cannot be released',
@@ -132,7 +131,7 @@ const CONFLICT_MESSAGES: Record<ChargeConflict, string> = {
 /** A charge with its parts in order (each with whose batch it drew from, filled in by the caller). */
 export interface LoadedCharge {
   row: ChargeRow;
-  parts: OwnedPart[];
+  parts: readonly OwnedPart[];
 }
 
 const PART_COLUMNS = 'c.*, a.batch_id AS part_batch, a.type AS part_type, a.amount AS part_amount, a.ord AS part_ord';
