@@ -43,8 +43,8 @@ export interface Tx {
    * statement: `FROM ${t.sql} AS v` with `t.params` at its place among the parameters (multi-row
    * INSERT … SELECT, UPDATE … FROM, `IN (SELECT id FROM …)`). SQLite: a VALUES list, one
    * parameter per value, padded to a power of two (a few statement texts in all); PostgreSQL:
-   * `json_to_recordset` over one JSON parameter, so the text — and its prepared plan — is the
-   * same for any number of rows. `rows` must not be empty, and no row's first value null;
+   * `unnest` of one array parameter per column, so the text — and its prepared plan, which joins
+   * through the indexes — is the same for any number of rows. `rows` must not be empty, and no row's first value null;
    * booleans become 0/1.
    */
   rows(columns: readonly RowColumn[], rows: readonly (readonly unknown[])[]): { sql: string; params: unknown[] };
