@@ -225,7 +225,7 @@ class Books {
   private move(batchId: string, delta: number): void {
     const b = this.batches.get(batchId);
     if (!b) throw new Error(`batch ${batchId} of a charge is not among the batch's rows`);
-    const moved = { ...b, remaining: b.remaining + delta };
+    const moved = Object.freeze({ ...b, remaining: b.remaining + delta });
     this.batches.set(batchId, moved);
     const list = this.byOwner.get(b.ownerId)!;
     list[list.indexOf(b)] = moved;

@@ -15,7 +15,7 @@ import { writeEvents, type CompactEvent } from '../../db/event-log';
 import { snapshotOf } from '../accounts/state';
 import { eventPayload, type HubEvent } from '../../events';
 import { ledgerWire } from '../../ledger-wire';
-import { userRow, type UserRow } from './rows';
+import { balanceJson, userRow, type UserRow } from './rows';
 
 export interface EntryInput {
   /** The user the entry belongs to; null for a team-level entry (team grant or expiry). */
@@ -146,7 +146,7 @@ export class Journal {
         // Their own entries, and every entry of their team's pool (a teammate's included).
         const listed = mine.filter((w) => w.userId === userId || w.scopeId === userId || (user.team_id !== null && w.scopeId === user.team_id));
         const balance = opts.snapshot ? await opts.snapshot(i, user) : await snapshotOf(tx, user, now);
-        const row: CompactEvent = { userId, version: user.version, at: now, balance: JSON.stringify(balance), cause, seqs: listed.map((w) => w.seq) };
+        const row: CompactEvent = { userId, version: user.version, at: now, balance: balanceJson(balance), cause, seqs: listed.map((w) => w.seq) };
         rows.push(row);
         committed.events.push({ userId, version: user.version, payload: eventPayload(row.balance, cause, listed.map((w) => w.json)) });
         committed.balances.set(userId, balance);
@@ -169,7 +169,7 @@ interface WrittenEntry {
 /** Ledger rows per INSERT (the rows' JSON is one parameter on PostgreSQL, a VALUES list on SQLite). */
 const LEDGER_ROWS_PER_INSERT = 128;
 const LEDGER_COLUMNS: readonly RowColumn[] = [
-  ['ord', 'int'], ['scope_id', 'text'], ['user_id', 'text'], ['at', 'bigint'], ['kind', 'text'], ['amount', 'int'], ['unit', 'text'],
+  ['scope_id', 'text'], ['user_id', 'text'], ['at', 'bigint'], ['kind', 'text'], ['amount', 'int'], ['unit', 'text'],
   ['type', 'text'], ['batch_id', 'text'], ['charge_id', 'text'], ['tool', 'text'], ['device_id', 'text'], ['device_platform', 'text'],
 ];
 
@@ -179,14 +179,15 @@ async function insertEntries(tx: Tx, entries: readonly EntryInput[], now: number
     const chunk = entries.slice(i, i + LEDGER_ROWS_PER_INSERT);
     const v = tx.rows(
       LEDGER_COLUMNS,
-      chunk.map((e, k) => [k, e.scopeId, e.userId, now, e.kind, e.amount, e.unit, e.type, e.batchId, e.chargeId ?? null, e.tool ?? null,
+      chunk.map((e) => [e.scopeId, e.userId, now, e.kind, e.amount, e.unit, e.type, e.batchId, e.chargeId ?? null, e.tool ?? null,
         e.device?.id ?? null, e.device?.platform ?? null]),
     );
     // A sequence (PostgreSQL) or AUTOINCREMENT (SQLite) numbers the rows in the order they are
-    // inserted — `ord`'s — so the ascending seqs belong to the entries in that order.
+    // inserted, the derived table's order (a VALUES list, an `unnest`), so the ascending seqs
+    // belong to the entries in that order.
     const rows = await tx.all<{ seq: unknown }>(
       `INSERT INTO ledger (scope_id, user_id, at, kind, amount, unit, type, batch_id, charge_id, tool, device_id, device_platform)
-       SELECT scope_id, user_id, at, kind, amount, unit, type, batch_id, charge_id, tool, device_id, device_platform FROM ${v.sql} AS v ORDER BY ord
+       SELECT scope_id, user_id, at, kind, amount, unit, type, batch_id, charge_id, tool, device_id, device_platform FROM ${v.sql} AS v
        RETURNING seq`,
       v.params,
     );
