@@ -42,6 +42,7 @@ export function profiled(db: Db): { db: Db; profile: Profile } {
     lockRow: (table, id) => timed(`lockRow(${table})`, tx.lockRow.bind(tx), table, id),
     lockAccounts: (ids) => timed('lockAccounts', tx.lockAccounts.bind(tx), ids),
     rows: (columns, rows) => tx.rows(columns, rows),
+    writeRows: (columns, rows, statement) => timed(statement('v'), tx.writeRows.bind(tx), columns, rows, statement),
     serialisesWriters: tx.serialisesWriters,
   }) as Tx;
   const wrapped: Db = {

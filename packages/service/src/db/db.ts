@@ -49,6 +49,14 @@ export interface Tx {
    */
   rows(columns: readonly RowColumn[], rows: readonly (readonly unknown[])[]): { sql: string; params: unknown[] };
   /**
+   * One write over many rows: `statement(v)` is an INSERT … SELECT or UPDATE … FROM that reads its
+   * rows as `FROM ${v} AS v` (columns as named); returns every row it returns (RETURNING), in
+   * the rows' order. PostgreSQL: one statement over `unnest` of one typed array per column — one
+   * round trip, one prepared plan whatever the number of rows. SQLite: over `rows` (a VALUES
+   * list padded to a power of two), up to 256 rows a statement. Nothing is run for no rows.
+   */
+  writeRows(columns: readonly RowColumn[], rows: readonly (readonly unknown[])[], statement: (v: string) => string): Promise<Row[]>;
+  /**
    * True where the transaction already holds the one write lock (SQLite's BEGIN IMMEDIATE):
    * `lock` is a no-op and lock order cannot matter, so an account is locked with one read.
    */

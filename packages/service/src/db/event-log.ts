@@ -31,19 +31,15 @@ export interface CompactEvent {
   seqs: readonly number[];
 }
 
-/** Event rows per INSERT (the rows' JSON is one parameter on PostgreSQL, a VALUES list on SQLite). */
-const EVENT_ROWS_PER_INSERT = 128;
 const EVENT_COLUMNS: readonly RowColumn[] = [['user_id', 'text'], ['version', 'bigint'], ['at', 'bigint'], ['balance', 'text'], ['cause', 'text'], ['seqs', 'text']];
 
-/** Stores the accounts' event rows (inside the committing transaction), in multi-row statements. */
-export async function writeEvents(tx: Pick<Tx, 'run' | 'rows'>, events: readonly CompactEvent[]): Promise<void> {
-  for (let i = 0; i < events.length; i += EVENT_ROWS_PER_INSERT) {
-    const v = tx.rows(
-      EVENT_COLUMNS,
-      events.slice(i, i + EVENT_ROWS_PER_INSERT).map((e) => [e.userId, e.version, e.at, e.balance, e.cause, e.seqs.length ? e.seqs.join(',') : null]),
-    );
-    await tx.run(`INSERT INTO events (user_id, version, at, balance, cause, seqs) SELECT user_id, version, at, balance, cause, seqs FROM ${v.sql} AS v`, v.params);
-  }
+/** Stores the accounts' event rows (inside the committing transaction), in one multi-row write. */
+export async function writeEvents(tx: Pick<Tx, 'writeRows'>, events: readonly CompactEvent[]): Promise<void> {
+  await tx.writeRows(
+    EVENT_COLUMNS,
+    events.map((e) => [e.userId, e.version, e.at, e.balance, e.cause, e.seqs.length ? e.seqs.join(',') : null]),
+    (v) => `INSERT INTO events (user_id, version, at, balance, cause, seqs) SELECT user_id, version, at, balance, cause, seqs FROM ${v} AS v`,
+  );
 }
 
 /** The account's events after version `after` up to `upTo`, in version order (a stream's gap). */

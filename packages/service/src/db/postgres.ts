@@ -12,7 +12,7 @@ import { createHash, randomUUID } from 'node:crypto';
 import pg from 'pg';
 import type { Clock } from '../clock';
 import type { RelayTarget } from '../events';
-import { toDollarParams, type Db, type Row, type Tx } from './db';
+import { toDollarParams, type Db, type Row, type RowColumn, type Tx } from './db';
 import { migratePostgres } from './pg-migrate';
 import { PgRelay, type RelayStats } from './pg-relay';
 
@@ -56,6 +56,21 @@ WITH t AS MATERIALIZED (
 SELECT u.*, n.locked_teams FROM n, users u
  WHERE u.id IN (SELECT unnest(?::text[]) UNION ALL SELECT m.id FROM users m JOIN t ON m.team_id = t.id)
  ORDER BY u.id FOR UPDATE OF u`;
+
+/**
+ * A derived table of `rows`: `unnest` of one typed array parameter per column. `unnest` of
+ * parameters is planned with a row count (the arrays' own in a custom plan, 10 in a generic
+ * one), so joins with it use the indexes; the text is the same for any number of rows.
+ */
+function unnestRows(columns: readonly RowColumn[], rows: readonly (readonly unknown[])[]): { sql: string; params: unknown[] } {
+  const arrays = columns.map((): unknown[] => []);
+  for (const r of rows) {
+    if (r.length !== columns.length) throw new Error(`rows: ${r.length} values for ${columns.length} columns`);
+    r.forEach((v, i) => arrays[i].push(typeof v === 'boolean' ? (v ? 1 : 0) : (v ?? null)));
+  }
+  const types = columns.map(([, type]) => `?::${type === 'int' ? 'integer' : type}[]`).join(', ');
+  return { sql: `(SELECT * FROM unnest(${types}) AS r(${columns.map(([name]) => name).join(', ')}))`, params: arrays };
+}
 
 /** SQLSTATEs worth retrying the whole transaction for. */
 const RETRYABLE = new Set(['40001', '40P01']);
@@ -148,15 +163,12 @@ export async function openPostgres(url: string, opts: PostgresOptions = {}): Pro
       },
       rows(columns, rows) {
         if (!rows.length) throw new Error('rows: no rows');
-        // One array parameter per column: `unnest` of parameters is planned with a row count
-        // (the arrays' own in a custom plan, 10 in a generic one), so joins use the indexes.
-        const arrays = columns.map((): unknown[] => []);
-        for (const r of rows) {
-          if (r.length !== columns.length) throw new Error(`rows: ${r.length} values for ${columns.length} columns`);
-          r.forEach((v, i) => arrays[i].push(typeof v === 'boolean' ? (v ? 1 : 0) : (v ?? null)));
-        }
-        const types = columns.map(([, type]) => `?::${type === 'int' ? 'integer' : type}[]`).join(', ');
-        return { sql: `(SELECT * FROM unnest(${types}) AS r(${columns.map(([name]) => name).join(', ')}))`, params: arrays };
+        return unnestRows(columns, rows);
+      },
+      async writeRows(columns, rows, statement) {
+        if (!rows.length) return [];
+        const v = unnestRows(columns, rows);
+        return (await q(statement(v.sql), v.params)).rows as Row[];
       },
     };
   };

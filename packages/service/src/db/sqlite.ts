@@ -89,6 +89,16 @@ export async function openSqlite(path: string): Promise<Db> {
       for (let i = rows.length * columns.length; i < size * columns.length; i++) params.push(null);
       return { sql: `(SELECT ${names} FROM (VALUES ${Array(size).fill(one).join(', ')}) WHERE column1 IS NOT NULL)`, params };
     },
+    async writeRows(columns, rows, statement) {
+      const out: Record<string, unknown>[] = [];
+      for (let i = 0; i < rows.length; i += 256) {
+        const v = tx.rows(columns, rows.slice(i, i + 256));
+        const st = prepare(statement(v.sql));
+        if (st.reader) out.push(...(st.all(...v.params) as Record<string, unknown>[]));
+        else st.run(...v.params);
+      }
+      return out;
+    },
   };
 
   // Transaction control, prepared once (exec would parse the text on every call).

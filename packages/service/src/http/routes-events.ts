@@ -17,7 +17,6 @@ import type { Ctx } from '../service/kernel/context';
 import { ServiceError } from '../service/kernel/errors';
 import { snapshotPayload, type HubEvent } from '../events';
 import { SseWriter } from './sse-writer';
-import { balanceJson } from '../service/kernel/rows';
 import { balance, missedEvents } from '../service/accounts/reads';
 import { requireBearer } from './bearer';
 import { Admission } from './stream-admission';
@@ -137,7 +136,7 @@ export async function eventRoutes(app: FastifyInstance, ctx: Ctx, opts: EventRou
       (async () => {
         const snap = await admission.run(async () => (closed ? null : balance(ctx, grant.userId)));
         if (!snap) return; // the client left while it waited: nothing read for it
-        const json = balanceJson(snap);
+        const json = JSON.stringify(snap);
         ctx.hub.remember(grant.userId, snap.version, () => ({ json, nextExpiryAt: snap.nextExpiry ? Date.parse(snap.nextExpiry.at) : null }));
         sendEvent({ userId: grant.userId, version: snap.version, payload: snapshotPayload(json) });
       })(),

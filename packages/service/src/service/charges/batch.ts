@@ -221,11 +221,11 @@ class Books {
     return snapshotFrom(u, this.spendableOf(u), this.now);
   }
 
-  /** A batch's remaining credits move: the batch is replaced by a new object (the old one may be shared with the hold cache). */
+  /** A batch's remaining credits move: the batch is replaced by a new object, never changed (the old one may be shared with the hold cache). */
   private move(batchId: string, delta: number): void {
     const b = this.batches.get(batchId);
     if (!b) throw new Error(`batch ${batchId} of a charge is not among the batch's rows`);
-    const moved = Object.freeze({ ...b, remaining: b.remaining + delta });
+    const moved = { ...b, remaining: b.remaining + delta };
     this.batches.set(batchId, moved);
     const list = this.byOwner.get(b.ownerId)!;
     list[list.indexOf(b)] = moved;

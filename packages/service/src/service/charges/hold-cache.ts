@@ -22,7 +22,9 @@
  * account's batches checks them.)
  *
  * One cache per charge engine (per database); the oldest entry goes first beyond `max`; an
- * entry is replaced by every batch that touches its account.
+ * entry is replaced by every batch that touches its account. Entries share their batch and
+ * charge objects with the batches that use them: a batch replaces an object that changes, never
+ * changes it (charges/batch.ts).
  */
 import type { BatchState } from '../../ledger/types';
 import type { ChargeRow, OwnedPart } from './records';

@@ -199,13 +199,6 @@ export async function batchesFor(tx: Tx, owners: readonly string[], ids: readonl
   return out;
 }
 
-/** Rows per multi-row statement of a batch's writes. */
-const ROWS_PER_STATEMENT = 256;
-
-async function inChunks<T>(items: readonly T[], write: (chunk: readonly T[]) => Promise<void>): Promise<void> {
-  for (let i = 0; i < items.length; i += ROWS_PER_STATEMENT) await write(items.slice(i, i + ROWS_PER_STATEMENT));
-}
-
 const CHARGE_COLUMNS: readonly RowColumn[] = [
   ['id', 'text'], ['user_id', 'text'], ['idem_key', 'text'], ['request_hash', 'text'], ['tool', 'text'], ['quantity', 'int'], ['cost', 'int'],
   ['uses_pro_use', 'int'], ['pro_uses', 'int'], ['status', 'text'], ['release_reason', 'text'], ['hold_expires_at', 'bigint'],
@@ -213,17 +206,18 @@ const CHARGE_COLUMNS: readonly RowColumn[] = [
 ];
 const CHARGE_NAMES = CHARGE_COLUMNS.map(([n]) => n).join(', ');
 
-/** New charges (as they stand at the end of their batch) and their allocations, in multi-row inserts. */
+/** New charges (as they stand at the end of their batch) and their allocations, in multi-row writes. */
 export async function insertCharges(tx: Tx, charges: readonly LoadedCharge[]): Promise<void> {
-  await inChunks(charges, async (chunk) => {
-    const v = tx.rows(CHARGE_COLUMNS, chunk.map(({ row: c }) => CHARGE_COLUMNS.map(([n]) => c[n as keyof ChargeRow])));
-    await tx.run(`INSERT INTO charges (${CHARGE_NAMES}) SELECT ${CHARGE_NAMES} FROM ${v.sql} AS v`, v.params);
-  });
-  const parts = charges.flatMap(({ row, parts: ps }) => ps.map((p, ord) => [row.id, p.batchId, p.type, p.amount, ord]));
-  await inChunks(parts, async (chunk) => {
-    const v = tx.rows([['charge_id', 'text'], ['batch_id', 'text'], ['type', 'text'], ['amount', 'int'], ['ord', 'int']], chunk);
-    await tx.run(`INSERT INTO allocations (charge_id, batch_id, type, amount, ord) SELECT charge_id, batch_id, type, amount, ord FROM ${v.sql} AS v`, v.params);
-  });
+  await tx.writeRows(
+    CHARGE_COLUMNS,
+    charges.map(({ row: c }) => CHARGE_COLUMNS.map(([n]) => c[n as keyof ChargeRow])),
+    (v) => `INSERT INTO charges (${CHARGE_NAMES}) SELECT ${CHARGE_NAMES} FROM ${v} AS v`,
+  );
+  await tx.writeRows(
+    [['charge_id', 'text'], ['batch_id', 'text'], ['type', 'text'], ['amount', 'int'], ['ord', 'int']],
+    charges.flatMap(({ row, parts }) => parts.map((p, ord) => [row.id, p.batchId, p.type, p.amount, ord])),
+    (v) => `INSERT INTO allocations (charge_id, batch_id, type, amount, ord) SELECT charge_id, batch_id, type, amount, ord FROM ${v} AS v`,
+  );
 }
 
 /**
@@ -231,18 +225,13 @@ export async function insertCharges(tx: Tx, charges: readonly LoadedCharge[]): P
  * its account's lock: a row that is not held any more is a broken lock, and throws.
  */
 export async function settleCharges(tx: Tx, charges: readonly ChargeRow[]): Promise<void> {
-  await inChunks(charges, async (chunk) => {
-    const v = tx.rows(
-      [['settle_id', 'text'], ['new_status', 'text'], ['reason', 'text'], ['at', 'bigint']],
-      chunk.map((c) => [c.id, c.status, c.release_reason, c.settled_at]),
-    );
-    const r = await tx.run(
-      `UPDATE charges SET status = v.new_status, release_reason = v.reason, settled_at = v.at FROM ${v.sql} AS v
-        WHERE charges.id = v.settle_id AND charges.status = 'held'`,
-      v.params,
-    );
-    if (r.changes !== chunk.length) throw new Error(`${chunk.length - r.changes} of ${chunk.length} charges were settled under their account's lock`);
-  });
+  const settled = await tx.writeRows(
+    [['settle_id', 'text'], ['new_status', 'text'], ['reason', 'text'], ['at', 'bigint']],
+    charges.map((c) => [c.id, c.status, c.release_reason, c.settled_at]),
+    (v) => `UPDATE charges SET status = v.new_status, release_reason = v.reason, settled_at = v.at FROM ${v} AS v
+             WHERE charges.id = v.settle_id AND charges.status = 'held' RETURNING id`,
+  );
+  if (settled.length !== charges.length) throw new Error(`${charges.length - settled.length} of ${charges.length} charges were settled under their account's lock`);
 }
 
 /**
@@ -252,22 +241,24 @@ export async function settleCharges(tx: Tx, charges: readonly ChargeRow[]): Prom
  * and throws `InvariantBroken`; a negative one is refused by the table's CHECK.
  */
 export async function moveBatches(tx: Tx, moves: readonly { id: string; delta: number; expected: number }[]): Promise<void> {
-  await inChunks(moves, async (chunk) => {
-    const v = tx.rows([['move_id', 'text'], ['delta', 'int']], chunk.map((m) => [m.id, m.delta]));
-    // The derived table's columns differ from the batches columns: `RETURNING *` names the batch's own on both engines.
-    const rows = await tx.all(`UPDATE batches SET remaining = batches.remaining + v.delta FROM ${v.sql} AS v WHERE batches.id = v.move_id RETURNING *`, v.params);
-    const stored = new Map(rows.map((r) => [String(r.id), num(r.remaining)]));
-    for (const m of chunk) {
-      const got = stored.get(m.id);
-      if (got !== m.expected) throw new InvariantBroken('hold cache', `batch ${m.id} holds ${got ?? 'nothing'} after this batch, not ${m.expected}`);
-    }
-  });
+  // The row source's columns differ from the batches columns: `RETURNING *` names the batch's own on both engines.
+  const rows = await tx.writeRows(
+    [['move_id', 'text'], ['delta', 'int']],
+    moves.map((m) => [m.id, m.delta]),
+    (v) => `UPDATE batches SET remaining = batches.remaining + v.delta FROM ${v} AS v WHERE batches.id = v.move_id RETURNING *`,
+  );
+  const stored = new Map(rows.map((r) => [String(r.id), num(r.remaining)]));
+  for (const m of moves) {
+    const got = stored.get(m.id);
+    if (got !== m.expected) throw new InvariantBroken('hold cache', `batch ${m.id} holds ${got ?? 'nothing'} after this batch, not ${m.expected}`);
+  }
 }
 
 /** The accounts' Pro uses left, as their batch's steps left them. */
 export async function setProUses(tx: Tx, accounts: readonly { userId: string; remaining: number | null }[]): Promise<void> {
-  await inChunks(accounts, async (chunk) => {
-    const v = tx.rows([['pro_user', 'text'], ['uses_left', 'int']], chunk.map((a) => [a.userId, a.remaining]));
-    await tx.run(`UPDATE users SET pro_uses_remaining = v.uses_left FROM ${v.sql} AS v WHERE users.id = v.pro_user`, v.params);
-  });
+  await tx.writeRows(
+    [['pro_user', 'text'], ['uses_left', 'int']],
+    accounts.map((a) => [a.userId, a.remaining]),
+    (v) => `UPDATE users SET pro_uses_remaining = v.uses_left FROM ${v} AS v WHERE users.id = v.pro_user`,
+  );
 }

@@ -15,7 +15,7 @@ import { writeEvents, type CompactEvent } from '../../db/event-log';
 import { snapshotOf } from '../accounts/state';
 import { eventPayload, type HubEvent } from '../../events';
 import { ledgerWire } from '../../ledger-wire';
-import { balanceJson, userRow, type UserRow } from './rows';
+import { userRow, type UserRow } from './rows';
 
 export interface EntryInput {
   /** The user the entry belongs to; null for a team-level entry (team grant or expiry). */
@@ -146,7 +146,7 @@ export class Journal {
         // Their own entries, and every entry of their team's pool (a teammate's included).
         const listed = mine.filter((w) => w.userId === userId || w.scopeId === userId || (user.team_id !== null && w.scopeId === user.team_id));
         const balance = opts.snapshot ? await opts.snapshot(i, user) : await snapshotOf(tx, user, now);
-        const row: CompactEvent = { userId, version: user.version, at: now, balance: balanceJson(balance), cause, seqs: listed.map((w) => w.seq) };
+        const row: CompactEvent = { userId, version: user.version, at: now, balance: JSON.stringify(balance), cause, seqs: listed.map((w) => w.seq) };
         rows.push(row);
         committed.events.push({ userId, version: user.version, payload: eventPayload(row.balance, cause, listed.map((w) => w.json)) });
         committed.balances.set(userId, balance);
@@ -166,39 +166,28 @@ interface WrittenEntry {
   scopeId: string;
 }
 
-/** Ledger rows per INSERT (the rows' JSON is one parameter on PostgreSQL, a VALUES list on SQLite). */
-const LEDGER_ROWS_PER_INSERT = 128;
 const LEDGER_COLUMNS: readonly RowColumn[] = [
   ['scope_id', 'text'], ['user_id', 'text'], ['at', 'bigint'], ['kind', 'text'], ['amount', 'int'], ['unit', 'text'],
   ['type', 'text'], ['batch_id', 'text'], ['charge_id', 'text'], ['tool', 'text'], ['device_id', 'text'], ['device_platform', 'text'],
 ];
 
 async function insertEntries(tx: Tx, entries: readonly EntryInput[], now: number): Promise<WrittenEntry[]> {
-  const written: WrittenEntry[] = [];
-  for (let i = 0; i < entries.length; i += LEDGER_ROWS_PER_INSERT) {
-    const chunk = entries.slice(i, i + LEDGER_ROWS_PER_INSERT);
-    const v = tx.rows(
-      LEDGER_COLUMNS,
-      chunk.map((e) => [e.scopeId, e.userId, now, e.kind, e.amount, e.unit, e.type, e.batchId, e.chargeId ?? null, e.tool ?? null,
-        e.device?.id ?? null, e.device?.platform ?? null]),
-    );
-    // A sequence (PostgreSQL) or AUTOINCREMENT (SQLite) numbers the rows in the order they are
-    // inserted, the derived table's order (a VALUES list, an `unnest`), so the ascending seqs
-    // belong to the entries in that order.
-    const rows = await tx.all<{ seq: unknown }>(
-      `INSERT INTO ledger (scope_id, user_id, at, kind, amount, unit, type, batch_id, charge_id, tool, device_id, device_platform)
-       SELECT scope_id, user_id, at, kind, amount, unit, type, batch_id, charge_id, tool, device_id, device_platform FROM ${v.sql} AS v
+  const rows = await tx.writeRows(
+    LEDGER_COLUMNS,
+    entries.map((e) => [e.scopeId, e.userId, now, e.kind, e.amount, e.unit, e.type, e.batchId, e.chargeId ?? null, e.tool ?? null,
+      e.device?.id ?? null, e.device?.platform ?? null]),
+    (v) => `INSERT INTO ledger (scope_id, user_id, at, kind, amount, unit, type, batch_id, charge_id, tool, device_id, device_platform)
+       SELECT scope_id, user_id, at, kind, amount, unit, type, batch_id, charge_id, tool, device_id, device_platform FROM ${v} AS v
        RETURNING seq`,
-      v.params,
-    );
-    if (rows.length !== chunk.length) throw new Error(`ledger insert returned ${rows.length} rows for ${chunk.length}`);
-    const seqs = rows.map((r) => Number(r.seq)).sort((a, b) => a - b);
-    chunk.forEach((e, k) => {
-      const entry = entryWire(e, seqs[k], now);
-      written.push({ entry, json: JSON.stringify(entry), seq: seqs[k], userId: e.userId, scopeId: e.scopeId });
-    });
-  }
-  return written;
+  );
+  if (rows.length !== entries.length) throw new Error(`ledger insert returned ${rows.length} rows for ${entries.length}`);
+  // A sequence (PostgreSQL) or AUTOINCREMENT (SQLite) numbers the rows in the order they are
+  // inserted, the rows' order, so the ascending seqs belong to the entries in that order.
+  const seqs = rows.map((r) => Number(r.seq)).sort((a, b) => a - b);
+  return entries.map((e, k) => {
+    const entry = entryWire(e, seqs[k], now);
+    return { entry, json: JSON.stringify(entry), seq: seqs[k], userId: e.userId, scopeId: e.scopeId };
+  });
 }
 
 /** The members of every team the journals touched: from `known` when the caller has them, else one read for the rest. */
@@ -225,15 +214,12 @@ async function teamMembers(tx: Tx, journals: readonly Journal[], known?: CommitO
 async function bumpAccounts(tx: Tx, bumps: ReadonlyMap<string, { n: number; held: number }>): Promise<Map<string, UserRow>> {
   const out = new Map<string, UserRow>();
   if (!bumps.size) return out;
-  const v = tx.rows(
+  // The row source's column names differ from every users column: `RETURNING *` (which on
+  // PostgreSQL also lists them) gives the users row as written on both engines.
+  const rows = await tx.writeRows(
     [['bump_id', 'text'], ['bumps', 'int'], ['held_delta', 'int']],
     [...bumps].map(([id, b]) => [id, b.n, b.held]),
-  );
-  // The derived table's column names differ from every users column: `RETURNING *` (which on
-  // PostgreSQL also lists them) gives the users row as written on both engines.
-  const rows = await tx.all(
-    `UPDATE users SET version = users.version + v.bumps, held = users.held + v.held_delta FROM ${v.sql} AS v WHERE users.id = v.bump_id RETURNING *`,
-    v.params,
+    (v) => `UPDATE users SET version = users.version + v.bumps, held = users.held + v.held_delta FROM ${v} AS v WHERE users.id = v.bump_id RETURNING *`,
   );
   for (const r of rows) out.set(String(r.id), userRow(r));
   return out;

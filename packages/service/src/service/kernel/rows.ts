@@ -1,5 +1,5 @@
 /** Row ↔ domain ↔ wire mappings. Storage rows use snake_case and integer milliseconds. */
-import type { BalanceSnapshot, Batch } from '@cutline/contract/api';
+import type { Batch } from '@cutline/contract/api';
 import type { CreditType, Plan } from '@cutline/contract/credit-types';
 import type { Billing } from '../../ledger/plans';
 import type { BatchState } from '../../ledger/types';
@@ -77,13 +77,8 @@ export function teamRow(r: Record<string, unknown>): TeamRow {
   };
 }
 
-/**
- * A batch as read: frozen, like every `BatchState` the service makes — a batch whose credits move
- * is replaced by a new object (charges/batch.ts), never changed — so what is derived from one
- * object (its wire form and JSON text below, the hold cache's entries) stays right for it.
- */
 export function batchState(r: Record<string, unknown>): BatchState {
-  return Object.freeze({
+  return {
     id: String(r.id),
     ownerKind: r.owner_kind as 'user' | 'team',
     ownerId: String(r.owner_id),
@@ -93,44 +88,17 @@ export function batchState(r: Record<string, unknown>): BatchState {
     grantedAt: num(r.granted_at),
     expiresAt: numOrNull(r.expires_at),
     source: String(r.source),
-  });
+  };
 }
-
-/** Each batch state's wire form, and each wire form's JSON text, made once (both frozen or immutable). */
-const wires = new WeakMap<BatchState, Batch>();
-const texts = new WeakMap<Batch, string>();
 
 export function batchWire(b: BatchState): Batch {
-  let w = wires.get(b);
-  if (!w) {
-    w = Object.freeze({
-      id: b.id,
-      type: b.type,
-      scope: b.ownerKind,
-      remaining: b.remaining,
-      expiresAt: isoOrNull(b.expiresAt),
-      grantedAt: iso(b.grantedAt),
-      source: b.source,
-    });
-    // Only a frozen state is sure never to change under its cached wire form.
-    if (Object.isFrozen(b)) wires.set(b, w);
-  }
-  return w;
-}
-
-/**
- * `JSON.stringify(balance)`, byte for byte, with each batch's text made once per wire form: the
- * same batches recur in every snapshot of an account (a hold's, then its capture's).
- */
-export function balanceJson(balance: BalanceSnapshot): string {
-  const batches = balance.batches.map((w) => {
-    let t = texts.get(w);
-    if (t === undefined) {
-      t = JSON.stringify(w);
-      if (Object.isFrozen(w)) texts.set(w, t);
-    }
-    return t;
-  });
-  // `batches` keeps its place among the keys; no value before it can hold this text.
-  return JSON.stringify({ ...balance, batches: [] }).replace('"batches":[]', `"batches":[${batches.join(',')}]`);
+  return {
+    id: b.id,
+    type: b.type,
+    scope: b.ownerKind,
+    remaining: b.remaining,
+    expiresAt: isoOrNull(b.expiresAt),
+    grantedAt: iso(b.grantedAt),
+    source: b.source,
+  };
 }
