@@ -3,7 +3,7 @@ import react from '@vitejs/plugin-react';
 import { defineConfig } from 'electron-vite';
 
 // The root package has no production dependencies, so everything main and preload import
-// (electron-store, ky, zod, eventsource-parser, the contract) is bundled into out/; only
+// (electron-store, ky, zod, eventsource-parser, electron-updater, the contract) is bundled into out/; only
 // electron and Node's built-ins stay external (electron-vite's defaults). Main is built as ESM.
 export default defineConfig({
   main: {

@@ -23,10 +23,11 @@
  * tests use) or from Vite's dev middleware on `src/renderer` (mode `vite`: hot reload, with the
  * CSP relaxed for Vite's inline preamble).
  */
-import { createReadStream } from 'node:fs';
+import { createReadStream, readFileSync } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import type { Duplex } from 'node:stream';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { ViteDevServer } from 'vite';
@@ -62,6 +63,12 @@ export interface DevhostOptions {
   onOpened?: (url: string) => void;
   /** Extra core options (tests shorten backoff and idle limits). */
   core?: Partial<Pick<CoreDeps, 'fetch' | 'backoff' | 'streamIdleTimeoutMs' | 'requestTimeoutMs' | 'retryBaseMs' | 'random'>>;
+  /**
+   * An update mechanism for the core's update controller: the end-to-end tests pass a fake they
+   * drive. Without one the host says updates come with the packaged app (as a development run of
+   * Electron does).
+   */
+  updater?: CoreDeps['updater'];
 }
 
 export interface RunningDevhost {
@@ -143,6 +150,12 @@ export function parseMediaUpload(body: Buffer): { name: unknown; type: unknown; 
   }
 }
 
+/** The app's version: the desktop package's, as the packaged app's `app.getVersion()` reads it. */
+function appVersion(): string {
+  const manifest = JSON.parse(readFileSync(fileURLToPath(new URL('../../package.json', import.meta.url)), 'utf8')) as { version: string };
+  return manifest.version;
+}
+
 async function bridgeScript(): Promise<string> {
   // bundled (with the zod-free channel map it imports) into one classic script for the page
   const { build } = await import('esbuild');
@@ -157,8 +170,23 @@ export async function startDevhost(options: DevhostOptions): Promise<RunningDevh
   let port = 0;
   const origins = () => ownOrigins(port);
 
-  // Listen first: the core's loopback redirect names the port.
-  const server: Server = createServer((req, res) => handle(req, res));
+  // Listen first: the core's loopback redirect names the port. A request that comes while the
+  // rest is being set up (the bridge script is built, Vite starts) waits for it to be ready.
+  let markReady!: () => void;
+  let failReady!: (error: unknown) => void;
+  const ready = new Promise<void>((resolveReady, rejectReady) => {
+    markReady = resolveReady;
+    failReady = rejectReady;
+  });
+  ready.catch(() => {}); // a failed start is reported by startDevhost itself
+  const server: Server = createServer((req, res) => {
+    ready.then(
+      () => handle(req, res),
+      () => {
+        if (!res.headersSent) res.writeHead(503, { 'content-type': 'text/plain; charset=utf-8' }).end('The Cutline browser host did not start.');
+      },
+    );
+  });
   await new Promise<void>((resolveListen, reject) => {
     server.once('error', reject);
     server.listen(options.port ?? 0, '127.0.0.1', () => resolveListen());
@@ -180,6 +208,8 @@ export async function startDevhost(options: DevhostOptions): Promise<RunningDevh
     env: { CUTLINE_SERVICE_URL: options.serviceUrl, CUTLINE_WEB_URL: options.webUrl },
     media: { dir: join(options.dataDir, 'media'), urlFor: (id) => `${MEDIA_PREFIX}/${id}` },
     loopback: { redirectUri: `${url}/callback`, returnUrl: `${url}/return` },
+    appInfo: { version: appVersion(), platform: process.platform, arch: process.arch, electron: null },
+    updater: options.updater,
     ...options.core,
   });
   const router = new DeepLinkRouter({ logger });
@@ -193,7 +223,16 @@ export async function startDevhost(options: DevhostOptions): Promise<RunningDevh
     },
   });
 
-  const script = await bridgeScript();
+  /** Setting up failed after the port was taken: requests that waited get a 503, the port is freed. */
+  const abort = async (error: unknown): Promise<never> => {
+    failReady(error);
+    core.stop();
+    await bridge.close();
+    server.closeAllConnections();
+    await new Promise<void>((resolveClose) => server.close(() => resolveClose()));
+    throw error;
+  };
+  const script = await bridgeScript().catch(abort);
   const csp = (dev: boolean) => contentSecurityPolicy({ dev, connect: origins().map((o) => o.replace(/^http/, 'ws')) });
   let vite: ViteDevServer | null = null;
   const serveBuilt = options.renderer.mode === 'built' ? createStaticRenderer(resolve(options.renderer.dir), () => csp(false)) : null;
@@ -289,6 +328,12 @@ export async function startDevhost(options: DevhostOptions): Promise<RunningDevh
     });
   }
   server.on('upgrade', (req, socket, head) => {
+    ready.then(
+      () => upgrade(req, socket, head),
+      () => socket.destroy(),
+    );
+  });
+  function upgrade(req: IncomingMessage, socket: Duplex, head: Buffer): void {
     // the bridge and Vite's HMR socket alike: the host itself, from one of its own pages
     const wrongHost = hostProblem(req.headers.host, port);
     const reason = wrongHost ?? originProblem(req.headers.origin, port, true);
@@ -302,17 +347,19 @@ export async function startDevhost(options: DevhostOptions): Promise<RunningDevh
     if (bridge.handleUpgrade(req, socket, head)) return;
     // anything else is Vite's HMR socket (its own upgrade listener), or nobody's
     if (!vite) socket.destroy();
-  });
+  }
 
-  if (options.renderer.mode === 'vite') {
+  if (options.renderer.mode === 'vite') vite = await viteMiddleware(options.renderer.configFile).catch(abort);
+
+  async function viteMiddleware(configFile: string | undefined): Promise<ViteDevServer> {
     const { createServer: createViteServer } = await import('vite');
     const { loadConfigFromFile } = await import('electron-vite');
     const loaded = await loadConfigFromFile(
       { command: 'serve', mode: 'development' },
-      options.renderer.configFile ?? resolve('electron.vite.config.ts'),
+      configFile ?? resolve('electron.vite.config.ts'),
     );
     const renderer = loaded.config.renderer ?? {};
-    vite = await createViteServer({
+    return createViteServer({
       ...renderer,
       configFile: false,
       appType: 'spa',
@@ -324,6 +371,7 @@ export async function startDevhost(options: DevhostOptions): Promise<RunningDevh
     });
   }
 
+  markReady();
   await core.start();
   logger.info('browser host ready', { url, renderer: options.renderer.mode });
 

@@ -3,7 +3,8 @@
  * (run through the real bridge client script), its opened-URL log and its deep-link endpoint.
  */
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { request } from 'node:http';
+import { createServer, request } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runInNewContext } from 'node:vm';
@@ -223,6 +224,31 @@ describe('browser host', () => {
     expect(await page.cutline.saveProjects(state)).toEqual({ ok: true, value: undefined });
     expect(await page.cutline.loadProjects()).toEqual(state);
     page.close();
+  });
+});
+
+describe('starting', () => {
+  it('answers a request that comes while it is still starting with the page, never a 500', async () => {
+    const free = createServer();
+    await new Promise<void>((r) => free.listen(0, '127.0.0.1', () => r()));
+    const port = (free.address() as AddressInfo).port;
+    await new Promise<void>((r) => free.close(() => r()));
+    const renderer = join(dir, 'renderer');
+    const starting = startDevhost({ serviceUrl: server.url, dataDir: join(dir, 'data-starting'), port, renderer: { mode: 'built', dir: renderer }, logger: memoryLogger() });
+    starting.catch(() => {});
+    // ask from the moment the port exists until the page is served
+    const statuses: number[] = [];
+    for (;;) {
+      const status = await fetch(`http://127.0.0.1:${port}/`).then(
+        (r) => r.status,
+        () => null, // not listening yet
+      );
+      if (status !== null) statuses.push(status);
+      if (status === 200) break;
+    }
+    const started = await starting;
+    await started.close();
+    expect(statuses).toEqual([200]);
   });
 });
 

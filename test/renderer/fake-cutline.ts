@@ -9,6 +9,8 @@ import { allocate } from '@cutline/service/ledger/allocate';
 import { spendable } from '@cutline/service/ledger/order';
 import type { BatchState } from '@cutline/service/ledger/types';
 import type { CreditType, HandoffPath } from '@cutline/contract/credit-types';
+import type { UpdateStatus } from '@cutline/contract/app-updates';
+import type { CrashReporting, RendererError } from '@cutline/contract/crash-reports';
 import type {
   AppState,
   CutlineApi,
@@ -16,6 +18,7 @@ import type {
   MediaRecord,
   MenuCommand,
   Notice,
+  OpenCharge,
   PickedFile,
   Prefs,
   ProjectsState,
@@ -23,6 +26,7 @@ import type {
 import { checkMediaFile } from '@cutline/contract/media-rules';
 import { paysWithProUses } from '@cutline/contract/pro-uses';
 import type { AppError, Result } from '@cutline/contract/result';
+import { BalanceState } from '@cutline/contract/balance-state';
 import { TOOLS as SERVICE_TOOLS } from '@cutline/contract/tools';
 
 /** The service's own catalogue, so the fake's prices can never drift from the real ones. */
@@ -99,12 +103,17 @@ export class FakeCutline implements CutlineApi {
   /** The next call of a method fails with this error. */
   failures = new Map<Method, AppError>();
   private seq = 0;
+  /** As in main: only a newer version reaches the window, each once (the account's versions). */
+  private readonly latest = new BalanceState();
   private listeners = {
     state: new Set<(s: AppState) => void>(),
     balance: new Set<(b: BalanceSnapshot) => void>(),
-    entry: new Set<(e: LedgerEntry) => void>(),
+    entries: new Set<(e: LedgerEntry[]) => void>(),
     notice: new Set<(n: Notice) => void>(),
+    settled: new Set<(c: OpenCharge) => void>(),
   };
+  /** What main would keep: the open charges (by id) with their account, acknowledged ones removed. */
+  openCharges = new Map<string, OpenCharge & { account: string | null }>();
 
   // ---- test controls ----------------------------------------------------------------------------
 
@@ -117,20 +126,29 @@ export class FakeCutline implements CutlineApi {
   }
 
   setState(p: Partial<AppState>): void {
+    if (p.account !== undefined && p.account?.id !== this.state.account?.id) this.latest.reset();
     this.state = { ...this.state, ...p };
     this.listeners.state.forEach((cb) => cb(this.state));
   }
 
+  /** A snapshot reaches main: the window hears of it when it is newer than main's. */
   pushBalance(b: BalanceSnapshot): void {
-    this.listeners.balance.forEach((cb) => cb(b));
+    if (this.latest.applyBalance(b)) this.listeners.balance.forEach((cb) => cb(b));
   }
 
   pushEntry(e: LedgerEntry): void {
-    this.entries.unshift(e);
-    this.listeners.entry.forEach((cb) => cb(e));
+    this.pushEntries([e]);
   }
 
+  /** The entries of one change, pushed together (as main forwards a push's `cause.entries`). */
+  pushEntries(es: LedgerEntry[]): void {
+    this.entries.unshift(...[...es].reverse());
+    this.listeners.entries.forEach((cb) => cb(es));
+  }
+
+  /** As main does: a notice that names a balance comes after that balance was announced. */
   pushNotice(n: Notice): void {
+    if ('balance' in n && n.balance) this.pushBalance(n.balance);
     this.listeners.notice.forEach((cb) => cb(n));
   }
 
@@ -140,9 +158,7 @@ export class FakeCutline implements CutlineApi {
     this.applyAlloc(alloc, -1);
     this.version++;
     const chargeId = `remote-${++this.seq}`;
-    for (const a of alloc) {
-      this.pushEntry(this.entry('capture', a.amount, a.type, a.batchId, chargeId, tool, platform));
-    }
+    this.pushEntries(alloc.map((a) => this.entry('capture', a.amount, a.type, a.batchId, chargeId, tool, platform)));
     this.pushBalance(this.snapshot());
   }
 
@@ -152,7 +168,7 @@ export class FakeCutline implements CutlineApi {
     this.applyAlloc(alloc, -1);
     this.version++;
     const chargeId = `team-${++this.seq}`;
-    for (const a of alloc) this.pushEntry({ ...this.entry('capture', a.amount, a.type, a.batchId, chargeId, tool, platform), member });
+    this.pushEntries(alloc.map((a) => ({ ...this.entry('capture', a.amount, a.type, a.batchId, chargeId, tool, platform), member })));
     this.pushBalance(this.snapshot());
   }
 
@@ -241,8 +257,7 @@ export class FakeCutline implements CutlineApi {
 
   private changed(): void {
     this.version++;
-    const snap = this.snapshot();
-    this.listeners.balance.forEach((cb) => cb(snap));
+    this.pushBalance(this.snapshot());
   }
 
   // ---- CutlineApi -------------------------------------------------------------------------------
@@ -253,6 +268,11 @@ export class FakeCutline implements CutlineApi {
   };
 
   signIn = () => this.record<void>('signIn', undefined, () => ({ ok: true, value: undefined }));
+  cancelSignIn = () =>
+    this.record<void>('cancelSignIn', undefined, () => {
+      this.setState({ signingIn: false });
+      return { ok: true, value: undefined };
+    });
   signOut = () =>
     this.record<void>('signOut', undefined, () => {
       this.setState({ account: null });
@@ -269,7 +289,7 @@ export class FakeCutline implements CutlineApi {
   getLedger = (q: { limit?: number; before?: string }) =>
     this.record('getLedger', q, () => ({ ok: true as const, value: { entries: this.entries.slice(0, q.limit ?? 50), next: null } }));
 
-  quote = (req: { tool: string; quantity?: number }) =>
+  quote = (req: { tool: string; quantity?: number; mediaId?: string }) =>
     this.record('quote', req, () => {
       const tool = this.tools.find((t) => t.id === req.tool);
       if (!tool) return { ok: false as const, error: { code: 'not_found' as const, message: 'That AI tool does not exist.' } };
@@ -283,7 +303,7 @@ export class FakeCutline implements CutlineApi {
       };
     });
 
-  hold = (req: { actionId: string; tool: string; quantity?: number }) =>
+  hold = (req: { actionId: string; tool: string; quantity?: number; target?: OpenCharge['target'] }) =>
     this.record<Charge>('hold', req, () => {
       const again = this.byAction.get(req.actionId);
       if (again) return { ok: true, value: this.charges.get(again)! };
@@ -322,10 +342,11 @@ export class FakeCutline implements CutlineApi {
       } else {
         this.applyAlloc(plan, -1);
         this.held += tool.cost;
-        for (const a of plan) this.pushEntry(this.entry('hold', a.amount, a.type, a.batchId, id, tool.id));
+        this.pushEntries(plan.map((a) => this.entry('hold', a.amount, a.type, a.batchId, id, tool.id)));
       }
       this.charges.set(id, charge);
       this.byAction.set(req.actionId, id);
+      if (req.target) this.openCharges.set(id, { charge, target: req.target, outcome: null, state: 'running', message: null, account: this.state.account?.id ?? null });
       this.changed();
       return { ok: true, value: charge };
     });
@@ -340,10 +361,11 @@ export class FakeCutline implements CutlineApi {
       }
       const next: Charge = { ...c, status: 'captured' };
       this.charges.set(c.id, next);
+      this.settle(next, 'succeeded', 'captured');
       if (c.usesProUse) this.pushEntry(this.entry('capture', 1, null, null, c.id, c.tool));
       else {
         this.held -= c.cost;
-        for (const a of c.allocation) this.pushEntry(this.entry('capture', a.amount, a.type, a.batchId, c.id, c.tool));
+        this.pushEntries(c.allocation.map((a) => this.entry('capture', a.amount, a.type, a.batchId, c.id, c.tool)));
       }
       this.changed();
       return { ok: true, value: next };
@@ -357,17 +379,46 @@ export class FakeCutline implements CutlineApi {
       if (c.status !== 'held') return { ok: false, error: { code: 'conflict', message: 'That charge was already completed.' } };
       const next: Charge = { ...c, status: 'released', releaseReason: req.reason };
       this.charges.set(c.id, next);
+      this.settle(next, req.reason, 'released');
       if (c.usesProUse) {
         this.proUsesLeft!.remaining += 1;
         this.pushEntry(this.entry('release', 1, null, null, c.id, c.tool));
       } else {
         this.applyAlloc(c.allocation, 1);
         this.held -= c.cost;
-        for (const a of c.allocation) this.pushEntry(this.entry('release', a.amount, a.type, a.batchId, c.id, c.tool));
+        this.pushEntries(c.allocation.map((a) => this.entry('release', a.amount, a.type, a.batchId, c.id, c.tool)));
       }
       this.changed();
       return { ok: true, value: next };
     });
+
+  private settle(charge: Charge, outcome: OpenCharge['outcome'], state: OpenCharge['state']): void {
+    const open = this.openCharges.get(charge.id);
+    if (open) this.openCharges.set(charge.id, { ...open, charge, outcome, state });
+  }
+
+  /** Main settles a charge later (the service answered again): the window hears of it. */
+  announceSettled(c: OpenCharge): void {
+    this.openCharges.set(c.charge.id, { ...c, account: this.state.account?.id ?? null });
+    this.listeners.settled.forEach((cb) => cb(c));
+  }
+
+  listOpenCharges = async (): Promise<OpenCharge[]> => {
+    this.calls.push(['listOpenCharges', undefined]);
+    const mine = [...this.openCharges.values()].filter((c) => c.account === (this.state.account?.id ?? null));
+    return structuredClone(mine.map(({ account: _account, ...open }) => open));
+  };
+
+  acknowledgeCharge = async (req: { chargeId: string }): Promise<void> => {
+    this.calls.push(['acknowledgeCharge', req]);
+    const open = this.openCharges.get(req.chargeId);
+    if (open && open.state !== 'running' && open.state !== 'settling') this.openCharges.delete(req.chargeId);
+  };
+
+  onChargeSettled = (cb: (c: OpenCharge) => void) => {
+    this.listeners.settled.add(cb);
+    return () => void this.listeners.settled.delete(cb);
+  };
 
   openWeb = (req: { path: HandoffPath }) => this.record<void>('openWeb', req, () => ({ ok: true, value: undefined }));
 
@@ -408,9 +459,9 @@ export class FakeCutline implements CutlineApi {
     this.listeners.balance.add(cb);
     return () => void this.listeners.balance.delete(cb);
   };
-  onLedgerEntry = (cb: (e: LedgerEntry) => void) => {
-    this.listeners.entry.add(cb);
-    return () => void this.listeners.entry.delete(cb);
+  onLedgerEntries = (cb: (e: LedgerEntry[]) => void) => {
+    this.listeners.entries.add(cb);
+    return () => void this.listeners.entries.delete(cb);
   };
   onNotice = (cb: (n: Notice) => void) => {
     this.listeners.notice.add(cb);
@@ -437,6 +488,14 @@ export class FakeCutline implements CutlineApi {
       return { ok: true, value: structuredClone(record) };
     });
 
+  removeMedia = (req: { id: string }) =>
+    this.record<void>('removeMedia', req, () => {
+      const at = this.media.findIndex((m) => m.id === req.id);
+      if (at < 0) return { ok: false, error: { code: 'not_found', message: 'That media is no longer in Cutline.' } };
+      this.media.splice(at, 1);
+      return { ok: true, value: undefined };
+    });
+
   pickMediaFiles = () => this.record<PickedFile[]>('pickMediaFiles', undefined, () => ({ ok: true, value: this.nextPick.splice(0) }));
 
   setWindowTitle = async (title: string): Promise<void> => {
@@ -452,6 +511,46 @@ export class FakeCutline implements CutlineApi {
   menu(command: MenuCommand): void {
     for (const cb of this.menuListeners) cb(command);
   }
+
+  // ---- the app's own updates and crash reports ---------------------------------------------------
+
+  updateStatus: UpdateStatus = { phase: 'idle', currentVersion: '1.0.0', version: null, percent: null, deferred: false, runningJobs: 0, message: null };
+  crashReporting: CrashReporting = { enabled: false };
+  rendererErrors: RendererError[] = [];
+  private updateListeners = new Set<(s: UpdateStatus) => void>();
+
+  /** Main's update controller moved on. */
+  pushUpdateStatus(patch: Partial<UpdateStatus>): void {
+    this.updateStatus = { ...this.updateStatus, ...patch };
+    for (const cb of this.updateListeners) cb(this.updateStatus);
+  }
+
+  getUpdateStatus = async (): Promise<UpdateStatus> => ({ ...this.updateStatus });
+  checkForUpdates = () => this.record('checkForUpdates', undefined, () => ({ ok: true as const, value: { ...this.updateStatus } }));
+  restartToUpdate = () =>
+    this.record('restartToUpdate', undefined, () => {
+      this.pushUpdateStatus({ phase: this.updateStatus.runningJobs > 0 ? 'waiting-for-jobs' : 'installing', deferred: false });
+      return { ok: true as const, value: { ...this.updateStatus } };
+    });
+  deferUpdate = () =>
+    this.record('deferUpdate', undefined, () => {
+      this.pushUpdateStatus({ phase: 'ready', deferred: true });
+      return { ok: true as const, value: { ...this.updateStatus } };
+    });
+  onUpdateStatus = (cb: (s: UpdateStatus) => void) => {
+    this.updateListeners.add(cb);
+    return () => void this.updateListeners.delete(cb);
+  };
+  getCrashReporting = async (): Promise<CrashReporting> => ({ ...this.crashReporting });
+  setCrashReporting = (settings: CrashReporting) =>
+    this.record('setCrashReporting', settings, () => {
+      this.crashReporting = { ...settings };
+      return { ok: true as const, value: { ...this.crashReporting } };
+    });
+  reportRendererError = async (error: RendererError): Promise<void> => {
+    this.calls.push(['reportRendererError', error]);
+    this.rendererErrors.push(error);
+  };
 }
 
 /** The demo "pro@cutline.test" credits: 200 subscription, 30 + 25 activity, 100 purchased. */

@@ -81,7 +81,7 @@ describe('clip context menu', () => {
     await openAiToolsByKeyboard(user, /Interview/);
     await user.keyboard('{ArrowDown}{ArrowDown}{Enter}');
     await act(settle);
-    expect(h.api.callsOf('quote')).toEqual([{ tool: 'ai-portrait', quantity: 1 }]);
+    expect(h.api.callsOf('quote')).toEqual([{ tool: 'ai-portrait', mediaId: 'interview', quantity: 1 }]);
     const dialog = screen.getByRole('alertdialog', { name: 'AI Portrait' });
     expect(dialog.textContent).toContain('This will use 15 credits. Continue?');
     expect(screen.queryByRole('menu')).toBeNull();
@@ -229,7 +229,7 @@ describe('not enough credits dialog', () => {
     const clip = h.store.getState().projects[0].clips[0].id;
     await act(() => h.store.getState().startAction('ai-portrait', { clipId: clip }));
     const dialog = screen.getByRole('alertdialog', { name: 'Not enough credits' });
-    expect(dialog.textContent).toContain('Not enough credits. Buy credits or upgrade to Pro');
+    expect(dialog.textContent).toContain('Buy credits or upgrade to Pro');
     expect(dialog.textContent).toContain('AI Portrait needs 15 credits. You have 0 credits.');
     expect(document.activeElement).toBe(within(dialog).getByRole('button', { name: 'Buy credits' }));
     await user.click(within(dialog).getByRole('button', { name: 'Buy credits' }));

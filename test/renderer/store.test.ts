@@ -1,6 +1,5 @@
 // @vitest-environment happy-dom
 import { describe, expect, it } from 'vitest';
-import { isNewerBalance } from '../../src/renderer/src/store/account';
 import { mergeEntries } from '../../src/renderer/src/store/activity';
 import { moveItem, nextProjectName } from '../../src/renderer/src/store/projects';
 import { account, batch, FakeCutline, freeAccount, proAccount, proUsesAccount, randomSequence } from './fake-cutline';
@@ -22,13 +21,6 @@ describe('balance versions', () => {
     // The same version again is not newer either.
     h.api.pushBalance({ ...newer, total: 1 });
     expect(s().balance?.total).toBe(300);
-  });
-
-  it('isNewerBalance: anything beats nothing; only a higher version beats a snapshot', () => {
-    const b = new FakeCutline().snapshot();
-    expect(isNewerBalance(null, b)).toBe(true);
-    expect(isNewerBalance(b, { ...b, version: b.version })).toBe(false);
-    expect(isNewerBalance(b, { ...b, version: b.version + 1 })).toBe(true);
   });
 
   it('forgets the balance and activity of an account that signs out, and ignores pushes while signed out', async () => {
@@ -341,6 +333,17 @@ describe('projects', () => {
     await advance(h, 100);
     expect(h.store.getState().saveState).toBe('error');
     expect(h.store.getState().saveError).toBe('The disk is full.');
+  });
+
+  it('a failed save is tried again by itself, and nothing edited meanwhile is lost', async () => {
+    const h = await makeStore(new FakeCutline());
+    h.api.fail('saveProjects', { code: 'internal', message: 'The Cutline host went away.' });
+    const id = h.store.getState().createProject('Kept');
+    await advance(h, 100);
+    expect(h.store.getState().saveState).toBe('error');
+    await advance(h, 1_000);
+    expect(h.store.getState().saveState).toBe('saved');
+    expect(h.api.projects.projects.map((p) => p.id)).toContain(id);
   });
 
   it('moveItem and nextProjectName', () => {

@@ -210,6 +210,17 @@ export const EventCauseSchema = z.object({
   tool: z.string().optional(),
   device: DeviceSchema.optional(),
   entry: LedgerEntrySchema.optional(),
+  /**
+   * Extension (docs/api.md § Real-time push): every ledger entry of the change that this account's history
+   * lists — a charge drawn from several batches writes one entry per batch; `entry` is the first.
+   */
+  entries: z.array(LedgerEntrySchema).optional(),
+  /**
+   * Extension (docs/api.md § Real-time push): the change also changed the account itself — its
+   * plan, team, Pro uses per cycle or cycle dates (what `GET /v1/me` answers) — so a client reloads
+   * `/v1/me`. Upgrades, exchanges, joining a team and cycle renewals.
+   */
+  account: z.literal(true).optional(),
 });
 export type EventCause = z.infer<typeof EventCauseSchema>;
 

@@ -20,6 +20,7 @@ export type ChannelSpec = { kind: 'invoke'; channel: string; arity: 0 | 1 } | { 
 export const CHANNELS = {
   getState: { kind: 'invoke', channel: 'cutline:getState', arity: 0 },
   signIn: { kind: 'invoke', channel: 'cutline:signIn', arity: 0 },
+  cancelSignIn: { kind: 'invoke', channel: 'cutline:cancelSignIn', arity: 0 },
   signOut: { kind: 'invoke', channel: 'cutline:signOut', arity: 0 },
   getBalance: { kind: 'invoke', channel: 'cutline:getBalance', arity: 0 },
   listTools: { kind: 'invoke', channel: 'cutline:listTools', arity: 0 },
@@ -28,6 +29,8 @@ export const CHANNELS = {
   hold: { kind: 'invoke', channel: 'cutline:hold', arity: 1 },
   capture: { kind: 'invoke', channel: 'cutline:capture', arity: 1 },
   release: { kind: 'invoke', channel: 'cutline:release', arity: 1 },
+  listOpenCharges: { kind: 'invoke', channel: 'cutline:listOpenCharges', arity: 0 },
+  acknowledgeCharge: { kind: 'invoke', channel: 'cutline:acknowledgeCharge', arity: 1 },
   openWeb: { kind: 'invoke', channel: 'cutline:openWeb', arity: 1 },
   retryNow: { kind: 'invoke', channel: 'cutline:retryNow', arity: 0 },
   setAlertSettings: { kind: 'invoke', channel: 'cutline:setAlertSettings', arity: 1 },
@@ -37,13 +40,24 @@ export const CHANNELS = {
   setPrefs: { kind: 'invoke', channel: 'cutline:setPrefs', arity: 1 },
   listMedia: { kind: 'invoke', channel: 'cutline:listMedia', arity: 0 },
   importMedia: { kind: 'invoke', channel: 'cutline:importMedia', arity: 1 },
+  removeMedia: { kind: 'invoke', channel: 'cutline:removeMedia', arity: 1 },
   pickMediaFiles: { kind: 'invoke', channel: 'cutline:pickMediaFiles', arity: 0 },
   setWindowTitle: { kind: 'invoke', channel: 'cutline:setWindowTitle', arity: 1 },
   onState: { kind: 'event', channel: 'cutline:state' },
   onBalance: { kind: 'event', channel: 'cutline:balance' },
-  onLedgerEntry: { kind: 'event', channel: 'cutline:ledgerEntry' },
+  onLedgerEntries: { kind: 'event', channel: 'cutline:ledgerEntries' },
   onNotice: { kind: 'event', channel: 'cutline:notice' },
+  onChargeSettled: { kind: 'event', channel: 'cutline:chargeSettled' },
   onMenuCommand: { kind: 'event', channel: 'cutline:menuCommand' },
+  // the app's own updates and crash reports
+  getUpdateStatus: { kind: 'invoke', channel: 'cutline:getUpdateStatus', arity: 0 },
+  checkForUpdates: { kind: 'invoke', channel: 'cutline:checkForUpdates', arity: 0 },
+  restartToUpdate: { kind: 'invoke', channel: 'cutline:restartToUpdate', arity: 0 },
+  deferUpdate: { kind: 'invoke', channel: 'cutline:deferUpdate', arity: 0 },
+  onUpdateStatus: { kind: 'event', channel: 'cutline:updateStatus' },
+  getCrashReporting: { kind: 'invoke', channel: 'cutline:getCrashReporting', arity: 0 },
+  setCrashReporting: { kind: 'invoke', channel: 'cutline:setCrashReporting', arity: 1 },
+  reportRendererError: { kind: 'invoke', channel: 'cutline:reportRendererError', arity: 1 },
 } as const satisfies Record<string, ChannelSpec>;
 
 type Map_ = typeof CHANNELS;

@@ -33,6 +33,8 @@ import {
   type QuoteResponse,
   type Tool,
 } from './api';
+import { UpdateStatusSchema, type UpdateStatus } from './app-updates';
+import { CrashReportingSchema, RendererErrorSchema, type CrashReporting, type RendererError } from './crash-reports';
 import type { HandoffPath } from './credit-types';
 import { CHANNELS, EVENT_METHODS, INVOKE_METHODS, type ChannelMap, type ChannelMethod, type EventMethod, type InvokeMethod } from './ipc-channels';
 import type { AppError, Result } from './result';
@@ -101,6 +103,8 @@ export const ClipSchema = z.object({
   outPoint: z.number().min(0).max(86_400).optional(),
   /** Paid AI results the user undid: kept (credits are never undone), not shown; redo shows them again. */
   hiddenEffects: z.array(z.string().max(64)).max(50).optional(),
+  /** The charges whose results this clip has (shown or hidden): each result is applied once per charge. */
+  charges: z.array(z.string().max(128)).max(100).optional(),
 });
 export type Clip = z.infer<typeof ClipSchema>;
 
@@ -165,6 +169,39 @@ export interface PickedFile {
   refused?: string;
 }
 
+// ---- paid results and their charges (kept by main until the window has the result) -------------
+
+const ItemId = z.string().min(1).max(64);
+
+/** Where a paid AI result goes: a clip on a project's timeline, or a new clip AI Generate adds. */
+export const ChargeTargetSchema = z.discriminatedUnion('kind', [
+  z.strictObject({ kind: z.literal('clip'), projectId: ItemId, clipId: ItemId, mediaId: ItemId }),
+  z.strictObject({ kind: z.literal('generate'), projectId: ItemId, prompt: z.string().min(1).max(200) }),
+]);
+export type ChargeTarget = z.infer<typeof ChargeTargetSchema>;
+
+/**
+ * Where an open charge stands, as main keeps it (durably, per account) from its hold until the
+ * window has its result: `running` — held, the job not finished; `settling` — the job's outcome is
+ * known and main is telling the service (capture, or release) until it answers; `captured` /
+ * `released` — the service answered; `lost` — the capture was refused (the hold was released or
+ * lapsed first), so nothing was charged and the result must be discarded.
+ */
+export const OpenChargeStateSchema = z.enum(['running', 'settling', 'captured', 'released', 'lost']);
+export type OpenChargeState = z.infer<typeof OpenChargeStateSchema>;
+
+export const OpenChargeSchema = z.object({
+  /** The charge as the service last described it (held, then captured or released). */
+  charge: ChargeSchema,
+  target: ChargeTargetSchema.nullable(),
+  /** What the job came to, as the window reported it; null while it runs. */
+  outcome: z.enum(['succeeded', 'failed', 'cancelled']).nullable(),
+  state: OpenChargeStateSchema,
+  /** Why, for `lost`; what main is waiting for, for `settling` — a sentence. */
+  message: z.string().nullable(),
+});
+export type OpenCharge = z.infer<typeof OpenChargeSchema>;
+
 /** Commands of the application menu (Electron) that the renderer carries out. */
 export const MenuCommandSchema = z.enum([
   'new-project',
@@ -191,21 +228,38 @@ export interface CutlineApi {
   getState(): Promise<AppState>;
   /** Opens the system browser on the sign-in page; resolves when the browser was opened. */
   signIn(): Promise<Result<void>>;
+  /** Gives up a sign-in started in the browser: its callback is refused if it still comes. */
+  cancelSignIn(): Promise<Result<void>>;
   signOut(): Promise<Result<void>>;
 
   getBalance(): Promise<BalanceSnapshot | null>;
   listTools(): Promise<Result<Tool[]>>;
   getLedger(query: { limit?: number; before?: string }): Promise<Result<LedgerPage>>;
 
-  /** Prices an action; changes nothing. */
-  quote(req: { tool: string; quantity?: number }): Promise<Result<QuoteResponse>>;
+  /**
+   * Prices an action; changes nothing. `mediaId`: the media of the clip a clip tool would run on —
+   * main refuses a tool that does not apply to it (`not_applicable`) before asking the service.
+   */
+  quote(req: { tool: string; quantity?: number; mediaId?: string }): Promise<Result<QuoteResponse>>;
   /**
    * Holds the cost of one user action. `actionId` is made once per user action by the renderer;
-   * the core derives the Idempotency-Key from it, so a retry is the same charge.
+   * the core derives the Idempotency-Key from it, so a retry is the same charge. With `target`,
+   * main keeps the charge open (durably, for this account) until its result is delivered
+   * (`listOpenCharges`, `acknowledgeCharge`); a clip target's media is checked as for `quote`.
    */
-  hold(req: { actionId: string; tool: string; quantity?: number }): Promise<Result<Charge>>;
+  hold(req: { actionId: string; tool: string; quantity?: number; target?: ChargeTarget }): Promise<Result<Charge>>;
+  /**
+   * The job succeeded: main records it and captures. When the service cannot be reached, the
+   * answer is `settle_pending` and main keeps capturing (same charge id) until it answers, then
+   * announces it with `onChargeSettled`. A refused capture (the hold was lost) is `hold_lost`.
+   */
   capture(req: { chargeId: string }): Promise<Result<Charge>>;
+  /** The job failed or was cancelled: as `capture`, returning the credits. */
   release(req: { chargeId: string; reason: 'failed' | 'cancelled' }): Promise<Result<Charge>>;
+  /** The signed-in account's open charges (after a restart: jobs to resume, results to apply). */
+  listOpenCharges(): Promise<OpenCharge[]>;
+  /** The window has this charge's result (applied and saved) or gave it up: main forgets the charge. */
+  acknowledgeCharge(req: { chargeId: string }): Promise<void>;
 
   /** Opens a web page (store, pricing, exchange, credits) in the browser, already signed in. */
   openWeb(req: { path: HandoffPath }): Promise<Result<void>>;
@@ -223,6 +277,8 @@ export interface CutlineApi {
   listMedia(): Promise<MediaRecord[]>;
   /** Keeps a file (validated again by main) with what the renderer read from it. */
   importMedia(req: ImportMediaRequest): Promise<Result<MediaRecord>>;
+  /** Forgets an imported media item and deletes its file (the window removes the clips that used it). */
+  removeMedia(req: { id: string }): Promise<Result<void>>;
   /** The native file dialog (Electron) or a file input (browser host); [] when cancelled. */
   pickMediaFiles(): Promise<Result<PickedFile[]>>;
   /** The window's title (BrowserWindow title in Electron, document.title in the browser host). */
@@ -230,11 +286,31 @@ export interface CutlineApi {
 
   onState(cb: (state: AppState) => void): () => void;
   onBalance(cb: (balance: BalanceSnapshot) => void): () => void;
-  /** Ledger entries as they arrive by push, from any device. */
-  onLedgerEntry(cb: (entry: LedgerEntry) => void): () => void;
+  /**
+   * The ledger entries of one change as it arrives by push, from any device: all of them at once
+   * (a charge drawn from several batches has an entry per batch), beside the change's balance.
+   */
+  onLedgerEntries(cb: (entries: LedgerEntry[]) => void): () => void;
   onNotice(cb: (notice: Notice) => void): () => void;
+  /** Main settled an open charge after its first try could not reach the service (captured, released or lost). */
+  onChargeSettled(cb: (charge: OpenCharge) => void): () => void;
   /** A command chosen in the application menu. */
   onMenuCommand(cb: (command: MenuCommand) => void): () => void;
+
+  // ---- the app's own updates and crash reports ----
+  getUpdateStatus(): Promise<UpdateStatus>;
+  /** Checks the update feed now (the user asked); answers the status the check started with. */
+  checkForUpdates(): Promise<Result<UpdateStatus>>;
+  /** *Restart to update*: installs the downloaded update now, or as soon as running AI jobs settle. */
+  restartToUpdate(): Promise<Result<UpdateStatus>>;
+  /** *Later*: the downloaded update installs the next time Cutline starts. */
+  deferUpdate(): Promise<Result<UpdateStatus>>;
+  onUpdateStatus(cb: (status: UpdateStatus) => void): () => void;
+  /** Whether crash reports may be sent (the user's choice, off until they agree). */
+  getCrashReporting(): Promise<CrashReporting>;
+  setCrashReporting(settings: CrashReporting): Promise<Result<CrashReporting>>;
+  /** An uncaught error of the window; main sends it (scrubbed) only when crash reports are on. */
+  reportRendererError(error: RendererError): Promise<void>;
 }
 
 // ---- argument schemas (main-side: the channel names live in ipc-channels.ts, zod-free) -------
@@ -244,20 +320,24 @@ const none = z.tuple([]);
 const INVOKE_ARGS = {
   getState: none,
   signIn: none,
+  cancelSignIn: none,
   signOut: none,
   getBalance: none,
   listTools: none,
   getLedger: z.tuple([z.strictObject({ limit: LedgerLimitSchema.optional(), before: LedgerQuerySchema.shape.before })]),
-  quote: z.tuple([z.strictObject({ tool: ToolIdSchema, quantity: QuantitySchema.optional() })]),
+  quote: z.tuple([z.strictObject({ tool: ToolIdSchema, quantity: QuantitySchema.optional(), mediaId: ItemId.optional() })]),
   hold: z.tuple([
     z.strictObject({
       actionId: z.string().regex(/^[A-Za-z0-9_-]{8,100}$/),
       tool: ToolIdSchema,
       quantity: QuantitySchema.optional(),
+      target: ChargeTargetSchema.optional(),
     }),
   ]),
   capture: z.tuple([z.strictObject({ chargeId: ChargeIdSchema })]),
   release: z.tuple([z.strictObject({ chargeId: ChargeIdSchema, reason: ReleaseRequestSchema.shape.reason })]),
+  listOpenCharges: none,
+  acknowledgeCharge: z.tuple([z.strictObject({ chargeId: ChargeIdSchema })]),
   openWeb: z.tuple([z.strictObject({ path: HandoffPathSchema })]),
   retryNow: none,
   setAlertSettings: z.tuple([AlertSettingsSchema.partial().strict()]),
@@ -267,17 +347,27 @@ const INVOKE_ARGS = {
   setPrefs: z.tuple([PrefsSchema.partial().strict()]),
   listMedia: none,
   importMedia: z.tuple([ImportMediaRequestSchema]),
+  removeMedia: z.tuple([z.strictObject({ id: ItemId })]),
   pickMediaFiles: none,
   setWindowTitle: z.tuple([z.string().max(300)]),
+  getUpdateStatus: none,
+  checkForUpdates: none,
+  restartToUpdate: none,
+  deferUpdate: none,
+  getCrashReporting: none,
+  setCrashReporting: z.tuple([CrashReportingSchema.strict()]),
+  reportRendererError: z.tuple([RendererErrorSchema]),
 } as const satisfies Record<InvokeMethod, z.ZodType<unknown[]>>;
 
 /** What each subscription pushes. */
 const EVENT_PAYLOADS = {
   onState: AppStateSchema,
   onBalance: BalanceSnapshotSchema,
-  onLedgerEntry: LedgerEntrySchema,
+  onLedgerEntries: z.array(LedgerEntrySchema),
   onNotice: NoticeSchema,
+  onChargeSettled: OpenChargeSchema,
   onMenuCommand: MenuCommandSchema,
+  onUpdateStatus: UpdateStatusSchema,
 } as const satisfies Record<EventMethod, z.ZodType>;
 
 /** Request method → channel and argument schema: what main validates every call against. */
@@ -321,4 +411,4 @@ void _argsMatch;
 void _payloadsMatch;
 
 export { ChargeSchema, LedgerPageSchema, QuoteResponseSchema, ToolSchema };
-export type { AppError, BalanceSnapshot, Charge, LedgerEntry, LedgerPage, Me, QuoteResponse, Tool };
+export type { AppError, BalanceSnapshot, Charge, CrashReporting, LedgerEntry, LedgerPage, Me, QuoteResponse, RendererError, Tool, UpdateStatus };

@@ -12,6 +12,8 @@ export const APP_ERROR_CODES = [
   'offline', // the service cannot be reached
   'signed_out', // the action needs an account
   'hold_lost', // the hold was released or expired before capture (409 on capture)
+  'settle_pending', // the job's outcome is recorded; main captures / releases once the service answers
+  'not_applicable', // the tool does not apply to that media (an audio clip for Remove Background)
   'timeout',
   'server_error',
   'not_allowed', // a URL or path outside the allowlist

@@ -24,6 +24,7 @@ import pg from 'pg';
 import { capture, hold } from '../src/service/charges/steps';
 import { chargeEngine } from '../src/service/charges/engine';
 import type { Ctx } from '../src/service/kernel/context';
+import { Metrics } from '../src/service/kernel/metrics';
 import { systemClock } from '../src/clock';
 import { EventHub } from '../src/service/events/hub';
 import { newSecret, sha256 } from '../src/service/kernel/ids';
@@ -220,11 +221,13 @@ async function handWrittenCharges(url: string, users: readonly SeededUser[], poo
 
 async function serviceCharges(url: string, users: readonly SeededUser[], poolMax: number, workers: number, seconds: number, postmaster: number | null) {
   const db = await openPostgres(url, { poolMax });
+  const hub = new EventHub();
   const ctx: Ctx = {
     db,
     clock: systemClock,
-    hub: new EventHub(),
+    hub,
     config: { publicUrl: 'http://127.0.0.1', holdTtlMs: 900_000, accessTokenTtlS: 3600, refreshTokenTtlS: 86_400 },
+    metrics: new Metrics({ openStreams: () => hub.connectionCount }),
   };
   const next = queue(users);
   const sizes = batchRecorder();

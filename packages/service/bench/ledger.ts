@@ -24,6 +24,7 @@ import { capture, hold } from '../src/service/charges/steps';
 import { chargeEngine } from '../src/service/charges/engine';
 import { systemClock } from '../src/clock';
 import type { Ctx } from '../src/service/kernel/context';
+import { Metrics } from '../src/service/kernel/metrics';
 import { EventHub } from '../src/service/events/hub';
 import { openDb } from '../src/start';
 import type { Db } from '../src/db/db';
@@ -140,11 +141,13 @@ export interface BenchReport {
 
 function ctxOf(db: Db): Ctx {
   // As start.ts builds it (no HTTP, no sweeper).
+  const hub = new EventHub();
   return {
     db,
     clock: systemClock,
-    hub: new EventHub(),
+    hub,
     config: { publicUrl: 'http://127.0.0.1', holdTtlMs: 900_000, accessTokenTtlS: 3600, refreshTokenTtlS: 30 * 86_400 },
+    metrics: new Metrics({ openStreams: () => hub.connectionCount }),
   };
 }
 

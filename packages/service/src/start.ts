@@ -1,14 +1,22 @@
 /** Starts the credit service in this process: storage, migrations, seed, HTTP, sweeper. */
 import { createServer, type IncomingMessage, type RequestListener, type Server, type ServerResponse } from 'node:http';
 import type { FastifyInstance } from 'fastify';
-import { DEFAULTS } from './config';
+import type { DestinationStream, Logger } from 'pino';
+import { DEFAULTS, defaultCrashReportsDir, type LogLevel } from './config';
 import { buildApp } from './http/app';
+import { createLogger } from './http/logging';
+import { Metrics, type ServiceMetrics } from './service/kernel/metrics';
 import { seedDemo } from './seed';
 import { systemClock, type Clock } from './clock';
 import type { Ctx } from './service/kernel/context';
+import { countHits } from './service/auth/rate-counters';
+import { CrashReportInbox, type CrashReportLimits } from './service/crash-reports/inbox';
 import { EventHub } from './service/events/hub';
 import { startSweeper } from './service/sweeper';
 import { configureChargeEngine, type ChargeObserver } from './service/charges/engine';
+import { mailHandler } from './service/mail/outbox-mail';
+import { printedTransport, smtpTransport, type MailTransport } from './service/mail/transport';
+import { startOutboxWorker } from './service/outbox/worker';
 import type { Db } from './db/db';
 import type { PostgresDb } from './db/postgres';
 import { openSqlite } from './db/sqlite';
@@ -25,11 +33,29 @@ export interface ServerOptions {
   pingMs?: number;
   sweepMs?: number;
   clock?: Clock;
+  /** `/metrics` needs `Authorization: Bearer <metricsToken>` when set; open otherwise. */
+  metricsToken?: string | null;
+  /** Reverse proxies (addresses or CIDR ranges) whose `X-Forwarded-For` is believed. */
+  trustProxy?: string[];
+  /** The log's level (default `info`); `quiet` silences it. */
+  logLevel?: LogLevel;
+  /** Where the JSON log lines go (default: stderr). */
+  logDestination?: DestinationStream;
   quiet?: boolean;
-  /** Hears the charge engine's batches and steps (sizes, latencies, results): the metrics' source. */
-  chargeObserver?: ChargeObserver;
   /** Extra route groups (the web pages). */
   plugins?: Parameters<typeof buildApp>[1]['plugins'];
+  /** Where crash reports are kept; by default beside a SQLite file, else in the user-data folder. */
+  crashReportsDir?: string;
+  /** Crash-report allowances (tests lower them). */
+  crashReportLimits?: Partial<CrashReportLimits>;
+  /** `smtp://host:port` or `smtps://…`: mail goes through that server; unset, each mail is one printed line. */
+  smtpUrl?: string | null;
+  /** The From of every mail (default `Cutline <no-reply@<public host>>`). */
+  mailFrom?: string;
+  /** First retry delay of a mail that could not be sent; each next one doubles. */
+  mailRetryMs?: number;
+  /** Where the printed mail lines go (no SMTP server), one call per line without its line break; default stdout. */
+  printMail?: (line: string) => void;
 }
 
 /** What stopping took: the event streams ended and the connections closed (idle or forced). */
@@ -43,8 +69,12 @@ export interface RunningServer {
   url: string;
   port: number;
   publicUrl: string;
+  /** Where mail goes, in words ("printed on the service's output", "sent through smtp://host:port"). */
+  mail: string;
   ctx: Ctx;
   app: FastifyInstance;
+  metrics: Metrics;
+  logger: Logger;
   close(): Promise<CloseReport>;
 }
 
@@ -97,9 +127,8 @@ async function stopListening(server: Server): Promise<void> {
 }
 
 export async function startServer(opts: ServerOptions): Promise<RunningServer> {
-  const log = (m: string) => {
-    if (!opts.quiet) process.stderr.write(`[cutline-server] ${m}\n`);
-  };
+  const logger = createLogger({ level: opts.quiet ? 'silent' : (opts.logLevel ?? 'info'), destination: opts.logDestination });
+  const log = (m: string) => logger.info(m);
   const listening = await listenFirst(opts.port ?? DEFAULTS.port);
   const { server } = listening;
   const address = server.address();
@@ -130,12 +159,19 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
     await stopListening(server);
     throw e;
   }
-  if (opts.chargeObserver) configureChargeEngine(db, { observer: opts.chargeObserver });
   const hub = new EventHub();
+  const pool = db.kind === 'postgres' ? (db as PostgresDb).pool : null;
+  const metrics = new Metrics({
+    openStreams: () => hub.connectionCount,
+    ...(pool ? { pool: () => ({ total: pool.totalCount, idle: pool.idleCount, waiting: pool.waitingCount }) } : {}),
+  });
+  // The charge engine reports its batches and its steps (arrival → answer) to this instance's metrics.
+  configureChargeEngine(db, { observer: chargeMetrics(metrics) });
   const ctx: Ctx = {
     db,
     clock: opts.clock ?? systemClock,
     hub,
+    metrics,
     config: Object.freeze({
       publicUrl: (opts.publicUrl ?? url).replace(/\/$/, ''),
       holdTtlMs: opts.holdTtlMs ?? DEFAULTS.holdTtlMs,
@@ -152,7 +188,18 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
 
     const { plugins } = opts;
     const allPlugins = [...(plugins ?? []), ...(await defaultPlugins())];
-    app = await buildApp(ctx, { adminToken: opts.adminToken ?? null, pingMs: opts.pingMs ?? DEFAULTS.pingMs, plugins: allPlugins, log, server: listening });
+    const crashReports = new CrashReportInbox(opts.crashReportsDir ?? defaultCrashReportsDir(opts.db), ctx.clock, (keys, windowMs) => countHits(ctx, keys, windowMs), opts.crashReportLimits);
+    app = await buildApp(ctx, {
+      adminToken: opts.adminToken ?? null,
+      metricsToken: opts.metricsToken ?? null,
+      trustProxy: opts.trustProxy,
+      pingMs: opts.pingMs ?? DEFAULTS.pingMs,
+      plugins: allPlugins,
+      logger,
+      metrics,
+      server: listening,
+      crashReports,
+    });
     await app.ready();
   } catch (e) {
     await stopListening(server);
@@ -160,21 +207,37 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
     throw e;
   }
   listening.serve();
-  const sweeper = startSweeper(ctx, opts.sweepMs ?? DEFAULTS.sweepMs, log);
+  const sweeper = startSweeper(ctx, opts.sweepMs ?? DEFAULTS.sweepMs, (err) => logger.error({ err, job: 'sweep' }, 'sweep failed'));
+  const transport: MailTransport = opts.smtpUrl
+    ? smtpTransport(opts.smtpUrl, opts.mailFrom ?? defaultFrom(ctx.config.publicUrl))
+    : printedTransport(opts.printMail ?? ((line) => process.stdout.write(`${line}\n`)));
+  logger.info({ mail: transport.describe }, `mail: ${transport.describe}`);
+  // Background work like the sweep, on its period: mail queued by other instances, retries due.
+  const outbox = startOutboxWorker(ctx, mailHandler(transport, opts.mailRetryMs ?? DEFAULTS.mailRetryMs), {
+    pollMs: opts.sweepMs ?? DEFAULTS.sweepMs,
+    log: (m) => logger.warn({ job: 'outbox' }, m),
+  });
+  ctx.wakeOutbox = outbox.wake;
 
   let closing: Promise<CloseReport> | null = null;
   return {
     url,
     port,
     publicUrl: ctx.config.publicUrl,
+    mail: transport.describe,
     ctx,
     app,
+    metrics,
+    logger,
     close() {
       closing ??= (async () => {
         const started = Date.now();
         const streams = hub.connectionCount;
         const connections = sockets.size;
         await sweeper.stop();
+        // A mail being sent gets the grace period; one cut off is sent again after its claim lapses.
+        await outbox.stop(CLOSE_GRACE_MS);
+        transport.close();
         // app.close() runs the preClose hooks (every event stream ends); the server (ours: it
         // listened first) stops accepting; then idle sockets go at once, and whatever is still
         // busy after the grace period.
@@ -194,8 +257,27 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
   };
 }
 
+/** `Cutline <no-reply@host>` for the public URL's host name (`localhost` when it is an IP address). */
+function defaultFrom(publicUrl: string): string {
+  const host = new URL(publicUrl).hostname;
+  return `Cutline <no-reply@${/^[\d.]+$|:|^\[/.test(host) ? 'localhost' : host}>`;
+}
+
 /** Route groups that live beside the API (the web pages), when present. */
 async function defaultPlugins() {
   const { webPlugin } = await import('./web/plugin');
   return [webPlugin()];
+}
+
+/** The charge engine's observer over an instance's metrics (a client's steps; the sweep's lapsed-hold releases are its job's). */
+function chargeMetrics(metrics: ServiceMetrics): ChargeObserver {
+  return {
+    batch(size, _ms, committed) {
+      if (committed) metrics.chargeBatch(size);
+    },
+    step(kind, ms, result) {
+      if (kind === 'lapse') return;
+      metrics.chargeStep(kind, ms / 1000, result === 'ok' ? 'ok' : result === 'error' ? 'error' : 'refused');
+    },
+  };
 }

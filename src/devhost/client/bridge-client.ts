@@ -2,11 +2,16 @@
  * The browser host's `window.cutline`: the same `CutlineApi` the Electron preload exposes, carried
  * over a WebSocket to the core running in Node. Served as a classic script before the renderer
  * bundle (so `window.cutline` exists when the renderer starts); calls made before the socket is
- * open wait for it. Runs in the page, bundled by esbuild at the host's start with the zod-free
+ * open wait for it.
+ *
+ * The host can go away (stopped, restarted): the page then hears, as a state change, that the app
+ * is offline because its host stopped — AI tools off with that reason, editing on (calls wait) —
+ * and reconnects by itself (every second, at most 3 s apart); once the host answers again, the
+ * page is given the host's current state, from which it resyncs as after any reconnect. Runs in the page, bundled by esbuild at the host's start with the zod-free
  * channel map (`createCutlineClient`); no DOM lib in this project's Node tsconfig, so the few
  * browser globals used are typed locally.
  */
-import type { CutlineApi } from '@cutline/contract/ipc';
+import type { AppState, CutlineApi } from '@cutline/contract/ipc';
 import { createCutlineClient, EVENT_METHODS, type EventMethod, type InvokeMethod } from '@cutline/contract/ipc-channels';
 import type { ServerMessage } from '../bridge-protocol';
 
@@ -45,14 +50,33 @@ interface BrowserGlobals {
   const OPEN = 1;
   let socket: BrowserSocket | null = null;
   let nextId = 1;
-  const pending = new Map<number, { resolve: (value: unknown) => void; reject: (error: Error) => void }>();
+  const pending = new Map<number, { method: InvokeMethod; resolve: (value: unknown) => void; reject: (error: Error) => void }>();
   const outbox: string[] = [];
   const listeners = new Map<EventMethod, Set<(payload: unknown) => void>>(EVENT_METHODS.map((m) => [m, new Set()]));
+  const emit = (name: EventMethod, payload: unknown) => {
+    for (const listener of listeners.get(name) ?? []) listener(payload);
+  };
+  /** The app state the page last heard (events and getState answers): what "the host is gone" is based on. */
+  let lastState: AppState | null = null;
+  /** The host went away since the page last heard from it. */
+  let lost = false;
+  let failures = 0;
+  const HOST_GONE =
+    "Cutline's host stopped, so AI tools are off. Reconnecting… Editing still works and is saved when it is back.";
 
   const connect = () => {
     const ws = new page.WebSocket(url);
     socket = ws;
     ws.addEventListener('open', () => {
+      failures = 0;
+      if (lost) {
+        lost = false;
+        // back: the host's state now (a restarted host may know another account, or none)
+        void invoke('getState', []).then(
+          (state) => emit('onState', state),
+          () => {},
+        );
+      }
       for (const message of outbox.splice(0)) ws.send(message);
     });
     ws.addEventListener('message', (event) => {
@@ -66,10 +90,13 @@ interface BrowserGlobals {
         const call = pending.get(message.id);
         if (!call) return;
         pending.delete(message.id);
-        if (message.ok) call.resolve(message.value);
-        else call.reject(new Error(message.error));
+        if (message.ok) {
+          if (call.method === 'getState') lastState = message.value as AppState;
+          call.resolve(message.value);
+        } else call.reject(new Error(message.error));
       } else if (message.type === 'event') {
-        for (const listener of listeners.get(message.name) ?? []) listener(message.payload);
+        if (message.name === 'onState') lastState = message.payload as AppState;
+        emit(message.name, message.payload);
       } else if (message.type === 'open') {
         page.open(message.url, '_blank', 'noopener,noreferrer');
       }
@@ -78,14 +105,16 @@ interface BrowserGlobals {
       for (const call of pending.values()) call.reject(new Error('The Cutline host went away.'));
       pending.clear();
       socket = null;
-      page.setTimeout(connect, 1000);
+      if (!lost && lastState) emit('onState', { ...lastState, connection: 'offline', offlineReason: HOST_GONE } satisfies AppState);
+      lost = true;
+      page.setTimeout(connect, Math.min(1000 * ++failures, 3000));
     });
   };
 
   const invoke = (method: InvokeMethod, args: unknown[]): Promise<unknown> =>
     new Promise((resolve, reject) => {
       const id = nextId++;
-      pending.set(id, { resolve, reject });
+      pending.set(id, { method, resolve, reject });
       const message = JSON.stringify({ type: 'invoke', id, method, args });
       if (socket && socket.readyState === OPEN) socket.send(message);
       else outbox.push(message);

@@ -1,6 +1,7 @@
 /**
  * Credit alerts, the I/O around the pure `alert-rules.ts`: the settings and the announced-alerts
- * memory persisted in the core's settings store (`alerts.settings`, `alerts.shown.<account id>`),
+ * memory persisted in the core's settings store, both per account (`alerts.settings.<account id>`,
+ * `alerts.shown.<account id>`: one account's threshold never fires for the next one),
  * the OS notification through an injected `Notifier` (Electron's `Notification` adapter; the
  * browser host has none, so its page shows the alert itself), and an hourly re-check so a batch
  * entering the 72-hour window is noticed without any balance change.
@@ -47,8 +48,13 @@ export class AlertMonitor {
   private timer: unknown = null;
 
   constructor(private readonly deps: AlertMonitorDeps) {
-    const parsed = SettingsSchema.safeParse(deps.store.get('alerts.settings'));
-    this.settings = parsed.success ? parsed.data : { ...DEFAULT_ALERT_SETTINGS };
+    this.settings = { ...DEFAULT_ALERT_SETTINGS };
+  }
+
+  /** The account's own settings, or the defaults. */
+  private settingsOf(id: string | null): AlertSettingsState {
+    const parsed = id ? SettingsSchema.safeParse(this.deps.store.get(`alerts.settings.${id}`)) : null;
+    return parsed?.success ? parsed.data : { ...DEFAULT_ALERT_SETTINGS };
   }
 
   state(): AlertsState {
@@ -59,6 +65,7 @@ export class AlertMonitor {
   setAccount(id: string | null): void {
     if (id === this.accountId) return;
     this.accountId = id;
+    this.settings = this.settingsOf(id);
     this.balance = null;
     this.active = [];
     if (this.timer !== null) this.deps.timers.clearTimeout(this.timer);
@@ -78,9 +85,10 @@ export class AlertMonitor {
     this.evaluate();
   }
 
+  /** Changes the signed-in account's settings (signed out: for this session only). */
   update(patch: Partial<AlertSettingsState>): AlertSettingsState {
     this.settings = { ...this.settings, ...patch };
-    this.deps.store.set('alerts.settings', this.settings);
+    if (this.accountId) this.deps.store.set(`alerts.settings.${this.accountId}`, this.settings);
     this.evaluate(true);
     return { ...this.settings };
   }

@@ -13,6 +13,7 @@ import type { z } from 'zod';
 import {
   BalanceSnapshotSchema,
   ChargeResponseSchema,
+  ChargeSchema,
   HandoffResponseSchema,
   LedgerPageSchema,
   MeSchema,
@@ -116,6 +117,11 @@ export class ApiClient {
       json: { reason },
       idempotent: true,
     });
+  }
+
+  /** One of the account's charges as the service has it now (what a refused settlement came to). */
+  charge(chargeId: string) {
+    return this.call(ChargeSchema, { method: 'get', path: `v1/charges/${encodeURIComponent(chargeId)}` });
   }
 
   /** One of the signed-in account's store orders (extension `GET /v1/orders/:id`); another's → `not_found`. */

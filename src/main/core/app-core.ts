@@ -6,20 +6,23 @@
  * preload and the browser host's bridge expose to the renderer. All I/O is injected.
  */
 import type { BalanceEvent, BalanceSnapshot, LedgerEntry } from '@cutline/contract/api';
-import type { AppState, CutlineApi, MenuCommand, Notice } from '@cutline/contract/ipc';
+import type { UpdateStatus } from '@cutline/contract/app-updates';
+import type { AppState, CutlineApi, MenuCommand, Notice, OpenCharge } from '@cutline/contract/ipc';
 import { createCutlineClient, type EventMethod, type InvokeMethod } from '@cutline/contract/ipc-channels';
 import { err, ok, type Result } from '@cutline/contract/result';
 import { AlertMonitor, type Notifier } from './alerts';
 import { ApiClient } from './api-client';
 import { AppDataStore } from './app-data-store';
 import type { BackoffOptions } from './backoff';
-import { BalanceState } from './balance-state';
+import { BalanceState } from '@cutline/contract/balance-state';
 import { ChargeFlow } from './charge-flow';
+import { CrashReports } from './crash-reports';
 import type { DeepLinkHandlers } from './deep-link-router';
 import { Emitter } from './emitter';
 import { EventStream } from './event-stream';
 import type { KeyValueStore } from './key-value-store';
 import { MediaLibrary, readPickedFiles } from './media-library';
+import { OpenCharges } from './open-charges';
 import { consoleLogger, type Logger } from './logger';
 import { PENDING_SIGN_IN_TTL_MS } from './pending-sign-ins';
 import type { RandomBytes } from './pkce';
@@ -27,6 +30,7 @@ import { Session } from './session';
 import { loadSettings, type Settings } from './settings';
 import { realTimers, type Timers } from './timers';
 import type { AllowedOrigins } from './url-allowlist';
+import { UpdateController, type UpdaterPort } from './update-controller';
 import type { TokenVault } from './vault';
 import { openChecked, WebHandoff } from './web-handoff';
 
@@ -63,14 +67,25 @@ export interface CoreDeps {
    * go through its `/return` page. Electron leaves both unset.
    */
   loopback?: { redirectUri: string; returnUrl: string };
+  /** The running app (updates compare against its version; crash reports carry it). */
+  appInfo?: { version: string; platform: string; arch: string; electron: string | null };
+  /** The host's update mechanism (electron-updater in the packaged app), or why there is none. */
+  updater?: UpdaterPort | { unavailable: string };
+  /** Told the user's crash-report choice at start and on every change (the native reporter's upload switch). */
+  onCrashReportingChange?: (enabled: boolean) => void;
 }
+
+/** Where no host passes an updater: development runs and the browser host. */
+export const NO_UPDATER = 'Updates are installed by the packaged app; this copy of Cutline does not update itself.';
 
 interface CoreEvents extends Record<string, unknown> {
   state: AppState;
   balance: BalanceSnapshot;
-  ledgerEntry: LedgerEntry;
+  ledgerEntries: LedgerEntry[];
   notice: Notice;
+  chargeSettled: OpenCharge;
   menuCommand: MenuCommand;
+  updateStatus: UpdateStatus;
 }
 
 export class CutlineCore {
@@ -80,6 +95,8 @@ export class CutlineCore {
   readonly service: ApiClient;
   readonly balance = new BalanceState();
   readonly charges: ChargeFlow;
+  /** Open charges, durable per account, settled when the service is reachable. */
+  readonly openCharges: OpenCharges;
   readonly handoff: WebHandoff;
   readonly data: AppDataStore;
   readonly stream: EventStream;
@@ -90,6 +107,8 @@ export class CutlineCore {
   readonly cutline: CutlineApi;
   /** What the deep-link router delivers to once the app is ready. */
   readonly deepLinkHandlers: DeepLinkHandlers;
+  readonly updates: UpdateController;
+  readonly crashReports: CrashReports;
 
   private readonly logger: Logger;
   private readonly events = new Emitter<CoreEvents>();
@@ -129,7 +148,31 @@ export class CutlineCore {
       timeoutMs: deps.requestTimeoutMs,
       retryBaseMs: deps.retryBaseMs,
     });
-    this.charges = new ChargeFlow({ service: this.service, balance: this.balance, deviceId: this.settings.deviceId, logger: this.logger });
+    // every charge answer's snapshot goes through the balance, as every other one does
+    const settleService = {
+      capture: async (id: string) => this.withBalance(await this.service.capture(id)),
+      release: async (id: string, reason: 'failed' | 'cancelled') => this.withBalance(await this.service.release(id, reason)),
+      charge: (id: string) => this.service.charge(id),
+    };
+    this.openCharges = new OpenCharges({
+      store: deps.dataStore,
+      service: settleService,
+      timers: this.timers,
+      logger: this.logger,
+      random: deps.random ?? Math.random,
+      now,
+      onSettled: (charge) => this.events.emit('chargeSettled', charge),
+    });
+    this.data = new AppDataStore(deps.dataStore, this.logger);
+    this.media = deps.media ? new MediaLibrary({ ...deps.media, store: deps.dataStore, logger: this.logger, now }) : null;
+    this.charges = new ChargeFlow({
+      service: this.service,
+      balance: this.balance,
+      openCharges: this.openCharges,
+      deviceId: this.settings.deviceId,
+      logger: this.logger,
+      importedKind: (id) => this.media?.kindOf(id) ?? null,
+    });
     this.handoff = new WebHandoff({
       service: this.service,
       session: this.session,
@@ -138,8 +181,6 @@ export class CutlineCore {
       logger: this.logger,
       returnUrl: deps.loopback?.returnUrl,
     });
-    this.data = new AppDataStore(deps.dataStore, this.logger);
-    this.media = deps.media ? new MediaLibrary({ ...deps.media, store: deps.dataStore, logger: this.logger, now }) : null;
     this.stream = new EventStream({
       serviceUrl: this.settings.serviceUrl,
       fetch: fetchImpl,
@@ -163,6 +204,26 @@ export class CutlineCore {
       now,
       onState: (alerts) => this.setState({ alerts }),
       onDue: (alert, osNotified) => this.notify({ kind: 'alert', alert, osNotified }),
+    });
+    const appInfo = deps.appInfo ?? { version: '0.0.0', platform: process.platform, arch: process.arch, electron: process.versions.electron ?? null };
+    this.updates = new UpdateController({
+      updater: deps.updater ?? { unavailable: NO_UPDATER },
+      currentVersion: appInfo.version,
+      platform: appInfo.platform,
+      jobs: this.openCharges,
+      store: deps.settingsStore,
+      timers: this.timers,
+      logger: this.logger,
+    });
+    this.updates.onStatus((status) => this.events.emit('updateStatus', status));
+    this.crashReports = new CrashReports({
+      store: deps.settingsStore,
+      serviceUrl: this.settings.serviceUrl,
+      app: { ...appInfo, platform: appInfo.platform === 'darwin' || appInfo.platform === 'win32' ? appInfo.platform : 'linux' },
+      fetch: fetchImpl,
+      now,
+      logger: this.logger,
+      onConsentChange: deps.onCrashReportingChange,
     });
     this.session.onEnded(() => this.onSessionEnded());
     this.balance.onChange((snapshot) => {
@@ -193,6 +254,7 @@ export class CutlineCore {
 
   /** Restores a stored session, if any: loads the account and opens the stream. */
   async start(): Promise<void> {
+    this.updates.start();
     if (!this.session.signedIn) return;
     this.setState({ connection: 'connecting' });
     const me = await this.service.me();
@@ -207,6 +269,8 @@ export class CutlineCore {
     this.stopped = true;
     this.stream.stop();
     this.alerts.stop();
+    this.updates.stop();
+    this.openCharges.stop();
     if (this.signingInTimer !== null) this.timers.clearTimeout(this.signingInTimer);
   }
 
@@ -235,6 +299,16 @@ export class CutlineCore {
     return ok(undefined);
   }
 
+  /** The user gave up on the sign-in in the browser: nothing is pending any more. */
+  private async cancelSignIn(): Promise<Result<void>> {
+    this.session.cancelSignIns();
+    if (this.signingInTimer !== null) this.timers.clearTimeout(this.signingInTimer);
+    this.signingInTimer = null;
+    this.setState({ signingIn: false });
+    this.logger.info('sign-in cancelled');
+    return ok(undefined);
+  }
+
   private async completeSignIn(code: string, state: string): Promise<void> {
     const result = await this.session.completeSignIn(code, state);
     if (this.signingInTimer !== null) this.timers.clearTimeout(this.signingInTimer);
@@ -247,6 +321,7 @@ export class CutlineCore {
     this.stream.stop();
     this.balance.reset();
     this.alerts.setAccount(null);
+    this.openCharges.setAccount(null);
     const me = await this.service.me();
     if (!me.ok) {
       this.setState({ signingIn: false });
@@ -266,6 +341,7 @@ export class CutlineCore {
     await this.session.signOut();
     this.balance.reset();
     this.alerts.setAccount(null);
+    this.openCharges.setAccount(null);
     this.setState({ account: null, signingIn: false, connection: 'online', offlineReason: null, lastSyncedAt: null });
     return ok(undefined);
   }
@@ -274,6 +350,7 @@ export class CutlineCore {
     this.stream.stop();
     this.balance.reset();
     this.alerts.setAccount(null);
+    this.openCharges.setAccount(null);
     const wasSignedIn = this.state.account !== null;
     this.setState({ account: null, connection: 'online', offlineReason: null, lastSyncedAt: null });
     if (wasSignedIn) this.notify({ kind: 'error', message: 'Your session has ended. Sign in again.' });
@@ -283,12 +360,19 @@ export class CutlineCore {
 
   private onPush(event: BalanceEvent): void {
     this.balance.applyBalance(event.balance);
-    if (event.cause.entry) this.events.emit('ledgerEntry', event.cause.entry);
-    if (event.cause.kind === 'exchange') void this.reloadAccount();
+    // Every entry of the change at once (one per batch a charge drew from), even when the balance
+    // itself was already known from the charge's answer.
+    const entries = event.cause.entries ?? (event.cause.entry ? [event.cause.entry] : []);
+    if (entries.length > 0) this.events.emit('ledgerEntries', entries);
+    // a change of plan, team, Pro uses or cycle (an upgrade on the web, an admin, a renewal):
+    // the account itself is reloaded, on every device (`exchange` from services before the flag)
+    if (event.cause.account || event.cause.kind === 'exchange') void this.reloadAccount();
   }
 
   private async onStreamOpen(reconnected: boolean): Promise<void> {
     if (!this.state.account) await this.reloadAccount();
+    // the service answers again: what waited for it is settled now
+    void this.openCharges.settlePending();
     if (reconnected) await this.resyncBalance();
     if (!this.toolsLoaded) void this.loadTools();
   }
@@ -315,6 +399,7 @@ export class CutlineCore {
   private setAccount(account: NonNullable<AppState['account']>): void {
     this.setState({ account });
     this.alerts.setAccount(account.id);
+    this.openCharges.setAccount(account.id);
     this.alerts.setBalance(this.balance.current);
   }
 
@@ -403,6 +488,12 @@ export class CutlineCore {
     this.events.emit('notice', notice);
   }
 
+  /** A charge answer's snapshot offered to the balance; the answer passed on. */
+  private withBalance<T extends { balance: BalanceSnapshot }>(result: Result<T>): Result<T> {
+    if (result.ok) this.balance.applyBalance(result.value.balance);
+    return result;
+  }
+
   private requireAccount<T>(run: () => Promise<Result<T>>): Promise<Result<T>> {
     if (!this.session.signedIn) return Promise.resolve(err('signed_out', 'Sign in to use AI tools.'));
     return run();
@@ -412,6 +503,7 @@ export class CutlineCore {
     const requests: { [M in InvokeMethod]: CutlineApi[M] } = {
       getState: async () => this.getState(),
       signIn: () => this.signIn(),
+      cancelSignIn: () => this.cancelSignIn(),
       signOut: () => this.signOut(),
       getBalance: async () => this.balance.current,
       listTools: () => this.loadTools(),
@@ -420,28 +512,42 @@ export class CutlineCore {
       hold: (req) => this.requireAccount(() => this.charges.hold(req)),
       capture: ({ chargeId }) => this.requireAccount(() => this.charges.capture(chargeId)),
       release: ({ chargeId, reason }) => this.requireAccount(() => this.charges.release(chargeId, reason)),
+      listOpenCharges: async () => this.openCharges.list(),
+      acknowledgeCharge: async ({ chargeId }) => this.openCharges.acknowledge(chargeId),
       openWeb: ({ path }) => this.handoff.open(path),
       retryNow: () => this.retryNow(),
       setAlertSettings: async (patch) => ok(this.alerts.update(patch)),
       loadProjects: async () => this.data.loadProjects(),
       saveProjects: async (state) => this.data.saveProjects(state),
-      getPrefs: async () => this.data.getPrefs(),
-      setPrefs: async (prefs) => this.data.setPrefs(prefs),
+      getPrefs: async () => this.data.getPrefs(this.state.account?.id ?? null),
+      setPrefs: async (prefs) => this.data.setPrefs(prefs, this.state.account?.id ?? null),
       listMedia: async () => this.media?.list() ?? [],
       importMedia: async (req) =>
         this.media ? this.media.import(req) : err('internal', 'This window cannot keep imported media.'),
+      removeMedia: async ({ id }) => (this.media ? this.media.remove(id) : err('not_found', 'That media is no longer in Cutline.')),
       pickMediaFiles: async () => {
         if (!this.deps.pickFiles) return err('internal', 'This window has no file dialog.');
         return ok(await readPickedFiles(await this.deps.pickFiles()));
       },
       setWindowTitle: async (title) => this.deps.setWindowTitle?.(title),
+      getUpdateStatus: async () => this.updates.getStatus(),
+      checkForUpdates: () => this.updates.check(true),
+      restartToUpdate: async () => this.updates.restart(),
+      deferUpdate: async () => this.updates.defer(),
+      getCrashReporting: async () => this.crashReports.settings,
+      setCrashReporting: async ({ enabled }) => ok(this.crashReports.setEnabled(enabled)),
+      reportRendererError: async (error) => {
+        await this.crashReports.reportRenderer(error);
+      },
     };
     const events: { [M in EventMethod]: keyof CoreEvents } = {
       onState: 'state',
       onBalance: 'balance',
-      onLedgerEntry: 'ledgerEntry',
+      onLedgerEntries: 'ledgerEntries',
       onNotice: 'notice',
+      onChargeSettled: 'chargeSettled',
       onMenuCommand: 'menuCommand',
+      onUpdateStatus: 'updateStatus',
     };
     return createCutlineClient<CutlineApi>(
       (method, _channel, args) => (requests[method] as (...a: unknown[]) => Promise<unknown>)(...args),

@@ -1,5 +1,5 @@
 /**
- * The editor's own data that main keeps for the renderer: projects and preferences
+ * The editor's own data that main keeps for the renderer: projects and preferences (per account)
  * (IPC `loadProjects/saveProjects/getPrefs/setPrefs`). Whatever is read back is validated with the
  * shared schemas; unreadable data falls back to empty defaults and is logged.
  */
@@ -9,6 +9,8 @@ import type { KeyValueStore } from './key-value-store';
 import type { Logger } from './logger';
 
 export const DEFAULT_PREFS: Prefs = { exchangePromptDismissed: false };
+/** Preferences are per account (one account's "Not now" is not another's). */
+const prefsKey = (account: string | null) => (account ? `prefs.${account}` : 'prefs');
 const EMPTY_PROJECTS: ProjectsState = { projects: [], openProjectId: null };
 
 export class AppDataStore {
@@ -33,14 +35,15 @@ export class AppDataStore {
     return ok(undefined);
   }
 
-  getPrefs(): Prefs {
-    const parsed = PrefsSchema.partial().safeParse(this.store.get('prefs') ?? {});
+  /** An account's preferences (`prefs.<account id>`); signed out (no account): this device's own. */
+  getPrefs(account: string | null = null): Prefs {
+    const parsed = PrefsSchema.partial().safeParse(this.store.get(prefsKey(account)) ?? {});
     return { ...DEFAULT_PREFS, ...(parsed.success ? parsed.data : {}) };
   }
 
-  setPrefs(partial: Partial<Prefs>): Prefs {
-    const next = PrefsSchema.parse({ ...this.getPrefs(), ...partial });
-    this.store.set('prefs', next);
+  setPrefs(partial: Partial<Prefs>, account: string | null = null): Prefs {
+    const next = PrefsSchema.parse({ ...this.getPrefs(account), ...partial });
+    this.store.set(prefsKey(account), next);
     return next;
   }
 }

@@ -6,10 +6,10 @@
  * validated id, never from anything the page sent.
  */
 import { randomBytes } from 'node:crypto';
-import { mkdir, readFile, rename, stat, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, rename, stat, unlink, writeFile } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import { MediaRecordSchema, type ImportMediaRequest, type MediaRecord, type PickedFile } from '@cutline/contract/ipc';
-import { checkMediaFile, isMediaId, MAX_MEDIA_BYTES, storedFileName } from '@cutline/contract/media-rules';
+import { checkMediaFile, isMediaId, MAX_MEDIA_BYTES, storedFileName, type MediaKind } from '@cutline/contract/media-rules';
 import { err, ok, type Result } from '@cutline/contract/result';
 import type { KeyValueStore } from './key-value-store';
 import type { Logger } from './logger';
@@ -85,6 +85,26 @@ export class MediaLibrary {
     };
     this.options.store.set(KEY, [...existing, record]);
     return ok({ ...record, url: this.options.urlFor(id) });
+  }
+
+  /** Forgets an imported item and deletes its file; an unknown id is refused with a sentence. */
+  async remove(id: string): Promise<Result<void>> {
+    const all = this.records();
+    const record = isMediaId(id) ? all.find((r) => r.id === id) : undefined;
+    if (!record) return err('not_found', 'That media is no longer in Cutline.');
+    this.options.store.set(KEY, all.filter((r) => r.id !== id));
+    const fileName = storedFileName(record.id, record.mime);
+    if (fileName) {
+      await unlink(join(this.options.dir, fileName)).catch((error: NodeJS.ErrnoException) => {
+        if (error.code !== 'ENOENT') this.options.logger.warn('media file not deleted', { error: String(error) });
+      });
+    }
+    return ok(undefined);
+  }
+
+  /** What an imported media item is (video, audio, image), or null when there is none by that id. */
+  kindOf(id: string): MediaKind | null {
+    return this.records().find((r) => r.id === id)?.kind ?? null;
   }
 
   /** The stored file of a media id and its type, or null (unknown or malformed id). */

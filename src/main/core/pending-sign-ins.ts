@@ -36,6 +36,11 @@ export class PendingSignIns {
     return this.expired(entry) ? null : entry.verifier;
   }
 
+  /** Forgets every pending sign-in (the user cancelled): a callback for any of them is refused. */
+  clear(): void {
+    this.pending.clear();
+  }
+
   get size(): number {
     this.prune();
     return this.pending.size;

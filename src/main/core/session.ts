@@ -83,6 +83,11 @@ export class Session {
     return url.toString();
   }
 
+  /** Cancels every sign-in started and not finished: their callbacks are refused from now on. */
+  cancelSignIns(): void {
+    this.pending.clear();
+  }
+
   /** True for a state this app issued that is still unused and unexpired. */
   isIssuedState(state: string): boolean {
     return this.pending.has(state);

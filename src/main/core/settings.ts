@@ -52,12 +52,21 @@ export interface SettingsSources {
 }
 
 /** A URL from the environment: refused with a clear error rather than quietly replaced. */
-function fromEnvironment(env: Record<string, string | undefined>, name: 'CUTLINE_SERVICE_URL' | 'CUTLINE_WEB_URL'): string | null {
+function fromEnvironment(env: Record<string, string | undefined>, name: 'CUTLINE_SERVICE_URL' | 'CUTLINE_WEB_URL' | 'CUTLINE_UPDATE_URL'): string | null {
   const raw = env[name];
   if (!raw) return null;
   const checked = checkServiceUrl(raw);
   if (!checked.ok) throw new Error(`${name} ${checked.reason}: ${JSON.stringify(raw)}`);
   return checked.url;
+}
+
+/**
+ * The update feed's URL from `CUTLINE_UPDATE_URL` (a staging feed, a local test feed), with the
+ * same transport rule; null means the feed electron-builder's `publish` setting baked into the
+ * installed app (`app-update.yml`).
+ */
+export function updateFeedFromEnv(env: Record<string, string | undefined>): string | null {
+  return fromEnvironment(env, 'CUTLINE_UPDATE_URL');
 }
 
 export function loadSettings({ store, env = {}, newDeviceId = randomUUID, onIgnored = () => {} }: SettingsSources): Settings {

@@ -1,7 +1,8 @@
 /**
  * Where tokens live between uses. Only the core reads it; nothing in it ever reaches the renderer
- * or a log. The Electron vault encrypts with safeStorage; `MemoryVault` keeps tokens for the
- * life of the process only (the browser host, tests, and Electron when the OS has no keychain).
+ * or a log. The port is synchronous: the Electron vault encrypts with safeStorage's asynchronous
+ * API by decrypting when it opens (before the core is built) and writing behind. `MemoryVault`
+ * keeps tokens for the life of the process only (the browser host, tests).
  */
 import { z } from 'zod';
 

@@ -1,13 +1,13 @@
 /**
  * The application menu: File (New project, Import media…), Edit (Undo/Redo, then the standard
- * cut/copy/paste roles), View (zoom the timeline, play/pause), Help. Editor commands go to the
+ * cut/copy/paste roles), View (zoom the timeline, play/pause), Help (shortcuts, check for updates). Editor commands go to the
  * renderer as `onMenuCommand` events through the core; the renderer has the same commands in its
  * own toolbar (the browser host has no native menu).
  */
 import type { Menu as MenuType, MenuItemConstructorOptions } from 'electron';
 import type { MenuCommand } from '@cutline/contract/ipc';
 
-export function menuTemplate(send: (command: MenuCommand) => void, platform: NodeJS.Platform): MenuItemConstructorOptions[] {
+export function menuTemplate(send: (command: MenuCommand) => void, platform: NodeJS.Platform, checkForUpdates?: () => void): MenuItemConstructorOptions[] {
   const item = (label: string, command: MenuCommand, accelerator?: string, rendererHasKey = true): MenuItemConstructorOptions => ({
     label,
     accelerator,
@@ -51,10 +51,18 @@ export function menuTemplate(send: (command: MenuCommand) => void, platform: Nod
         { role: 'togglefullscreen' },
       ],
     },
-    { label: 'Help', submenu: [item('Keyboard shortcuts', 'shortcuts', 'F1')] },
+    {
+      label: 'Help',
+      submenu: [item('Keyboard shortcuts', 'shortcuts', 'F1'), ...(checkForUpdates ? [{ label: 'Check for updates…', click: () => checkForUpdates() }] : [])],
+    },
   ];
 }
 
-export function installAppMenu(Menu: Pick<typeof MenuType, 'buildFromTemplate' | 'setApplicationMenu'>, send: (command: MenuCommand) => void, platform: NodeJS.Platform): void {
-  Menu.setApplicationMenu(Menu.buildFromTemplate(menuTemplate(send, platform)));
+export function installAppMenu(
+  Menu: Pick<typeof MenuType, 'buildFromTemplate' | 'setApplicationMenu'>,
+  send: (command: MenuCommand) => void,
+  platform: NodeJS.Platform,
+  checkForUpdates?: () => void,
+): void {
+  Menu.setApplicationMenu(Menu.buildFromTemplate(menuTemplate(send, platform, checkForUpdates)));
 }

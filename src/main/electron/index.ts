@@ -5,8 +5,13 @@
  */
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { app, BrowserWindow, dialog, Menu, powerMonitor, protocol, safeStorage, session } from 'electron';
+import { app, BrowserWindow, crashReporter, dialog, Menu, powerMonitor, protocol, session } from 'electron';
+import electronUpdater from 'electron-updater';
 import { CutlineCore } from '../core/app-core';
+import { crashReportEndpoint, crashReportingEnabled } from '../core/crash-reports';
+import { loadSettings, updateFeedFromEnv } from '../core/settings';
+import { catchMainProcessErrors, startNativeCrashReporter, type NativeCrashReporting } from './crash-reporter';
+import { createElectronUpdater } from './updater';
 import { createOsNotifier } from './notifier';
 import { forwardEvents } from '../core/bridge';
 import { contentSecurityPolicy } from '../core/content-security-policy';
@@ -31,11 +36,39 @@ if (process.env.CUTLINE_USER_DATA) app.setPath('userData', process.env.CUTLINE_U
 
 let mainWindow: BrowserWindow | null = null;
 const deepLinks = new DeepLinkRouter({ logger, onDelivered: () => bringToFront(mainWindow) });
+const settingsStore = electronKeyValueStore('settings');
+
+// Crash reports (opt-in): the main process's uncaught errors go to the core once it exists (it
+// sends them only with consent); crashpad starts before `ready` with the user's stored choice.
+let reportMainError: ((event: 'uncaughtException' | 'unhandledRejection', thrown: unknown) => Promise<unknown>) | null = null;
+catchMainProcessErrors(process, (event, thrown) => reportMainError?.(event, thrown) ?? Promise.resolve(), logger);
+let nativeCrashReports: NativeCrashReporting | null = null;
+
+function startCrashReportsEarly(): NativeCrashReporting | null {
+  try {
+    const { serviceUrl } = loadSettings({ store: settingsStore, env: process.env });
+    return startNativeCrashReporter(crashReporter, { submitURL: crashReportEndpoint(serviceUrl), enabled: crashReportingEnabled(settingsStore), version: app.getVersion() });
+  } catch (error) {
+    logger.error('crash reporter not started', { error: String(error) });
+    return null;
+  }
+}
+
+/** `CUTLINE_UPDATE_URL`, or null for the feed baked into the installed app; a bad one is logged and ignored. */
+function updateFeedUrl(): string | null {
+  try {
+    return updateFeedFromEnv(process.env);
+  } catch (error) {
+    logger.error('update feed ignored', { error: String(error) });
+    return null;
+  }
+}
 
 if (!app.requestSingleInstanceLock()) {
   // Another Cutline is running: it receives our argv (and any deep link) via 'second-instance'.
   app.quit();
 } else {
+  nativeCrashReports = startCrashReportsEarly();
   registerAppScheme(protocol);
   registerProtocolClient(app, process);
 
@@ -65,10 +98,10 @@ async function onReady(): Promise<void> {
   // the renderer in production, and imported media in both modes (app://cutline/media/<id>)
   serveAppScheme(protocol, join(here, '../renderer'), csp, (id) => core.media?.fileOf(id) ?? null);
 
-  const vault = new SafeStorageVault(safeStorage, electronKeyValueStore('vault'), process.platform, logger);
+  const vault = await SafeStorageVault.open(electronKeyValueStore('vault'), process.platform, logger);
   const openExternal = createExternalOpener(() => core.origins, logger);
   const core: CutlineCore = new CutlineCore({
-    settingsStore: electronKeyValueStore('settings'),
+    settingsStore,
     dataStore: electronKeyValueStore('data'),
     vault,
     openExternal,
@@ -80,8 +113,12 @@ async function onReady(): Promise<void> {
     setWindowTitle: (title) => {
       if (mainWindow && !mainWindow.isDestroyed()) mainWindow.setTitle(title);
     },
+    appInfo: { version: app.getVersion(), platform: process.platform, arch: process.arch, electron: process.versions.electron ?? null },
+    updater: createElectronUpdater({ app, load: () => electronUpdater.autoUpdater, feedUrl: updateFeedUrl(), logger }),
+    onCrashReportingChange: (enabled) => nativeCrashReports?.setUploads(enabled),
   });
-  installAppMenu(Menu, (command) => core.sendMenuCommand(command), process.platform);
+  reportMainError = (event, thrown) => core.crashReports.reportMain(event, thrown);
+  installAppMenu(Menu, (command) => core.sendMenuCommand(command), process.platform, () => void core.updates.check(true));
 
   registerIpcHandlers(core.cutline, (event) => isTrustedSender(event.senderFrame, mainWindow?.webContents.mainFrame, appOrigin), logger);
   forwardEvents(core.cutline, (channel, payload) => {
@@ -93,6 +130,9 @@ async function onReady(): Promise<void> {
     mainWindow.on('closed', () => {
       mainWindow = null;
     });
+    // Windows is ending the session: never start an installer now (electron-builder#7807)
+    mainWindow.on('query-session-end', () => core.updates.sessionEnding());
+    mainWindow.on('session-end', () => core.updates.sessionEnding());
     mainWindow.webContents.once('did-finish-load', () => {
       if (!deepLinks.ready) deepLinks.setReady(core.deepLinkHandlers);
     });
@@ -101,8 +141,17 @@ async function onReady(): Promise<void> {
   app.on('activate', () => {
     if (BrowserWindow.getAllWindows().length === 0) openWindow();
   });
-  app.on('before-quit', () => core.stop());
+  app.on('before-quit', (event) => {
+    core.stop();
+    // a token write still encrypting (a refresh just rotated them) reaches the disk before we go
+    if (vault.pending) {
+      event.preventDefault();
+      void vault.flush().finally(() => app.quit());
+    }
+  });
   // after sleep the stream is likely dead: reconnect now instead of waiting out the backoff
   powerMonitor.on('resume', () => core.stream.reconnectNow());
+  // macOS and Linux shutting down: the same
+  powerMonitor.on('shutdown', () => core.updates.sessionEnding());
   await core.start();
 }

@@ -81,6 +81,13 @@ const dateTimeFmt = new Intl.DateTimeFormat('en-US', {
   minute: '2-digit',
 });
 
+const timeFmt = new Intl.DateTimeFormat('en-US', { hour: 'numeric', minute: '2-digit' });
+
+/** "3:45 PM". */
+export function timeOfDay(iso: string): string {
+  return timeFmt.format(new Date(iso));
+}
+
 export function date(iso: string): string {
   return dateFmt.format(new Date(iso));
 }

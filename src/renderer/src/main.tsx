@@ -3,6 +3,7 @@ import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { getCutline, hasCutline } from './bridge';
 import { App } from './components/App';
+import { forwardUncaughtErrors } from './error-reporting';
 import { seededRandom } from './jobs/simulate';
 import { connectStore, createAppStore, DEFAULT_JOB, StoreProvider } from './store';
 import './styles/app.css';
@@ -33,6 +34,8 @@ if (!hasCutline()) {
   );
 } else {
   const api = getCutline();
+  // uncaught errors of this window go to main (sent only with the user's consent)
+  forwardUncaughtErrors(api);
   const store = createAppStore({ api, ...jobOptions() });
   void connectStore(store, api).catch(() => {
     store.getState().notify('error', 'Cutline could not reach its background process. Restart the app.');

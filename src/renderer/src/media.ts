@@ -72,6 +72,10 @@ export function registerMedia(items: MediaItem[]): void {
   for (const item of items) IMPORTED.set(item.id, item);
 }
 
+export function unregisterMedia(id: string): void {
+  IMPORTED.delete(id);
+}
+
 export function mediaById(id: string): MediaItem | undefined {
   return ALL.get(id) ?? IMPORTED.get(id);
 }

@@ -3,6 +3,8 @@
  * Pure: the account, the tool and the amounts in; the sentence, the detail and which ways out
  * to offer come out.
  *
+ * The dialog's title already says "Not enough credits": the headline goes straight to the way out.
+ *
  * - Free: buy credits or upgrade to Pro (both offered).
  * - A subscriber (Pro, Teams): never "upgrade to Pro" — buy credits, and when the next cycle's
  *   credits arrive.
@@ -55,12 +57,10 @@ export function notEnoughCopy({ account, proUsesLeft, tool, cost, available }: N
   }
 
   if (plan === 'free') {
-    return { headline: 'Not enough credits. Buy credits or upgrade to Pro', detail: amounts, offerUpgrade: true };
+    return { headline: 'Buy credits or upgrade to Pro', detail: amounts, offerUpgrade: true };
   }
   return {
-    headline: renews
-      ? `Not enough credits. Buy credits, or wait for your next cycle's credits on ${renews}`
-      : 'Not enough credits. Buy credits to keep going',
+    headline: renews ? `Buy credits, or wait for your next cycle's credits on ${renews}` : 'Buy credits to keep going',
     detail: amounts,
     offerUpgrade: false,
   };

@@ -7,41 +7,12 @@
  */
 import type { Page } from '@playwright/test';
 import { expect, test } from '../fixtures/cutline';
+import { recordVideo } from './media-files';
 import { addClip, chip, chooseTool, openEditor, shot, timelineClip } from './support';
 
 /** Records `seconds` of an animated canvas as WebM in the page; returns the file as base64. */
 async function makeWebm(page: Page, seconds = 2): Promise<string> {
-  return page.evaluate(async (ms) => {
-    const canvas = document.createElement('canvas');
-    canvas.width = 160;
-    canvas.height = 90;
-    const ctx = canvas.getContext('2d')!;
-    const stream = canvas.captureStream(25);
-    const recorder = new MediaRecorder(stream, { mimeType: 'video/webm' });
-    const chunks: Blob[] = [];
-    recorder.ondataavailable = (e) => chunks.push(e.data);
-    const done = new Promise<void>((r) => (recorder.onstop = () => r()));
-    const start = performance.now();
-    recorder.start(100);
-    await new Promise<void>((resolve) => {
-      const draw = () => {
-        const t = performance.now() - start;
-        ctx.fillStyle = `hsl(${(t / 10) % 360} 70% 50%)`;
-        ctx.fillRect(0, 0, 160, 90);
-        ctx.fillStyle = '#fff';
-        ctx.fillRect((t / 10) % 160, 30, 20, 30);
-        if (t < ms) requestAnimationFrame(draw);
-        else resolve();
-      };
-      draw();
-    });
-    recorder.stop();
-    await done;
-    const bytes = new Uint8Array(await new Blob(chunks, { type: 'video/webm' }).arrayBuffer());
-    let binary = '';
-    for (const b of bytes) binary += String.fromCharCode(b);
-    return btoa(binary);
-  }, seconds * 1000);
+  return (await recordVideo(page, seconds)).toString('base64');
 }
 
 const yourMedia = (page: Page) => page.getByRole('list', { name: 'Your media' }).getByRole('listitem');

@@ -9,7 +9,7 @@ test('not enough credits → Buy credits opens the store (a handoff link on the 
   const clip = await addClip(app, 'Interview — Maya');
   await chooseTool(app, clip, 'AI Portrait');
   const dialog = app.getByRole('alertdialog', { name: 'Not enough credits' });
-  await expect(dialog).toContainText('Not enough credits. Buy credits or upgrade to Pro');
+  await expect(dialog).toContainText('Buy credits or upgrade to Pro');
   await expect(dialog).toContainText('AI Portrait needs 15 credits. You have 10 credits.');
   await shot(app, info, 'not-enough');
 

@@ -101,6 +101,12 @@ export interface HostBehindCable {
    * over HTTP, and the tab's visit to the host's callback page — returned as it answered.
    */
   signIn(account: { email: string; password: string }): Promise<Response>;
+  /** Quits the app and starts it again on the same data folder, port and cable: `host` is the new one. */
+  reopen(): Promise<RunningDevhost>;
+  /** Quits the app (the host stops; its page stays open). */
+  stopHost(): Promise<void>;
+  /** Starts it again on the same data folder, port and cable. */
+  startHost(): Promise<RunningDevhost>;
   /** Closes the host and the cable and removes the host's data folder. */
   close(): Promise<void>;
 }
@@ -114,31 +120,50 @@ export async function hostBehindCable(service: Service, name: string, core?: Dev
   const net = await cable(service.url);
   const dataDir = mkdtempSync(join(tmpdir(), `cutline-e2e-${name}-`));
   const logger = memoryLogger();
-  const host = await startDevhost({
-    serviceUrl: net.url,
-    webUrl: service.server.publicUrl,
-    dataDir,
-    renderer: { mode: 'built', dir: resolve('out/renderer') },
-    logger,
-    core,
-  }).catch(async (e: unknown) => {
+  const start = (port?: number) =>
+    startDevhost({
+      port,
+      serviceUrl: net.url,
+      webUrl: service.server.publicUrl,
+      dataDir,
+      renderer: { mode: 'built', dir: resolve('out/renderer') },
+      logger,
+      core,
+    });
+  const host = await start().catch(async (e: unknown) => {
     await net.close();
     rmSync(dataDir, { recursive: true, force: true });
     throw e;
   });
-  return {
+  let stopped = false;
+  const behind: HostBehindCable = {
     net,
     host,
     logs: logger.records,
     async signIn(account) {
-      expect((await host.core.cutline.signIn()).ok).toBe(true);
-      const authorize = host.openedUrls().find((u) => u.includes('/oauth/authorize'))!;
+      expect((await behind.host.core.cutline.signIn()).ok).toBe(true);
+      const authorize = behind.host.openedUrls().findLast((u) => u.includes('/oauth/authorize'))!;
       return fetch(await callbackFor(authorize, account.email, account.password));
     },
+    async stopHost() {
+      if (stopped) return;
+      stopped = true;
+      await behind.host.close();
+    },
+    async startHost() {
+      behind.host = await start(behind.host.port);
+      stopped = false;
+      return behind.host;
+    },
+    async reopen() {
+      await behind.stopHost();
+      return behind.startHost();
+    },
     async close() {
-      await host.close();
+      if (!stopped) await behind.host.close();
       await net.close();
       rmSync(dataDir, { recursive: true, force: true });
     },
   };
+  return behind;
 }

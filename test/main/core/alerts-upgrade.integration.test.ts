@@ -57,6 +57,44 @@ describe('credit alerts', () => {
   });
 });
 
+describe('settings are per account', () => {
+  it("alice's 'alert below 490' never fires for pro@ after switching accounts, and comes back with alice", async () => {
+    const { shown, notifier } = recordingNotifier();
+    const h = await suite.core({ notifier, settingsStore: new MemoryStore() });
+    await h.signIn('alice@cutline.test');
+    expect(await h.core.cutline.setAlertSettings({ lowBalanceThreshold: 490 })).toMatchObject({ ok: true, value: { lowBalanceThreshold: 490 } });
+
+    await h.signIn('pro@cutline.test'); // 355 credits: below 490
+    const state = await until(async () => {
+      const s = await h.core.cutline.getState();
+      return s.account?.email === 'pro@cutline.test' && s.alerts.active.some((a) => a.kind === 'expiring') && s;
+    }, "pro@'s own alerts evaluated");
+    expect(state.alerts).toMatchObject({ enabled: true, lowBalanceThreshold: null });
+    expect(state.alerts.active.map((a) => a.kind)).toEqual(['expiring']);
+    expect(shown.filter((b) => b.includes('490'))).toEqual([]);
+
+    await h.signIn('alice@cutline.test');
+    await until(async () => {
+      const s = await h.core.cutline.getState();
+      return s.account?.email === 'alice@cutline.test' && s.alerts.lowBalanceThreshold === 490;
+    }, "alice's threshold back");
+  });
+
+  it("one account's Not now on the exchange prompt is not another's", async () => {
+    const h = await suite.core();
+    await h.signIn('pro@cutline.test');
+    expect(await h.core.cutline.setPrefs({ exchangePromptDismissed: true })).toEqual({ exchangePromptDismissed: true });
+    const signedInAs = async (email: string) => {
+      await h.signIn(email);
+      await until(async () => (await h.core.cutline.getState()).account?.email === email, `signed in as ${email}`);
+    };
+    await signedInAs('alice@cutline.test');
+    expect(await h.core.cutline.getPrefs()).toEqual({ exchangePromptDismissed: false });
+    await signedInAs('pro@cutline.test');
+    expect(await h.core.cutline.getPrefs()).toEqual({ exchangePromptDismissed: true });
+  });
+});
+
 describe('cutline://upgrade/complete', () => {
   it('a Pro account: "on Pro" with the current balance', async () => {
     const h = await suite.core();

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { BalanceSnapshot } from '@cutline/contract/api';
-import { BalanceState } from '../../../src/main/core/balance-state';
+import { BalanceState } from '@cutline/contract/balance-state';
 
 const snapshot = (version: number, total: number): BalanceSnapshot => ({
   version,

@@ -26,6 +26,8 @@ export interface CoreHarness {
   states: AppState[];
   balances: BalanceSnapshot[];
   entries: LedgerEntry[];
+  /** The entries as they came, one array per pushed change. */
+  entryPushes: LedgerEntry[][];
   notices: Notice[];
   /** Signs in through the real sign-in form, as a user in the browser would. */
   signIn(email: string, password?: string): Promise<void>;
@@ -64,6 +66,7 @@ export async function startCore(serviceUrl: string, overrides: Partial<CoreDeps>
     states: [],
     balances: [],
     entries: [],
+    entryPushes: [],
     notices: [],
     async signIn(email, password = DEMO_PASSWORD) {
       const started = await core.cutline.signIn();
@@ -80,7 +83,10 @@ export async function startCore(serviceUrl: string, overrides: Partial<CoreDeps>
   };
   core.cutline.onState((s) => harness.states.push(s));
   core.cutline.onBalance((b) => harness.balances.push(b));
-  core.cutline.onLedgerEntry((e) => harness.entries.push(e));
+  core.cutline.onLedgerEntries((e) => {
+    harness.entries.push(...e);
+    harness.entryPushes.push(e);
+  });
   core.cutline.onNotice((n) => harness.notices.push(n));
   await core.start();
   return harness;

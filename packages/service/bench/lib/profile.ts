@@ -63,6 +63,7 @@ export function profiled(db: Db): { db: Db; profile: Profile } {
     readOne<T>(sql: string, params: readonly unknown[]) {
       return timed(sql, (q: string, p: readonly unknown[]) => db.readOne<T>(q, p), sql, params);
     },
+    lease: (name, opts) => db.lease(name, opts),
     close: () => db.close(),
   };
   return { db: wrapped, profile };

@@ -29,6 +29,9 @@ export function startServerProcess(db: string, env: Record<string, string> = {})
       if (!m) return;
       child.stdout!.off('data', onData);
       child.stdout!.resume();
+      // Ready: the log (a JSON line per request on stderr) is drained, not kept.
+      child.stderr!.removeAllListeners('data');
+      child.stderr!.resume();
       const exited = new Promise<void>((r) => child.once('exit', () => r()));
       resolve({
         url: m[1],

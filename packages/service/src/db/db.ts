@@ -81,7 +81,26 @@ export interface Db {
   readOne<T = Row>(sql: string, params: readonly unknown[]): Promise<T | undefined>;
   /** Runs `fn` on a consistent read snapshot. */
   read<T>(fn: (tx: Tx) => Promise<T>): Promise<T>;
+  /**
+   * The lease called `name`: held by one process at a time among every process using this
+   * database (PostgreSQL: a session advisory lock on a connection of its own, `pg-lease.ts`;
+   * SQLite: one process owns the file, so it is always held). What singleton jobs run under.
+   * `heartbeatMs`: how often the holder will call `acquire` — a holder silent for several of
+   * these (frozen, cut off) loses the lease (PostgreSQL ends its session).
+   */
+  lease(name: string, opts?: { heartbeatMs?: number }): Lease;
   close(): Promise<void>;
+}
+
+/** A named role one process at a time holds (see `Db.lease`). */
+export interface Lease {
+  /**
+   * True when this process holds the lease now: it is checked when held (the connection still
+   * answers), taken when free, never waited for. Throws when the database cannot answer.
+   */
+  acquire(): Promise<boolean>;
+  /** Gives it up, so another process can take it at once. */
+  release(): Promise<void>;
 }
 
 /** Converts a `?`-placeholder statement to PostgreSQL's `$1, $2, …`. Statements hold no `?` literals. */

@@ -14,6 +14,7 @@ import type { Clock } from '../clock';
 import type { RelayTarget } from '../events';
 import { toDollarParams, type Db, type Row, type RowColumn, type Tx } from './db';
 import { migratePostgres } from './pg-migrate';
+import { pgLease, type PgLease } from './pg-lease';
 import { PgRelay, type RelayStats } from './pg-relay';
 
 export interface PostgresOptions {
@@ -39,6 +40,7 @@ export interface PostgresDb extends Db {
   readonly roundTrips: number;
   relayStats(): RelayStats | null;
   startRelay(hub: RelayTarget, clock: Clock): Promise<void>;
+  lease(name: string, opts?: { heartbeatMs?: number }): PgLease;
 }
 
 /**
@@ -224,6 +226,7 @@ export async function openPostgres(url: string, opts: PostgresOptions = {}): Pro
   }
 
   let relay: PgRelay | null = null;
+  const leases = new Set<PgLease>();
 
   return {
     kind: 'postgres',
@@ -283,9 +286,16 @@ export async function openPostgres(url: string, opts: PostgresOptions = {}): Pro
     relayStats() {
       return relay ? relay.stats : null;
     },
+    lease(name: string, leaseOpts: { heartbeatMs?: number } = {}) {
+      checkOpen();
+      const l = pgLease(connection, name, instanceId, log, leaseOpts.heartbeatMs);
+      leases.add(l);
+      return l;
+    },
     async close() {
       if (closed) return;
       closed = true;
+      await Promise.all([...leases].map((l) => l.release()));
       await relay?.stop();
       await pool.end();
     },

@@ -156,6 +156,16 @@ export async function openSqlite(path: string): Promise<Db> {
         }
       });
     },
+    // One process owns the file (docs/operations.md § One machine): every lease is its own.
+    lease() {
+      return {
+        acquire: async () => {
+          if (closed) throw new Error('database closed');
+          return true;
+        },
+        release: async () => undefined,
+      };
+    },
     close() {
       return exclusive(async () => {
         if (closed) return;

@@ -1,3 +1,4 @@
+import { createHash, timingSafeEqual } from 'node:crypto';
 import type { FastifyRequest } from 'fastify';
 import type { Ctx } from '../service/kernel/context';
 import { ServiceError } from '../service/kernel/errors';
@@ -19,4 +20,18 @@ export async function requireBearer(ctx: Ctx, req: FastifyRequest): Promise<Acce
   const grant = await verifyAccess(ctx, token);
   if (!grant) throw new ServiceError('unauthorized', 'the access token is invalid, expired or revoked');
   return grant;
+}
+
+/**
+ * A check of `Authorization: Bearer <secret>` against a configured secret (the admin token, the
+ * metrics token). Compared as SHA-256 digests: equal lengths always, so neither the bytes nor
+ * the secret's length leak through timing.
+ */
+export function secretBearer(secret: string): (authorization: unknown) => boolean {
+  const digest = (s: string) => createHash('sha256').update(s).digest();
+  const expected = digest(secret);
+  return (authorization) => {
+    const m = /^bearer +(.*)$/is.exec(String(authorization ?? ''));
+    return timingSafeEqual(digest(m ? m[1] : ''), expected);
+  };
 }

@@ -42,6 +42,7 @@ export function clientErrorHandler(err: Error & { code?: string }, socket: Socke
 export function frameworkErrorHandler(send: (req: FastifyRequest, reply: FastifyReply, message: string) => FastifyReply) {
   return (error: Error & { code?: string }, req: FastifyRequest, reply: FastifyReply) => {
     reply.header('x-content-type-options', 'nosniff');
+    reply.header('x-request-id', req.id);
     const message =
       error.code === 'FST_ERR_BAD_URL'
         ? 'the URL is not valid: a path segment is not decodable percent-encoded UTF-8'

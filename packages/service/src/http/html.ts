@@ -1,26 +1,7 @@
-/** Server-rendered HTML: escaping and the page frame every web page shares. */
-export function esc(v: unknown): string {
-  return String(v ?? '')
-    .replace(/&/g, '&amp;')
-    .replace(/</g, '&lt;')
-    .replace(/>/g, '&gt;')
-    .replace(/"/g, '&quot;')
-    .replace(/'/g, '&#39;');
-}
+/** Server-rendered HTML: the page frame every web page shares, on the escaping templates of `html-template.ts`. */
+import { esc, type Raw } from '../html-template';
 
-/** A tagged template whose interpolations are escaped unless wrapped in `raw()`. */
-export class Raw {
-  constructor(readonly html: string) {}
-}
-export const raw = (html: string) => new Raw(html);
-export function html(strings: TemplateStringsArray, ...values: unknown[]): Raw {
-  let out = strings[0];
-  values.forEach((v, i) => {
-    const piece = Array.isArray(v) ? v.map((x) => (x instanceof Raw ? x.html : esc(x))).join('') : v instanceof Raw ? v.html : esc(v);
-    out += piece + strings[i + 1];
-  });
-  return new Raw(out);
-}
+export { esc, html, raw, Raw } from '../html-template';
 
 const STYLE = `
 :root{color-scheme:light dark;--fg:#1b1d22;--bg:#f6f7f9;--card:#fff;--muted:#5b6170;--accent:#5b4bff;--bad:#c62828;--line:#e2e5ea}
@@ -44,5 +25,5 @@ export function page(title: string, body: Raw, opts: { nav?: Raw } = {}): string
 <header><span class="brand">Cutline</span>${opts.nav?.html ?? ''}</header><main>${body.html}</main></body></html>`;
 }
 
-/** Pages carry no scripts; the CSP says so. Forms may post here and redirect to the app (deep link or loopback). */
+/** Pages carry no scripts (one page adds the service's own: web/layout.ts `LIVE_PAGE_CSP`); the CSP says so. Forms may post here and redirect to the app (deep link or loopback). */
 export const PAGE_CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src 'self' data:; form-action 'self' cutline: http://127.0.0.1:*; frame-ancestors 'none'; base-uri 'none'";

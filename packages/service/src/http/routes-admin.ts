@@ -1,5 +1,4 @@
 /** /admin/v1: operators' and tests' API, on only when CUTLINE_ADMIN_TOKEN is set (docs/api.md § Admin API). */
-import { createHash, timingSafeEqual } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import { AmountSchema, CreditTypeSchema, PlanSchema } from '@cutline/contract/api';
@@ -10,7 +9,7 @@ import { addTeamMember, createTeam } from '../service/accounts/teams';
 import { createUser } from '../service/accounts/users';
 import { auditNow } from '../service/audit';
 import type { Ctx } from '../service/kernel/context';
-import { ServiceError } from '../service/kernel/errors';
+import { adminAuth } from './admin-auth';
 import { parse } from './validate';
 
 const NewUser = z.strictObject({
@@ -41,20 +40,11 @@ const IdParam = z.object({ id: text().min(1).max(64) });
 
 export async function adminRoutes(app: FastifyInstance, ctx: Ctx, opts: { token: string | null }): Promise<void> {
   if (!opts.token) return; // admin API off: every /admin path is a plain 404
-  // Compared as SHA-256 digests: equal lengths always, so neither the bytes nor the token's
-  // length leak through timing.
-  const digest = (s: string) => createHash('sha256').update(s).digest();
-  const expected = digest(opts.token);
+  const token = opts.token;
 
   app.register(
     async (admin) => {
-      admin.addHook('onRequest', async (req) => {
-        const m = /^bearer +(.*)$/is.exec(String(req.headers.authorization ?? ''));
-        const got = digest(m ? m[1] : '');
-        if (!timingSafeEqual(got, expected)) {
-          throw new ServiceError('unauthorized', 'the admin API needs "Authorization: Bearer $CUTLINE_ADMIN_TOKEN"');
-        }
-      });
+      admin.addHook('onRequest', adminAuth(token));
       admin.post('/users', async (req, reply) => reply.status(201).send(await createUser(ctx, parse(NewUser, req.body ?? {}))));
       admin.post('/teams', async (req, reply) => {
         const b = parse(NewTeam, req.body ?? {});

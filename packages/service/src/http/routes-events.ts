@@ -12,7 +12,6 @@
  * `retry:` (a base plus jitter) spreads the reconnects of a storm.
  */
 import type { FastifyInstance } from 'fastify';
-import type { ServerResponse } from 'node:http';
 import type { Ctx } from '../service/kernel/context';
 import { ServiceError } from '../service/kernel/errors';
 import { snapshotPayload, type HubEvent } from '../events';
@@ -20,6 +19,7 @@ import { SseWriter } from './sse-writer';
 import { balance, missedEvents } from '../service/accounts/reads';
 import { requireBearer } from './bearer';
 import { Admission } from './stream-admission';
+import { startEventStream } from './sse-response';
 
 export interface EventRouteOptions {
   pingMs: number;
@@ -53,18 +53,10 @@ export async function eventRoutes(app: FastifyInstance, ctx: Ctx, opts: EventRou
     }
     let closed = false;
     // Take the slot now (no await before it), so concurrent connects of one token cannot all pass the check.
-    const unrevoke = ctx.hub.onRevoke(grant.tokenHash, () => finish('unauthorized'));
-    reply.hijack();
-    const res: ServerResponse = reply.raw;
-    res.writeHead(200, {
-      'content-type': 'text/event-stream; charset=utf-8',
-      'cache-control': 'no-store',
-      connection: 'keep-alive',
-      'x-accel-buffering': 'no',
-    });
+    const unrevoke = ctx.hub.onRevoke(grant.tokenHash, () => finish('unauthorized'), grant.userId);
+    const res = startEventStream(reply, retryBase + Math.floor(Math.random() * (retryJitter + 1)));
     req.raw.socket.setNoDelay(true);
     const out = new SseWriter(res);
-    out.text(`retry: ${retryBase + Math.floor(Math.random() * (retryJitter + 1))}\n\n`);
 
     // Delivery: the hub calls `onEvent` for each committed event in one synchronous loop over the
     // account's connections; an event that follows the last one sent is written at once (the

@@ -14,6 +14,7 @@ import { text } from '@cutline/contract/text';
 import { capture, getCharge, hold, quote, release } from '../service/charges/steps';
 import type { Ctx } from '../service/kernel/context';
 import { ServiceError } from '../service/kernel/errors';
+import { timedStep } from '../service/kernel/metrics';
 import { createHandoff } from '../service/auth/oauth';
 import { balance, ledgerPage, me } from '../service/accounts/reads';
 import { orderForApi } from '../service/orders/store';
@@ -41,7 +42,7 @@ export async function v1Routes(app: FastifyInstance, ctx: Ctx): Promise<void> {
   app.post('/v1/quotes', async (req) => {
     const { userId } = await requireBearer(ctx, req);
     const body = parse(QuoteRequestSchema, req.body ?? {});
-    return quote(ctx, userId, body.tool, body.quantity);
+    return timedStep(ctx.metrics, 'quote', () => quote(ctx, userId, body.tool, body.quantity));
   });
 
   app.post('/v1/charges', async (req, reply) => {

@@ -20,14 +20,15 @@ export const PURCHASED_VALID_MS = 730 * DAY_MS;
 export interface PlanInfo {
   id: string;
   name: string;
-  price: string;
+  /** The figure and what it is per (null: once, or nothing), kept apart so a page never breaks the figure. */
+  price: { from?: true; amount: string; per: 'month' | 'year' | null };
   grants: string;
 }
 
 /** The published plans (shown on /pricing). */
 export const PLAN_CATALOGUE: PlanInfo[] = [
-  { id: 'free', name: 'Free', price: '$0', grants: 'The editor; AI tools with activity or purchased credits' },
-  { id: 'pro-monthly', name: 'Pro (monthly)', price: '$9.99 / month', grants: '200 subscription credits every 30 days' },
-  { id: 'pro-annual', name: 'Pro (annual)', price: '$89.99 / year', grants: '2,400 subscription credits every 365 days' },
-  { id: 'teams', name: 'Teams', price: 'from $29.99 / month', grants: 'A shared pool of subscription credits for every member, each cycle' },
+  { id: 'free', name: 'Free', price: { amount: '$0', per: null }, grants: 'The editor; AI tools with activity or purchased credits' },
+  { id: 'pro-monthly', name: 'Pro (monthly)', price: { amount: '$9.99', per: 'month' }, grants: '200 subscription credits every 30 days' },
+  { id: 'pro-annual', name: 'Pro (annual)', price: { amount: '$89.99', per: 'year' }, grants: '2,400 subscription credits every 365 days' },
+  { id: 'teams', name: 'Teams', price: { from: true, amount: '$29.99', per: 'month' }, grants: 'A shared pool of subscription credits for every member, each cycle' },
 ];

@@ -1,8 +1,9 @@
 /**
  * The frame of every web page: the shared look of `http/html.ts` (the desktop sign-in page's),
  * a navigation bar with the signed-in account and a sign-out form, the extra styles the
- * dashboard needs, and the response headers (strict CSP without scripts, no caching, no
- * framing, no referrer — handoff codes never leak through Referer).
+ * dashboard needs, and the response headers (strict CSP without scripts — `/credits` alone loads
+ * the service's own live-update script —, no caching, no framing, no referrer: handoff codes never
+ * leak through Referer).
  */
 import type { FastifyReply } from 'fastify';
 import type { Me } from '@cutline/contract/api';
@@ -25,7 +26,7 @@ header nav form{margin:0;display:inline}header nav button{margin:0;padding:5px 1
 .packs{display:grid;grid-template-columns:repeat(auto-fit,minmax(200px,1fr));gap:12px}.pack{border:1px solid var(--line);border-radius:8px;padding:16px}
 .notice{border-left:4px solid var(--accent);padding:8px 12px;background:color-mix(in srgb,var(--accent) 8%,transparent)}
 .ok{color:#0f8a5f;font-weight:600}.pager{display:flex;gap:16px;margin-top:12px}.actions{display:flex;gap:12px;flex-wrap:wrap;align-items:center}
-.plans{display:grid;grid-template-columns:repeat(auto-fit,minmax(190px,1fr));gap:12px}.plan.current{outline:2px solid var(--accent)}
+.plan.current{outline:2px solid var(--accent)}
 .table-wrap{overflow-x:auto}td small{color:var(--muted)}.when{white-space:nowrap}select{font:inherit;padding:6px}
 `;
 
@@ -46,15 +47,23 @@ function nav(viewer: Viewer | null, active: string | null): Raw {
   return html`<nav aria-label="Cutline on the web">${links}${who}</nav>`;
 }
 
-/** A whole page: `body` inside the shared frame, with navigation. */
-export function webPage(title: string, body: Raw, viewer: Viewer | null, active: string | null = null): string {
-  return page(title, raw(`<style>${WEB_CSS}</style>${body.html}`), { nav: nav(viewer, active) });
+/**
+ * A whole page: `body` inside the shared frame, with navigation. `script`: one of the service's own
+ * scripts (same origin), loaded deferred — the page must work without it (served with
+ * `LIVE_PAGE_CSP`).
+ */
+export function webPage(title: string, body: Raw, viewer: Viewer | null, active: string | null = null, opts: { script?: string } = {}): string {
+  const script = opts.script ? html`<script src="${opts.script}" defer></script>`.html : '';
+  return page(title, raw(`<style>${WEB_CSS}</style>${body.html}${script}`), { nav: nav(viewer, active) });
 }
 
-export function sendHtml(reply: FastifyReply, status: number, body: string): FastifyReply {
+/** The CSP of a page that loads one of the service's own scripts: that script and its connections to this origin, nothing inline. */
+export const LIVE_PAGE_CSP = `${PAGE_CSP}; script-src 'self'; connect-src 'self'`;
+
+export function sendHtml(reply: FastifyReply, status: number, body: string, csp: string = PAGE_CSP): FastifyReply {
   return reply
     .status(status)
-    .header('content-security-policy', PAGE_CSP)
+    .header('content-security-policy', csp)
     .header('cache-control', 'no-store')
     .header('x-frame-options', 'DENY')
     .header('x-content-type-options', 'nosniff')

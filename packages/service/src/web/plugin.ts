@@ -1,6 +1,6 @@
 /**
  * The web side of the credit service: server-rendered pages for the browser, usable without
- * JavaScript (the CSP forbids scripts). Registered by `startServer` after the API, in its own
+ * JavaScript (the CSP forbids scripts; `/credits` alone loads the service's own live-update script). Registered by `startServer` after the API, in its own
  * encapsulated context: the cookie parser and an error handler that answers every failure —
  * GET or POST — with a page a person understands, never JSON or a stack trace.
  */
@@ -9,14 +9,18 @@ import type { FastifyError, FastifyInstance } from 'fastify';
 import type { Ctx } from '../service/kernel/context';
 import { ServiceError } from '../service/kernel/errors';
 import { MAX_PARAM_LENGTH, sendError, wantsHtml } from '../http/app';
+import { loggableUrl, noteErrorCode } from '../http/logging';
 import { html } from '../http/html';
 import { messagePage, sendHtml } from './layout';
 import { authRoutes } from './routes-auth';
 import { creditsRoutes } from './routes-credits';
+import { liveRoutes } from './live';
 import { exchangeRoutes } from './routes-exchange';
 import { pricingRoutes } from './routes-pricing';
 import { storeRoutes } from './routes-store';
 import { upgradeRoutes } from './routes-upgrade';
+import { passwordRoutes } from './routes-password';
+import { signUpRoutes } from './routes-signup';
 import { viewerOf } from './session';
 
 const TITLES: Record<string, string> = {
@@ -30,15 +34,13 @@ const TITLES: Record<string, string> = {
   rate_limited: 'Too many attempts',
 };
 
-const stderrLog = (m: string) => process.stderr.write(`[cutline-server] ${m}\n`);
-
-export function webPlugin(opts: { log?: (msg: string) => void } = {}) {
-  const log = opts.log ?? stderrLog;
+export function webPlugin() {
   return async function registerWeb(app: FastifyInstance, ctx: Ctx): Promise<void> {
     await app.register(async (web) => {
       await web.register(cookie);
       web.setErrorHandler(async (error: FastifyError | ServiceError, req, reply) => {
         if (error instanceof ServiceError) {
+          noteErrorCode(reply, error.code);
           const viewer = await viewerOf(ctx, req).catch(() => null);
           return sendHtml(reply, error.status, messagePage(viewer, TITLES[error.code] ?? 'Something went wrong', error.message));
         }
@@ -47,15 +49,18 @@ export function webPlugin(opts: { log?: (msg: string) => void } = {}) {
           const message = status === 413 ? 'That form was far too large.' : status === 415 ? 'Send the form as a normal web form.' : 'The page could not understand that request.';
           return sendHtml(reply, status, messagePage(null, 'That request was not right', `${message} Nothing was changed.`));
         }
-        log(`web: internal error on ${req.method} ${req.url.split('?')[0]}: ${error.stack ?? error.message}`);
+        req.log.error({ err: error, url: loggableUrl(req.url) }, 'internal error');
         return sendHtml(reply, 500, messagePage(null, 'Something went wrong on our side', 'Nothing was changed. Please try again in a moment.'));
       });
       await authRoutes(web, ctx);
       await creditsRoutes(web, ctx);
+      await liveRoutes(web, ctx);
       await storeRoutes(web, ctx);
       await exchangeRoutes(web, ctx);
       await pricingRoutes(web, ctx);
       await upgradeRoutes(web, ctx);
+      await signUpRoutes(web, ctx);
+      await passwordRoutes(web, ctx);
       // Any other GET: a page a person understands for a browser; the API's JSON 404 otherwise.
       web.get('/*', async (req, reply) => {
         const path = req.url.split('?')[0];

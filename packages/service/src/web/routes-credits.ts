@@ -1,4 +1,7 @@
-/** `/credits`: the balance, its split, every live batch, held credits, Pro uses, the usage chart and the full history. */
+/**
+ * `/credits`: the balance, its split, every live batch, held credits, Pro uses, the usage chart and
+ * the full history — updated in place when the account changes where JavaScript runs (`live.ts`).
+ */
 import type { FastifyInstance } from 'fastify';
 import type { BalanceSnapshot, LedgerEntry, LedgerPage } from '@cutline/contract/api';
 import { CREDIT_TYPES } from '@cutline/contract/credit-types';
@@ -11,7 +14,8 @@ import { fmtZoned, isZone, setZone, weekday, ZONES, zoneOf } from './time-zone';
 import { spentPerDay, type DaySpend } from '../service/accounts/usage';
 import { TYPE_COLOR, usageChart } from './chart';
 import { deviceLabel, entryWords, fmtDate, fmtInt, plural, sourceLabel, toolName, TYPE_LABEL } from './format';
-import { seeOther, sendHtml, webPage, type Viewer } from './layout';
+import { LIVE_PAGE_CSP, seeOther, sendHtml, webPage, type Viewer } from './layout';
+import { LIVE_SCRIPT_PATH } from './live';
 import { requireForm, safeNext, signInUrl, viewerOf } from './session';
 
 export const HISTORY_PAGE = 50;
@@ -136,8 +140,10 @@ export async function creditsRoutes(app: FastifyInstance, ctx: Ctx): Promise<voi
     const statuses = before ? await chargeStatuses(ctx, heldOnly) : new Map<string, string>();
     const settledElsewhere = new Set([...statuses].filter(([, s]) => s !== 'held').map(([id]) => id));
     const rows = historyRows(history.entries, single, settledElsewhere);
-    const body = html`${balanceCard(viewer, snap, zone, ctx.clock.now())}${chartCard(days)}${batchesCard(snap, zone)}${historyCard(history, before, rows, viewer, zone)}`;
-    return sendHtml(reply, 200, webPage('Your credits', body, viewer, '/credits'));
+    // The live region: what the page's script swaps when the account changes (live.ts); the
+    // page is whole without it.
+    const body = html`<div data-live-region data-version="${snap.version}">${balanceCard(viewer, snap, zone, ctx.clock.now())}${chartCard(days)}${batchesCard(snap, zone)}${historyCard(history, before, rows, viewer, zone)}</div>`;
+    return sendHtml(reply, 200, webPage('Your credits', body, viewer, '/credits', { script: LIVE_SCRIPT_PATH }), LIVE_PAGE_CSP);
   });
 
   app.post('/settings/time-zone', async (req, reply) => {

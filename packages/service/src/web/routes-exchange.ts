@@ -6,6 +6,9 @@
  */
 import type { FastifyInstance } from 'fastify';
 import { EXCHANGE_RATE } from '@cutline/contract/credit-types';
+import { exchangeTradeOff } from '@cutline/contract/pro-uses';
+import { TOOL_APPLIES_TO } from '@cutline/contract/tool-media';
+import { TOOLS } from '@cutline/contract/tools';
 import { html, type Raw } from '../http/html';
 import { exchangePreview, exchangeProUses } from '../service/accounts/exchange';
 import type { Ctx } from '../service/kernel/context';
@@ -19,6 +22,9 @@ import { returnHref } from './return-link';
 type Preview = Awaited<ReturnType<typeof exchangePreview>>;
 
 const WARNING = html`<p class="warning" role="note"><strong>This cannot be undone.</strong> After the exchange you have no Pro uses, and from your next billing cycle your plan grants subscription credits instead of Pro uses. You can exchange only once.</p>`;
+
+/** What the exchange trades, with examples from the catalogue (the same words as the desktop's prompt). */
+const tradeOff = (p: Preview) => html`<p class="tradeoff" data-tradeoff>${exchangeTradeOff(p.proUses, p.credits, TOOLS, Object.keys(TOOL_APPLIES_TO))}</p>`;
 
 /** "50 Pro uses = 40 credits, valid until …". */
 const equation = (p: Preview) => `${plural(p.proUses, 'Pro use')} = ${plural(p.credits, 'credit')}, valid until ${fmtDateTime(p.validUntil)}`;
@@ -38,6 +44,7 @@ function confirmPage(viewer: Viewer, p: Preview, error?: string): string {
   const body = html`<section class="card" style="max-width:620px;margin:24px auto"><h1>Confirm the exchange</h1>
   ${error ? html`<p class="error" role="alert">${error}</p>` : ''}
   <p class="equation" data-equation>${equation(p)}</p>
+  ${tradeOff(p)}
   ${WARNING}
   <form method="post" action="/exchange">
     <input type="hidden" name="csrf" value="${viewer.session.csrf}">
@@ -54,6 +61,7 @@ function overview(viewer: Viewer, p: Preview, perCycle: number): Raw {
   Each AI action takes one Pro use, whatever the tool. Credits work with every tool at its own price and can be combined with activity and purchased credits.</p>
   <p>The published rate is ${EXCHANGE_RATE} credits per Pro use, rounded down:</p>
   <p class="equation" data-equation>${equation(p)}</p>
+  ${tradeOff(p)}
   ${p.proUses === 0 ? html`<p class="muted">You have no Pro uses left this cycle, so the exchange gives no credits now; it still switches your plan to subscription credits from the next cycle.</p>` : ''}
   ${WARNING}
   <div class="actions"><a class="button" href="/exchange/confirm">Continue</a><a href="/credits">Not now</a></div></section>`;

@@ -4,6 +4,7 @@
  */
 import type { Ctx, ServiceConfig } from '../../src/service/kernel/context';
 import { EventHub } from '../../src/service/events/hub';
+import { Metrics } from '../../src/service/kernel/metrics';
 import type { Db, Tx } from '../../src/db/db';
 
 /** A service context on `db` whose clock reads `now()`; holds last 15 minutes unless `config` says otherwise. */
@@ -12,6 +13,7 @@ export function testCtx(db: Db, now: () => number, hub: EventHub = new EventHub(
     db,
     clock: { now },
     hub,
+    metrics: new Metrics({ openStreams: () => hub.connectionCount }),
     config: { publicUrl: 'http://x.test', holdTtlMs: 900_000, accessTokenTtlS: 3600, refreshTokenTtlS: 86_400, ...config },
   };
 }

@@ -11,6 +11,10 @@ export interface TestServer extends RunningServer {
   adminToken: string;
   dbPath: string;
   dir: string;
+  /** Where this server keeps crash reports (inside `dir`). */
+  crashReportsDir: string;
+  /** The mails it printed (no SMTP server configured), one `cutline-mail …` line each, oldest first. */
+  printedMail: string[];
 }
 
 export async function startTestServer(opts: Partial<ServerOptions> = {}): Promise<TestServer> {
@@ -18,13 +22,17 @@ export async function startTestServer(opts: Partial<ServerOptions> = {}): Promis
   // CUTLINE_TEST_STORE=postgres: a fresh database in the run's PostgreSQL cluster, dropped at close.
   const pgDb = !opts.db && !process.env.CUTLINE_TEST_DB && process.env.CUTLINE_TEST_STORE === 'postgres' ? await createDatabase() : null;
   const dbPath = opts.db ?? process.env.CUTLINE_TEST_DB ?? pgDb ?? join(dir, 'credits.db');
-  const server = await startServer({ port: 0, seed: 'demo', adminToken: ADMIN_TOKEN, quiet: true, ...opts, db: dbPath });
+  const crashReportsDir = opts.crashReportsDir ?? join(dir, 'crash-reports');
+  const printedMail: string[] = [];
+  const server = await startServer({ port: 0, seed: 'demo', adminToken: ADMIN_TOKEN, quiet: true, printMail: (line) => printedMail.push(line), ...opts, db: dbPath, crashReportsDir });
   const close = server.close;
   return {
     ...server,
     adminToken: ADMIN_TOKEN,
     dbPath,
     dir,
+    crashReportsDir,
+    printedMail,
     async close() {
       const report = await close();
       if (pgDb) await dropDatabase(pgDb);

@@ -12,10 +12,15 @@ export interface SseClient {
 }
 
 export async function openSse(base: string, token: string, lastEventId?: string): Promise<SseClient> {
-  const ac = new AbortController();
   const headers: Record<string, string> = { authorization: `Bearer ${token}`, accept: 'text/event-stream' };
   if (lastEventId) headers['last-event-id'] = lastEventId;
-  const res = await fetch(`${base}/v1/events`, { headers, signal: ac.signal });
+  return openSseAt(`${base}/v1/events`, headers);
+}
+
+/** Any event stream of the service (`/v1/events` with a token, the web's `/credits/live` with a session cookie). */
+export async function openSseAt(url: string, headers: Record<string, string>): Promise<SseClient> {
+  const ac = new AbortController();
+  const res = await fetch(url, { headers: { accept: 'text/event-stream', ...headers }, signal: ac.signal });
   if (res.status !== 200) throw new Error(`events: ${res.status} ${await res.text()}`);
   const events: EventSourceMessage[] = [];
   const comments: string[] = [];

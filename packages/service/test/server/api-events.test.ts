@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestServer, type TestServer } from '../helpers/server';
-import { call, charge, desktop, grant, newUser, phone, signIn } from '../helpers/client';
+import { admin, call, charge, desktop, grant, newUser, phone, signIn } from '../helpers/client';
+import { upgradeOnTheWeb } from '../helpers/web-actions';
 import { openSse } from '../helpers/sse';
 
 let s: TestServer;
@@ -12,6 +13,37 @@ afterAll(() => s.close());
 const data = (e: { data: string }) => JSON.parse(e.data);
 
 describe('GET /v1/events', () => {
+  it('marks a change of plan, team or cycle with cause.account (a client reloads /v1/me); a grant or a charge is not marked', async () => {
+    const u = await newUser(s.url);
+    const sse = await openSse(s.url, u.tokens.access_token);
+    await sse.waitFor(() => true);
+    const next = (kind: string) => sse.waitFor((e) => e.event === 'balance' && data(e).cause.kind === kind && !seen.has(e.id));
+    const seen = new Set<string | undefined>();
+    const take = async (kind: string) => {
+      const e = await next(kind);
+      seen.add(e.id);
+      return data(e).cause;
+    };
+
+    await grant(s.url, u.id, 'activity', 10);
+    expect((await take('grant')).account).toBeUndefined();
+    await upgradeOnTheWeb(s.url, u.email, 'password-123');
+    expect(await take('upgrade')).toMatchObject({ kind: 'upgrade', account: true });
+    expect((await admin(s.url, 'POST', `/admin/v1/users/${u.id}/renew`)).status).toBe(200);
+    expect(await take('grant')).toMatchObject({ kind: 'grant', account: true });
+    sse.close();
+
+    const member = await newUser(s.url);
+    const stream = await openSse(s.url, member.tokens.access_token);
+    await stream.waitFor(() => true);
+    const team = await admin(s.url, 'POST', '/admin/v1/teams', { name: 'Pushed', creditsPerCycle: 50 });
+    expect((await admin(s.url, 'POST', `/admin/v1/teams/${team.body.id}/members`, { userId: member.id })).status).toBe(201);
+    const joined = data(await stream.waitFor((e) => e.event === 'balance' && data(e).cause.kind === 'grant'));
+    expect(joined.cause.account).toBe(true);
+    expect(joined.balance.total).toBe(50);
+    stream.close();
+  });
+
   it('starts with the current snapshot, then pushes a charge made by another device with its cause', async () => {
     const u = await newUser(s.url);
     await grant(s.url, u.id, 'purchased', 100, null);

@@ -61,7 +61,14 @@ describe('stopping the service', () => {
     const ms = Date.now() - started;
     process.stdout.write(`service stopped ${ms} ms after SIGTERM with a stream and an idle keep-alive connection open\n`);
     expect(code).toBe(0);
-    expect(err).toMatch(/\[cutline-server\] SIGTERM: stopped in \d+ ms \(1 event stream ended, \d+ connections? closed\)/);
+    // The log is JSON lines on stderr; the last says what stopping took.
+    const stopped = err
+      .split('\n')
+      .filter((l) => l.startsWith('{'))
+      .map((l) => JSON.parse(l) as { msg: string; streams?: number })
+      .find((l) => l.msg.startsWith('SIGTERM: stopped'));
+    expect(stopped?.msg).toMatch(/^SIGTERM: stopped in \d+ ms \(1 event stream ended, \d+ connections? closed\)$/);
+    expect(stopped?.streams).toBe(1);
     agent.destroy();
     pre.destroy();
     sse.close();

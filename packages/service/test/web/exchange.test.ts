@@ -95,6 +95,15 @@ describe('exchanging Pro uses on the web', () => {
     }
   });
 
+  it('says what the exchange trades, with examples from the catalogue, on the overview and the confirm step', async () => {
+    const u = await newUser(server.url, { plan: 'pro', proUses: 50 });
+    const b = new Browser(server.url);
+    await b.signIn(u.email, 'password-123');
+    const sentence = '50 Pro uses cover 50 AI actions with any tool, whatever its price; the 40 credits they become cover, for example, 2 AI Portraits or 5 Smart Cutouts.';
+    expect(visible((await b.get('/exchange')).text)).toContain(sentence);
+    expect(visible((await b.get('/exchange/confirm')).text)).toContain(sentence);
+  });
+
   it('rounds down at the published rate: 7 Pro uses = 5 credits', async () => {
     const u = await newUser(server.url, { plan: 'pro', proUses: 7 });
     const b = new Browser(server.url);

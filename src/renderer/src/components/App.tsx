@@ -12,6 +12,7 @@ import { Preview } from './Preview';
 import { Timeline } from './Timeline';
 import { TitleBar } from './TitleBar';
 import { Toolbar } from './Toolbar';
+import { UpdateBanner } from './UpdateBanner';
 
 function Banners() {
   const app = useApp((s) => s.app);
@@ -48,6 +49,7 @@ export function App() {
     <div className="app" data-ready={ready || undefined} data-testid="app">
       <TitleBar />
       <Banners />
+      <UpdateBanner />
       <Toolbar />
       <main className="workspace">
         <MediaPanel />

@@ -1,5 +1,5 @@
 /**
- * The live balance in the window chrome. Updated by every pushed snapshot (newest version wins);
+ * The live balance in the window chrome. Updated by every change main announces (main keeps the newest version);
  * its popover shows the split by type, every batch with its expiry, the next expiry, the credits
  * on hold and Pro uses, the exchange while the account can still exchange, and the credit alerts
  * (what holds now, on/off, a threshold). A badge on the chip while an alert holds; while the app
@@ -156,7 +156,9 @@ function BalancePopover({
           <p className="next-expiry">
             {balance.nextExpiry
               ? `Next expiry: ${credits(balance.nextExpiry.amount)} on ${date(balance.nextExpiry.at)} (${relativeFuture(balance.nextExpiry.at)})`
-              : 'None of your credits expire.'}
+              : balance.total === 0
+                ? 'You have no credits right now.'
+                : 'None of your credits expire.'}
           </p>
           {balance.batches.length > 0 && (
             <>

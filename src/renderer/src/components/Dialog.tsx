@@ -92,3 +92,38 @@ export function Dialog({ title, onCancel, children, actions, role = 'dialog', cl
     </div>
   );
 }
+
+/**
+ * "Are you sure?" before something that cannot be undone: *Keep it* (focused, and what Esc does)
+ * beside the destructive action. `children` says what will be lost.
+ */
+export function DangerDialog({ title, confirmLabel, onConfirm, onCancel, children }: { title: string; confirmLabel: string; onConfirm: () => void; onCancel: () => void; children: ReactNode }) {
+  const textId = useId();
+  return (
+    <Dialog
+      title={title}
+      role="alertdialog"
+      describedBy={textId}
+      onCancel={onCancel}
+      actions={
+        <>
+          <button type="button" data-autofocus onClick={onCancel}>
+            Keep it
+          </button>
+          <button
+            type="button"
+            className="danger"
+            onClick={() => {
+              onCancel();
+              onConfirm();
+            }}
+          >
+            {confirmLabel}
+          </button>
+        </>
+      }
+    >
+      <div id={textId}>{children}</div>
+    </Dialog>
+  );
+}

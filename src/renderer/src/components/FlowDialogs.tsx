@@ -4,11 +4,12 @@
  */
 import { useId, useState } from 'react';
 import { exchangeCredits } from '@cutline/contract/credit-types';
+import { exchangeTradeOff } from '@cutline/contract/pro-uses';
 import { confirmQuestion, credits, proUses, usingTypes } from '../format';
 import { useApp } from '../store';
 import type { Flow } from '../store/types';
 import { notEnoughCopy } from '../not-enough';
-import { toolName } from '../tools';
+import { CLIP_TOOL_IDS, toolName } from '../tools';
 import { Dialog } from './Dialog';
 
 export function FlowDialogs() {
@@ -53,8 +54,10 @@ export function ConfirmDialog({ flow }: { flow: Extract<Flow, { step: 'confirm' 
   const on = useApp((s) => targetLabel(s, flow));
   const damaged = useApp((s) => targetDamaged(s, flow));
   const confirm = useApp((s) => s.confirmFlow);
+  const confirmAgain = useApp((s) => s.confirmAgain);
   const cancel = useApp((s) => s.cancelFlow);
   const questionId = useId();
+  const againId = useId();
 
   if (flow.step === 'quoting') {
     return (
@@ -65,7 +68,8 @@ export function ConfirmDialog({ flow }: { flow: Extract<Flow, { step: 'confirm' 
   }
 
   const q = flow.quote;
-  const shown = balance && balance.version > q.balance.version ? balance : q.balance;
+  // main took the quote's snapshot before answering, and keeps the newest: the live balance is current
+  const shown = balance ?? q.balance;
   return (
     <Dialog
       key="confirm"
@@ -79,7 +83,13 @@ export function ConfirmDialog({ flow }: { flow: Extract<Flow, { step: 'confirm' 
           <button type="button" onClick={cancel}>
             Cancel
           </button>
-          <button type="button" className="primary" data-autofocus onClick={() => void confirm()} disabled={flow.busy}>
+          <button
+            type="button"
+            className="primary"
+            data-autofocus={flow.again ? undefined : true}
+            onClick={() => void confirm()}
+            disabled={flow.busy || (flow.again !== null && !flow.againConfirmed)}
+          >
             {flow.busy ? 'Reserving…' : 'Continue'}
           </button>
         </>
@@ -91,6 +101,19 @@ export function ConfirmDialog({ flow }: { flow: Extract<Flow, { step: 'confirm' 
           This clip's file looks damaged, so {name} will most likely fail on it. If it fails, the{' '}
           {q.usesProUse ? 'Pro use is' : 'credits are'} returned — but you may want to replace the clip first.
         </p>
+      )}
+      {flow.again && (
+        <div className="dialog-warning" role="note" data-testid="applied-again">
+          <p>
+            {flow.again === 'shown'
+              ? `${name} is already applied to this clip. Running it again is a second charge for the same result.`
+              : `${name} was applied to this clip and then undone; the result is kept, hidden. Show it again at no cost from the preview, or run it again as a second charge.`}
+          </p>
+          <label htmlFor={againId} className="check">
+            <input id={againId} type="checkbox" data-autofocus checked={flow.againConfirmed} onChange={(e) => confirmAgain(e.target.checked)} />{' '}
+            Apply {name} again and pay for it a second time
+          </label>
+        </div>
       )}
       <p id={questionId} className="dialog-question">
         {confirmQuestion(q)}
@@ -186,6 +209,7 @@ export function NotEnoughDialog({ flow }: { flow: Extract<Flow, { step: 'not-eno
 export function ExchangePrompt({ flow }: { flow: Extract<Flow, { step: 'exchange' }> }) {
   const choose = useApp((s) => s.exchangeChoice);
   const uses = useApp((s) => s.balance?.proUses ?? s.app?.account?.proUses ?? null);
+  const tools = useApp((s) => s.tools);
   const textId = useId();
   const remaining = uses?.remaining ?? 0;
   return (
@@ -215,6 +239,11 @@ export function ExchangePrompt({ flow }: { flow: Extract<Flow, { step: 'exchange
         Your {proUses(remaining)} would become {credits(exchangeCredits(remaining))} you can spend on any AI tool until your
         billing cycle ends. The exchange happens on the web and can't be undone.
       </p>
+      {tools && (
+        <p className="dialog-tradeoff" data-testid="exchange-tradeoff">
+          {exchangeTradeOff(remaining, exchangeCredits(remaining), tools, CLIP_TOOL_IDS)}
+        </p>
+      )}
       {flow.opened && <p className="hint" role="status">The exchange page is open in your browser.</p>}
       {flow.error && (
         <p className="error" role="alert">

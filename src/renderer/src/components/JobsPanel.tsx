@@ -10,6 +10,7 @@ const STATUS: Record<Job['status'], string> = {
   running: 'Running',
   capturing: 'Finishing',
   releasing: 'Returning credits',
+  waiting: 'Waiting for the service',
   done: 'Done',
   failed: 'Failed',
   cancelled: 'Cancelled',

@@ -1,11 +1,13 @@
 /**
- * Media: the user's imported files (Import media…, or drop files from the OS here) and the sample
- * clips. Select to preview, add (button, double-click or drag) to the timeline.
+ * Media: the user's imported files (Import media…, or drop files from the OS here or on the
+ * timeline) and the sample clips. Select to preview, add (button, double-click or drag) to the
+ * timeline; an imported file can be removed (a warning first when clips use it).
  */
 import { useState, type DragEvent } from 'react';
 import { duration } from '../format';
 import { pictureOf, SAMPLE_MEDIA, type MediaItem } from '../media';
 import { useApp } from '../store';
+import { DangerDialog } from './Dialog';
 import { LazyImage } from './LazyImage';
 
 export const MEDIA_DRAG_TYPE = 'application/x-cutline-media';
@@ -64,7 +66,29 @@ function MediaList({ items, label }: { items: MediaItem[]; label: string }) {
   const selectMedia = useApp((s) => s.selectMedia);
   const addClip = useApp((s) => s.addClip);
   const hasProject = useApp((s) => s.openProjectId !== null);
+  const clipsUsing = useApp((s) => s.clipsUsing);
+  const removeMedia = useApp((s) => s.removeMedia);
+  const [removing, setRemoving] = useState<{ item: MediaItem; used: number } | null>(null);
+  const askRemove = (item: MediaItem) => {
+    const used = clipsUsing(item.id);
+    if (used === 0) void removeMedia(item.id);
+    else setRemoving({ item, used });
+  };
   return (
+    <>
+    {removing && (
+      <DangerDialog
+        title={`Remove “${removing.item.name}”?`}
+        confirmLabel={`Remove file and ${removing.used === 1 ? 'clip' : `${removing.used} clips`}`}
+        onConfirm={() => void removeMedia(removing.item.id)}
+        onCancel={() => setRemoving(null)}
+      >
+        <p className="dialog-warning" role="note">
+          {removing.used === 1 ? '1 clip on your timelines uses' : `${removing.used} clips on your timelines use`} this file. Removing it removes{' '}
+          {removing.used === 1 ? 'that clip' : 'those clips'} too, with any AI results on them (their credits stay spent). This cannot be undone.
+        </p>
+      </DangerDialog>
+    )}
     <ul className="media-list" aria-label={label}>
       {items.map((m) => {
         const picture = pictureOf(m);
@@ -105,9 +129,15 @@ function MediaList({ items, label }: { items: MediaItem[]; label: string }) {
             >
               +
             </button>
+            {m.imported && (
+              <button type="button" className="media-remove" aria-label={`Remove ${m.name} from your media`} title="Remove from your media" onClick={() => askRemove(m)}>
+                ×
+              </button>
+            )}
           </li>
         );
       })}
     </ul>
+    </>
   );
 }

@@ -1,14 +1,22 @@
-/** Toasts: deep-link notices (signed in, purchase, exchange) and errors, each a plain sentence. */
-import { useEffect } from 'react';
+/**
+ * Toasts: deep-link notices (signed in, purchase, exchange), results and errors, each a plain
+ * sentence. The same sentence again collapses into one toast with a count; each goes by itself
+ * (info after a few seconds, an error later); *Dismiss all* clears them. They sit at the bottom
+ * right, over the timeline's empty end, never over a panel's heading.
+ */
 import { useApp } from '../store';
 import type { UiNotice } from '../store/types';
 
-const AUTO_DISMISS_MS = 8000;
-
 export function Notices() {
   const notices = useApp((s) => s.notices);
+  const dismissAll = useApp((s) => s.dismissAllNotices);
   return (
-    <div className="notices" aria-label="Notifications">
+    <div className="notices" aria-label="Notifications" data-testid="notices">
+      {notices.length > 1 && (
+        <button type="button" className="notices-clear" onClick={dismissAll}>
+          Dismiss all
+        </button>
+      )}
       {notices.map((n) => (
         <NoticeToast key={n.id} notice={n} />
       ))}
@@ -18,14 +26,17 @@ export function Notices() {
 
 function NoticeToast({ notice }: { notice: UiNotice }) {
   const dismiss = useApp((s) => s.dismissNotice);
-  useEffect(() => {
-    if (notice.kind === 'error') return;
-    const t = setTimeout(() => dismiss(notice.id), AUTO_DISMISS_MS);
-    return () => clearTimeout(t);
-  }, [notice, dismiss]);
   return (
     <div className={`notice notice-${notice.kind}`} role={notice.kind === 'error' ? 'alert' : 'status'} data-testid="notice">
-      <span>{notice.text}</span>
+      <span>
+        {notice.text}
+        {notice.count > 1 && (
+          <span className="notice-count" data-testid="notice-count" aria-label={`${notice.count} times`}>
+            {' '}
+            ×{notice.count}
+          </span>
+        )}
+      </span>
       {notice.action && (
         <button
           type="button"

@@ -1,7 +1,7 @@
 /** Project switcher: open, create, rename; and whether the changes are saved. */
 import { useState, type FormEvent } from 'react';
 import { useApp } from '../store';
-import { Dialog } from './Dialog';
+import { DangerDialog } from './Dialog';
 
 export function ProjectBar() {
   const projects = useApp((s) => s.projects);
@@ -88,35 +88,13 @@ export function ProjectBar() {
         </>
       )}
       {confirmDelete && current && (
-        <Dialog
-          title={`Delete “${current.name}”?`}
-          role="alertdialog"
-          describedBy="delete-project-text"
-          onCancel={() => setConfirmDelete(false)}
-          actions={
-            <>
-              <button type="button" data-autofocus onClick={() => setConfirmDelete(false)}>
-                Keep it
-              </button>
-              <button
-                type="button"
-                className="danger"
-                onClick={() => {
-                  deleteProject(current.id);
-                  setConfirmDelete(false);
-                }}
-              >
-                Delete project
-              </button>
-            </>
-          }
-        >
-          <p id="delete-project-text">
+        <DangerDialog title={`Delete “${current.name}”?`} confirmLabel="Delete project" onConfirm={() => deleteProject(current.id)} onCancel={() => setConfirmDelete(false)}>
+          <p>
             The project and its timeline of {current.clips.length === 1 ? '1 clip' : `${current.clips.length} clips`} are deleted and
             can't be brought back with Undo. Imported media stays in Media. Credits already spent on its AI results are not
             returned.
           </p>
-        </Dialog>
+        </DangerDialog>
       )}
       <span className={`save-state save-${saveState}`} role="status" title={saveError ?? undefined}>
         {saveState === 'saving' ? 'Saving…' : saveState === 'saved' ? 'Saved' : saveState === 'error' ? `Not saved: ${saveError}` : ''}

@@ -145,8 +145,9 @@ export function Timeline() {
 
   // ---- drag and drop: drops snap to the nearest clip edge ------------------------------------
 
+  // clips moved, media from the panel, and files from the OS (imported, then placed where dropped)
   const isOurDrag = (e: DragEvent) =>
-    e.dataTransfer.types.includes(CLIP_DRAG_TYPE) || e.dataTransfer.types.includes(MEDIA_DRAG_TYPE);
+    e.dataTransfer.types.includes(CLIP_DRAG_TYPE) || e.dataTransfer.types.includes(MEDIA_DRAG_TYPE) || e.dataTransfer.types.includes('Files');
 
   const onDragOverTrack = (e: DragEvent) => {
     if (!isOurDrag(e)) return;
@@ -166,6 +167,8 @@ export function Timeline() {
       if (from >= 0) moveClip(clipId, dropIndex(from, before));
     } else if (mediaId) {
       addClip(mediaId, before);
+    } else if (e.dataTransfer.files.length > 0) {
+      void store.getState().importToTimeline(Array.from(e.dataTransfer.files), before);
     }
   };
 

@@ -2,6 +2,7 @@
 import { useApp } from '../store';
 import { BalanceChip, StaleBalance } from './BalanceChip';
 import { ProjectBar } from './ProjectBar';
+import { SettingsButton } from './SettingsDialog';
 
 export function ConnectionIndicator() {
   const connection = useApp((s) => s.app?.connection ?? 'connecting');
@@ -25,11 +26,17 @@ export function Account() {
   const account = useApp((s) => s.app?.account ?? null);
   const signingIn = useApp((s) => s.app?.signingIn ?? false);
   const signIn = useApp((s) => s.signIn);
+  const cancelSignIn = useApp((s) => s.cancelSignIn);
   const signOut = useApp((s) => s.signOut);
   if (!account) {
     return (
       <div className="account">
         {signingIn && <span className="account-hint">Continue in your browser…</span>}
+        {signingIn && (
+          <button type="button" onClick={() => void cancelSignIn()}>
+            Cancel sign-in
+          </button>
+        )}
         <button type="button" className="primary" onClick={() => void signIn()}>
           {signingIn ? 'Open sign-in again' : 'Sign in'}
         </button>
@@ -65,6 +72,7 @@ export function TitleBar() {
       <StaleBalance />
       <BalanceChip />
       <Account />
+      <SettingsButton />
     </header>
   );
 }

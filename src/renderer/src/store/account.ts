@@ -1,10 +1,23 @@
-import type { BalanceSnapshot } from '@cutline/contract/api';
 import type { AppState } from '@cutline/contract/ipc';
-import type { AccountSlice, Deps, Get, Set } from './types';
+import { credits, returnedText, timeOfDay } from '../format';
+import type { AccountSlice, Deps, Get, Job, Set } from './types';
 
-/** Whether `next` should replace `current` (docs/api.md: keep the snapshot with the highest version). */
-export function isNewerBalance(current: BalanceSnapshot | null, next: BalanceSnapshot): boolean {
-  return current === null || next.version > current.version;
+/** What signing out did to a job that had credits held, as a sentence; null when nothing was held. */
+function signedOutWords(job: Job): string | null {
+  const held = job.charge.usesProUse ? 'Pro use' : credits(job.charge.cost);
+  const lapses = timeOfDay(job.charge.holdExpiresAt);
+  switch (job.status) {
+    case 'cancelled':
+      return `${job.toolName} was cancelled: ${returnedText(job.charge)}.`;
+    case 'waiting':
+    case 'capturing':
+    case 'releasing':
+      return job.outcome === 'succeeded'
+        ? `${job.toolName} had finished: Cutline completes its charge and applies the result when you sign in again (if its hold lapses first, at ${lapses}, nothing is charged).`
+        : `${job.toolName} was cancelled: its ${held} ${job.charge.usesProUse ? 'is' : 'are'} returned when you sign in again, or when the hold lapses at ${lapses}.`;
+    default:
+      return null;
+  }
 }
 
 function accountId(s: AppState | null): string | null {
@@ -22,9 +35,10 @@ export function createAccountSlice(deps: Deps, set: Set, get: Get): AccountSlice
     accountEpoch: 0,
 
     applyBalance(b) {
+      // Main sends each accepted change once, newest last (its BalanceState dropped anything older),
+      // and answers getBalance with what it holds at that moment: the last one to arrive is current.
       if (!b) return false;
       if (!get().app?.account) return false;
-      if (!isNewerBalance(get().balance, b)) return false;
       set({ balance: b });
       return true;
     },
@@ -33,18 +47,30 @@ export function createAccountSlice(deps: Deps, set: Set, get: Get): AccountSlice
       const prev = get().app;
       const changedAccount = accountId(prev) !== accountId(next);
       if (changedAccount) {
+        const epoch = get().accountEpoch + 1;
         set({
           app: next,
           balance: null,
           ledger: [],
           ledgerNext: null,
           ledgerError: null,
-          accountEpoch: get().accountEpoch + 1,
+          accountEpoch: epoch,
           exchangeAsked: false,
           flow: null,
         });
         get().resetJobs();
-        if (next.account) void get().refreshAccountData();
+        // preferences are per account: the new one's own
+        void api.getPrefs().then(
+          (prefs) => {
+            if (get().accountEpoch === epoch) set({ prefs });
+          },
+          () => {},
+        );
+        if (next.account) {
+          void get().refreshAccountData();
+          // the account's open charges need the projects (applied once they are loaded: connectStore)
+          if (get().projectsLoaded) void get().resumeOpenCharges();
+        }
         return;
       }
       set({ app: next });
@@ -79,12 +105,23 @@ export function createAccountSlice(deps: Deps, set: Set, get: Get): AccountSlice
       if (!r.ok) get().notify('error', r.error.message);
     },
 
+    async cancelSignIn() {
+      const r = await api.cancelSignIn().catch(() => null);
+      if (r && !r.ok) get().notify('error', r.error.message);
+    },
+
     async signOut() {
-      // Running jobs would otherwise keep credits on hold until it expires: return them first.
-      const running = get().jobs.filter((j) => j.status === 'running');
-      await Promise.all(running.map((j) => get().cancelJob(j.id)));
+      // Running jobs would otherwise keep credits on hold until it expires: return them first,
+      // and say what became of every job that still had credits held.
+      const open = get().jobs.filter((j) => j.status === 'running' || j.status === 'capturing' || j.status === 'releasing' || j.status === 'waiting');
+      await Promise.all(open.filter((j) => j.status === 'running').map((j) => get().cancelJob(j.id)));
+      const told = open.map((j) => signedOutWords(get().jobs.find((x) => x.id === j.id) ?? j)).filter((w) => w !== null);
       const r = await api.signOut();
-      if (!r.ok) get().notify('error', r.error.message);
+      if (!r.ok) {
+        get().notify('error', r.error.message);
+        return;
+      }
+      if (told.length > 0) get().notify('info', `Signed out. ${told.join(' ')}`);
     },
 
     async retryNow() {

@@ -50,11 +50,9 @@ export function createActivitySlice(deps: Deps, set: Set, get: Get): ActivitySli
       }));
     },
 
-    addLedgerEntry(entry) {
-      if (!get().app?.account) return;
-      set((s) => ({ ledger: mergeEntries(s.ledger, [entry]) }));
-      // An exchange writes two rows (Pro uses out, credits in) and a push carries one: fetch both.
-      if (entry.kind === 'exchange') void get().loadLedger();
+    addLedgerEntries(entries) {
+      if (!get().app?.account || entries.length === 0) return;
+      set((s) => ({ ledger: mergeEntries(s.ledger, entries) }));
     },
   };
 }

@@ -2,7 +2,8 @@
  * Setting up one AI action (docs/product.md § The desktop app):
  * [exchange prompt] → [prompt, for AI Generate] → quote → confirm (or not enough) → hold → job.
  */
-import { isGenerateTool, toolName } from '../tools';
+import { toolNotApplicable } from '@cutline/contract/tool-media';
+import { isGenerateTool, toolMediaKind, toolName } from '../tools';
 import type { ActionTarget, Deps, FlowSlice, Get, Set } from './types';
 
 export function createFlowSlice(deps: Deps, set: Set, get: Get): FlowSlice {
@@ -21,7 +22,7 @@ export function createFlowSlice(deps: Deps, set: Set, get: Get): FlowSlice {
 
   const quoteAndConfirm = async (toolId: string, target: ActionTarget): Promise<void> => {
     set({ flow: { step: 'quoting', toolId, target } });
-    const r = await api.quote({ tool: toolId, quantity: 1 }).catch(() => null);
+    const r = await api.quote({ tool: toolId, quantity: 1, ...(target.kind === 'clip' ? { mediaId: target.mediaId } : {}) }).catch(() => null);
     // The user may have cancelled while the price was being checked.
     const f = get().flow;
     if (!f || f.step !== 'quoting' || f.target !== target) return;
@@ -31,12 +32,20 @@ export function createFlowSlice(deps: Deps, set: Set, get: Get): FlowSlice {
       return;
     }
     const quote = r.value;
-    get().applyBalance(quote.balance);
     if (!quote.covered) {
       set({ flow: { step: 'not-enough', toolId, cost: quote.cost, available: quote.balance.total, error: null } });
       return;
     }
-    set({ flow: { step: 'confirm', toolId, target, quote, actionId: deps.newId(), busy: false, error: null } });
+    set({ flow: { step: 'confirm', toolId, target, quote, actionId: deps.newId(), busy: false, error: null, again: appliedAlready(toolId, target), againConfirmed: false } });
+  };
+
+  /** Whether the clip already has this tool's paid result: shown, or hidden by an undo. */
+  const appliedAlready = (toolId: string, target: ActionTarget): 'shown' | 'hidden' | null => {
+    if (target.kind !== 'clip') return null;
+    const clip = get().projects.find((p) => p.id === target.projectId)?.clips.find((c) => c.id === target.clipId);
+    if (clip?.effects.includes(toolId)) return 'shown';
+    if (clip?.hiddenEffects?.includes(toolId)) return 'hidden';
+    return null;
   };
 
   /** After the exchange prompt (if any): ask for a prompt, or go price it. */
@@ -71,7 +80,12 @@ export function createFlowSlice(deps: Deps, set: Set, get: Get): FlowSlice {
       const all = s.aiUnavailableReason();
       if (all) return all;
       if (!s.tools?.some((t) => t.id === toolId)) return 'This tool is not available right now.';
-      if (clipId && s.jobForClip(clipId)) return 'An AI tool is already running on this clip.';
+      if (clipId) {
+        const clip = s.projects.find((p) => p.id === s.openProjectId)?.clips.find((c) => c.id === clipId);
+        const refused = clip && toolNotApplicable(toolId, toolName(toolId, s.tools), toolMediaKind(clip.mediaId));
+        if (refused) return refused;
+        if (s.jobForClip(clipId)) return 'An AI tool is already running on this clip.';
+      }
       return null;
     },
 
@@ -89,7 +103,7 @@ export function createFlowSlice(deps: Deps, set: Set, get: Get): FlowSlice {
       if (on) {
         const clip = s.projects.find((p) => p.id === projectId)?.clips.find((c) => c.id === on.clipId);
         if (!clip) return;
-        target = { kind: 'clip', projectId, clipId: clip.id };
+        target = { kind: 'clip', projectId, clipId: clip.id, mediaId: clip.mediaId };
       } else if (!isGenerateTool(toolId)) {
         return;
       }
@@ -159,11 +173,18 @@ export function createFlowSlice(deps: Deps, set: Set, get: Get): FlowSlice {
       get().notify('info', "The exchange page is open in your browser. Cutline updates as soon as you've exchanged.");
     },
 
+    confirmAgain(checked) {
+      const f = get().flow;
+      if (f?.step === 'confirm') set({ flow: { ...f, againConfirmed: checked } });
+    },
+
     async confirmFlow() {
       const f = get().flow;
       if (!f || f.step !== 'confirm' || f.busy) return;
+      // a second charge for a result the clip already has needs its own yes
+      if (f.again && !f.againConfirmed) return;
       set({ flow: { ...f, busy: true, error: null } });
-      const r = await api.hold({ actionId: f.actionId, tool: f.toolId, quantity: 1 }).catch(() => null);
+      const r = await api.hold({ actionId: f.actionId, tool: f.toolId, quantity: 1, target: f.target }).catch(() => null);
       const now = get().flow;
       if (!now || now.step !== 'confirm' || now.actionId !== f.actionId) {
         // Cancelled while the hold was being made: give the credits straight back.

@@ -15,6 +15,8 @@ import { createMediaSlice } from './media';
 import { createNoticesSlice } from './notices';
 import { createPlaybackSlice } from './playback';
 import { createProjectsSlice } from './projects';
+import { createCrashReportingSlice } from './crash-reporting';
+import { createUpdatesSlice } from './updates';
 import type { MenuCommand } from '@cutline/contract/ipc';
 import type { AppStore, Deps } from './types';
 
@@ -43,6 +45,8 @@ export function createAppStore(deps: Partial<Deps> & Pick<Deps, 'api'>): Cutline
     ...createFlowSlice(full, set, get),
     ...createJobsSlice(full, set, get),
     ...createNoticesSlice(full, set, get),
+    ...createUpdatesSlice(full, set, get),
+    ...createCrashReportingSlice(full, set, get),
   }));
 }
 
@@ -55,9 +59,11 @@ export async function connectStore(store: CutlineStore, api: Deps['api']): Promi
   const offs = [
     api.onState((st) => s().setAppState(st)),
     api.onBalance((b) => s().applyBalance(b)),
-    api.onLedgerEntry((e) => s().addLedgerEntry(e)),
+    api.onLedgerEntries((e) => s().addLedgerEntries(e)),
     api.onNotice((n) => s().handleCoreNotice(n)),
+    api.onChargeSettled((c) => s().chargeSettled(c)),
     api.onMenuCommand((c) => runMenuCommand(store, c)),
+    api.onUpdateStatus((u) => s().setUpdateStatus(u)),
   ];
   // The network came back (the OS says so): reconnect now instead of waiting out the backoff.
   const onOnline = () => {
@@ -68,6 +74,9 @@ export async function connectStore(store: CutlineStore, api: Deps['api']): Promi
     window.addEventListener('online', onOnline);
     offs.push(() => window.removeEventListener('online', onOnline));
   }
+  // the app's own update status and crash-report choice: not needed to start editing
+  void s().loadUpdateStatus();
+  void s().loadCrashReporting();
   // Every request goes out at once; the projects are applied after the media (the timeline's clip
   // lengths come from it).
   const media = s().loadMedia();
@@ -75,6 +84,8 @@ export async function connectStore(store: CutlineStore, api: Deps['api']): Promi
   if (prefs) store.setState({ prefs });
   // A state pushed while we were loading is at least as new as the answer: keep it.
   if (s().app === null) s().setAppState(state);
+  // The projects are here: pick up the account's open charges (a restart, a reload).
+  if (s().app?.account) void s().resumeOpenCharges();
   return () => offs.forEach((off) => off());
 }
 

@@ -5,7 +5,7 @@
  * a refused or unreadable file is named in an error and changes nothing.
  */
 import { checkMediaFile } from '@cutline/contract/media-rules';
-import { mediaItemOf, registerMedia } from '../media';
+import { mediaItemOf, registerMedia, unregisterMedia } from '../media';
 import type { Deps, Get, MediaSlice, Set } from './types';
 
 export function createMediaSlice(deps: Deps, set: Set, get: Get): MediaSlice {
@@ -65,6 +65,30 @@ export function createMediaSlice(deps: Deps, set: Set, get: Get): MediaSlice {
         get().selectMedia(ids.at(-1)!);
       }
       return ids;
+    },
+
+    async importToTimeline(files, index) {
+      const ids = await get().importFiles(files);
+      ids.forEach((id, i) => get().addClip(id, index + i));
+    },
+
+    clipsUsing(mediaId) {
+      return get().projects.reduce((n, p) => n + p.clips.filter((c) => c.mediaId === mediaId).length, 0);
+    },
+
+    async removeMedia(mediaId) {
+      const item = get().library.find((m) => m.id === mediaId);
+      if (!item) return;
+      const r = await api.removeMedia({ id: mediaId }).catch(() => null);
+      if (!r || !r.ok) {
+        get().notify('error', r ? r.error.message : `“${item.name}” could not be removed: Cutline's background process did not answer.`);
+        return;
+      }
+      const used = get().clipsUsing(mediaId);
+      get().removeClipsOf(mediaId);
+      unregisterMedia(mediaId);
+      set((s) => ({ library: s.library.filter((m) => m.id !== mediaId), selectedMediaId: s.selectedMediaId === mediaId ? null : s.selectedMediaId }));
+      get().notify('success', used > 0 ? `Removed “${item.name}” and the ${used === 1 ? 'clip' : `${used} clips`} that used it.` : `Removed “${item.name}”.`);
     },
 
     async pickAndImport() {

@@ -1,20 +1,59 @@
 import { credits } from '../format';
-import type { Deps, Get, NoticesSlice, Set } from './types';
+import type { Deps, Get, NoticesSlice, Set, UiNotice } from './types';
 
-const KEEP = 5;
+/** At most this many toasts at once: the oldest go first. */
+const KEEP = 3;
+/**
+ * A toast goes by itself after this long — plus reading time for a long sentence; an error stays
+ * longer (it may need acting on), but goes too.
+ */
+export const NOTICE_MS: Record<UiNotice['kind'], number> = { info: 5_000, success: 5_000, error: 20_000 };
+const noticeMs = (kind: UiNotice['kind'], text: string) => Math.max(NOTICE_MS[kind], Math.min(15_000, NOTICE_MS[kind] + text.length * 40));
 
 export function createNoticesSlice(deps: Deps, set: Set, get: Get): NoticesSlice {
+  const timers = new Map<string, () => void>();
+  const expire = (id: string, kind: UiNotice['kind'], text: string) => {
+    timers.get(id)?.();
+    timers.set(
+      id,
+      deps.schedule(noticeMs(kind, text), () => {
+        timers.delete(id);
+        get().dismissNotice(id);
+      }),
+    );
+  };
+  const forget = (id: string) => {
+    timers.get(id)?.();
+    timers.delete(id);
+  };
+
   return {
     notices: [],
 
     notify(kind, text, action) {
+      // the same sentence again: one toast, counted, and its time starts over
+      const same = get().notices.find((n) => n.text === text && n.kind === kind);
+      if (same) {
+        set((s) => ({ notices: s.notices.map((n) => (n.id === same.id ? { ...n, count: n.count + 1, ...(action ? { action } : {}) } : n)) }));
+        expire(same.id, kind, text);
+        return same.id;
+      }
       const id = deps.newId();
-      set((s) => ({ notices: [...s.notices.filter((n) => n.text !== text), { id, kind, text, ...(action ? { action } : {}) }].slice(-KEEP) }));
+      const next = [...get().notices, { id, kind, text, count: 1, ...(action ? { action } : {}) }];
+      for (const dropped of next.slice(0, -KEEP)) forget(dropped.id);
+      set({ notices: next.slice(-KEEP) });
+      expire(id, kind, text);
       return id;
     },
 
     dismissNotice(id) {
+      forget(id);
       set((s) => ({ notices: s.notices.filter((n) => n.id !== id) }));
+    },
+
+    dismissAllNotices() {
+      for (const n of get().notices) forget(n.id);
+      set({ notices: [] });
     },
 
     handleCoreNotice(n) {
@@ -24,7 +63,6 @@ export function createNoticesSlice(deps: Deps, set: Set, get: Get): NoticesSlice
           s.notify('success', `Signed in as ${n.email}.`);
           break;
         case 'purchase-complete':
-          s.applyBalance(n.balance);
           s.notify(
             'success',
             n.balance
@@ -33,7 +71,6 @@ export function createNoticesSlice(deps: Deps, set: Set, get: Get): NoticesSlice
           );
           break;
         case 'exchange-complete':
-          s.applyBalance(n.balance);
           s.notify(
             'success',
             n.balance
@@ -42,7 +79,6 @@ export function createNoticesSlice(deps: Deps, set: Set, get: Get): NoticesSlice
           );
           break;
         case 'upgrade-complete':
-          s.applyBalance(n.balance);
           s.notify('success', n.balance ? `You're on Pro. Your balance is now ${credits(n.balance.total)}.` : "You're on Pro.");
           break;
         case 'alert':

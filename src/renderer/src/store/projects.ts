@@ -57,6 +57,8 @@ export function createProjectsSlice(deps: Deps, set: Set, get: Get): ProjectsSli
 
   const snapshot = (): ProjectsState => ({ projects: get().projects, openProjectId: get().openProjectId });
 
+  /** Consecutive failed saves: a failed save is tried again, less often each time (at most every 30 s). */
+  let failedSaves = 0;
   const save = async (): Promise<void> => {
     if (saving) await saving;
     if (!dirty) return;
@@ -64,8 +66,19 @@ export function createProjectsSlice(deps: Deps, set: Set, get: Get): ProjectsSli
     set({ saveState: 'saving' });
     saving = (async () => {
       const r = await api.saveProjects(snapshot()).catch(() => null);
-      if (r && r.ok) set({ saveState: dirty ? 'saving' : 'saved', saveError: null });
-      else set({ saveState: 'error', saveError: r ? r.error.message : 'Your projects could not be saved.' });
+      if (r && r.ok) {
+        failedSaves = 0;
+        set({ saveState: dirty ? 'saving' : 'saved', saveError: null });
+        return;
+      }
+      set({ saveState: 'error', saveError: r ? r.error.message : 'Your projects could not be saved.' });
+      // nothing is lost: the edits stay, and are saved as soon as main takes them
+      dirty = true;
+      cancelPending?.();
+      cancelPending = deps.schedule(Math.min(30_000, 1_000 * 2 ** failedSaves++), () => {
+        cancelPending = null;
+        void save();
+      });
     })();
     await saving;
     saving = null;
@@ -320,6 +333,21 @@ export function createProjectsSlice(deps: Deps, set: Set, get: Get): ProjectsSli
       }
     },
 
+    removeClipsOf(mediaId) {
+      for (const project of get().projects) {
+        const gone = project.clips.filter((c) => c.mediaId === mediaId);
+        if (gone.length === 0) continue;
+        for (const c of gone) {
+          const running = get().jobForClip(c.id);
+          if (running) void get().cancelJob(running.id);
+        }
+        // not undoable: the file itself is gone
+        updateProject(project.id, (p) => ({ ...p, clips: p.clips.filter((c) => c.mediaId !== mediaId) }));
+        if (gone.some((c) => c.id === get().selectedClipId)) set({ selectedClipId: null });
+      }
+      get().seek(get().playhead);
+    },
+
     moveClip(clipId, toIndex) {
       const project = openProject();
       if (!project) return;
@@ -347,34 +375,38 @@ export function createProjectsSlice(deps: Deps, set: Set, get: Get): ProjectsSli
       set({ selectedMediaId: mediaId, selectedClipId: mediaId ? null : get().selectedClipId });
     },
 
-    applyEffect(projectId, clipId, toolId) {
+    applyEffect(projectId, clipId, toolId, chargeId) {
       const project = get().projects.find((p) => p.id === projectId);
-      const label = `${toolName(toolId, get().tools)} on “${project ? clipName(project, clipId) : 'clip'}”`;
+      const clip = project?.clips.find((c) => c.id === clipId);
+      // delivered again (after a restart, a second announcement): the clip has it already
+      if (!project || !clip || clip.charges?.includes(chargeId)) return;
+      const label = `${toolName(toolId, get().tools)} on “${clipName(project, clipId)}”`;
+      const withResult = (c: Clip): Clip => ({ ...c, effects: [...c.effects, toolId], charges: [...(c.charges ?? []), chargeId].slice(-100) });
       updateProject(
         projectId,
         (p) => ({
           ...p,
-          clips: p.clips.map((c) =>
-            c.id === clipId && c.effects.length < 50 ? { ...c, effects: [...c.effects, toolId] } : c,
-          ),
+          clips: p.clips.map((c) => (c.id === clipId && c.effects.length < 50 ? withResult(c) : c)),
         }),
         {
           label,
           kind: 'ai-result',
           // undo hides the paid result on the clip instead of dropping it
-          before: (p) => ({ name: p.name, clips: p.clips.map((c) => (c.id === clipId ? hideEffect({ ...c, effects: [...c.effects, toolId] }, toolId) : c)) }),
+          before: (p) => ({ name: p.name, clips: p.clips.map((c) => (c.id === clipId ? hideEffect(withResult(c), toolId) : c)) }),
         },
       );
     },
 
-    addGeneratedClip(projectId, toolId, prompt) {
+    addGeneratedClip(projectId, toolId, prompt, chargeId) {
       const media = GENERATED_MEDIA[toolId];
-      if (!media) return;
+      const project = get().projects.find((p) => p.id === projectId);
+      if (!media || !project || project.clips.some((c) => c.charges?.includes(chargeId))) return;
       const clip: Clip = {
         id: deps.newId(),
         mediaId: media.id,
         name: (prompt.trim() || media.name).slice(0, 200),
         effects: [toolId],
+        charges: [chargeId],
       };
       updateProject(projectId, (p) => (p.clips.length >= MAX_CLIPS ? p : { ...p, clips: [...p.clips, clip] }), {
         label: `${toolName(toolId, get().tools)} “${clip.name}”`,

@@ -1,10 +1,12 @@
 /** The shape of the renderer's one zustand store and the dependencies it is built with. */
 import type { BalanceSnapshot, Charge, LedgerEntry, QuoteResponse, Tool } from '@cutline/contract/api';
 import type { HandoffPath } from '@cutline/contract/credit-types';
-import type { AppState, CutlineApi, Notice as CoreNotice, Prefs, Project } from '@cutline/contract/ipc';
+import type { AppState, ChargeTarget, CutlineApi, Notice as CoreNotice, OpenCharge, Prefs, Project } from '@cutline/contract/ipc';
 import type { Probe } from '../editor/media-probe';
 import type { MediaItem } from '../media';
 import type { Schedule } from '../jobs/simulate';
+import type { CrashReportingSlice } from './crash-reporting';
+import type { UpdatesSlice } from './updates';
 
 export interface Deps {
   api: CutlineApi;
@@ -25,19 +27,25 @@ export interface Deps {
 export interface AccountSlice {
   /** The main process's state; null until the first getState answers. */
   app: AppState | null;
-  /** The newest balance snapshot seen (highest version); null when signed out or not loaded. */
+  /** The balance as main last announced it; null when signed out or not loaded. */
   balance: BalanceSnapshot | null;
   tools: Tool[] | null;
   toolsError: string | null;
   prefs: Prefs;
   /** Bumped whenever the signed-in account changes; answers for an older epoch are dropped. */
   accountEpoch: number;
-  /** Keeps `b` when it is newer than what we have. Returns whether it was applied. */
+  /**
+   * Takes a balance main announced (a push, or its answer to getBalance): main keeps the newest
+   * version and sends each change once, in order, so the store compares nothing. False when signed out.
+   */
   applyBalance(b: BalanceSnapshot | null | undefined): boolean;
   setAppState(next: AppState): void;
   refreshAccountData(): Promise<void>;
   loadTools(): Promise<void>;
   signIn(): Promise<void>;
+  /** Gives up the sign-in waiting in the browser. */
+  cancelSignIn(): Promise<void>;
+  /** Signs out; running jobs are cancelled first and the user is told what happened to their credits. */
   signOut(): Promise<void>;
   /** Reconnects to the credit service now (*Retry now*, the network came back). */
   retryNow(): Promise<void>;
@@ -54,7 +62,8 @@ export interface ActivitySlice {
   ledgerLoading: boolean;
   ledgerError: string | null;
   loadLedger(more?: boolean): Promise<void>;
-  addLedgerEntry(entry: LedgerEntry): void;
+  /** The entries of one pushed change, all at once. */
+  addLedgerEntries(entries: LedgerEntry[]): void;
 }
 
 // ---- projects ----------------------------------------------------------------------------------
@@ -82,11 +91,15 @@ export interface ProjectsSlice {
   /** Adds a media item to the open project's timeline (at `index`, default the end). */
   addClip(mediaId: string, index?: number): string | null;
   removeClip(clipId: string): void;
+  /** Removes every clip of a media item from every project (its file was removed). */
+  removeClipsOf(mediaId: string): void;
   moveClip(clipId: string, toIndex: number): void;
   selectClip(clipId: string | null): void;
   selectMedia(mediaId: string | null): void;
-  applyEffect(projectId: string, clipId: string, toolId: string): void;
-  addGeneratedClip(projectId: string, toolId: string, prompt: string): void;
+  /** A paid result on a clip; once per charge (a result delivered again changes nothing). */
+  applyEffect(projectId: string, clipId: string, toolId: string, chargeId: string): void;
+  /** The clip an AI Generate tool made; once per charge. */
+  addGeneratedClip(projectId: string, toolId: string, prompt: string, chargeId: string): void;
   /** Saves now if a save is pending. */
   flushSave(): Promise<void>;
   /** Deletes a project (the UI confirms first); another one opens. */
@@ -119,6 +132,12 @@ export interface MediaSlice {
   importFiles(files: File[]): Promise<string[]>;
   /** The native file dialog (Electron) or the file input (browser host), then `importFiles`. */
   pickAndImport(): Promise<string[]>;
+  /** Files dropped on the timeline: imported, then placed in order from `index` of the open project. */
+  importToTimeline(files: File[], index: number): Promise<void>;
+  /** How many clips, in every project, use a media item. */
+  clipsUsing(mediaId: string): number;
+  /** Forgets an imported item and removes the clips that use it (the UI warns first when there are any). */
+  removeMedia(mediaId: string): Promise<void>;
 }
 
 // ---- playback and zoom --------------------------------------------------------------------------
@@ -145,9 +164,8 @@ export interface PlaybackSlice {
 
 // ---- AI actions ----------------------------------------------------------------------------------
 
-export type ActionTarget =
-  | { kind: 'clip'; projectId: string; clipId: string }
-  | { kind: 'generate'; projectId: string; prompt: string };
+/** What an AI action runs on (main keeps it with the open charge, to deliver the result after a restart). */
+export type ActionTarget = ChargeTarget;
 
 /** The dialog step of the one AI action being set up (only one at a time: it is modal). */
 export type Flow =
@@ -162,6 +180,9 @@ export type Flow =
       actionId: string;
       busy: boolean;
       error: string | null;
+      /** The clip already has this tool's result (`hidden`: undone, kept): a second charge needs its own yes. */
+      again: 'shown' | 'hidden' | null;
+      againConfirmed: boolean;
     }
   | {
       step: 'not-enough';
@@ -187,13 +208,16 @@ export interface FlowSlice {
   retryAction(toolId: string, target: ActionTarget): Promise<void>;
   submitPrompt(prompt: string): Promise<void>;
   exchangeChoice(choice: ExchangeChoice): Promise<void>;
+  /** The confirm dialog's "apply it again" box, for a tool the clip already has. */
+  confirmAgain(checked: boolean): void;
   confirmFlow(): Promise<void>;
   cancelFlow(): void;
 }
 
 // ---- jobs ---------------------------------------------------------------------------------------
 
-export type JobStatus = 'running' | 'capturing' | 'releasing' | 'done' | 'failed' | 'cancelled' | 'error';
+/** `waiting`: the job is over and main tells the service (capture or release) as soon as it answers. */
+export type JobStatus = 'running' | 'capturing' | 'releasing' | 'waiting' | 'done' | 'failed' | 'cancelled' | 'error';
 
 export interface Job {
   id: string;
@@ -206,6 +230,10 @@ export interface Job {
   status: JobStatus;
   progress: number;
   message: string | null;
+  /** What the job came to, once it is over (what a `waiting` card waits to hear). */
+  outcome: 'succeeded' | 'failed' | 'cancelled' | null;
+  /** For a failed or cancelled job: why, as the start of its card's sentence. */
+  why: string | null;
 }
 
 export interface JobsSlice {
@@ -219,6 +247,14 @@ export interface JobsSlice {
   clearFinishedJobs(): void;
   /** Another account (or none): the jobs on screen belong to the previous one, so they go. */
   resetJobs(): void;
+  /**
+   * The account's open charges main kept (after a restart, a reload, a sign-in): a job that was
+   * running resumes (or, its hold about to lapse, returns its credits and offers Retry), a result
+   * main settled since is applied, one still waiting for the service shows as waiting.
+   */
+  resumeOpenCharges(): Promise<void>;
+  /** Main settled a charge after its first try could not reach the service. */
+  chargeSettled(charge: OpenCharge): void;
   /** The running job on a clip, if any. */
   jobForClip(clipId: string): Job | undefined;
 }
@@ -231,6 +267,8 @@ export interface UiNotice {
   id: string;
   kind: NoticeKind;
   text: string;
+  /** How many times this very notice came (repeats collapse into one toast). */
+  count: number;
   /** A button on the toast (e.g. Undo after removing a clip with AI results). */
   action?: { label: string; run: () => void };
 }
@@ -239,6 +277,8 @@ export interface NoticesSlice {
   notices: UiNotice[];
   notify(kind: NoticeKind, text: string, action?: UiNotice['action']): string;
   dismissNotice(id: string): void;
+  /** Clears every toast at once. */
+  dismissAllNotices(): void;
   handleCoreNotice(n: CoreNotice): void;
 }
 
@@ -249,7 +289,9 @@ export type AppStore = AccountSlice &
   PlaybackSlice &
   FlowSlice &
   JobsSlice &
-  NoticesSlice;
+  NoticesSlice &
+  UpdatesSlice &
+  CrashReportingSlice;
 
 export type Set = (partial: Partial<AppStore> | ((s: AppStore) => Partial<AppStore>)) => void;
 export type Get = () => AppStore;

@@ -57,7 +57,8 @@ const latestStart = (ended: number, len: number, at: number) => ended + Math.flo
  * member it renews the team's cycle (subscription credits belong to the team).
  */
 export async function renewNow(ctx: Ctx, userId: string): Promise<Me> {
-  await mutate(ctx, { kind: 'grant' }, async (tx, journal, now) => {
+  // a new cycle: new dates (and Pro uses), which every device reloads with the account
+  await mutate(ctx, { kind: 'grant', account: true }, async (tx, journal, now) => {
     const user = await lockAccount(tx, userId);
     if (user.team_id) {
       const team = (await getTeam(tx, user.team_id))!; // locked with the account
@@ -78,7 +79,7 @@ export async function rollDueCycles(ctx: Ctx, limit = 100): Promise<number> {
   const now = ctx.clock.now();
   const { users, teams } = await ctx.db.read((tx) => cyclesDue(tx, now, limit));
   for (const id of users) {
-    await mutate(ctx, { kind: 'grant' }, async (tx, journal, at) => {
+    await mutate(ctx, { kind: 'grant', account: true }, async (tx, journal, at) => {
       const u = await lockAccount(tx, id);
       if (u.cycle_ends_at !== null && u.cycle_ends_at <= at) {
         await startUserCycle(tx, journal, u, latestStart(u.cycle_ends_at, cycleDays(u.billing) * DAY_MS, at));
@@ -87,7 +88,7 @@ export async function rollDueCycles(ctx: Ctx, limit = 100): Promise<number> {
     });
   }
   for (const id of teams) {
-    await mutate(ctx, { kind: 'grant' }, async (tx, journal, at) => {
+    await mutate(ctx, { kind: 'grant', account: true }, async (tx, journal, at) => {
       const t = await lockTeam(tx, id);
       if (t.cycle_ends_at <= at) await startTeamCycle(tx, journal, t, latestStart(t.cycle_ends_at, t.cycle_days * DAY_MS, at));
       return ok();

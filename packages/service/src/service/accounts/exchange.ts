@@ -46,7 +46,7 @@ function exchangeRefusal(u: UserRow): string | null {
  * the published rate, valid until the current cycle ends.
  */
 export async function exchangeProUses(ctx: Ctx, userId: string): Promise<ExchangeResult> {
-  const out = await mutate(ctx, { kind: 'exchange' }, async (tx, journal, now) => {
+  const out = await mutate(ctx, { kind: 'exchange', account: true }, async (tx, journal, now) => {
     const u = await lockAccount(tx, userId);
     const reason = exchangeRefusal(u);
     if (reason) throw u.exchanged === 1 ? conflict(reason) : new ServiceError('forbidden', reason);

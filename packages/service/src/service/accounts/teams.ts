@@ -27,7 +27,8 @@ export async function createTeam(ctx: Ctx, name: string, perCycle: number, billi
 export async function addTeamMember(ctx: Ctx, teamId: string, userId: string): Promise<Me> {
   const inAnother = (u: UserRow) => u.team_id !== null && u.team_id !== teamId;
   const refusal = () => conflict('the user already belongs to another team');
-  await mutate(ctx, { kind: 'grant' }, async (tx, journal) => {
+  // the plan becomes teams and the pool part of the balance: every device reloads the account
+  await mutate(ctx, { kind: 'grant', account: true }, async (tx, journal) => {
     await lockTeam(tx, teamId);
     // A member of another team is refused before that team would be locked after this one.
     if (inAnother(await requireUser(tx, userId))) throw refusal();

@@ -1,6 +1,7 @@
 import type { Clock } from '../../clock';
 import type { Db } from '../../db/db';
 import type { EventHub } from '../events/hub';
+import type { ServiceMetrics } from './metrics';
 
 /** Fixed for the service's life: start.ts builds it once the port (and so the public URL) is known. */
 export interface ServiceConfig {
@@ -10,10 +11,17 @@ export interface ServiceConfig {
   readonly refreshTokenTtlS: number;
 }
 
-/** What every service function is given: storage, time, configuration, the push hub. */
+/** What every service function is given: storage, time, configuration, the push hub, the metrics observer. */
 export interface Ctx {
   db: Db;
   clock: Clock;
   readonly config: ServiceConfig;
   hub: EventHub;
+  /** Where steps, batches and jobs report what they did (kernel/metrics.ts). */
+  metrics: ServiceMetrics;
+  /**
+   * Nudges this instance's outbox worker after a commit that queued work (mail), so it goes out
+   * at once; without it (a context with no worker) the rows wait for a worker's next poll.
+   */
+  wakeOutbox?: () => void;
 }

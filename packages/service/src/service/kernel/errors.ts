@@ -11,6 +11,17 @@ const STATUS: Record<ErrorCode, number> = {
   rate_limited: 429,
 };
 
+const CODE_OF_STATUS = new Map<number, ErrorCode>(Object.entries(STATUS).map(([code, status]) => [status, code as ErrorCode]));
+
+/**
+ * The error code an answer of `status` stands for when none was given (a web page's 4xx,
+ * Fastify's own 503 while closing): the contract's code of that status, `internal` for a 5xx,
+ * else `http_<status>`.
+ */
+export function codeForStatus(status: number): string {
+  return CODE_OF_STATUS.get(status) ?? (status === 503 ? 'unavailable' : status >= 500 ? 'internal' : status === 413 || status === 415 ? 'invalid_request' : `http_${status}`);
+}
+
 /** A refusal the API reports as `{"error", "message", …extra}` with the status of its code. */
 export class ServiceError extends Error {
   readonly status: number;

@@ -29,7 +29,7 @@ export interface Upgrade {
 export async function upgradeToPro(ctx: Ctx, userId: string, billing: Billing, formKey: string): Promise<{ upgrade: Upgrade; created: boolean }> {
   if (billing !== 'monthly' && billing !== 'annual') throw invalid('Choose monthly or annual billing.');
   if (!FORM_KEY.test(formKey)) throw invalid('This checkout form is damaged. Open the upgrade page again.');
-  const out = await mutate(ctx, { kind: 'upgrade' }, async (tx, journal, now) => {
+  const out = await mutate(ctx, { kind: 'upgrade', account: true }, async (tx, journal, now) => {
     const user = await lockAccount(tx, userId);
     const prior = await orderByFormKey(tx, userId, formKey);
     if (prior) {
