@@ -67,7 +67,7 @@ describe('concurrent charges against a small balance', () => {
     );
     expect(settled.every((r) => r.status === 200)).toBe(true);
     expect((await call(s.url, 'GET', '/v1/balance', { token: t })).body).toMatchObject({ total: 3 * 100, held: 0 });
-  });
+  }, 120_000); // 1,000 requests on a shared machine
 
   it('parallel retries of one key make one charge', async () => {
     const u = await newUser(s.url);

@@ -130,7 +130,7 @@ describe('two instances on one database', () => {
     const settled = await Promise.all(ok.map((r, i) => call((i % 2 ? b : a).url, 'POST', `/v1/charges/${r.body.charge.id}/capture`, { token })));
     expect(settled.every((r) => r.status === 200)).toBe(true);
     expect((await call(b.url, 'GET', '/v1/balance', { token })).body).toMatchObject({ total: 0, held: 0 });
-  });
+  }, 120_000); // 1,000 requests on a shared machine
 
   it('a capture through A is pushed to B at once, with its cause', async () => {
     const u = await newUser(a.url);
