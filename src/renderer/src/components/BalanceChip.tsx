@@ -56,6 +56,8 @@ export function BalanceChip() {
         <span key={balance?.version ?? 'none'} className="chip-text" data-testid="balance-chip-text">
           {text}
         </span>
+        {/* a word break between the figures, for what reads the text (the flex gap shows it) */}
+        {alerts > 0 && ' '}
         {alerts > 0 && (
           <span className="chip-badge" data-testid="alert-badge" aria-hidden="true">
             {alerts}
