@@ -3,7 +3,8 @@
  *
  * 1. The credit service: `CUTLINE_SERVICE_URL` when set; otherwise the embedded one is started
  *    here (SQLite in .cutline/cutline.db, demo accounts seeded, port $PORT or 4780, or a free one
- *    if that is taken).
+ *    if that is taken). Its mail (sign-up confirmations, password resets) is printed here, one
+ *    `cutline-mail …` line each, unless `CUTLINE_SMTP_URL` names an SMTP server.
  * 2. The app: Electron (`electron-vite preview`: build, then launch) when an Electron runtime is
  *    installed; where none can be launched, one line says so and the browser host starts instead
  *    (Vite dev middleware on src/renderer, or the build with CUTLINE_RENDERER=built), with its URL.
@@ -27,6 +28,7 @@ async function embeddedService(): Promise<RunningServer> {
     db: env.CUTLINE_DB ?? resolve('.cutline/cutline.db'),
     seed: 'demo' as const,
     adminToken: env.CUTLINE_ADMIN_TOKEN ?? null,
+    smtpUrl: env.CUTLINE_SMTP_URL || null,
     quiet: true,
   };
   try {
@@ -47,6 +49,12 @@ async function main(): Promise<void> {
     serviceUrl = server.url;
     say(`Credit service: embedded at ${serviceUrl}`);
     say(`Demo accounts: ${Object.values(DEMO_ACCOUNTS).join(', ')} — password ${DEMO_PASSWORD}`);
+    say(`New account: ${serviceUrl}/signup · Forgot your password: ${serviceUrl}/forgot`);
+    say(
+      env.CUTLINE_SMTP_URL
+        ? `Mail (confirmations, password resets) is ${server.mail}.`
+        : 'Mail (confirmations, password resets) is printed here, one "cutline-mail to=… link=…" line each: open its link. Set CUTLINE_SMTP_URL to send it.',
+    );
   }
   const stopService = async () => {
     await server?.close();

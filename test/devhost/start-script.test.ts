@@ -1,6 +1,8 @@
 /**
  * `npm start` (scripts/start.ts) on a machine without Electron: it prints the demo accounts with
- * their password and, when the app opens the sign-in page, that page's URL.
+ * their password, where sign-up and "forgot password" are and where mail goes, and, when the app
+ * opens the sign-in page, that page's URL; a password reset asked for on the embedded service
+ * prints its mail line, whose link opens the reset form.
  */
 import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -8,12 +10,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { WebSocket } from 'ws';
+import { Browser, field } from '@cutline/service/test/web/browser';
 
 const dirs: string[] = [];
 afterAll(() => dirs.forEach((d) => rmSync(d, { recursive: true, force: true })));
 
 describe('npm start', () => {
-  it('prints the demo emails next to the password, and the sign-in URL it opened', async () => {
+  it('prints the demo emails next to the password, where mail goes (a reset prints its line), and the sign-in URL it opened', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'cutline-start-'));
     dirs.push(dir);
     const proc = spawn(process.execPath, ['--import', 'tsx', 'scripts/start.ts'], {
@@ -43,6 +46,15 @@ describe('npm start', () => {
       const demo = await line(/^Demo accounts: (.*) — password (\S+)$/m);
       expect(demo[1].split(', ')).toEqual(['pro@cutline.test', 'prouses@cutline.test', 'alice@cutline.test', 'bob@cutline.test', 'free@cutline.test']);
       expect(demo[2]).toBe('cutline-demo');
+      const pages = await line(/^New account: (http:\/\/127\.0\.0\.1:\d+)\/signup · Forgot your password: \1\/forgot$/m);
+      await line(/^Mail \(confirmations, password resets\) is printed here/m);
+      const service = pages[1];
+      const b = new Browser(service);
+      const forgot = await b.get('/forgot');
+      expect((await b.post('/forgot', { csrf: field(forgot.text, 'csrf'), email: 'free@cutline.test' })).status).toBe(200);
+      const mail = await line(/^cutline-mail to=free@cutline\.test subject="Reset your Cutline password" link=(\S+)$/m);
+      expect(mail[1]).toMatch(new RegExp(`^${service}/reset\\?token=`));
+      expect((await b.get(mail[1].slice(service.length))).status).toBe(200);
       const host = (await line(/Cutline is running in your browser at (http:\/\/127\.0\.0\.1:\d+)/))[1];
       // The page's Sign in button, over the host's bridge.
       const ws = new WebSocket(`${host.replace('http', 'ws')}/__cutline/bridge`, { headers: { origin: host } });

@@ -1,4 +1,5 @@
 /** The service's environment (docs/operations.md § Configuration), validated. */
+import { isIP } from 'node:net';
 import { homedir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { z } from 'zod';
@@ -11,6 +12,7 @@ export const DEFAULTS = {
   refreshTokenTtlS: 30 * 86_400,
   pingMs: 15_000,
   sweepMs: 1000,
+  mailRetryMs: 5000,
 } as const;
 
 /** pino's levels; `silent` logs nothing. */
@@ -28,6 +30,27 @@ const Env = z.object({
   CUTLINE_ACCESS_TTL_S: z.coerce.number().int().min(5).max(86_400).default(DEFAULTS.accessTokenTtlS),
   CUTLINE_PING_MS: z.coerce.number().int().min(100).max(60_000).default(DEFAULTS.pingMs),
   CUTLINE_SWEEP_MS: z.coerce.number().int().min(50).max(600_000).default(DEFAULTS.sweepMs),
+  // Mail (docs/operations.md § Mail): an SMTP server, or the printed line when unset.
+  CUTLINE_SMTP_URL: z
+    .string()
+    .regex(/^smtps?:\/\/[^\s/]+(\/\S*)?$/, 'must be smtp://[user:password@]host:port or smtps://…')
+    .refine((u) => URL.canParse(u) && new URL(u).hostname !== '', 'must name a host')
+    .optional(),
+  // Extensions: the From of every mail, and the outbox's first retry delay.
+  CUTLINE_MAIL_FROM: z
+    .string()
+    .min(3)
+    .max(320)
+    .regex(/^[^\p{Cc}]+$/u, 'must be one line without control characters')
+    .regex(/@/, 'must hold an address, e.g. "Cutline <no-reply@example.com>"')
+    .optional(),
+  // Extension: reverse proxies whose X-Forwarded-For names the client (the sign-in limits count by it).
+  CUTLINE_TRUST_PROXY: z
+    .string()
+    .transform((v) => v.split(',').map((a) => a.trim()).filter(Boolean))
+    .refine((list) => list.every((a) => isIP(a.split('/')[0]) !== 0 && /^[^/]+(\/\d{1,3})?$/.test(a)), 'must be addresses or CIDR ranges, comma-separated, e.g. 127.0.0.1,10.0.0.0/8')
+    .optional(),
+  CUTLINE_MAIL_RETRY_MS: z.coerce.number().int().min(10).max(3_600_000).default(DEFAULTS.mailRetryMs),
   // Operations (docs/operations.md § Logs, § Metrics).
   CUTLINE_LOG_LEVEL: z.enum(LOG_LEVELS).default('info'),
   CUTLINE_METRICS_TOKEN: z.string().min(16, 'CUTLINE_METRICS_TOKEN must be at least 16 characters').optional(),
@@ -69,6 +92,10 @@ export function readEnv(env: NodeJS.ProcessEnv) {
     accessTokenTtlS: e.CUTLINE_ACCESS_TTL_S,
     pingMs: e.CUTLINE_PING_MS,
     sweepMs: e.CUTLINE_SWEEP_MS,
+    smtpUrl: e.CUTLINE_SMTP_URL ?? null,
+    mailFrom: e.CUTLINE_MAIL_FROM,
+    mailRetryMs: e.CUTLINE_MAIL_RETRY_MS,
+    trustProxy: e.CUTLINE_TRUST_PROXY,
     logLevel: e.CUTLINE_LOG_LEVEL,
     metricsToken: e.CUTLINE_METRICS_TOKEN ?? null,
     crashReportsDir: e.CUTLINE_CRASH_REPORTS_DIR,

@@ -16,6 +16,8 @@ export interface Relay {
   announce(events: readonly HubEvent[]): void;
   /** Tells the other instances a token was revoked. */
   announceRevoke(tokenHash: string): void;
+  /** Tells the other instances every token of an account was revoked (a password reset). */
+  announceRevokeUser(userId: string): void;
 }
 
 /**
@@ -27,6 +29,7 @@ export interface RelayTarget {
   hasListeners(userId: string): boolean;
   deliver(events: readonly HubEvent[]): void;
   revoke(tokenHash: string, announce?: boolean): void;
+  revokeUser(userId: string, announce?: boolean): void;
   forgetSnapshot(userId: string): void;
   forgetSnapshots(): void;
 }

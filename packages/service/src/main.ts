@@ -6,7 +6,8 @@ import { startServer } from './start';
 async function main(): Promise<void> {
   const env = readEnv(process.env);
   const server = await startServer(env);
-  // stdout carries this line alone (the log is JSON lines on stderr): other programs wait for it.
+  // stdout carries this line (other programs wait for it) and, with no SMTP server, the printed
+  // mail lines; the log is JSON lines on stderr.
   process.stdout.write(`cutline-server listening on ${server.url}\n`);
   const { logger } = server;
   let stopping = false;

@@ -9,9 +9,13 @@ import { Metrics } from './service/kernel/metrics';
 import { seedDemo } from './seed';
 import { systemClock, type Clock } from './clock';
 import type { Ctx } from './service/kernel/context';
+import { countHits } from './service/auth/rate-counters';
 import { CrashReportInbox, type CrashReportLimits } from './service/crash-reports/inbox';
 import { EventHub } from './service/events/hub';
 import { startSweeper } from './service/sweeper';
+import { mailHandler } from './service/mail/outbox-mail';
+import { printedTransport, smtpTransport, type MailTransport } from './service/mail/transport';
+import { startOutboxWorker } from './service/outbox/worker';
 import type { Db } from './db/db';
 import type { PostgresDb } from './db/postgres';
 import { openSqlite } from './db/sqlite';
@@ -30,6 +34,8 @@ export interface ServerOptions {
   clock?: Clock;
   /** `/metrics` needs `Authorization: Bearer <metricsToken>` when set; open otherwise. */
   metricsToken?: string | null;
+  /** Reverse proxies (addresses or CIDR ranges) whose `X-Forwarded-For` is believed. */
+  trustProxy?: string[];
   /** The log's level (default `info`); `quiet` silences it. */
   logLevel?: LogLevel;
   /** Where the JSON log lines go (default: stderr). */
@@ -41,6 +47,14 @@ export interface ServerOptions {
   crashReportsDir?: string;
   /** Crash-report allowances (tests lower them). */
   crashReportLimits?: Partial<CrashReportLimits>;
+  /** `smtp://host:port` or `smtps://…`: mail goes through that server; unset, each mail is one printed line. */
+  smtpUrl?: string | null;
+  /** The From of every mail (default `Cutline <no-reply@<public host>>`). */
+  mailFrom?: string;
+  /** First retry delay of a mail that could not be sent; each next one doubles. */
+  mailRetryMs?: number;
+  /** Where the printed mail lines go (no SMTP server), one call per line without its line break; default stdout. */
+  printMail?: (line: string) => void;
 }
 
 /** What stopping took: the event streams ended and the connections closed (idle or forced). */
@@ -54,6 +68,8 @@ export interface RunningServer {
   url: string;
   port: number;
   publicUrl: string;
+  /** Where mail goes, in words ("printed on the service's output", "sent through smtp://host:port"). */
+  mail: string;
   ctx: Ctx;
   app: FastifyInstance;
   metrics: Metrics;
@@ -169,10 +185,11 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
 
     const { plugins } = opts;
     const allPlugins = [...(plugins ?? []), ...(await defaultPlugins())];
-    const crashReports = new CrashReportInbox(opts.crashReportsDir ?? defaultCrashReportsDir(opts.db), ctx.clock, opts.crashReportLimits);
+    const crashReports = new CrashReportInbox(opts.crashReportsDir ?? defaultCrashReportsDir(opts.db), ctx.clock, (keys, windowMs) => countHits(ctx, keys, windowMs), opts.crashReportLimits);
     app = await buildApp(ctx, {
       adminToken: opts.adminToken ?? null,
       metricsToken: opts.metricsToken ?? null,
+      trustProxy: opts.trustProxy,
       pingMs: opts.pingMs ?? DEFAULTS.pingMs,
       plugins: allPlugins,
       logger,
@@ -188,12 +205,23 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
   }
   listening.serve();
   const sweeper = startSweeper(ctx, opts.sweepMs ?? DEFAULTS.sweepMs, (err) => logger.error({ err, job: 'sweep' }, 'sweep failed'));
+  const transport: MailTransport = opts.smtpUrl
+    ? smtpTransport(opts.smtpUrl, opts.mailFrom ?? defaultFrom(ctx.config.publicUrl))
+    : printedTransport(opts.printMail ?? ((line) => process.stdout.write(`${line}\n`)));
+  logger.info({ mail: transport.describe }, `mail: ${transport.describe}`);
+  // Background work like the sweep, on its period: mail queued by other instances, retries due.
+  const outbox = startOutboxWorker(ctx, mailHandler(transport, opts.mailRetryMs ?? DEFAULTS.mailRetryMs), {
+    pollMs: opts.sweepMs ?? DEFAULTS.sweepMs,
+    log: (m) => logger.warn({ job: 'outbox' }, m),
+  });
+  ctx.wakeOutbox = outbox.wake;
 
   let closing: Promise<CloseReport> | null = null;
   return {
     url,
     port,
     publicUrl: ctx.config.publicUrl,
+    mail: transport.describe,
     ctx,
     app,
     metrics,
@@ -204,6 +232,9 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
         const streams = hub.connectionCount;
         const connections = sockets.size;
         await sweeper.stop();
+        // A mail being sent gets the grace period; one cut off is sent again after its claim lapses.
+        await outbox.stop(CLOSE_GRACE_MS);
+        transport.close();
         // app.close() runs the preClose hooks (every event stream ends); the server (ours: it
         // listened first) stops accepting; then idle sockets go at once, and whatever is still
         // busy after the grace period.
@@ -221,6 +252,12 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
       return closing;
     },
   };
+}
+
+/** `Cutline <no-reply@host>` for the public URL's host name (`localhost` when it is an IP address). */
+function defaultFrom(publicUrl: string): string {
+  const host = new URL(publicUrl).hostname;
+  return `Cutline <no-reply@${/^[\d.]+$|:|^\[/.test(host) ? 'localhost' : host}>`;
 }
 
 /** Route groups that live beside the API (the web pages), when present. */

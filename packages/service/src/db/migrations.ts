@@ -11,6 +11,7 @@ import { migration as m002 } from './migrations/002-web-indexes';
 import { migration as m003 } from './migrations/003-held-credits-pg-steps';
 import { migration as m004 } from './migrations/004-compact-event-rows';
 import { migration as m005 } from './migrations/005-lean-pg-steps';
+import { migration as m007 } from './migrations/007-accounts-mail';
 
 import type { Tx } from './db';
 
@@ -23,12 +24,24 @@ export interface Migration {
   sql(d: Dialect): string;
 }
 
-/** Every migration, in version order: 1, 2, 3 … with no gap (checked below). */
-export const MIGRATIONS: readonly Migration[] = [m001, m002, m003, m004, m005];
+/**
+ * Versions taken by work not merged yet (docs/architecture.md § Migrations): a gap is allowed
+ * only there, so a branch can ship its own number before the one below it lands. Once a
+ * reserved migration is in the list its number needs no entry here.
+ */
+export const RESERVED_VERSIONS: ReadonlySet<number> = new Set([6]);
 
-MIGRATIONS.forEach((m, i) => {
-  if (m.version !== i + 1) throw new Error(`db/migrations.ts: migration ${m.version} (${m.name}) is listed where ${i + 1} belongs`);
-});
+/** Every migration, in version order: 1, 2, 3 … with no gap but a reserved number (checked below). */
+export const MIGRATIONS: readonly Migration[] = [m001, m002, m003, m004, m005, m007];
+
+{
+  let expected = 1;
+  for (const m of MIGRATIONS) {
+    while (expected < m.version && RESERVED_VERSIONS.has(expected)) expected++;
+    if (m.version !== expected) throw new Error(`db/migrations.ts: migration ${m.version} (${m.name}) is listed where ${expected} belongs`);
+    expected++;
+  }
+}
 
 /** The versions a database records as applied (both engines keep them in `schema_migrations`). */
 export async function appliedMigrations(tx: Tx): Promise<number[]> {

@@ -10,6 +10,9 @@
  * sent and fill any remaining gap from the `events` table themselves, so a late or reordered
  * notification can never make a client skip or repeat a version.
  *
+ * Revocations travel the same way: `{"i", "r": <token hash>}` ends that token's streams on every
+ * instance, `{"i", "u": <user id>}` every stream of that account (a password reset).
+ *
  * When the LISTEN connection drops, the relay reconnects with backoff and then replays the
  * event rows stamped since shortly before the drop, so changes committed meanwhile still arrive.
  */
@@ -29,7 +32,7 @@ const CATCH_UP_MARGIN_MS = 30_000;
 /** Most versions of one user read per announcement. */
 const MAX_READ = 64;
 
-type Notice = { i: string; e?: [string, number][]; r?: string };
+type Notice = { i: string; e?: [string, number][]; r?: string; u?: string };
 
 export interface RelayStats {
   connected: boolean;
@@ -137,6 +140,10 @@ export class PgRelay implements Relay {
     this.notify({ i: this.instanceId, r: tokenHash });
   }
 
+  announceRevokeUser(userId: string): void {
+    this.notify({ i: this.instanceId, u: userId });
+  }
+
   private notify(n: Notice): void {
     if (this.stopping) return;
     const p = this.opts.pool
@@ -234,6 +241,7 @@ export class PgRelay implements Relay {
     if (n.i === this.instanceId) return;
     this.stats_.received++;
     if (typeof n.r === 'string') this.opts.hub.revoke(n.r, false);
+    if (typeof n.u === 'string') this.opts.hub.revokeUser(n.u, false);
     for (const [userId, version] of n.e ?? []) {
       if (!this.opts.hub.hasListeners(userId)) {
         this.lastDelivered.delete(userId); // a stream opened later starts from its own snapshot

@@ -24,6 +24,11 @@ export interface AppOptions {
   adminToken: string | null;
   /** `/metrics` needs it as a Bearer token when set (routes-ops.ts). */
   metricsToken: string | null;
+  /**
+   * Addresses (or CIDR ranges) of reverse proxies whose `X-Forwarded-For` names the client: the
+   * client address the sign-in limits count by. Unset, the connection's own address is the client.
+   */
+  trustProxy?: string[];
   pingMs: number;
   /** Where crash reports are kept (`POST /v1/crash-reports`, the admin's listing). */
   crashReports: CrashReportInbox;
@@ -87,7 +92,7 @@ export async function buildApp(ctx: Ctx, opts: AppOptions): Promise<FastifyInsta
     logController: new RequestLog(),
     genReqId: requestId,
     bodyLimit: BODY_LIMIT,
-    trustProxy: false,
+    trustProxy: opts.trustProxy?.length ? opts.trustProxy : false,
     return503OnClosing: true,
     // Long enough for any id the schemas allow (128) and beyond, so the schema decides (400/404).
     routerOptions: { maxParamLength: MAX_PARAM_LENGTH },

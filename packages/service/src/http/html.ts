@@ -1,26 +1,7 @@
-/** Server-rendered HTML: escaping and the page frame every web page shares. */
-export function esc(v: unknown): string {
-  return String(v ?? '')
-    .replace(/&/g, '&amp;')
-    .replace(/</g, '&lt;')
-    .replace(/>/g, '&gt;')
-    .replace(/"/g, '&quot;')
-    .replace(/'/g, '&#39;');
-}
+/** Server-rendered HTML: the page frame every web page shares, on the escaping templates of `html-template.ts`. */
+import { esc, type Raw } from '../html-template';
 
-/** A tagged template whose interpolations are escaped unless wrapped in `raw()`. */
-export class Raw {
-  constructor(readonly html: string) {}
-}
-export const raw = (html: string) => new Raw(html);
-export function html(strings: TemplateStringsArray, ...values: unknown[]): Raw {
-  let out = strings[0];
-  values.forEach((v, i) => {
-    const piece = Array.isArray(v) ? v.map((x) => (x instanceof Raw ? x.html : esc(x))).join('') : v instanceof Raw ? v.html : esc(v);
-    out += piece + strings[i + 1];
-  });
-  return new Raw(out);
-}
+export { esc, html, raw, Raw } from '../html-template';
 
 const STYLE = `
 :root{color-scheme:light dark;--fg:#1b1d22;--bg:#f6f7f9;--card:#fff;--muted:#5b6170;--accent:#4a3af0;--on-accent:#fff;--bad:#c62828;--good:#0b7a53;--line:#e2e5ea}

@@ -54,7 +54,7 @@ export async function eventRoutes(app: FastifyInstance, ctx: Ctx, opts: EventRou
     }
     let closed = false;
     // Take the slot now (no await before it), so concurrent connects of one token cannot all pass the check.
-    const unrevoke = ctx.hub.onRevoke(grant.tokenHash, () => finish('unauthorized'));
+    const unrevoke = ctx.hub.onRevoke(grant.tokenHash, () => finish('unauthorized'), grant.userId);
     const res = startEventStream(reply, retryBase + Math.floor(Math.random() * (retryJitter + 1)));
     req.raw.socket.setNoDelay(true);
 

@@ -12,16 +12,7 @@ import { sessionWithEmail, tokensMatch, type SignedInSession } from '../service/
 import { html, page, PAGE_CSP, type Raw } from './html';
 import { sessionCookie } from './session-cookie';
 import { parse } from './validate';
-
-const AuthorizeQuery = z.object({
-  response_type: z.literal('code'),
-  client_id: text().min(1).max(64),
-  redirect_uri: text().min(1).max(256),
-  state: text().min(1).max(512),
-  code_challenge: z.string().regex(/^[A-Za-z0-9_-]{43,128}$/, 'must be a base64url S256 challenge'),
-  code_challenge_method: z.literal('S256'),
-});
-type AuthorizeQuery = z.infer<typeof AuthorizeQuery>;
+import { AuthorizeQuery, authorizePath } from './authorize-request';
 
 const Credentials = z.object({
   email: text().trim().min(1, 'enter your email').max(254),
@@ -39,6 +30,9 @@ const TokenRequest = z.discriminatedUnion('grant_type', [
   z.object({ grant_type: z.literal('refresh_token'), refresh_token: text().min(1).max(256), client_id: text().max(64).optional() }),
 ]);
 
+/** The 429 answer of both sign-in forms (the web /signin says the same). */
+export const TOO_MANY = 'Too many sign-in attempts from here. Wait a few minutes and try again, or reset your password.';
+
 function signInPage(q: AuthorizeQuery, opts: { email?: string; error?: string } = {}): string {
   const hidden = Object.entries(q).map(([k, v]) => html`<input type="hidden" name="${k}" value="${v}">`);
   const body: Raw = html`<div class="card" style="max-width:420px;margin:48px auto">
@@ -50,7 +44,8 @@ function signInPage(q: AuthorizeQuery, opts: { email?: string; error?: string } 
     <label for="email">Email</label><input id="email" name="email" type="email" autocomplete="username" required value="${opts.email ?? ''}">
     <label for="password">Password</label><input id="password" name="password" type="password" autocomplete="current-password" required>
     <button type="submit">Sign in</button>
-  </form></div>`;
+  </form>
+  <p class="muted"><a href="/forgot?${new URLSearchParams({ return: authorizePath(q) }).toString()}">Forgot your password?</a> · New to Cutline? <a href="/signup?${new URLSearchParams({ return: authorizePath(q) }).toString()}">Create an account</a></p></div>`;
   return page('Sign in', body);
 }
 
@@ -117,7 +112,7 @@ export async function oauthRoutes(app: FastifyInstance, ctx: Ctx): Promise<void>
     // The same attempt as the web /signin (service/auth/sign-in.ts): throttled, then checked.
     const attempt = await attemptSignIn(ctx, email, creds.data.password, req.ip);
     if (attempt.outcome === 'throttled') {
-      return sendPage(reply, 429, signInPage(q, { email, error: 'Too many sign-in attempts for this account. Wait a few minutes and try again.' }));
+      return sendPage(reply, 429, signInPage(q, { email, error: TOO_MANY }));
     }
     if (attempt.outcome === 'mismatch') return sendPage(reply, 401, signInPage(q, { email, error: 'That email and password do not match an account.' }));
     const code = await issueCode(ctx, attempt.userId, { clientId: q.client_id, redirectUri: q.redirect_uri, codeChallenge: q.code_challenge });

@@ -44,7 +44,7 @@ export async function readiness(ctx: Ctx, timeoutMs = READY_TIMEOUT_MS): Promise
       ready: false,
       database,
       problem: 'migrations',
-      message: `the database lacks migration${missing.length === 1 ? '' : 's'} ${missing.join(', ')} (this code needs 1–${MIGRATIONS.length})`,
+      message: `the database lacks migration${missing.length === 1 ? '' : 's'} ${missing.join(', ')} (this code needs 1–${MIGRATIONS[MIGRATIONS.length - 1].version})`,
       missingMigrations: missing,
     };
   }

@@ -3,13 +3,17 @@ import { expireLapsedHolds } from './charges/steps';
 import type { Ctx } from './kernel/context';
 import { startSingletonJob, type SingletonJob } from './kernel/singleton-job';
 import { expireDueBatches, pruneEvents } from './batches/expiry';
+import { pruneAccountLinks } from './auth/account-links';
+import { pruneRateCounters } from './auth/rate-counters';
 
-/** One pass of the background work: lapsed holds, due expiries, due billing cycles, old events. */
+/** One pass of the background work: lapsed holds, due expiries, due billing cycles, old events, ended counter windows and links. */
 export async function sweepOnce(ctx: Ctx): Promise<void> {
   await expireLapsedHolds(ctx);
   await expireDueBatches(ctx);
   await rollDueCycles(ctx);
   await pruneEvents(ctx);
+  await pruneRateCounters(ctx);
+  await pruneAccountLinks(ctx);
 }
 
 /** The sweep's lease and job name (`cutline_job_runs_total{job="sweep"}`). */

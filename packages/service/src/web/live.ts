@@ -92,7 +92,8 @@ export async function liveRoutes(app: FastifyInstance, ctx: Ctx, opts: { pingMs?
       if (!closed) res.write(chunk);
     };
     const unsubscribe = ctx.hub.subscribe(session.userId, (e) => write(`event: change\ndata: {"version":${e.version}}\n\n`));
-    const unrevoke = ctx.hub.onRevoke(sessionRevocation(session.idHash), () => finish(true));
+    // Ended by sign-out (this session) and by a password reset (every session of the account).
+    const unrevoke = ctx.hub.onRevoke(sessionRevocation(session.idHash), () => finish(true), session.userId);
     const ping = setInterval(() => write(': ping\n\n'), pingMs);
     const expiry = setTimeout(() => finish(true), Math.max(0, Math.min(session.expiresAt - ctx.clock.now(), 2 ** 31 - 1)));
     function finish(signedOut: boolean): void {

@@ -19,6 +19,8 @@ import { exchangeRoutes } from './routes-exchange';
 import { pricingRoutes } from './routes-pricing';
 import { storeRoutes } from './routes-store';
 import { upgradeRoutes } from './routes-upgrade';
+import { passwordRoutes } from './routes-password';
+import { signUpRoutes } from './routes-signup';
 import { viewerOf } from './session';
 
 const TITLES: Record<string, string> = {
@@ -57,6 +59,8 @@ export function webPlugin() {
       await exchangeRoutes(web, ctx);
       await pricingRoutes(web, ctx);
       await upgradeRoutes(web, ctx);
+      await signUpRoutes(web, ctx);
+      await passwordRoutes(web, ctx);
       // Any other GET: a page a person understands for a browser; the API's JSON 404 otherwise.
       web.get('/*', async (req, reply) => {
         const path = req.url.split('?')[0];

@@ -1,27 +1,27 @@
 /** Browser sign-in (`/signin`), sign-out (`POST /signout`) and the desktop's one-time handoff (`/handoff`). */
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import { HANDOFF_PATHS } from '@cutline/contract/credit-types';
 import { text } from '@cutline/contract/text';
 import { html } from '../http/html';
 import type { Ctx } from '../service/kernel/context';
-import { newSecret } from '../service/kernel/ids';
 import { consumeHandoff } from '../service/auth/oauth';
 import { attemptSignIn } from '../service/auth/sign-in';
-import { createSession, endSession, tokensMatch } from '../service/auth/web-sessions';
+import { createSession, endSession } from '../service/auth/web-sessions';
+import { TOO_MANY } from '../http/routes-oauth';
 import { messagePage, seeOther, sendHtml, webPage } from './layout';
 import { sessionRevocation } from './live';
 import { isLoopbackReturn, rememberReturn, returnCookie } from './return-link';
 import {
   clearCookie,
   clearSessionCookie,
-  cookieOptions,
   currentSession,
   formOf,
+  formToken,
+  formTokenMatches,
   requireForm,
   safeNext,
   setSessionCookie,
-  SIGNIN_FORM_TTL_S,
   signinCookie,
   signInUrl,
   viewerOf,
@@ -46,18 +46,10 @@ function signInForm(token: string, next: string, opts: { email?: string; error?:
     <label for="email">Email</label><input id="email" name="email" type="email" autocomplete="username" required value="${opts.email ?? ''}">
     <label for="password">Password</label><input id="password" name="password" type="password" autocomplete="current-password" required>
     <button type="submit">Sign in</button>
-  </form></div>`,
+  </form>
+  <p class="muted"><a href="/forgot">Forgot your password?</a> · New to Cutline? <a href="/signup">Create an account</a></p></div>`,
     null,
   );
-}
-
-/** The sign-in form's token: the one its cookie already holds, or a fresh one (set on the reply). */
-function signinToken(ctx: Ctx, req: FastifyRequest, reply: FastifyReply, fresh = false): string {
-  const have = req.cookies?.[signinCookie(ctx)];
-  if (!fresh && have && /^[A-Za-z0-9_-]{43}$/.test(have)) return have;
-  const token = newSecret();
-  reply.setCookie(signinCookie(ctx), token, cookieOptions(ctx, SIGNIN_FORM_TTL_S));
-  return token;
 }
 
 const PAGE_NAMES: Record<string, string> = { '/credits': 'your credits', '/store': 'the store', '/exchange': 'the exchange', '/pricing': 'pricing', '/upgrade': 'Upgrade to Pro' };
@@ -70,26 +62,25 @@ export async function authRoutes(app: FastifyInstance, ctx: Ctx): Promise<void> 
     const next = safeNext(q.next);
     if (await currentSession(ctx, req)) return seeOther(reply, next);
     const info = q.signedout === '1' ? 'You are signed out.' : undefined;
-    return sendHtml(reply, 200, signInForm(signinToken(ctx, req, reply), next, { info }));
+    return sendHtml(reply, 200, signInForm(formToken(ctx, req, reply), next, { info }));
   });
 
   app.post('/signin', async (req, reply) => {
     const form = formOf(req);
     const next = safeNext(form.next);
-    const cookieToken = req.cookies?.[signinCookie(ctx)];
-    if (!cookieToken || !tokensMatch(form.csrf, cookieToken)) {
+    if (!formTokenMatches(ctx, req, form)) {
       // Login CSRF: a form posted from elsewhere (or one whose cookie expired) signs nobody in.
-      return sendHtml(reply, 403, signInForm(signinToken(ctx, req, reply, true), next, { error: 'This sign-in form expired or did not come from Cutline. Please sign in again.' }));
+      return sendHtml(reply, 403, signInForm(formToken(ctx, req, reply, true), next, { error: 'This sign-in form expired or did not come from Cutline. Please sign in again.' }));
     }
     const creds = Credentials.safeParse(form);
-    if (!creds.success) return sendHtml(reply, 400, signInForm(cookieToken, next, { error: creds.error.issues[0].message }));
+    if (!creds.success) return sendHtml(reply, 400, signInForm(String(form.csrf), next, { error: creds.error.issues[0].message }));
     const email = creds.data.email.toLowerCase();
     // The same attempt as /oauth/authorize (service/auth/sign-in.ts): throttled, then checked.
     const attempt = await attemptSignIn(ctx, email, creds.data.password, req.ip);
     if (attempt.outcome === 'throttled') {
-      return sendHtml(reply, 429, signInForm(cookieToken, next, { email, error: 'Too many sign-in attempts for this account. Wait a few minutes and try again.' }));
+      return sendHtml(reply, 429, signInForm(String(form.csrf), next, { email, error: TOO_MANY }));
     }
-    if (attempt.outcome === 'mismatch') return sendHtml(reply, 401, signInForm(cookieToken, next, { email, error: 'That email and password do not match an account.' }));
+    if (attempt.outcome === 'mismatch') return sendHtml(reply, 401, signInForm(String(form.csrf), next, { email, error: 'That email and password do not match an account.' }));
     const old = await currentSession(ctx, req);
     if (old) await endSession(ctx, old.idHash);
     const { secret } = await createSession(ctx, attempt.userId);

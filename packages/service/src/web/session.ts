@@ -4,6 +4,7 @@
  * CSRF synchronizer-token check every POST goes through, and where `next` may point.
  */
 import type { FastifyReply, FastifyRequest } from 'fastify';
+import { newSecret } from '../service/kernel/ids';
 import { HANDOFF_PATHS } from '@cutline/contract/credit-types';
 import type { Ctx } from '../service/kernel/context';
 import { ServiceError } from '../service/kernel/errors';
@@ -19,6 +20,24 @@ export const SIGNIN_FORM_TTL_S = 3600;
 
 export function cookieOptions(ctx: Ctx, maxAgeS: number) {
   return { path: '/', httpOnly: true, sameSite: 'lax' as const, secure: isSecure(ctx), maxAge: maxAgeS };
+}
+
+/**
+ * The token of a form shown before there is a session (sign-in, sign-up, forgot and reset
+ * password): the one the `signinCookie` already holds, or a fresh one set on the reply.
+ */
+export function formToken(ctx: Ctx, req: FastifyRequest, reply: FastifyReply, fresh = false): string {
+  const have = req.cookies?.[signinCookie(ctx)];
+  if (!fresh && have && /^[A-Za-z0-9_-]{43}$/.test(have)) return have;
+  const token = newSecret();
+  reply.setCookie(signinCookie(ctx), token, cookieOptions(ctx, SIGNIN_FORM_TTL_S));
+  return token;
+}
+
+/** Whether a posted pre-session form carries the token of this browser's cookie (login CSRF and the like). */
+export function formTokenMatches(ctx: Ctx, req: FastifyRequest, form: Record<string, unknown>): boolean {
+  const cookieToken = req.cookies?.[signinCookie(ctx)];
+  return !!cookieToken && tokensMatch(form.csrf, cookieToken);
 }
 
 export function setSessionCookie(ctx: Ctx, reply: FastifyReply, secret: string): void {

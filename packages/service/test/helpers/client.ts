@@ -4,6 +4,7 @@
  */
 import { createHash, randomBytes } from 'node:crypto';
 import { ADMIN_TOKEN } from './server';
+import { fetchFrom } from './fetch-from';
 import { CLIENT_ID, REDIRECT_URI } from '@cutline/contract/oauth-client';
 
 export const DEMO_PASSWORD = 'cutline-demo';
@@ -32,17 +33,16 @@ export function authorizeQuery(state: string, challenge: string): URLSearchParam
   });
 }
 
-/** Posts the sign-in form; returns the callback URL the browser would be sent to. */
-export async function postSignInForm(base: string, email: string, password: string, state: string, challenge: string): Promise<Response> {
+/**
+ * Posts the sign-in form; returns the callback URL the browser would be sent to. `from`: another
+ * client address of this machine (127.0.0.x) to post from.
+ */
+export async function postSignInForm(base: string, email: string, password: string, state: string, challenge: string, from?: string): Promise<Response> {
   const form = authorizeQuery(state, challenge);
   form.set('email', email);
   form.set('password', password);
-  return fetch(`${base}/oauth/authorize`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/x-www-form-urlencoded' },
-    body: form.toString(),
-    redirect: 'manual',
-  });
+  const init = { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: form.toString() };
+  return from ? fetchFrom(from, `${base}/oauth/authorize`, init) : fetch(`${base}/oauth/authorize`, { ...init, redirect: 'manual' });
 }
 
 export async function signIn(base: string, email: string, password = DEMO_PASSWORD): Promise<Tokens> {

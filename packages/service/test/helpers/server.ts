@@ -13,6 +13,8 @@ export interface TestServer extends RunningServer {
   dir: string;
   /** Where this server keeps crash reports (inside `dir`). */
   crashReportsDir: string;
+  /** The mails it printed (no SMTP server configured), one `cutline-mail …` line each, oldest first. */
+  printedMail: string[];
 }
 
 export async function startTestServer(opts: Partial<ServerOptions> = {}): Promise<TestServer> {
@@ -21,7 +23,8 @@ export async function startTestServer(opts: Partial<ServerOptions> = {}): Promis
   const pgDb = !opts.db && !process.env.CUTLINE_TEST_DB && process.env.CUTLINE_TEST_STORE === 'postgres' ? await createDatabase() : null;
   const dbPath = opts.db ?? process.env.CUTLINE_TEST_DB ?? pgDb ?? join(dir, 'credits.db');
   const crashReportsDir = opts.crashReportsDir ?? join(dir, 'crash-reports');
-  const server = await startServer({ port: 0, seed: 'demo', adminToken: ADMIN_TOKEN, quiet: true, ...opts, db: dbPath, crashReportsDir });
+  const printedMail: string[] = [];
+  const server = await startServer({ port: 0, seed: 'demo', adminToken: ADMIN_TOKEN, quiet: true, printMail: (line) => printedMail.push(line), ...opts, db: dbPath, crashReportsDir });
   const close = server.close;
   return {
     ...server,
@@ -29,6 +32,7 @@ export async function startTestServer(opts: Partial<ServerOptions> = {}): Promis
     dbPath,
     dir,
     crashReportsDir,
+    printedMail,
     async close() {
       const report = await close();
       if (pgDb) await dropDatabase(pgDb);

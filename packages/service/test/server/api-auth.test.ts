@@ -107,13 +107,17 @@ describe('sign-in (authorization code + PKCE)', () => {
     expect((await call(s.url, 'POST', '/oauth/revoke', { body: { token: 'nope' } })).status).toBe(200);
   });
 
-  it('rate-limits repeated wrong passwords with 429', async () => {
+  it('rate-limits repeated wrong passwords with 429 from that address, never the owner from another', async () => {
     const email = 'bob@cutline.test';
     let last = 0;
     for (let i = 0; i < 11; i++) last = (await postSignInForm(s.url, email, `bad-${i}`, 's', pkce().challenge)).status;
     expect(last).toBe(429);
-    // even the right password waits out the window
+    // from that address even the right password waits out the window…
     expect((await postSignInForm(s.url, email, DEMO_PASSWORD, 's', pkce().challenge)).status).toBe(429);
+    // …while the owner, from an address that has not failed, signs in.
+    const owner = await postSignInForm(s.url, email, DEMO_PASSWORD, 's', pkce().challenge, '127.0.0.42');
+    expect(owner.status).toBe(302);
+    expect(owner.headers.get('location')).toMatch(/^cutline:\/\/auth\/callback\?code=/);
   });
 
   it('expired access tokens are refused', async () => {

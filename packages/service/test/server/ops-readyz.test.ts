@@ -83,7 +83,7 @@ describe.each([
     expect(r.status).toBe(503);
     expect(r.body).toEqual({
       error: 'not_ready',
-      message: `the database lacks migration ${LATEST} (this code needs 1–${MIGRATIONS.length})`,
+      message: `the database lacks migration ${LATEST} (this code needs 1–${LATEST})`,
       ready: false,
       database: engine,
       problem: 'migrations',

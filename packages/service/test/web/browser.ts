@@ -3,6 +3,7 @@
  * so tests see each 303), form-field scraping, and sign-in through the real /signin form.
  */
 import { DEMO_PASSWORD } from '../helpers/client';
+import { fetchFrom } from '../helpers/fetch-from';
 
 export interface Page {
   status: number;
@@ -14,7 +15,15 @@ export interface Page {
 
 export class Browser {
   readonly jar = new Map<string, string>();
-  constructor(readonly base: string) {}
+  /** `from`: another client address of this machine (127.0.0.x) this browser connects from. */
+  constructor(
+    readonly base: string,
+    readonly from?: string,
+  ) {}
+
+  private fetch(path: string, init: { method?: string; headers: Record<string, string>; body?: string }): Promise<Response> {
+    return this.from ? fetchFrom(this.from, this.base + path, init) : fetch(this.base + path, { ...init, redirect: 'manual' });
+  }
 
   /** The `Cookie` header this browser sends. */
   cookieHeader(): string {
@@ -36,15 +45,14 @@ export class Browser {
   }
 
   async get(path: string): Promise<Page> {
-    const res = await fetch(this.base + path, { redirect: 'manual', headers: { cookie: this.cookieHeader(), accept: 'text/html' } });
+    const res = await this.fetch(path, { headers: { cookie: this.cookieHeader(), accept: 'text/html' } });
     return this.page(res);
   }
 
   /** Posts form fields as a browser would (application/x-www-form-urlencoded). */
   async post(path: string, fields: Record<string, string>): Promise<Page> {
-    const res = await fetch(this.base + path, {
+    const res = await this.fetch(path, {
       method: 'POST',
-      redirect: 'manual',
       headers: { cookie: this.cookieHeader(), 'content-type': 'application/x-www-form-urlencoded', accept: 'text/html' },
       body: new URLSearchParams(fields).toString(),
     });

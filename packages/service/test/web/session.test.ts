@@ -103,7 +103,7 @@ describe('signing in from the browser', () => {
     expect(retry.status).toBe(303);
   });
 
-  it('rate-limits failed sign-ins per email, even with the right password afterwards', async () => {
+  it('rate-limits failed sign-ins per account and address — the right password from there too — but never the owner elsewhere', async () => {
     const u = await newUser(server.url);
     const b = new Browser(server.url);
     const form = await b.get('/signin');
@@ -115,6 +115,10 @@ describe('signing in from the browser', () => {
     expect(limited.status).toBe(429);
     expect(limited.text).toContain('Too many sign-in attempts');
     expect(cookieNamed(limited.setCookies, 'cutline_session')).toBeUndefined();
+    // The owner, on another network, is not locked out by someone else's guesses.
+    const owner = new Browser(server.url, '127.0.0.41');
+    expect((await owner.signIn(u.email, 'password-123')).status).toBe(303);
+    expect(owner.jar.has('cutline_session')).toBe(true);
   });
 
   it('only ever sends a signed-in browser on to its own pages', async () => {

@@ -18,14 +18,16 @@ export interface NewUserRow {
   proUses: number | null;
   cycleStartedAt: number | null;
   cycleEndsAt: number | null;
+  /** When the address was confirmed; null until the owner opens the confirmation link. */
+  emailVerifiedAt: number | null;
   createdAt: number;
 }
 
 export async function insertUser(tx: Tx, u: NewUserRow): Promise<void> {
   await tx.run(
     `INSERT INTO users (id, email, password_hash, plan, billing, team_id, pro_uses_remaining, pro_uses_per_cycle,
-      exchanged, cycle_started_at, cycle_ends_at, version, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, 0, ?, ?, 0, ?)`,
-    [u.id, u.email, u.passwordHash, u.plan, u.billing, u.teamId, u.proUses, u.proUses, u.cycleStartedAt, u.cycleEndsAt, u.createdAt],
+      exchanged, cycle_started_at, cycle_ends_at, version, email_verified_at, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, 0, ?, ?, 0, ?, ?)`,
+    [u.id, u.email, u.passwordHash, u.plan, u.billing, u.teamId, u.proUses, u.proUses, u.cycleStartedAt, u.cycleEndsAt, u.emailVerifiedAt, u.createdAt],
   );
 }
 
@@ -44,6 +46,16 @@ export async function insertTeam(tx: Tx, t: NewTeamRow): Promise<void> {
     'INSERT INTO teams (id, name, credits_per_cycle, cycle_days, cycle_started_at, cycle_ends_at, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)',
     [t.id, t.name, t.creditsPerCycle, t.cycleDays, t.cycleStartedAt, t.cycleEndsAt, t.createdAt],
   );
+}
+
+/** A new password (a reset); receiving the reset link also proves the address. */
+export async function setPassword(tx: Tx, userId: string, passwordHash: string, now: number): Promise<void> {
+  await tx.run('UPDATE users SET password_hash = ?, email_verified_at = COALESCE(email_verified_at, ?) WHERE id = ?', [passwordHash, now, userId]);
+}
+
+/** The address is confirmed (its confirmation link was opened); the first confirmation stands. */
+export async function markEmailVerified(tx: Tx, userId: string, now: number): Promise<void> {
+  await tx.run('UPDATE users SET email_verified_at = COALESCE(email_verified_at, ?) WHERE id = ?', [now, userId]);
 }
 
 /** A charge paid with Pro uses takes them from the cycle's quota. */

@@ -11,6 +11,8 @@ import { newId } from '../kernel/ids';
 import { mutate } from '../kernel/mutate';
 import { ok } from '../kernel/outcome';
 import { hashPassword } from '../auth/passwords';
+import type { Tx } from '../../db/db';
+import type { Journal } from '../kernel/journal';
 
 export interface NewUser {
   email: string;
@@ -29,18 +31,32 @@ export async function createUser(ctx: Ctx, input: NewUser): Promise<Me> {
   const email = input.email.trim().toLowerCase();
   const out = await mutate(ctx, { kind: 'grant' }, async (tx, journal, now) => {
     if (await userByEmail(tx, email)) throw conflict('a user with this email already exists');
-    if (input.teamId) await lockTeam(tx, input.teamId);
-    const id = newId('u');
-    const personalCycle = input.plan === 'pro';
-    const end = personalCycle ? now + cycleDays(input.billing) * DAY_MS : null;
-    await insertUser(tx, {
-      id, email, passwordHash, plan: input.plan, billing: input.billing, teamId: input.teamId, proUses: input.proUses,
-      cycleStartedAt: personalCycle ? now : null, cycleEndsAt: end, createdAt: now,
-    });
-    const user = await requireUser(tx, id);
-    if (personalCycle) await grantCycle(tx, journal, user, now, end!);
-    journal.touchUser(id);
-    return ok(id);
+    // Made by an operator, who vouches for the address.
+    return ok(await insertAccount(tx, journal, now, { ...input, email, passwordHash, emailVerifiedAt: now }));
   });
   return meNow(ctx, out.value);
+}
+
+/**
+ * Writes a new account in the caller's transaction — the row, and a Pro plan's first cycle with
+ * its grant — and returns its id. The email is lower-cased and free (the caller checked).
+ */
+export async function insertAccount(
+  tx: Tx,
+  journal: Journal,
+  now: number,
+  input: Omit<NewUser, 'password'> & { passwordHash: string; emailVerifiedAt: number | null },
+): Promise<string> {
+  if (input.teamId) await lockTeam(tx, input.teamId);
+  const id = newId('u');
+  const personalCycle = input.plan === 'pro';
+  const end = personalCycle ? now + cycleDays(input.billing) * DAY_MS : null;
+  await insertUser(tx, {
+    id, email: input.email, passwordHash: input.passwordHash, plan: input.plan, billing: input.billing, teamId: input.teamId, proUses: input.proUses,
+    cycleStartedAt: personalCycle ? now : null, cycleEndsAt: end, emailVerifiedAt: input.emailVerifiedAt, createdAt: now,
+  });
+  const user = await requireUser(tx, id);
+  if (personalCycle) await grantCycle(tx, journal, user, now, end!);
+  journal.touchUser(id);
+  return id;
 }

@@ -99,6 +99,16 @@ export async function revokeFamily(tx: Tx, familyId: string): Promise<string[]> 
   return rows.map((a) => a.token_hash);
 }
 
+/**
+ * Everything that signs the account in, revoked at once (a password reset): every token (so
+ * refreshing fails too), and the codes and handoff links not yet used.
+ */
+export async function revokeUserCredentials(tx: Tx, userId: string): Promise<void> {
+  await tx.run('UPDATE tokens SET revoked = 1 WHERE user_id = ? AND revoked = 0', [userId]);
+  await tx.run('UPDATE auth_codes SET used = 1 WHERE user_id = ? AND used = 0', [userId]);
+  await tx.run('UPDATE handoff_codes SET used = 1 WHERE user_id = ? AND used = 0', [userId]);
+}
+
 export interface Handoff {
   userId: string;
   next: HandoffPath;

@@ -5,6 +5,7 @@
  * planted cookie cannot be elevated) and deleted at sign-out.
  */
 import { timingSafeEqual } from 'node:crypto';
+import type { Tx } from '../../db/db';
 import { getUser } from '../accounts/state';
 import type { Ctx } from '../kernel/context';
 import { newSecret, sha256 } from '../kernel/ids';
@@ -68,6 +69,11 @@ export async function sessionWithEmail(ctx: Ctx, secret: string | undefined): Pr
 /** Ends a session (sign-out). Unknown sessions end silently. */
 export async function endSession(ctx: Ctx, idHash: string): Promise<void> {
   await ctx.db.transaction((tx) => tx.run('DELETE FROM web_sessions WHERE id_hash = ?', [idHash]));
+}
+
+/** Ends every session of the account (a password reset), in the caller's transaction. */
+export async function deleteUserSessions(tx: Tx, userId: string): Promise<void> {
+  await tx.run('DELETE FROM web_sessions WHERE user_id = ?', [userId]);
 }
 
 /** Constant-time comparison of a submitted CSRF token with the expected one. */

@@ -4,7 +4,8 @@
  * or a native crash as crashpad uploaded it. Everything is scrubbed again before it is written
  * (`scrubValue` for text, `maskMinidump` for the dump), so a stored report holds no token,
  * cookie, e-mail address or path of the user's whatever the sender did. Clients are limited per
- * installation and per address; the folder keeps the newest `maxStored` reports.
+ * installation and per address — counters in the database (`countHits`), so the allowance is the
+ * same whichever instance a report reaches; the folder keeps the newest `maxStored` reports.
  *
  * Report ids start with the time they arrived (base 36, fixed width), so the file names sort by
  * age and a page of the listing reads only its own files.
@@ -14,7 +15,7 @@ import { mkdir, readdir, readFile, rename, rm, writeFile } from 'node:fs/promise
 import { join } from 'node:path';
 import { CrashReportSchema, scrubReport, scrubValue, type CrashReport } from '@cutline/contract/crash-reports';
 import type { Clock } from '../../clock';
-import { RateLimiter } from '../auth/sign-in-guard';
+import type { Hit } from '../auth/rate-counters';
 import { ServiceError } from '../kernel/errors';
 import { isMinidump, maskMinidump } from './minidump';
 
@@ -51,20 +52,28 @@ const HOUR = 3_600_000;
 /** crashpad's own field for its client id. */
 const GUID_FIELD = 'guid';
 
+/** Counts one hit on each key in a window and returns the counts (`countHits` over the service's database). */
+export type HitCounter = (keys: readonly string[], windowMs: number) => Promise<Hit[]>;
+
 export class CrashReportInbox {
-  private readonly perInstallation: RateLimiter;
-  private readonly perAddress: RateLimiter;
   private readonly limits: CrashReportLimits;
   private ready: Promise<void> | null = null;
 
   constructor(
     readonly dir: string,
     private readonly clock: Clock,
+    private readonly countHits: HitCounter,
     limits: Partial<CrashReportLimits> = {},
   ) {
     this.limits = { ...DEFAULT_CRASH_REPORT_LIMITS, ...limits };
-    this.perInstallation = new RateLimiter(this.limits.perInstallation, HOUR, () => clock.now());
-    this.perAddress = new RateLimiter(this.limits.perAddress, HOUR, () => clock.now());
+  }
+
+  /** Counts the report against its address and installation; false when either is over its allowance. */
+  private async allowed(address: string, installation: string): Promise<boolean> {
+    const addressKey = `crash:addr:${address}`;
+    const keys = installation === '' ? [addressKey] : [addressKey, `crash:inst:${installation}`];
+    const hits = await this.countHits(keys, HOUR);
+    return hits.every((h) => h.hits <= (h.key === addressKey ? this.limits.perAddress : this.limits.perInstallation));
   }
 
   /** Checks the client's allowance, scrubs and stores; throws 400 for what is not a report, 429 over the limit. */
@@ -73,8 +82,8 @@ export class CrashReportInbox {
     if (upload.kind === 'minidump' && !isMinidump(upload.minidump)) {
       throw new ServiceError('invalid_request', `${'upload_file_minidump'} is not a minidump`);
     }
-    // counted before anything is written: a flood costs the service a map lookup
-    if (!this.perAddress.hit(client.address) || (installation !== '' && !this.perInstallation.hit(installation))) {
+    // counted before anything is written: a flood costs the service one statement per report
+    if (!(await this.allowed(client.address, installation))) {
       throw new ServiceError('rate_limited', 'Too many crash reports from this client; try again later.', { retryAfterSeconds: 3600 });
     }
     const now = this.clock.now();

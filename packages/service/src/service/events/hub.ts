@@ -48,6 +48,8 @@ type TokenListener = () => void;
 export class EventHub implements RelayTarget {
   private readonly byUser = new Map<string, Set<Listener>>();
   private readonly byToken = new Map<string, Set<TokenListener>>();
+  /** The same listeners by the account their token belongs to: a password reset ends them all at once. */
+  private readonly byTokenUser = new Map<string, Set<TokenListener>>();
   private readonly snapshots = new Map<string, CachedSnapshot>();
   private relay: Relay | null = null;
 
@@ -56,13 +58,7 @@ export class EventHub implements RelayTarget {
   }
 
   subscribe(userId: string, fn: Listener): () => void {
-    let set = this.byUser.get(userId);
-    if (!set) this.byUser.set(userId, (set = new Set()));
-    set.add(fn);
-    return () => {
-      set!.delete(fn);
-      if (set!.size === 0) this.byUser.delete(userId);
-    };
+    return listen(this.byUser, userId, fn);
   }
 
   /** Events committed by this instance: deliver here and announce to the others. */
@@ -123,19 +119,25 @@ export class EventHub implements RelayTarget {
     return this.byUser.has(userId);
   }
 
-  onRevoke(tokenHash: string, fn: TokenListener): () => void {
-    let set = this.byToken.get(tokenHash);
-    if (!set) this.byToken.set(tokenHash, (set = new Set()));
-    set.add(fn);
-    return () => {
-      set!.delete(fn);
-      if (set!.size === 0) this.byToken.delete(tokenHash);
-    };
+  /**
+   * `fn` runs when the token is revoked — or, given the account it belongs to (`userId`), when
+   * every token of that account is (`revokeUser`).
+   */
+  onRevoke(tokenHash: string, fn: TokenListener, userId?: string): () => void {
+    const off = [listen(this.byToken, tokenHash, fn)];
+    if (userId !== undefined) off.push(listen(this.byTokenUser, userId, fn));
+    return () => off.forEach((f) => f());
   }
 
   revoke(tokenHash: string, announce = true): void {
     for (const fn of [...(this.byToken.get(tokenHash) ?? [])]) fn();
     if (announce) this.relay?.announceRevoke(tokenHash);
+  }
+
+  /** Every token of the account is revoked (a password reset): all its streams end, here and, announced, on every instance. */
+  revokeUser(userId: string, announce = true): void {
+    for (const fn of [...(this.byTokenUser.get(userId) ?? [])]) fn();
+    if (announce) this.relay?.announceRevokeUser(userId);
   }
 
   /** Open streams of one access token on this instance (what the per-token cap counts). */
@@ -148,6 +150,17 @@ export class EventHub implements RelayTarget {
     for (const s of this.byUser.values()) n += s.size;
     return n;
   }
+}
+
+/** Adds `fn` to `key`'s set in `map`; the returned function removes it (and the set once empty). */
+function listen<F>(map: Map<string, Set<F>>, key: string, fn: F): () => void {
+  let set = map.get(key);
+  if (!set) map.set(key, (set = new Set()));
+  set.add(fn);
+  return () => {
+    set!.delete(fn);
+    if (set!.size === 0) map.delete(key);
+  };
 }
 
 /** The `balance` of an event payload as JSON text, and its next expiry instant. */

@@ -19,4 +19,9 @@ export interface Ctx {
   hub: EventHub;
   /** Where steps, batches and jobs report what they did (kernel/metrics.ts). */
   metrics: ServiceMetrics;
+  /**
+   * Nudges this instance's outbox worker after a commit that queued work (mail), so it goes out
+   * at once; without it (a context with no worker) the rows wait for a worker's next poll.
+   */
+  wakeOutbox?: () => void;
 }

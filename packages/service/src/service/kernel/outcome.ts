@@ -14,10 +14,13 @@ import type { ServiceError } from './errors';
 import type { HubEvent } from '../../events';
 import type { Tx } from '../../db/db';
 
-/** `revoke`: access-token hashes whose open streams must end once the transaction committed. */
+/**
+ * `revoke`: access-token hashes whose open streams must end once the transaction committed;
+ * `revokeUsers`: accounts all of whose streams must end (every token revoked: a password reset).
+ */
 export type Outcome<T> =
-  | { readonly ok: true; readonly value: T; readonly revoke: readonly string[] }
-  | { readonly ok: false; readonly refusal: ServiceError; readonly revoke: readonly string[] };
+  | { readonly ok: true; readonly value: T; readonly revoke: readonly string[]; readonly revokeUsers?: readonly string[] }
+  | { readonly ok: false; readonly refusal: ServiceError; readonly revoke: readonly string[]; readonly revokeUsers?: readonly string[] };
 
 export function ok(): Outcome<void>;
 export function ok<T>(value: T): Outcome<T>;
@@ -27,6 +30,9 @@ export function ok<T>(value?: T): Outcome<T | undefined> {
 
 /** Success that revoked tokens (a sign-out): their streams end after the commit. */
 export const okRevoking = (revoke: readonly string[]): Outcome<void> => ({ ok: true, value: undefined, revoke });
+
+/** Success that revoked every token of these accounts: all their streams end after the commit, on every instance. */
+export const okRevokingUsers = <T>(value: T, users: readonly string[]): Outcome<T> => ({ ok: true, value, revoke: [], revokeUsers: users });
 
 /** Commit what was done, then answer with `refusal` (and end the streams of the `revoke` tokens). */
 export const refusedAfterCommit = (refusal: ServiceError, revoke: readonly string[] = []): Outcome<never> => ({ ok: false, refusal, revoke });
@@ -38,6 +44,7 @@ export const refusedAfterCommit = (refusal: ServiceError, revoke: readonly strin
 export function afterCommit<T>(hub: Ctx['hub'], outcome: Outcome<T>, events: readonly HubEvent[] = []): T {
   if (events.length) hub.publish(events);
   for (const h of outcome.revoke) hub.revoke(h);
+  for (const u of outcome.revokeUsers ?? []) hub.revokeUser(u);
   if (outcome.ok) return outcome.value;
   throw outcome.refusal;
 }

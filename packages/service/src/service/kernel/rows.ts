@@ -39,6 +39,8 @@ export interface UserRow {
   version: number;
   /** Credits of the account's open (held) credit charges: kept by the charge steps, never summed. */
   held: number;
+  /** When the address was confirmed, or null (a sign-up whose confirmation link was not opened yet). */
+  email_verified_at: number | null;
   created_at: number;
 }
 
@@ -52,6 +54,7 @@ export function userRow(r: Record<string, unknown>): UserRow {
     cycle_ends_at: numOrNull(r.cycle_ends_at),
     version: num(r.version),
     held: num(r.held ?? 0),
+    email_verified_at: numOrNull(r.email_verified_at),
     created_at: num(r.created_at),
   };
 }
