@@ -4,12 +4,14 @@
  * no serious or critical violation: sign-in (and its messages), the desktop's authorize page (and
  * "Continue as"), /credits with history and chart, the store, checkout and order, /pricing,
  * /upgrade and its welcome, the exchange with its confirm, result and refusal, the handoff pages
- * (used, expired, a link that points elsewhere), the 404 page and /admin/crash-reports. No rule is
+ * (used, expired, a link that points elsewhere), sign-up with its mail-sent and confirmation
+ * pages, forgot / reset password with theirs, the 404 page and /admin/crash-reports. No rule is
  * turned off.
  */
 import { randomBytes } from 'node:crypto';
 import { admin, call, charge, grant, newUser, signIn } from '@cutline/service/test/helpers/client';
 import { CLIENT_ID, REDIRECT_URI } from '@cutline/contract/oauth-client';
+import { printedMails } from '@cutline/service/test/helpers/mail-lines';
 import { expectAccessibleWithoutScript as expectAccessible } from '../fixtures/axe';
 import { expect, signInThroughPage, test } from './support';
 
@@ -123,6 +125,57 @@ test('the exchange: overview, confirm, result, and its refusal', async ({ page, 
   await expect(page.getByRole('heading', { name: 'No exchange possible' })).toBeVisible();
   await expectAccessible(page, info, 'exchange refused');
   await context.clearCookies();
+});
+
+test('accounts: sign-up (and its refusal), the mail sent, the address confirmed; forgot, reset, done, a used link', async ({ page, browser, server }, info) => {
+  test.setTimeout(180_000);
+  const email = `web-a11y-${randomBytes(5).toString('hex')}@example.test`;
+  await page.goto('/signup');
+  await expectAccessible(page, info, 'sign-up');
+  // a form whose token cookie is gone (it expired) is refused with a sentence
+  await page.context().clearCookies();
+  await page.getByLabel('Email').fill(email);
+  await page.getByLabel('Password').fill('a-good-long-password');
+  await page.getByRole('button', { name: 'Create account' }).click();
+  await expect(page.getByRole('alert')).toBeVisible();
+  await expectAccessible(page, info, 'sign-up refused');
+  await page.getByLabel('Email').fill(email);
+  await page.getByLabel('Password').fill('a-good-long-password');
+  await page.getByRole('button', { name: 'Create account' }).click();
+  await expect(page.getByRole('heading', { name: 'Check your email' })).toBeVisible();
+  await expectAccessible(page, info, 'sign-up, mail sent');
+  await expect.poll(() => printedMails(server.printedMail).find((m) => m.to === email)?.subject).toBe('Confirm your email for Cutline');
+  await page.goto(printedMails(server.printedMail).find((m) => m.to === email)!.link);
+  await expect(page.getByRole('heading', { name: 'Your email is confirmed' })).toBeVisible();
+  await expectAccessible(page, info, 'email confirmed');
+  await page.goto(`/verify?token=${'x'.repeat(43)}`);
+  await expectAccessible(page, info, 'confirmation link refused');
+
+  // forgot → reset in a browser that is not signed in
+  const other = await browser.newContext({ baseURL: server.url, javaScriptEnabled: false });
+  try {
+    const tab = await other.newPage();
+    await tab.goto('/forgot');
+    await expectAccessible(tab, info, 'forgot password');
+    await tab.getByLabel('Email').fill(email);
+    await tab.getByRole('button', { name: 'Send me a link' }).click();
+    await expect(tab.getByRole('heading', { name: 'Check your email' })).toBeVisible();
+    await expectAccessible(tab, info, 'forgot, mail sent');
+    await expect.poll(() => printedMails(server.printedMail).filter((m) => m.to === email && m.subject === 'Reset your Cutline password').length).toBe(1);
+    const mail = printedMails(server.printedMail).find((m) => m.to === email && m.subject === 'Reset your Cutline password')!;
+    await tab.goto(mail.link);
+    await expect(tab.getByRole('heading', { name: 'Set a new password' })).toBeVisible();
+    await expectAccessible(tab, info, 'reset password');
+    await tab.getByLabel('New password').fill('my-brand-new-password');
+    await tab.getByRole('button', { name: 'Set new password' }).click();
+    await expect(tab.getByRole('heading', { name: 'Your password is changed' })).toBeVisible();
+    await expectAccessible(tab, info, 'password changed');
+    await tab.goto(mail.link);
+    await expect(tab.getByRole('heading', { name: 'This link was already used' })).toBeVisible();
+    await expectAccessible(tab, info, 'reset link used');
+  } finally {
+    await other.close();
+  }
 });
 
 test('the admin page of crash reports', async ({ page, server }, info) => {
