@@ -9,11 +9,11 @@
  * turned off.
  */
 import { randomBytes } from 'node:crypto';
-import { admin, call, charge, grant, newUser, signIn } from '@cutline/service/test/helpers/client';
+import { admin, call, newUser } from '@cutline/service/test/helpers/client';
 import { CLIENT_ID, REDIRECT_URI } from '@cutline/contract/oauth-client';
 import { printedMails } from '@cutline/service/test/helpers/mail-lines';
 import { expectAccessibleWithoutScript as expectAccessible } from '../fixtures/axe';
-import { expect, signInThroughPage, test } from './support';
+import { accountWithHistory, expect, signInThroughPage, test } from './support';
 
 /** A well-formed authorize URL, as the desktop opens it. */
 function authorizeUrl(): string {
@@ -59,13 +59,7 @@ test('signed out: sign-in and its messages, the authorize page, pricing, 404, ex
 
 test('credits with history and chart, the store, checkout and order, a used handoff link, Continue as', async ({ page, server }, info) => {
   test.setTimeout(180_000);
-  const user = await newUser(server.url);
-  await grant(server.url, user.id, 'activity', 30, new Date(Date.now() + 48 * 3_600_000).toISOString(), 'campaign:winter');
-  const t = await signIn(server.url, user.email, 'password-123');
-  const spent = await charge(server.url, t.access_token, 'remove-background', { id: 'cli-mobile-4f2a9c', platform: 'mobile' });
-  await call(server.url, 'POST', `/v1/charges/${spent.body.charge.id}/capture`, { token: t.access_token });
-  const failed = await charge(server.url, t.access_token, 'auto-captions', { id: 'desk-81b2e0', platform: 'desktop' });
-  await call(server.url, 'POST', `/v1/charges/${failed.body.charge.id}/release`, { token: t.access_token, body: { reason: 'failed' } });
+  const { user, tokens: t } = await accountWithHistory(server);
 
   await signInThroughPage(page, user.email, 'password-123', '/credits');
   await expect(page.locator('#history tbody tr')).toHaveCount(3);
