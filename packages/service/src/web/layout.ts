@@ -27,6 +27,7 @@ header nav form{margin:0;display:inline}header nav button{margin:0;padding:5px 1
 .notice{border-left:4px solid var(--accent);padding:8px 12px;background:color-mix(in srgb,var(--accent) 8%,transparent)}
 .ok{color:var(--good);font-weight:600}.pager{display:flex;gap:16px;margin-top:12px}.actions{display:flex;gap:12px;flex-wrap:wrap;align-items:center}
 .plan.current{outline:2px solid var(--accent)}
+.visually-hidden{position:absolute;width:1px;height:1px;margin:-1px;padding:0;border:0;overflow:hidden;clip:rect(0 0 0 0);white-space:nowrap}
 .table-wrap{overflow-x:auto}.table-wrap:focus-visible{outline:2px solid var(--accent);outline-offset:2px}td small{color:var(--muted)}.when{white-space:nowrap}select{font:inherit;padding:6px}
 `;
 

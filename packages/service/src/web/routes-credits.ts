@@ -142,7 +142,7 @@ export async function creditsRoutes(app: FastifyInstance, ctx: Ctx): Promise<voi
     const rows = historyRows(history.entries, single, settledElsewhere);
     // The live region: what the page's script swaps when the account changes (live.ts); the
     // page is whole without it.
-    const body = html`<div data-live-region data-version="${snap.version}">${balanceCard(viewer, snap, zone, ctx.clock.now())}${chartCard(days)}${batchesCard(snap, zone)}${historyCard(history, before, rows, viewer, zone)}</div>`;
+    const body = html`<p class="visually-hidden" role="status" data-live-status></p><div data-live-region data-version="${snap.version}">${balanceCard(viewer, snap, zone, ctx.clock.now())}${chartCard(days)}${batchesCard(snap, zone)}${historyCard(history, before, rows, viewer, zone)}</div>`;
     return sendHtml(reply, 200, webPage('Your credits', body, viewer, '/credits', { script: LIVE_SCRIPT_PATH }), LIVE_PAGE_CSP);
   });
 
