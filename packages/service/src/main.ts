@@ -21,7 +21,7 @@ async function main(): Promise<void> {
       { signal, ms: r.ms, streams: r.streams, connections: r.connections },
       `${signal}: stopped in ${r.ms} ms (${n(r.streams, 'event stream', 'event streams')} ended, ${n(r.connections, 'connection', 'connections')} closed)`,
     );
-    flushLogger(logger);
+    await flushLogger(logger);
     process.exit(0);
   };
   process.on('SIGTERM', () => void stop('SIGTERM'));

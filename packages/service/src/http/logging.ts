@@ -33,13 +33,26 @@ export function createLogger(opts: LoggerOptions): Logger {
   );
 }
 
-/** Writes out what an asynchronous destination still holds (before `process.exit`). */
-export function flushLogger(logger: Logger): void {
-  try {
-    logger.flush();
-  } catch {
-    // A destination that cannot flush synchronously has nothing buffered.
-  }
+/**
+ * Writes out what an asynchronous destination still holds, before `process.exit`: resolves when
+ * the destination says it is written (sonic-boom's `flush` finishes a write already in flight
+ * first, so a synchronous call could return with the last lines still buffered), or after
+ * `timeoutMs` when the destination never answers (a closed pipe).
+ */
+export function flushLogger(logger: Logger, timeoutMs = 1000): Promise<void> {
+  return new Promise((resolve) => {
+    const timer = setTimeout(resolve, timeoutMs);
+    const done = () => {
+      clearTimeout(timer);
+      resolve();
+    };
+    try {
+      logger.flush(done);
+    } catch {
+      // A destination that cannot flush has nothing buffered.
+      done();
+    }
+  });
 }
 
 /** An incoming request id is kept when it is this sane: what proxies send (UUIDs, hex, base64 ids). */

@@ -28,7 +28,8 @@ export function startProcess(env: Record<string, string>, opts: { built?: boolea
   const proc = opts.built
     ? spawn(process.execPath, ['scripts/run-built.mjs', 'server'], { cwd: ROOT, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] })
     : spawn(process.execPath, ['--import', 'tsx', MAIN], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
-  const exited = new Promise<number | null>((res) => proc.on('exit', (code) => res(code)));
+  // 'close', not 'exit': 'exit' can come before the last of stdout and stderr has been read
+  const exited = new Promise<number | null>((res) => proc.on('close', (code) => res(code)));
   const stdout: string[] = [];
   let out = '';
   let partial = '';

@@ -7,9 +7,14 @@
  * CUTLINE_LOG_LEVEL.
  */
 import { randomBytes } from 'node:crypto';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CLIENT_ID, REDIRECT_URI } from '@cutline/contract/oauth-client';
 import { admin, call, postSignInForm, pkce } from '../helpers/client';
+import { createLogger, flushLogger } from '../../src/http/logging';
 import { startProcess } from '../helpers/process';
 import { startTestServer, type TestServer } from '../helpers/server';
 import { openSse } from '../helpers/sse';
@@ -150,6 +155,22 @@ async function expectEventually(ok: () => boolean): Promise<void> {
 }
 
 describe('npm run server: stdout and stderr', () => {
+  it('flushLogger resolves once every line an asynchronous destination holds is written (the last lines before exit are never lost)', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'cutline-log-'));
+    try {
+      const file = join(dir, 'log.jsonl');
+      const logger = createLogger({ level: 'info', destination: pino.destination({ dest: file, sync: false, minLength: 4096 }) });
+      for (let i = 0; i < 20_000; i++) logger.info({ i }, 'line');
+      logger.info('SIGTERM: stopped');
+      await flushLogger(logger);
+      const lines = readFileSync(file, 'utf8').split('\n').filter(Boolean);
+      expect(lines).toHaveLength(20_001);
+      expect(JSON.parse(lines.at(-1)!).msg).toBe('SIGTERM: stopped');
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   it('prints the ready line alone on stdout; the log is JSON lines on stderr', async () => {
     const p = await startProcess({ PORT: '0', CUTLINE_DB: ':memory:', CUTLINE_SEED: 'demo' });
     for (const path of ['/healthz', '/readyz', '/v1/tools', '/nowhere?code=abc']) await fetch(p.url + path);
