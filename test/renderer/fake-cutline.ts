@@ -68,6 +68,7 @@ export function account(over: Partial<Me> = {}): Me {
     email: 'pro@cutline.test',
     plan: 'pro',
     teamId: null,
+    team: null,
     proUses: null,
     exchanged: false,
     cycleEndsAt: new Date(NOW + 20 * DAY).toISOString(),

@@ -103,18 +103,24 @@ export function proUsesOf(user: UserRow): { remaining: number; perCycle: number 
   return { remaining: user.pro_uses_remaining ?? 0, perCycle: user.pro_uses_per_cycle };
 }
 
-/** The account on the wire (`GET /v1/me`, the admin answers). */
-export function meOf(u: UserRow): Me {
+/** The account on the wire (`GET /v1/me`, the admin answers), with its team's name when it has one. */
+export function meOf(u: UserRow, teamName: string | null): Me {
   return {
     id: u.id,
     email: u.email,
     plan: u.plan,
     teamId: u.team_id,
+    team: u.team_id !== null && teamName !== null ? { id: u.team_id, name: teamName, role: u.team_role ?? 'member' } : null,
     proUses: proUsesOf(u),
     exchanged: u.exchanged === 1,
     cycleEndsAt: isoOrNull(u.cycle_ends_at),
   };
 }
 
-/** The account's `Me` as committed. */
-export const meNow = (ctx: Pick<Ctx, 'db'>, userId: string): Promise<Me> => ctx.db.read(async (tx) => meOf(await requireUser(tx, userId)));
+/** The account's `Me` as committed: the user and its team's name in one read. */
+export const meNow = (ctx: Pick<Ctx, 'db'>, userId: string): Promise<Me> =>
+  ctx.db.read(async (tx) => {
+    const r = await tx.get('SELECT u.*, t.name AS team_name FROM users u LEFT JOIN teams t ON t.id = u.team_id WHERE u.id = ?', [userId]);
+    if (!r) throw notFound('user');
+    return meOf(userRow(r), r.team_name === null || r.team_name === undefined ? null : String(r.team_name));
+  });
