@@ -93,6 +93,8 @@ export const TeamMemberSchema = z.object({
   limit: MemberLimitSchema.nullable(),
   /** Pool credits this member's charges captured this cycle. */
   spent: z.number().int().nonnegative(),
+  /** Extension (docs/api.md § Teams): pool credits this member's open holds hold now, with or without a limit. */
+  held: z.number().int().nonnegative(),
 });
 export type TeamMember = z.infer<typeof TeamMemberSchema>;
 

@@ -30,7 +30,7 @@ header nav form{margin:0;display:inline}header nav button{margin:0;padding:5px 1
 .table-wrap{overflow-x:auto}td small{color:var(--muted)}.when{white-space:nowrap}select{font:inherit;padding:6px}
 .sr-only{position:absolute;width:1px;height:1px;padding:0;margin:-1px;overflow:hidden;clip:rect(0,0,0,0);white-space:nowrap;border:0}
 input[type=number],textarea{padding:7px 9px;border:1px solid var(--line);border-radius:6px;font:inherit;background:var(--bg);color:var(--fg)}textarea{width:100%}
-form.inline{display:inline-flex;gap:6px;align-items:center;margin:0}form.inline button{margin:0;padding:6px 12px}.limit-form input{width:9em}
+div.nowrap{flex-wrap:nowrap;gap:6px}form.inline{display:inline-flex;gap:6px;align-items:center;margin:0}form.inline button{margin:0;padding:6px 12px}.limit-form input{width:9em}
 `;
 
 const LINKS: { href: string; label: string; needsProUses?: boolean; needsTeam?: boolean }[] = [

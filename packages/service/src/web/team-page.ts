@@ -51,7 +51,7 @@ function requestRows(d: TeamPageData, requests: LimitRequest[], decide: boolean)
   <td class="when">${fmtZoned(r.createdAt, d.zone)}</td>
   <td>${
     decide
-      ? html`<div class="actions"><form method="post" action="/team/requests/${r.id}/approve" class="inline">${csrf(d)}<button type="submit" aria-label="Approve ${fmtInt(r.credits)} more credits for ${r.email}">Approve</button></form>
+      ? html`<div class="actions nowrap"><form method="post" action="/team/requests/${r.id}/approve" class="inline">${csrf(d)}<button type="submit" aria-label="Approve ${fmtInt(r.credits)} more credits for ${r.email}">Approve</button></form>
   <form method="post" action="/team/requests/${r.id}/deny" class="inline">${csrf(d)}<button type="submit" class="secondary" aria-label="Deny ${fmtInt(r.credits)} more credits for ${r.email}">Deny</button></form></div>`
       : html`${statusWords(r)}`
   }</td></tr>`,
@@ -86,7 +86,7 @@ function membersSection(d: TeamPageData): Raw {
   const rows = d.team.members.map(
     (m) => html`<tr data-member="${m.id}">
   <td>${m.email}${m.id === d.viewer.me.id ? html` <small>(you)</small>` : ''}</td><td>${ROLE_LABEL[m.role]}</td>
-  <td class="num" data-spent="${m.spent}">${fmtInt(m.spent)}</td><td class="num" data-held="${m.limit?.held ?? ''}">${m.limit ? fmtInt(m.limit.held) : '—'}</td>
+  <td class="num" data-spent="${m.spent}">${fmtInt(m.spent)}</td><td class="num" data-held="${m.held}">${fmtInt(m.held)}</td>
   <td>${limitCell(d, m)}</td>
   <td class="num" data-left="${m.limit?.remaining ?? ''}">${m.limit ? fmtInt(m.limit.remaining) : html`<span class="muted">No limit</span>`}</td></tr>`,
   );

@@ -97,7 +97,7 @@ describe('roles', () => {
     const sse = await stream(c.m1);
     const r = await admin(a.url, 'PUT', `/admin/v1/teams/${c.teamId}/members/${c.m1.id}`, { role: 'admin' });
     expect(r.status).toBe(200);
-    expect(r.body).toEqual({ id: c.m1.id, email: c.m1.email, role: 'admin', limit: null, spent: 0 });
+    expect(r.body).toEqual({ id: c.m1.id, email: c.m1.email, role: 'admin', limit: null, spent: 0, held: 0 });
     const ev = await sse.waitFor((e) => causeOf(e).kind === 'role');
     expect(causeOf(ev)).toMatchObject({ kind: 'role', account: true });
     expect((await get(c.m1, '/v1/me')).body.team.role).toBe('admin');
@@ -133,12 +133,12 @@ describe('GET /v1/team', () => {
       [c.adm.email, 'admin'],
       ...[[c.m1.email, 'member'], [c.m2.email, 'member']].sort((x, y) => x[0].localeCompare(y[0])),
     ]);
-    for (const m of forOwner.body.members) expect(m).toEqual({ id: expect.any(String), email: expect.any(String), role: expect.any(String), limit: null, spent: 0 });
+    for (const m of forOwner.body.members) expect(m).toEqual({ id: expect.any(String), email: expect.any(String), role: expect.any(String), limit: null, spent: 0, held: 0 });
     expect((await get(c.adm, '/v1/team')).body.members).toHaveLength(4);
 
     const forMember = await get(c.m1, '/v1/team');
     expect(forMember.body).toMatchObject({ role: 'member', pool: { remaining: 300, held: 0 } });
-    expect(forMember.body.members).toEqual([{ id: c.m1.id, email: c.m1.email, role: 'member', limit: null, spent: 0 }]);
+    expect(forMember.body.members).toEqual([{ id: c.m1.id, email: c.m1.email, role: 'member', limit: null, spent: 0, held: 0 }]);
   });
 
   it('counts what each member holds and spent from the pool this cycle; personal credits and other cycles do not count', async () => {
@@ -154,7 +154,7 @@ describe('GET /v1/team', () => {
     expect(t.pool).toEqual({ remaining: 300 - 15 - 20 - 8, held: 28 });
     const m1 = t.members.find((m: any) => m.id === c.m1.id);
     expect(m1).toMatchObject({ spent: 15, limit: { credits: 100, used: 15, held: 20, remaining: 65 } });
-    expect(t.members.find((m: any) => m.id === c.m2.id)).toMatchObject({ spent: 0, limit: null });
+    expect(t.members.find((m: any) => m.id === c.m2.id)).toMatchObject({ spent: 0, held: 8, limit: null });
     expect((await get(c.m1, '/v1/team')).body.members[0]).toEqual(m1);
 
     // released: no longer held; a renewal starts a new cycle: used back at 0
@@ -179,7 +179,7 @@ describe('PUT /v1/team/members/:userId/limit', () => {
     const sse = await stream(c.m1);
     const r = await setLimit(c.adm, c.m1, 120);
     expect(r.status).toBe(200);
-    expect(r.body).toEqual({ id: c.m1.id, email: c.m1.email, role: 'member', limit: { credits: 120, used: 0, held: 0, remaining: 120 }, spent: 0 });
+    expect(r.body).toEqual({ id: c.m1.id, email: c.m1.email, role: 'member', limit: { credits: 120, used: 0, held: 0, remaining: 120 }, spent: 0, held: 0 });
     const ev = await sse.waitFor((e) => causeOf(e).kind === 'limit');
     expect(Number(ev.id)).toBeGreaterThan(0);
     expect((await setLimit(c.owner, c.m1, 0)).body.limit).toEqual({ credits: 0, used: 0, held: 0, remaining: 0 });

@@ -159,6 +159,8 @@ describe('/team', () => {
 
     const ownerPage = await c.ownerWeb.get('/team');
     expect(dataNumber(ownerPage.text, 'pending-count')).toBe(1);
+    expect(dataNumber(memberRow(ownerPage.text, c.member.id), 'held')).toBe(20);
+    expect(dataNumber(memberRow(ownerPage.text, c.member.id), 'spent')).toBe(0);
     const id = /data-request="([^"]+)" data-status="pending"/.exec(ownerPage.text)![1];
     const approved = await c.ownerWeb.post(`/team/requests/${id}/approve`, { csrf: field(ownerPage.text, 'csrf') });
     expect(approved.status).toBe(303);

@@ -21,7 +21,7 @@ export function limitOf(credits: number | null, use: PoolUse): MemberLimit | nul
 }
 
 export function memberWire(m: MemberRow, use: PoolUse = NOTHING): TeamMember {
-  return { id: m.id, email: m.email, role: m.role, limit: limitOf(m.limit, use), spent: use.used };
+  return { id: m.id, email: m.email, role: m.role, limit: limitOf(m.limit, use), spent: use.used, held: use.held };
 }
 
 /** One member as the team admin's answers give it, read in the caller's transaction. */
