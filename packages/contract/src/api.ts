@@ -40,6 +40,17 @@ export const ProUsesSchema = z.object({
   perCycle: z.number().int().nonnegative(),
 });
 
+/** A member's limit on the team pool this cycle: `remaining` = max(0, credits − used − held). */
+export const MemberLimitSchema = z.object({
+  credits: z.number().int().nonnegative(),
+  /** Pool credits this member's charges captured in the team's current cycle. */
+  used: z.number().int().nonnegative(),
+  /** Pool credits this member's open holds hold now. */
+  held: z.number().int().nonnegative(),
+  remaining: z.number().int().nonnegative(),
+});
+export type MemberLimit = z.infer<typeof MemberLimitSchema>;
+
 export const BalanceSnapshotSchema = z.object({
   version: z.number().int().nonnegative(),
   total: z.number().int().nonnegative(),
@@ -52,6 +63,11 @@ export const BalanceSnapshotSchema = z.object({
   proUses: ProUsesSchema.nullable(),
   batches: z.array(BatchSchema),
   nextExpiry: z.object({ amount: z.number().int().nonnegative(), at: isoDate }).nullable(),
+  /**
+   * A team member's limit on the pool (docs/api.md § Teams); null without one. With a limit,
+   * `total` and `byType.subscription` count at most `limit.remaining` of the pool.
+   */
+  limit: MemberLimitSchema.nullable().optional(),
 });
 export type BalanceSnapshot = z.infer<typeof BalanceSnapshotSchema>;
 
@@ -59,16 +75,6 @@ export type BalanceSnapshot = z.infer<typeof BalanceSnapshotSchema>;
 
 export const TeamRoleSchema = z.enum(TEAM_ROLES);
 
-/** A member's limit on the team pool this cycle: `remaining` = max(0, credits − used − held). */
-export const MemberLimitSchema = z.object({
-  credits: z.number().int().nonnegative(),
-  /** Pool credits this member's charges captured in the team's current cycle. */
-  used: z.number().int().nonnegative(),
-  /** Pool credits this member's open holds hold now. */
-  held: z.number().int().nonnegative(),
-  remaining: z.number().int().nonnegative(),
-});
-export type MemberLimit = z.infer<typeof MemberLimitSchema>;
 
 /** The team as `GET /v1/me` names it. */
 export const MeTeamSchema = z.object({ id, name: z.string(), role: TeamRoleSchema });
@@ -211,14 +217,19 @@ export type QuoteResponse = z.infer<typeof QuoteResponseSchema>;
 export const QuantitySchema = z.number().int().min(1).max(100);
 export const ToolIdSchema = text().min(1).max(64);
 
+/** The most credits a charge may take from the caller's own (`scope: "user"`) batches: what they agreed to. */
+export const PersonalCapSchema = z.number().int().min(0).max(1_000_000_000);
+
 export const QuoteRequestSchema = z.strictObject({
   tool: ToolIdSchema,
   quantity: QuantitySchema.default(1),
+  personalCap: PersonalCapSchema.optional(),
 });
 export const ChargeRequestSchema = z.strictObject({
   tool: ToolIdSchema,
   quantity: QuantitySchema.default(1),
   device: DeviceSchema,
+  personalCap: PersonalCapSchema.optional(),
 });
 export type ChargeRequest = z.infer<typeof ChargeRequestSchema>;
 
@@ -323,10 +334,18 @@ export const ErrorBodySchema = z
   })
   .passthrough();
 
+/**
+ * Why a hold was refused (docs/api.md § Teams): the member's limit on the pool (the pool alone had
+ * enough), not enough credits at all, or more of the caller's own credits than `personalCap` allows.
+ */
+export const INSUFFICIENT_REASONS = ['member_limit', 'insufficient', 'personal_cap'] as const;
+export type InsufficientReason = (typeof INSUFFICIENT_REASONS)[number];
+
 export const InsufficientCreditsSchema = z.object({
   error: z.literal('insufficient_credits'),
   message: z.string(),
   cost: z.number().int(),
   available: z.number().int(),
   storeUrl: z.string(),
+  reason: z.enum(INSUFFICIENT_REASONS).optional(),
 });

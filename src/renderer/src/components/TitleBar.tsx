@@ -1,6 +1,6 @@
 /** Window chrome: brand, project switcher, connection, balance, account. */
 import { useApp } from '../store';
-import { BalanceChip, StaleBalance } from './BalanceChip';
+import { BalanceChip, StaleBalance, TeamRequestsBadge } from './BalanceChip';
 import { ProjectBar } from './ProjectBar';
 import { SettingsButton } from './SettingsDialog';
 
@@ -71,6 +71,7 @@ export function TitleBar() {
       <ConnectionIndicator />
       <StaleBalance />
       <BalanceChip />
+      <TeamRequestsBadge />
       <Account />
       <SettingsButton />
     </header>

@@ -148,8 +148,14 @@ export const REQUEST_LIST_MAX = 500;
 export async function listLimitRequests(tx: Tx, where: { teamId: string; userId?: string; status?: LimitRequestStatus }): Promise<LimitRequestRow[]> {
   const cond = ['r.team_id = ?'];
   const params: unknown[] = [where.teamId];
-  if (where.userId !== undefined) (cond.push('r.user_id = ?'), params.push(where.userId));
-  if (where.status !== undefined) (cond.push('r.status = ?'), params.push(where.status));
+  if (where.userId !== undefined) {
+    cond.push('r.user_id = ?');
+    params.push(where.userId);
+  }
+  if (where.status !== undefined) {
+    cond.push('r.status = ?');
+    params.push(where.status);
+  }
   const rows = await tx.all(`${SELECT_REQUEST} WHERE ${cond.join(' AND ')} ORDER BY r.created_at DESC, r.id DESC LIMIT ${REQUEST_LIST_MAX}`, params);
   return rows.map(requestRow);
 }
