@@ -335,6 +335,20 @@ export const ErrorBodySchema = z
   .passthrough();
 
 /**
+ * Extension (docs/api.md § Charges): which case a capture's or a release's 409 `conflict` is —
+ * the capture of a hold that expired (its credits went back), the capture of a released charge,
+ * the release of a captured one. The `error` stays `conflict`.
+ */
+export const CHARGE_CONFLICT_REASONS = ['hold_expired', 'charge_released', 'charge_captured'] as const;
+export type ChargeConflictReason = (typeof CHARGE_CONFLICT_REASONS)[number];
+
+export const ChargeConflictSchema = z.object({
+  error: z.literal('conflict'),
+  message: z.string(),
+  reason: z.enum(CHARGE_CONFLICT_REASONS),
+});
+
+/**
  * Why a hold was refused (docs/api.md § Teams): the member's limit on the pool (the pool alone had
  * enough), not enough credits at all, or more of the caller's own credits than `personalCap` allows.
  */

@@ -4,7 +4,7 @@
  * HTTP status, `timeout`, or `offline` when the service could not be reached at all.
  */
 import { HTTPError, TimeoutError } from 'ky';
-import { ErrorBodySchema, InsufficientCreditsSchema } from '@cutline/contract/api';
+import { ChargeConflictSchema, ErrorBodySchema, InsufficientCreditsSchema } from '@cutline/contract/api';
 import { APP_ERROR_CODES, type AppError, type AppErrorCode } from '@cutline/contract/result';
 
 const STATUS_CODES: Record<number, AppErrorCode> = {
@@ -35,6 +35,10 @@ export async function appErrorFromResponse(response: Response): Promise<AppError
       const { cost, available, reason } = numbers.data;
       return reason ? { code, message, cost, available, reason } : { code, message, cost, available };
     }
+  }
+  if (code === 'conflict') {
+    const conflict = ChargeConflictSchema.safeParse(body);
+    if (conflict.success) return { code, message, reason: conflict.data.reason };
   }
   return { code, message };
 }
