@@ -9,6 +9,7 @@
  * holds the one write lock and an account is "locked" with a single read.
  */
 import type { BalanceSnapshot, Me } from '@cutline/contract/api';
+import { capSummary, limitView } from '../../ledger/member-limit';
 import { summarize } from '../../ledger/summary';
 import type { BatchState } from '../../ledger/types';
 import type { Tx } from '../../db/db';
@@ -110,16 +111,24 @@ export async function snapshotOf(tx: Tx, user: UserRow, now: number): Promise<Ba
  */
 export function snapshotFrom(user: UserRow, batches: readonly BatchState[], now: number): BalanceSnapshot {
   const s = summarize(batches, now);
-  return {
+  // A team member's limit on the pool (counters on their row): at most what is left of it counts.
+  const limit = user.team_id !== null ? limitOfMember(user) : null;
+  const { total, byType } = capSummary(s, limit);
+  const snapshot: BalanceSnapshot = {
     version: user.version,
-    total: s.total,
+    total,
     held: user.held,
-    byType: s.byType,
+    byType,
     proUses: proUsesOf(user),
     batches: s.live.map(batchWire),
     nextExpiry: s.nextExpiry ? { amount: s.nextExpiry.amount, at: isoOrNull(s.nextExpiry.at)! } : null,
   };
+  if (user.team_id !== null) snapshot.limit = limit;
+  return snapshot;
 }
+
+/** A team member's limit on the pool, from the counters on their row; null without one. */
+export const limitOfMember = (u: Pick<UserRow, 'team_limit' | 'pool_used' | 'pool_held'>) => limitView({ credits: u.team_limit, used: u.pool_used, held: u.pool_held });
 
 export function proUsesOf(user: UserRow): { remaining: number; perCycle: number } | null {
   if (user.exchanged || user.pro_uses_per_cycle === null) return null;

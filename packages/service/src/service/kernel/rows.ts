@@ -45,6 +45,10 @@ export interface UserRow {
   team_role: TeamRole | null;
   /** The most pool credits the member may use in a team cycle; null: no limit. */
   team_limit: number | null;
+  /** Pool credits this member's charges captured since the team's cycle started (kept by the charge engine). */
+  pool_used: number;
+  /** Pool credits in this member's open holds (kept by the charge engine). */
+  pool_held: number;
   created_at: number;
 }
 
@@ -61,6 +65,8 @@ export function userRow(r: Record<string, unknown>): UserRow {
     email_verified_at: numOrNull(r.email_verified_at),
     team_role: (r.team_role ?? null) as TeamRole | null,
     team_limit: numOrNull(r.team_limit),
+    pool_used: num(r.pool_used ?? 0),
+    pool_held: num(r.pool_held ?? 0),
     created_at: num(r.created_at),
   };
 }
