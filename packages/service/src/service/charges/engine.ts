@@ -9,8 +9,9 @@
  *   adds no wait.
  * - Steps that arrive while batches are in flight wait, and form the next batch when a slot frees
  *   (at most `maxBatch` steps). PostgreSQL runs up to `maxInFlight` batches at once on different
- *   connections; SQLite one (a single connection, one writer). A step whose account is in a
- *   batch in flight waits for the next one, so two batches never queue on one account's lock.
+ *   connections (a few waiting steps wait for the batch in flight rather than start another);
+ *   SQLite one (a single connection, one writer). A step whose account is in a batch in flight
+ *   waits for the next one, so two batches never queue on one account's lock.
  * - A refusal (402, 404, 409, 422) is that step's answer. A database error fails only the steps
  *   it belongs to: the batch is rolled back and run again as two halves, down to the one step
  *   that fails (serialization failures and deadlocks are retried whole by `Db.transaction`).
@@ -45,6 +46,11 @@ export interface EngineOptions {
 }
 
 const MAX_BATCH = 64;
+/**
+ * While a batch is in flight, fewer waiting steps than this wait for it to end (they then form the
+ * next batch) rather than pay a transaction of their own.
+ */
+const MIN_CONCURRENT = 4;
 
 interface Queued {
   ctx: Ctx;
@@ -98,7 +104,8 @@ export class ChargeEngine {
 
   private pump(): void {
     while (this.inFlight < this.maxInFlight && this.queue.length) {
-      const batch = this.take();
+      if (this.inFlight > 0 && this.queue.length < MIN_CONCURRENT) return;
+      const batch = this.take(this.maxBatch);
       if (!batch.length) return;
       this.inFlight++;
       for (const q of batch) this.busy.set(q.req.userId, (this.busy.get(q.req.userId) ?? 0) + 1);
@@ -115,15 +122,15 @@ export class ChargeEngine {
   }
 
   /**
-   * The next batch, in arrival order: up to `maxBatch` steps whose accounts no batch in flight
-   * holds, of one service instance (the same clock and hub, so one `now` and one publisher).
+   * The next batch, in arrival order: up to `size` steps whose accounts no batch in flight holds,
+   * of one service instance (the same clock and hub, so one `now` and one publisher).
    */
-  private take(): Queued[] {
+  private take(size: number): Queued[] {
     const batch: Queued[] = [];
     const rest: Queued[] = [];
     for (const q of this.queue) {
       const fits =
-        batch.length < this.maxBatch &&
+        batch.length < size &&
         !this.busy.has(q.req.userId) &&
         (batch.length === 0 || (q.ctx.clock === batch[0].ctx.clock && q.ctx.hub === batch[0].ctx.hub));
       (fits ? batch : rest).push(q);

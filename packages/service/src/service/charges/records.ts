@@ -241,11 +241,10 @@ export async function settleCharges(tx: Tx, charges: readonly ChargeRow[]): Prom
  * and throws `InvariantBroken`; a negative one is refused by the table's CHECK.
  */
 export async function moveBatches(tx: Tx, moves: readonly { id: string; delta: number; expected: number }[]): Promise<void> {
-  // The row source's columns differ from the batches columns: `RETURNING *` names the batch's own on both engines.
   const rows = await tx.writeRows(
     [['move_id', 'text'], ['delta', 'int']],
     moves.map((m) => [m.id, m.delta]),
-    (v) => `UPDATE batches SET remaining = batches.remaining + v.delta FROM ${v} AS v WHERE batches.id = v.move_id RETURNING *`,
+    (v) => `UPDATE batches SET remaining = batches.remaining + v.delta FROM ${v} AS v WHERE batches.id = v.move_id RETURNING id, remaining`,
   );
   const stored = new Map(rows.map((r) => [String(r.id), num(r.remaining)]));
   for (const m of moves) {
