@@ -21,7 +21,7 @@ export async function setMemberLimit(ctx: Ctx, callerId: string, memberId: strin
     await lockMember(tx, team, memberId);
     await setLimit(tx, memberId, credits);
     journal.touchUser(memberId);
-    return ok(await memberIn(tx, team, memberId));
+    return ok(await memberIn(tx, memberId));
   });
   return out.value;
 }
