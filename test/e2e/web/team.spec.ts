@@ -4,6 +4,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { admin, call, newUser } from '@cutline/service/test/helpers/client';
+import { expectAccessibleWithoutScript } from '../fixtures/axe';
 import { expect, shot, signInThroughPage, test } from './support';
 
 test('the demo owner sees the pool, every member and bob’s request; approving raises his limit', async ({ page }, info) => {
@@ -14,7 +15,7 @@ test('the demo owner sees the pool, every member and bob’s request; approving 
   await expect(pool).toContainText('Left to spend');
   await expect(pool).toContainText(/Next refill: 500 subscription credits on/);
 
-  const members = page.getByRole('region', { name: 'Members' });
+  const members = page.getByRole('region', { name: 'Members', exact: true });
   const bobRow = members.getByRole('row').filter({ hasText: 'bob@cutline.test' });
   await expect(bobRow.getByRole('cell').nth(1)).toHaveText('Member');
   await expect(bobRow.getByLabel(/Limit for bob@cutline\.test/)).toHaveValue('150');
@@ -23,13 +24,15 @@ test('the demo owner sees the pool, every member and bob’s request; approving 
   const request = requests.getByRole('row').filter({ hasText: 'The client wants two more versions of the trailer.' });
   await expect(request).toContainText('bob@cutline.test');
   await shot(page, info, 'team-owner');
+  await expectAccessibleWithoutScript(page, info, 'team, an owner with a pending request');
   await request.getByRole('button', { name: /^Approve 50 more credits for bob@cutline\.test$/ }).click();
 
   await expect(page).toHaveURL(/\/team\?done=approved#requests$/);
   await expect(page.getByRole('status')).toHaveText('Approved: the member’s limit is raised.');
   await expect(requests).toContainText('No requests are waiting.');
   await expect(members.getByRole('row').filter({ hasText: 'bob@cutline.test' }).getByLabel(/Limit for bob/)).toHaveValue('200');
-  await expect(page.getByRole('region', { name: 'Decided requests' })).toContainText('Approved');
+  await expect(page.getByRole('region', { name: 'Decided requests', exact: true })).toContainText('Approved');
+  await expectAccessibleWithoutScript(page, info, 'team, decided requests');
 });
 
 test('an owner edits a limit inline (the browser refuses a negative one); the member reads it and asks for more', async ({ page, browser, server }, info) => {
@@ -60,15 +63,16 @@ test('an owner edits a limit inline (the browser refuses a negative one); the me
   await mp.getByLabel('Note for the team admins (optional)').fill('Color grading pass');
   await mp.getByRole('button', { name: 'Send the request' }).click();
   await expect(mp.getByRole('status')).toContainText('Your request is sent to the team admins.');
-  await expect(mp.getByRole('region', { name: 'Your requests' })).toContainText('Waiting for a team admin');
+  await expect(mp.getByRole('region', { name: 'Your requests', exact: true })).toContainText('Waiting for a team admin');
   await shot(mp, info, 'team-member');
+  await expectAccessibleWithoutScript(mp, info, 'team, a member with a limit and a request');
 
   await page.goto('/team');
   const row = page.getByRole('row').filter({ hasText: 'Color grading pass' });
   await row.getByRole('button', { name: /^Deny/ }).click();
   await expect(page.getByRole('status')).toHaveText('Denied. The member is told.');
   await mp.reload();
-  await expect(mp.getByRole('region', { name: 'Your requests' })).toContainText('Denied');
+  await expect(mp.getByRole('region', { name: 'Your requests', exact: true })).toContainText('Denied');
   const limit = (await call(server.url, 'GET', '/v1/team', { token: member.tokens.access_token })).body.members[0].limit;
   expect(limit.credits).toBe(90);
   await memberContext.close();

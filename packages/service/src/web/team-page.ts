@@ -60,15 +60,16 @@ function requestRows(d: TeamPageData, requests: LimitRequest[], decide: boolean)
 
 const statusWords = (r: LimitRequest) => (r.status === 'pending' ? 'Waiting for a team admin' : r.status === 'approved' ? 'Approved' : 'Denied');
 
-function requestTable(d: TeamPageData, requests: LimitRequest[], decide: boolean, caption: string, labelledBy: string): Raw {
+/** A table of requests; the region that may scroll it sideways is named by its caption (the section by its heading). */
+function requestTable(d: TeamPageData, requests: LimitRequest[], decide: boolean, caption: string, captionId: string): Raw {
   const who = isTeamAdmin(d.team.role) ? html`<th scope="col">Member</th>` : '';
-  return wideTable(labelledBy, html`<table><caption class="visually-hidden">${caption}</caption><thead><tr>${who}<th scope="col" class="num">Credits</th><th scope="col">Note</th><th scope="col">Asked</th><th scope="col">${decide ? 'Decision' : 'Status'}</th></tr></thead>
+  return wideTable(captionId, html`<table><caption id="${captionId}" class="visually-hidden">${caption}</caption><thead><tr>${who}<th scope="col" class="num">Credits</th><th scope="col">Note</th><th scope="col">Asked</th><th scope="col">${decide ? 'Decision' : 'Status'}</th></tr></thead>
   <tbody>${requestRows(d, requests, decide)}</tbody></table>`);
 }
 
 function pendingSection(d: TeamPageData): Raw {
   const body = d.pending.length
-    ? html`<p class="muted">Approving raises that member's limit by the credits asked for, at once, on all their devices.</p>${requestTable(d, d.pending, true, 'Requests waiting for a decision', 'requests-h')}`
+    ? html`<p class="muted">Approving raises that member's limit by the credits asked for, at once, on all their devices.</p>${requestTable(d, d.pending, true, 'Requests waiting for a decision', 'pending-caption')}`
     : html`<p class="muted" data-no-pending>No requests are waiting.</p>`;
   return html`<section class="card" id="requests" aria-labelledby="requests-h"><h2 id="requests-h">Requests for more credits <span class="badge" data-pending-count="${d.pending.length}">${fmtInt(d.pending.length)}</span></h2>${body}</section>`;
 }
@@ -92,14 +93,14 @@ function membersSection(d: TeamPageData): Raw {
   );
   return html`<section class="card" id="members" aria-labelledby="members-h"><h2 id="members-h">Members</h2>
   <p class="muted">A limit is the most pool credits a member may use in a cycle, counting credits held by AI actions still running. What is over it comes from the member's own credits. Leave the field empty for no limit.</p>
-  ${wideTable('members-h', html`<table><caption class="visually-hidden">Members, their roles, what they spent from the pool this cycle and their limits</caption>
+  ${wideTable('members-caption', html`<table><caption id="members-caption" class="visually-hidden">Members, their roles, what they spent from the pool this cycle and their limits</caption>
   <thead><tr><th scope="col">Member</th><th scope="col">Role</th><th scope="col" class="num">Spent this cycle</th><th scope="col" class="num">Held</th><th scope="col">Limit</th><th scope="col" class="num">Left</th></tr></thead>
   <tbody>${rows}</tbody></table>`)}</section>`;
 }
 
 function decidedSection(d: TeamPageData, heading: string): Raw {
   if (!d.decided.length) return html``;
-  return html`<section class="card" id="decided" aria-labelledby="decided-h"><h2 id="decided-h">${heading}</h2>${requestTable(d, d.decided, false, heading, 'decided-h')}</section>`;
+  return html`<section class="card" id="decided" aria-labelledby="decided-h"><h2 id="decided-h">${heading}</h2>${requestTable(d, d.decided, false, `${heading}: who asked, how many credits, and the decision`, 'decided-caption')}</section>`;
 }
 
 function yourLimitSection(d: TeamPageData): Raw {
@@ -128,7 +129,7 @@ function yourLimitSection(d: TeamPageData): Raw {
 function yourRequestsSection(d: TeamPageData): Raw {
   const all = [...d.pending, ...d.decided];
   if (!all.length) return html``;
-  return html`<section class="card" id="requests" aria-labelledby="requests-h"><h2 id="requests-h">Your requests</h2>${requestTable(d, all, false, 'Your requests for more credits', 'requests-h')}</section>`;
+  return html`<section class="card" id="requests" aria-labelledby="requests-h"><h2 id="requests-h">Your requests</h2>${requestTable(d, all, false, 'Your requests for more credits', 'mine-caption')}</section>`;
 }
 
 /**
