@@ -4,7 +4,7 @@
  * (`webhook_crossings`), with their typed rows and wire shapes.
  */
 import type { Webhook, WebhookDelivery, WebhookEventType } from '@cutline/contract/webhooks';
-import type { Tx } from '../../db/db';
+import type { Db, Tx } from '../../db/db';
 import { iso, isoOrNull, numOrNull } from '../kernel/rows';
 import { num } from '../../ledger-wire';
 
@@ -141,7 +141,11 @@ export async function recordAttempt(
   ]);
 }
 
-/** Settled deliveries (delivered or failed) written before `cutoff` go (the sweep keeps 30 days). */
-export async function pruneDeliveries(tx: Tx, cutoff: number): Promise<void> {
-  await tx.run("DELETE FROM webhook_deliveries WHERE created_at < ? AND status <> 'pending'", [cutoff]);
+const SETTLED_BEFORE = "FROM webhook_deliveries WHERE created_at < ? AND status <> 'pending'";
+
+/** Settled deliveries (delivered or failed) written before `cutoff` go: a read first, so an idle sweep writes nothing. */
+export async function pruneDeliveries(db: Db, cutoff: number): Promise<void> {
+  if (await db.read((tx) => tx.get(`SELECT 1 AS x ${SETTLED_BEFORE} LIMIT 1`, [cutoff]))) {
+    await db.transaction((tx) => tx.run(`DELETE ${SETTLED_BEFORE}`, [cutoff]));
+  }
 }
