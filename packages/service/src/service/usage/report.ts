@@ -96,17 +96,24 @@ export interface UsageRequest {
   projectId?: string;
 }
 
+/** The period's captured charges grouped several ways in one read (the web's usage tables). */
+export async function usageBreakdown<G extends UsageGroup>(ctx: Ctx, f: UsageFilter, period: Period, groups: readonly G[]): Promise<{ rows: Record<G, UsageRow[]>; total: Usage['total'] }> {
+  const groupers = groups.map((g) => new UsageGrouper(g));
+  for await (const page of capturedCharges(ctx, f, period)) for (const c of page) for (const g of groupers) g.add(c);
+  const rows = Object.fromEntries(groups.map((g, i) => [g, groupers[i].rows()])) as Record<G, UsageRow[]>;
+  return { rows, total: groupers[0]?.total ?? { credits: 0, actions: 0 } };
+}
+
 export async function usageReport(ctx: Ctx, r: UsageRequest): Promise<Usage> {
-  const grouper = new UsageGrouper(r.groupBy);
-  for await (const page of capturedCharges(ctx, { userId: r.userId, projectId: r.projectId }, r.period)) for (const c of page) grouper.add(c);
+  const { rows, total } = await usageBreakdown(ctx, { userId: r.userId, projectId: r.projectId }, r.period, [r.groupBy]);
   return {
     from: iso(r.period.from),
     to: iso(r.period.to),
     groupBy: r.groupBy,
     scope: r.scope,
     ...(r.projectId !== undefined ? { project: r.projectId } : {}),
-    rows: grouper.rows(),
-    total: grouper.total,
+    rows: rows[r.groupBy],
+    total,
   };
 }
 
