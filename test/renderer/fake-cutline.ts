@@ -28,6 +28,7 @@ import { paysWithProUses } from '@cutline/contract/pro-uses';
 import type { AppError, Result } from '@cutline/contract/result';
 import { BalanceState } from '@cutline/contract/balance-state';
 import { TOOLS as SERVICE_TOOLS } from '@cutline/contract/tools';
+import type { Usage } from '@cutline/contract/usage';
 
 /** The service's own catalogue, so the fake's prices can never drift from the real ones. */
 export const TOOLS: Tool[] = SERVICE_TOOLS.map((t) => ({ ...t }));
@@ -94,6 +95,8 @@ export class FakeCutline implements CutlineApi {
   version = 1;
   tools: Tool[] = TOOLS;
   charges = new Map<string, Charge>();
+  /** The project each charge was held for (the hold's target), as the service keeps it. */
+  chargeProjects = new Map<string, string>();
   byAction = new Map<string, string>();
   entries: LedgerEntry[] = [];
   projects: ProjectsState = { projects: [], openProjectId: null };
@@ -289,6 +292,22 @@ export class FakeCutline implements CutlineApi {
   getLedger = (q: { limit?: number; before?: string }) =>
     this.record('getLedger', q, () => ({ ok: true as const, value: { entries: this.entries.slice(0, q.limit ?? 50), next: null } }));
 
+  /** A project's captured charges by tool, as `GET /v1/usage?groupBy=tool&project=…` answers (Pro uses: 0 credits, 1 action). */
+  getProjectUsage = (req: { projectId: string }) =>
+    this.record<Usage>('getProjectUsage', req, () => {
+      const rows = new Map<string, Usage['rows'][number]>();
+      for (const c of this.charges.values()) {
+        if (c.status !== 'captured' || this.chargeProjects.get(c.id) !== req.projectId) continue;
+        const row = rows.get(c.tool) ?? { key: c.tool, label: this.tools.find((t) => t.id === c.tool)?.name ?? c.tool, credits: 0, actions: 0 };
+        row.credits += c.usesProUse ? 0 : c.cost;
+        row.actions += 1;
+        rows.set(c.tool, row);
+      }
+      const list = [...rows.values()].sort((a, b) => b.credits - a.credits || b.actions - a.actions);
+      const total = { credits: list.reduce((n, r) => n + r.credits, 0), actions: list.reduce((n, r) => n + r.actions, 0) };
+      return { ok: true, value: { from: '1970-01-01T00:00:00.000Z', to: new Date(NOW).toISOString(), groupBy: 'tool', scope: 'me', project: req.projectId, rows: list, total } };
+    });
+
   quote = (req: { tool: string; quantity?: number; mediaId?: string }) =>
     this.record('quote', req, () => {
       const tool = this.tools.find((t) => t.id === req.tool);
@@ -345,6 +364,7 @@ export class FakeCutline implements CutlineApi {
         this.pushEntries(plan.map((a) => this.entry('hold', a.amount, a.type, a.batchId, id, tool.id)));
       }
       this.charges.set(id, charge);
+      if (req.target) this.chargeProjects.set(id, req.target.projectId);
       this.byAction.set(req.actionId, id);
       if (req.target) this.openCharges.set(id, { charge, target: req.target, outcome: null, state: 'running', message: null, account: this.state.account?.id ?? null });
       this.changed();

@@ -38,6 +38,7 @@ import { CrashReportingSchema, RendererErrorSchema, type CrashReporting, type Re
 import type { HandoffPath } from './credit-types';
 import { CHANNELS, EVENT_METHODS, INVOKE_METHODS, type ChannelMap, type ChannelMethod, type EventMethod, type InvokeMethod } from './ipc-channels';
 import type { AppError, Result } from './result';
+import { ChargeProjectSchema, type Usage } from './usage';
 
 // ---- state pushed to the renderer -----------------------------------------------------------
 
@@ -235,6 +236,11 @@ export interface CutlineApi {
   getBalance(): Promise<BalanceSnapshot | null>;
   listTools(): Promise<Result<Tool[]>>;
   getLedger(query: { limit?: number; before?: string }): Promise<Result<LedgerPage>>;
+  /**
+   * What a project has cost the signed-in account so far: its captured charges by tool (`GET
+   * /v1/usage?groupBy=tool&project=…` over all time) — the project bar's figure and its breakdown.
+   */
+  getProjectUsage(req: { projectId: string }): Promise<Result<Usage>>;
 
   /**
    * Prices an action; changes nothing. `mediaId`: the media of the clip a clip tool would run on —
@@ -325,6 +331,7 @@ const INVOKE_ARGS = {
   getBalance: none,
   listTools: none,
   getLedger: z.tuple([z.strictObject({ limit: LedgerLimitSchema.optional(), before: LedgerQuerySchema.shape.before })]),
+  getProjectUsage: z.tuple([z.strictObject({ projectId: ChargeProjectSchema.shape.id })]),
   quote: z.tuple([z.strictObject({ tool: ToolIdSchema, quantity: QuantitySchema.optional(), mediaId: ItemId.optional() })]),
   hold: z.tuple([
     z.strictObject({

@@ -23,6 +23,7 @@ import {
   type Device,
 } from '@cutline/contract/api';
 import type { HandoffPath } from '@cutline/contract/credit-types';
+import { UsageSchema, type UsageGroup } from '@cutline/contract/usage';
 import { err, ok, type Result } from '@cutline/contract/result';
 import { toAppError } from './http-errors';
 import type { Session } from './session';
@@ -85,6 +86,10 @@ export class ApiClient {
 
   ledger(query: { limit?: number; before?: string }) {
     return this.call(LedgerPageSchema, { method: 'get', path: 'v1/ledger', searchParams: query });
+  }
+
+  usage(query: { from?: string; to?: string; groupBy?: UsageGroup; project?: string }) {
+    return this.call(UsageSchema, { method: 'get', path: 'v1/usage', searchParams: query });
   }
 
   quote(req: { tool: string; quantity: number }) {

@@ -13,6 +13,11 @@ export function credits(n: number): string {
   return `${num(n)} ${Math.abs(n) === 1 ? 'credit' : 'credits'}`;
 }
 
+/** "85 credits · 6 AI actions": what a project (or a tool in it) cost. */
+export function costLine(total: { credits: number; actions: number }): string {
+  return `${credits(total.credits)} · ${num(total.actions)} AI ${total.actions === 1 ? 'action' : 'actions'}`;
+}
+
 /** "1 Pro use", "50 Pro uses". */
 export function proUses(n: number): string {
   return `${num(n)} Pro ${Math.abs(n) === 1 ? 'use' : 'uses'}`;
