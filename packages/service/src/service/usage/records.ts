@@ -51,11 +51,12 @@ export async function capturedPage(tx: Tx, f: UsageFilter, from: number, to: num
   params.push(limit);
   const rows = await tx.all<Record<string, unknown>>(
     `SELECT c.id, c.user_id, u.email, c.tool, c.project_id, c.project_name, c.settled_at, c.pro_uses, c.device_platform, c.device_id,
-            (SELECT COALESCE(SUM(a.amount), 0) FROM allocations a WHERE a.charge_id = c.id AND a.type = 'subscription') AS subscription,
-            (SELECT COALESCE(SUM(a.amount), 0) FROM allocations a WHERE a.charge_id = c.id AND a.type = 'activity') AS activity,
-            (SELECT COALESCE(SUM(a.amount), 0) FROM allocations a WHERE a.charge_id = c.id AND a.type = 'purchased') AS purchased
-       FROM charges c JOIN users u ON u.id = c.user_id
+            COALESCE(SUM(CASE WHEN a.type = 'subscription' THEN a.amount END), 0) AS subscription,
+            COALESCE(SUM(CASE WHEN a.type = 'activity' THEN a.amount END), 0) AS activity,
+            COALESCE(SUM(CASE WHEN a.type = 'purchased' THEN a.amount END), 0) AS purchased
+       FROM charges c JOIN users u ON u.id = c.user_id LEFT JOIN allocations a ON a.charge_id = c.id
       WHERE ${where}
+      GROUP BY c.id, c.user_id, u.email, c.tool, c.project_id, c.project_name, c.settled_at, c.pro_uses, c.device_platform, c.device_id
       ORDER BY c.settled_at, c.id
       LIMIT ?`,
     params,
