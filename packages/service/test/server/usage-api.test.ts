@@ -172,3 +172,32 @@ describe('reading captured charges page by page', () => {
     }
   });
 });
+
+describe('a team’s usage: every member’s charges that drew on the pool', () => {
+  it('reads the charges with a pool part, from every member, and none made only of personal credits', async () => {
+    const s = await startTestServer({ sweepMs: 600_000 });
+    try {
+      const t = await admin(s.url, 'POST', '/admin/v1/teams', { name: 'Pool team', creditsPerCycle: 10 });
+      const member = (fields: Record<string, unknown> = {}) => newUser(s.url, { plan: 'teams', teamId: t.body.id, ...fields });
+      const a = await member();
+      const b = await member();
+      const outsider = await newUser(s.url);
+      for (const u of [a, b, outsider]) await grant(s.url, u.id, 'activity', 50);
+      const from = Date.now() - 1000;
+      const aFromPool = await act(s, a.tokens, 'remove-background'); // 5 of the pool's 10
+      const aSplit = await act(s, a.tokens, 'smart-cutout'); // the pool's last 5 + 3 personal
+      await act(s, b.tokens, 'auto-captions'); // the pool is empty: personal only
+      await act(s, outsider.tokens, 'remove-background');
+      const seen: { id: string; email: string; credits: number; subscription: number }[] = [];
+      for await (const page of capturedCharges(s.ctx, { teamId: t.body.id }, { from, to: Date.now() + 1000 })) {
+        seen.push(...page.map((c) => ({ id: c.id, email: c.email, credits: c.credits, subscription: c.byType.subscription })));
+      }
+      expect(seen).toEqual([
+        { id: aFromPool, email: a.email, credits: 5, subscription: 5 },
+        { id: aSplit, email: a.email, credits: 8, subscription: 5 },
+      ]);
+    } finally {
+      await s.close();
+    }
+  });
+});

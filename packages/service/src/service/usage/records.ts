@@ -1,5 +1,5 @@
 /**
- * Captured charges over a period, read in pages: each page one index range scan
+ * Captured charges over a period, read in pages: each page one index range scan per account
  * (`charges_captured (user_id, settled_at)`, or `charges_project` for one project — migration 9)
  * with the charge's parts summed by type, so a period costs what the period holds, however long
  * the account's history.
@@ -26,18 +26,27 @@ export interface CapturedCharge {
   deviceId: string | null;
 }
 
-/** Whose charges: one account's, optionally one project's. */
-export interface UsageFilter {
-  userId: string;
-  projectId?: string;
-}
+/**
+ * Whose charges: one account's (`userId`), or every member's that drew on a team's pool
+ * (`teamId`: charges with a part from one of the team's batches); optionally one project's.
+ */
+export type UsageFilter = ({ userId: string; teamId?: undefined } | { teamId: string; userId?: undefined }) & { projectId?: string };
 
 /** Where a page starts: after this (captured at, id). */
 export type PageCursor = { at: number; id: string } | null;
 
 export async function capturedPage(tx: Tx, f: UsageFilter, from: number, to: number, after: PageCursor, limit: number): Promise<CapturedCharge[]> {
-  const params: unknown[] = [f.userId];
-  let where = "c.user_id = ? AND c.status = 'captured'";
+  const params: unknown[] = [];
+  let where: string;
+  if (f.teamId !== undefined) {
+    // A member's charges (each member's range of the index) with a part from the pool.
+    where = `u.team_id = ? AND c.status = 'captured'
+      AND EXISTS (SELECT 1 FROM allocations p JOIN batches b ON b.id = p.batch_id WHERE p.charge_id = c.id AND b.owner_id = ?)`;
+    params.push(f.teamId, f.teamId);
+  } else {
+    where = "c.user_id = ? AND c.status = 'captured'";
+    params.push(f.userId);
+  }
   if (f.projectId !== undefined) {
     where += ' AND c.project_id = ?';
     params.push(f.projectId);
