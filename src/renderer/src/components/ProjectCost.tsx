@@ -46,7 +46,7 @@ export function ProjectCost() {
         This project: {costLine(usage.total)}
       </button>
       {open && (
-        <div id={panelId} className="project-cost-panel" role="region" aria-label="This project's cost by tool">
+        <div id={panelId} className="popover project-cost-panel" role="region" aria-label="This project's cost by tool">
           <p className="panel-title">Cost by tool</p>
           {usage.rows.length === 0 ? (
             <p className="empty">No AI action in this project has been charged yet.</p>
