@@ -90,6 +90,25 @@ const SESSION: Step[] = [
 ];
 const UPGRADE_AT = 7;
 
+/**
+ * Columns later migrations added to `charges` (9: the project), which these functions never write:
+ * the database at migration 4 lacks them, the others hold null. They are left out of the
+ * comparison (and must be null); everything else, event payloads byte for byte, is compared.
+ */
+const LATER_CHARGE_COLUMNS = ['project_id', 'project_name'];
+function withoutLaterColumns(charge: Record<string, unknown>): Record<string, unknown> {
+  const out = { ...charge };
+  for (const k of LATER_CHARGE_COLUMNS) {
+    expect(out[k] ?? null).toBeNull();
+    delete out[k];
+  }
+  return out;
+}
+const comparableAnswer = (a: string): string => {
+  const parsed = JSON.parse(a) as { charge?: Record<string, unknown> | null };
+  return parsed.charge ? JSON.stringify({ ...parsed, charge: withoutLaterColumns(parsed.charge) }) : a;
+};
+
 const TABLES = {
   ledger: 'SELECT * FROM ledger ORDER BY seq',
   events: 'SELECT user_id, version, at, payload, balance, cause, seqs FROM events ORDER BY user_id, version',
@@ -109,10 +128,11 @@ async function session(first: typeof MIGRATIONS, upgradeAt: number | null): Prom
       const answers: string[] = [];
       for (const [i, step] of SESSION.entries()) {
         if (i === upgradeAt) await migratePostgres(c);
-        answers.push(String(await step(c)));
+        answers.push(comparableAnswer(String(await step(c))));
       }
       const tables: Record<string, unknown[]> = {};
       for (const [name, sql] of Object.entries(TABLES)) tables[name] = (await c.query(sql)).rows;
+      tables.charges = (tables.charges as Record<string, unknown>[]).map(withoutLaterColumns);
       const versions = (await c.query<{ version: number }>('SELECT version FROM schema_migrations ORDER BY version')).rows.map((r) => r.version);
       return { answers, tables, versions };
     });
