@@ -39,8 +39,19 @@ let resources: string;
 let binary: string;
 let archive: string;
 
+/** A file where `npm run server` writes the service's bundle: it must never be packed. */
+const SERVICE_BUNDLE_PROBE = join('out', 'node', 'packaging-probe.mjs');
+let plantedProbe = false;
+
 beforeAll(async () => {
   buildIfStale();
+  mkdirSync(join('out', 'node'), { recursive: true });
+  try {
+    writeFileSync(SERVICE_BUNDLE_PROBE, '// the service bundle lives here\n', { flag: 'wx' });
+    plantedProbe = true;
+  } catch {
+    // already there (another run's): it is still a file that must not be packed
+  }
   work = mkdtempSync(join(tmpdir(), 'cutline-pack-'));
   const dist = join(work, 'electron-dist');
   mkdirSync(join(dist, 'resources'), { recursive: true });
@@ -60,11 +71,12 @@ beforeAll(async () => {
 }, 300_000);
 
 afterAll(() => {
+  if (plantedProbe) rmSync(SERVICE_BUNDLE_PROBE, { force: true });
   if (work) rmSync(work, { recursive: true, force: true });
 });
 
 describe('the packed app (electron-builder, from electron-builder.yml and out/)', () => {
-  it('app.asar holds the build and a package.json, nothing else: no node_modules, no source maps', () => {
+  it('app.asar holds the build and a package.json, nothing else: no node_modules, no source maps, no service bundle (out/node)', () => {
     const files = asar.listPackage(archive, { isPack: false });
     expect(files.filter((f) => !f.startsWith('/out/renderer/assets/'))).toEqual([
       '/out',

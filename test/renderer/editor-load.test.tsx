@@ -79,7 +79,7 @@ function useFakeObserver() {
   vi.stubGlobal('IntersectionObserver', FakeObserver);
 }
 
-const timelineClip = (name: string) => screen.getByRole('option', { name: new RegExp(`^${name},`) });
+const timelineClip = (name: string) => screen.getByRole('option', { name: new RegExp(`^${name} ?,`) });
 const mediaItem = (name: string) => within(screen.getByRole('list', { name: 'Your media' })).getByText(name).closest('li')!;
 
 describe('loading the editor', () => {

@@ -47,7 +47,7 @@ describe('timeline renders', () => {
       await h.store.getState().startAction('ai-portrait', { clipId: busy });
       await h.store.getState().confirmFlow();
     });
-    const progress = () => Number(screen.getByRole('progressbar', { name: 'AI Portrait progress' }).getAttribute('value'));
+    const progress = () => Number(screen.getByTestId('clip-progress').getAttribute('value'));
     expect(progress()).toBe(0);
 
     const jobsArrays = new Set<unknown>([h.store.getState().jobs]);

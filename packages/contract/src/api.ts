@@ -248,6 +248,20 @@ export const ErrorBodySchema = z
   })
   .passthrough();
 
+/**
+ * Extension (docs/api.md § Charges): which case a capture's or a release's 409 `conflict` is —
+ * the capture of a hold that expired (its credits went back), the capture of a released charge,
+ * the release of a captured one. The `error` stays `conflict`.
+ */
+export const CHARGE_CONFLICT_REASONS = ['hold_expired', 'charge_released', 'charge_captured'] as const;
+export type ChargeConflictReason = (typeof CHARGE_CONFLICT_REASONS)[number];
+
+export const ChargeConflictSchema = z.object({
+  error: z.literal('conflict'),
+  message: z.string(),
+  reason: z.enum(CHARGE_CONFLICT_REASONS),
+});
+
 export const InsufficientCreditsSchema = z.object({
   error: z.literal('insufficient_credits'),
   message: z.string(),

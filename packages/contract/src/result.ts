@@ -3,7 +3,7 @@
  * across layers. Every core operation the renderer calls returns a Result.
  */
 import { z } from 'zod';
-import { ERROR_CODES } from './api';
+import { CHARGE_CONFLICT_REASONS, ERROR_CODES } from './api';
 
 export const APP_ERROR_CODES = [
   // from the credit service (docs/api.md § Errors)
@@ -29,6 +29,8 @@ export const AppErrorSchema = z.object({
   /** For insufficient_credits: what the action costs and what is available. */
   cost: z.number().int().optional(),
   available: z.number().int().optional(),
+  /** For a charge's conflict: which case the service said it is (docs/api.md § Charges). */
+  reason: z.enum(CHARGE_CONFLICT_REASONS).optional(),
 });
 export type AppError = z.infer<typeof AppErrorSchema>;
 

@@ -21,6 +21,7 @@ import { cpus, loadavg, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { capture, hold } from '../src/service/charges/steps';
+import { chargeEngine } from '../src/service/charges/engine';
 import { systemClock } from '../src/clock';
 import type { Ctx } from '../src/service/kernel/context';
 import { Metrics } from '../src/service/kernel/metrics';
@@ -28,6 +29,7 @@ import { EventHub } from '../src/service/events/hub';
 import { openDb } from '../src/start';
 import type { Db } from '../src/db/db';
 import { openSqlite } from '../src/db/sqlite';
+import { batchRecorder, formatBatchSizes, type BatchSizes } from './lib/batches';
 import { eventRowBytes } from './lib/event-bytes';
 import { addToken, migrate, rawConnection, seedHistory, seedUsers, type BenchUser, type HistoryShape } from './lib/fixtures';
 import { Client } from './lib/http';
@@ -107,14 +109,15 @@ export interface BenchReport {
   service: Throughput;
   serviceAllocationsPerCharge: number;
   /**
-   * In-process, `workers` concurrent callers (group commit): service charges/s; the bare 1-row
-   * txn/s with the same `workers` callers (group commit shares one fsync among them); and the
+   * In-process, `workers` concurrent callers (the charge engine batches their steps): service
+   * charges/s; the bare 1-row txn/s with the same `workers` callers (one transaction each on the
+   * one connection: nothing shares a COMMIT); and the
    * sequential bare 1-row txn/s (one fsync per transaction) measured on both sides of that bare,
    * right before the service part — the target's denominator (see formatReport). `serviceCpuUs`: this process's
    * CPU (user + system, every thread) per charge in that part; `serviceBusyUs`: the event loop's
    * busy time per charge (JS, SQL and the blocking COMMITs) — what caps throughput on one thread.
    */
-  concurrent: { workers: number; bare: number; bareSequential: number; service: number; serviceCpuUs: number; serviceBusyUs: number };
+  concurrent: { workers: number; bare: number; bareSequential: number; service: number; serviceCpuUs: number; serviceBusyUs: number; batches: BatchSizes };
   http: Throughput[];
   profile: { perCharge: { sql: string; callsPerCharge: number; usPerCharge: number }[]; txUsPerCharge: number; stmtUsPerCharge: number };
   /** Wall and CPU (user + system, this process) time per bare transaction and per charge. */
@@ -239,7 +242,7 @@ async function throughput(dir: string, o: BenchOptions, log: (s: string) => void
     log(`throughput: round ${r + 1}/${rounds} done (${done} charges)`);
   }
 
-  // In-process with many concurrent callers (group commit), bare and service side by side.
+  // In-process with many concurrent callers, bare and service side by side.
   const workers = 32; // the issue's figure: 32 concurrent callers in-process
   const inParallel = async (n: number, step: (i: number) => Promise<unknown>) => {
     let i = 0;
@@ -256,6 +259,8 @@ async function throughput(dir: string, o: BenchOptions, log: (s: string) => void
   let seqBareMs = await bareTxns(bareDb, bareUser.id, seqN);
   const concBareMs = await inParallel(o.charges, () => bareDb.transaction((tx) => tx.run('UPDATE users SET version = version + 1 WHERE id = ?', [bareUser.id])));
   seqBareMs += await bareTxns(bareDb, bareUser.id, seqN);
+  const sizes = batchRecorder();
+  chargeEngine(svcDb).observer = sizes.observer;
   const concCpu = process.cpuUsage();
   const concElu = performance.eventLoopUtilization();
   const concSvcMs = await inParallel(o.charges, async (i) => {
@@ -264,6 +269,7 @@ async function throughput(dir: string, o: BenchOptions, log: (s: string) => void
     await capture(ctx, u.id, h.charge.id);
   });
   const concBusyMs = performance.eventLoopUtilization(concElu).active;
+  chargeEngine(svcDb).observer = {};
   const concCpuMs = cpuOf(concCpu);
   log(`throughput: ${workers} concurrent callers done`);
 
@@ -313,6 +319,7 @@ async function throughput(dir: string, o: BenchOptions, log: (s: string) => void
       service: (o.charges / concSvcMs) * 1000,
       serviceCpuUs: (concCpuMs / o.charges) * 1000,
       serviceBusyUs: (concBusyMs / o.charges) * 1000,
+      batches: sizes.read(),
     },
     profile: profileSummary(prof.profile, profN),
     cpu: {
@@ -647,15 +654,17 @@ export function formatReport(r: BenchReport): string {
   );
   const cc = r.concurrent;
   const http = r.http[r.http.length - 1];
-  // The issue's targets are "× bare single-row write tx/s (synchronous=FULL)": one durable
-  // transaction, one fsync — the sequential bare. The bare with as many callers shares one
-  // fsync among all of them (group commit of 1-row UPDATEs), so it is printed beside, untargeted.
+  // The targets are "× bare single-row write tx/s (synchronous=FULL)": one durable transaction,
+  // one fsync — the sequential bare. The bare with as many callers (the same engine batching
+  // nothing: one transaction each, one after another on the one connection) is printed beside, untargeted.
   const vsSeq = cc.service / cc.bareSequential;
   const httpVsSeq = http.perSecond / cc.bareSequential;
   out.push(
-    `In-process, ${cc.workers} concurrent callers (group commit): service ${rate(cc.service)} charges ` +
-      `(${cc.serviceCpuUs.toFixed(0)} µs CPU, ${cc.serviceBusyUs.toFixed(0)} µs event-loop busy per charge).`,
+    `In-process, ${cc.workers} concurrent callers (the charge engine's batches): service ${rate(cc.service)} charges ` +
+      `(${cc.serviceCpuUs.toFixed(0)} µs CPU per charge — target ≤ 150 µs: ${cc.serviceCpuUs <= 150 ? 'met' : 'NOT met'}; ` +
+      `${cc.serviceBusyUs.toFixed(0)} µs event-loop busy per charge).`,
   );
+  out.push(`Batches in that run: ${formatBatchSizes(cc.batches)}.`);
   out.push(
     table([
       ['ratio', 'bare txn/s', 'service in-process', 'target', `${http.label}`, 'target'],
@@ -663,11 +672,11 @@ export function formatReport(r: BenchReport): string {
         'vs sequential bare (one fsync per txn; the targets\' "bare")',
         rate(cc.bareSequential),
         ratio(vsSeq),
-        `≥ 0.5: ${vsSeq >= 0.5 ? 'met' : 'NOT met'}`,
+        `≥ 2: ${vsSeq >= 2 ? 'met' : 'NOT met'}`,
         ratio(httpVsSeq),
-        `≥ 0.15: ${httpVsSeq >= 0.15 ? 'met' : 'NOT met'}`,
+        `≥ 0.35: ${httpVsSeq >= 0.35 ? 'met' : 'NOT met'}`,
       ],
-      [`vs ${cc.workers}-caller bare (group commit shares one fsync)`, rate(cc.bare), ratio(cc.service / cc.bare), '—', ratio(http.perSecond / cc.bare), '—'],
+      [`vs ${cc.workers}-caller bare (one transaction each)`, rate(cc.bare), ratio(cc.service / cc.bare), '—', ratio(http.perSecond / cc.bare), '—'],
     ]),
   );
   out.push('');

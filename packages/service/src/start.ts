@@ -5,7 +5,7 @@ import type { DestinationStream, Logger } from 'pino';
 import { DEFAULTS, defaultCrashReportsDir, type LogLevel } from './config';
 import { buildApp } from './http/app';
 import { createLogger } from './http/logging';
-import { Metrics } from './service/kernel/metrics';
+import { Metrics, type ServiceMetrics } from './service/kernel/metrics';
 import { seedDemo } from './seed';
 import { systemClock, type Clock } from './clock';
 import type { Ctx } from './service/kernel/context';
@@ -13,6 +13,7 @@ import { countHits } from './service/auth/rate-counters';
 import { CrashReportInbox, type CrashReportLimits } from './service/crash-reports/inbox';
 import { EventHub } from './service/events/hub';
 import { startSweeper } from './service/sweeper';
+import { configureChargeEngine, type ChargeObserver } from './service/charges/engine';
 import { mailHandler } from './service/mail/outbox-mail';
 import { printedTransport, smtpTransport, type MailTransport } from './service/mail/transport';
 import { startOutboxWorker } from './service/outbox/worker';
@@ -174,6 +175,8 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
     openStreams: () => hub.connectionCount,
     ...(pool ? { pool: () => ({ total: pool.totalCount, idle: pool.idleCount, waiting: pool.waitingCount }) } : {}),
   });
+  // The charge engine reports its batches and its steps (arrival → answer) to this instance's metrics.
+  configureChargeEngine(db, { observer: chargeMetrics(metrics) });
   const ctx: Ctx = {
     db,
     clock: opts.clock ?? systemClock,
@@ -285,4 +288,17 @@ function defaultFrom(publicUrl: string): string {
 async function defaultPlugins() {
   const { webPlugin } = await import('./web/plugin');
   return [webPlugin()];
+}
+
+/** The charge engine's observer over an instance's metrics (a client's steps; the sweep's lapsed-hold releases are its job's). */
+function chargeMetrics(metrics: ServiceMetrics): ChargeObserver {
+  return {
+    batch(size, _ms, committed) {
+      if (committed) metrics.chargeBatch(size);
+    },
+    step(kind, ms, result) {
+      if (kind === 'lapse') return;
+      metrics.chargeStep(kind, ms / 1000, result === 'ok' ? 'ok' : result === 'error' ? 'error' : 'refused');
+    },
+  };
 }

@@ -10,7 +10,8 @@
  * A hold made for a target opens the charge in `OpenCharges` (durable, per account): capture and
  * release then go through it, so the job's outcome is recorded before the service is asked and a
  * settlement the service could not receive is retried until it answers (`settle_pending` meanwhile).
- * A 409 on capture becomes `hold_lost` (the hold was released or expired), never retried.
+ * A 409 whose reason says the hold is gone (`hold_expired`, `charge_released`) becomes `hold_lost`,
+ * never retried.
  */
 import type { Charge, QuoteResponse } from '@cutline/contract/api';
 import type { BalanceState } from '@cutline/contract/balance-state';
@@ -77,8 +78,8 @@ export class ChargeFlow {
     if (journaled) return journaled;
     const result = await this.deps.service.capture(chargeId);
     if (!result.ok) {
-      if (result.error.code === 'conflict') {
-        this.deps.logger.warn('capture refused: hold lost', { chargeId });
+      if (result.error.reason === 'hold_expired' || result.error.reason === 'charge_released') {
+        this.deps.logger.warn('capture refused: hold lost', { chargeId, reason: result.error.reason });
         return err('hold_lost', 'The credits held for this action were returned before it finished, so nothing was charged.');
       }
       return result;

@@ -4,7 +4,7 @@
  * HTTP status, `timeout`, or `offline` when the service could not be reached at all.
  */
 import { HTTPError, TimeoutError } from 'ky';
-import { ErrorBodySchema, InsufficientCreditsSchema } from '@cutline/contract/api';
+import { ChargeConflictSchema, ErrorBodySchema, InsufficientCreditsSchema } from '@cutline/contract/api';
 import { APP_ERROR_CODES, type AppError, type AppErrorCode } from '@cutline/contract/result';
 
 const STATUS_CODES: Record<number, AppErrorCode> = {
@@ -32,6 +32,10 @@ export async function appErrorFromResponse(response: Response): Promise<AppError
   if (code === 'insufficient_credits') {
     const numbers = InsufficientCreditsSchema.safeParse(body);
     if (numbers.success) return { code, message, cost: numbers.data.cost, available: numbers.data.available };
+  }
+  if (code === 'conflict') {
+    const conflict = ChargeConflictSchema.safeParse(body);
+    if (conflict.success) return { code, message, reason: conflict.data.reason };
   }
   return { code, message };
 }

@@ -167,3 +167,27 @@ export async function hostBehindCable(service: Service, name: string, core?: Dev
   };
   return behind;
 }
+
+/**
+ * Presses Tab (Shift+Tab with `back`) until `target` has the focus, as a keyboard user moves
+ * through the window; fails when it is not reached within `max` presses.
+ */
+export async function tabTo(page: Page, target: Locator, opts: { back?: boolean; max?: number } = {}): Promise<number> {
+  const max = opts.max ?? 80;
+  for (let presses = 0; presses <= max; presses++) {
+    if (await target.evaluate((el) => el === el.ownerDocument.activeElement).catch(() => false)) return presses;
+    await page.keyboard.press(opts.back ? 'Shift+Tab' : 'Tab');
+  }
+  throw new Error(`Tab did not reach ${target} in ${max} presses`);
+}
+
+/** Tab and Shift+Tab `presses` times each: the focus never leaves `container` (a modal's trap). */
+export async function expectFocusTrapped(page: Page, container: Locator, presses = 8): Promise<void> {
+  const inside = () => container.evaluate((el) => el.contains(el.ownerDocument.activeElement));
+  for (const key of ['Tab', 'Shift+Tab']) {
+    for (let i = 0; i < presses; i++) {
+      await page.keyboard.press(key);
+      expect(await inside(), `${key} × ${i + 1} left the ${container}`).toBe(true);
+    }
+  }
+}

@@ -21,6 +21,10 @@ test.describe('with JavaScript', () => {
     const held = await charge(server.url, user.tokens.access_token, 'ai-portrait', { id: 'desk-live', platform: 'desktop' });
     await expect(page.locator('p.big[data-total]')).toHaveText('85 credits');
     await expect(page.locator('[data-held]')).toContainText('15 credits more are held');
+    // a screen reader hears it: the page's polite status says the new balance
+    const said = page.locator('[data-live-status]');
+    await expect(said).toHaveAttribute('role', 'status');
+    await expect(said).toHaveText('Your balance changed: 85 credits.');
     await call(server.url, 'POST', `/v1/charges/${held.body.charge.id}/capture`, { token: user.tokens.access_token });
     await expect(page.locator('#history tbody tr').first()).toContainText('Spent');
     await expect(page.locator('[data-held]')).toHaveText('Nothing is held.');

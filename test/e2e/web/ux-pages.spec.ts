@@ -1,6 +1,6 @@
 /** New web screens with JavaScript off: Pro checkout, history one row per action with a time-zone setting, 404, a used handoff link. */
-import { call, charge, newUser, signIn } from '@cutline/service/test/helpers/client';
-import { expect, shot, signInThroughPage, test } from './support';
+import { call, newUser, signIn } from '@cutline/service/test/helpers/client';
+import { accountWithHistory, expect, shot, signInThroughPage, test } from './support';
 
 test('upgrade to Pro from the pricing page: choose annual, simulated payment, welcome page with Return to Cutline', async ({ page, server }, info) => {
   const user = await newUser(server.url);
@@ -23,13 +23,7 @@ test('upgrade to Pro from the pricing page: choose annual, simulated payment, we
 });
 
 test('history: one row per action with signed amounts, device names, times in the chosen zone', async ({ page, server }, info) => {
-  const user = await newUser(server.url);
-  await call(server.url, 'POST', '/admin/v1/grants', { body: { userId: user.id, type: 'activity', amount: 30, expiresAt: new Date(Date.now() + 48 * 3_600_000).toISOString(), source: 'campaign:winter' }, headers: { authorization: `Bearer ${server.adminToken}` } });
-  const t = await signIn(server.url, user.email, 'password-123');
-  const spent = await charge(server.url, t.access_token, 'remove-background', { id: 'cli-mobile-4f2a9c', platform: 'mobile' });
-  await call(server.url, 'POST', `/v1/charges/${spent.body.charge.id}/capture`, { token: t.access_token });
-  const failed = await charge(server.url, t.access_token, 'auto-captions', { id: 'desk-81b2e0', platform: 'desktop' });
-  await call(server.url, 'POST', `/v1/charges/${failed.body.charge.id}/release`, { token: t.access_token, body: { reason: 'failed' } });
+  const { user } = await accountWithHistory(server);
 
   await signInThroughPage(page, user.email, 'password-123', '/credits');
   await expect(page.locator('[data-expiring-soon]')).toContainText(/25 activity credits expire on \w+day/);

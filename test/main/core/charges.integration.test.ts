@@ -124,6 +124,16 @@ describe('charge flow', () => {
     expect(h.core.balance.current?.total).toBe(100);
   });
 
+  it('releasing a captured charge is the service’s conflict with its reason, not hold_lost', async () => {
+    const { h } = await signedInCore(100);
+    const held = await h.core.cutline.hold({ actionId: newActionId(), tool: 'remove-background' });
+    if (!held.ok) throw new Error(held.error.message);
+    expect(await h.core.cutline.capture({ chargeId: held.value.id })).toMatchObject({ ok: true });
+    const released = await h.core.cutline.release({ chargeId: held.value.id, reason: 'failed' });
+    expect(released).toMatchObject({ ok: false, error: { code: 'conflict', reason: 'charge_captured' } });
+    expect(h.core.balance.current?.total).toBe(95);
+  });
+
   it('a late charge answer never overwrites the newer balance a push already brought', async () => {
     let releaseGate!: () => void;
     const gate = new Promise<void>((resolve) => (releaseGate = resolve));

@@ -40,9 +40,14 @@ export function profiled(db: Db): { db: Db; profile: Profile } {
     run: (sql, params) => timed(sql, tx.run.bind(tx), sql, params),
     lock: (table, ids) => tx.lock(table, ids),
     lockRow: (table, id) => timed(`lockRow(${table})`, tx.lockRow.bind(tx), table, id),
+    lockAccounts: (ids) => timed('lockAccounts', tx.lockAccounts.bind(tx), ids),
+    rows: (columns, rows) => tx.rows(columns, rows),
+    writeRows: (columns, rows, statement) => timed(statement('v'), tx.writeRows.bind(tx), columns, rows, statement),
+    serialisesWriters: tx.serialisesWriters,
   }) as Tx;
   const wrapped: Db = {
     kind: db.kind,
+    writeSlots: db.writeSlots,
     async transaction(fn) {
       const t0 = performance.now();
       try {
@@ -54,6 +59,9 @@ export function profiled(db: Db): { db: Db; profile: Profile } {
     },
     read(fn) {
       return db.read((tx) => fn(wrapTx(tx)));
+    },
+    readOne<T>(sql: string, params: readonly unknown[]) {
+      return timed(sql, (q: string, p: readonly unknown[]) => db.readOne<T>(q, p), sql, params);
     },
     lease: (name, opts) => db.lease(name, opts),
     close: () => db.close(),

@@ -6,6 +6,9 @@
  */
 export type Row = Record<string, unknown>;
 
+/** A column of a derived table of rows (`Tx.rows`): its name and SQL type. */
+export type RowColumn = readonly [name: string, type: 'text' | 'int' | 'bigint'];
+
 export interface Tx {
   all<T = Row>(sql: string, params?: readonly unknown[]): Promise<T[]>;
   get<T = Row>(sql: string, params?: readonly unknown[]): Promise<T | undefined>;
@@ -26,6 +29,34 @@ export interface Tx {
    */
   lockRow<T = Row>(table: 'users' | 'teams', id: string): Promise<T | undefined>;
   /**
+   * Locks the accounts of `userIds` for the rest of the transaction in ONE statement: the teams
+   * they belong to first, then the users and every member of those teams, each set in id order —
+   * the one lock order of the service (team before members, then id), so lockers cannot deadlock.
+   * Returns the user rows as they stand once locked, and the teams locked. A user that joined a
+   * team between the statement's read of `team_id` and its lock is returned with a `team_id` not
+   * in `teams`: the caller locks that team too. SQLite (`serialisesWriters`): the same rows, read.
+   * Service code locks through accounts/state.ts (`lockAccounts`), never here.
+   */
+  lockAccounts(userIds: readonly string[]): Promise<{ users: Row[]; teams: string[] }>;
+  /**
+   * A derived table of `rows` with the named columns, to read or write many rows in one
+   * statement: `FROM ${t.sql} AS v` with `t.params` at its place among the parameters (multi-row
+   * INSERT … SELECT, UPDATE … FROM, `IN (SELECT id FROM …)`). SQLite: a VALUES list, one
+   * parameter per value, padded to a power of two (a few statement texts in all); PostgreSQL:
+   * `unnest` of one array parameter per column, so the text — and its prepared plan, which joins
+   * through the indexes — is the same for any number of rows. `rows` must not be empty, and no row's first value null;
+   * booleans become 0/1.
+   */
+  rows(columns: readonly RowColumn[], rows: readonly (readonly unknown[])[]): { sql: string; params: unknown[] };
+  /**
+   * One write over many rows: `statement(v)` is an INSERT … SELECT or UPDATE … FROM that reads its
+   * rows as `FROM ${v} AS v` (columns as named); returns every row it returns (RETURNING), in
+   * the rows' order. PostgreSQL: one statement over `unnest` of one typed array per column — one
+   * round trip, one prepared plan whatever the number of rows. SQLite: over `rows` (a VALUES
+   * list padded to a power of two), up to 256 rows a statement. Nothing is run for no rows.
+   */
+  writeRows(columns: readonly RowColumn[], rows: readonly (readonly unknown[])[], statement: (v: string) => string): Promise<Row[]>;
+  /**
    * True where the transaction already holds the one write lock (SQLite's BEGIN IMMEDIATE):
    * `lock` is a no-op and lock order cannot matter, so an account is locked with one read.
    */
@@ -34,15 +65,20 @@ export interface Tx {
 
 export interface Db {
   readonly kind: 'sqlite' | 'postgres';
+  /**
+   * How many write transactions are worth running at once — the charge engine's batches in
+   * flight: 1 on SQLite (one connection, one writer); on PostgreSQL a share of the pool, leaving
+   * connections for reads.
+   */
+  readonly writeSlots: number;
   /** Runs `fn` in one write transaction; retried on serialization failures where the engine has them. */
   transaction<T>(fn: (tx: Tx) => Promise<T>): Promise<T>;
   /**
-   * Engines with server-side step functions (PostgreSQL, migration 3): runs one statement as its
-   * own transaction — one round trip — and returns its first row. Retried like `transaction`.
-   * Absent on SQLite, where the service runs every step in-process. Also used for reads that
-   * are one statement (the bearer check), which need no BEGIN/COMMIT around them.
+   * Runs one read-only statement on its own (it is consistent by itself) and returns its first
+   * row: on PostgreSQL one round trip instead of BEGIN, the statement, COMMIT. For reads that
+   * are one statement (the bearer check of every request and stream connect).
    */
-  callStep?<T = Row>(sql: string, params: readonly unknown[]): Promise<T | undefined>;
+  readOne<T = Row>(sql: string, params: readonly unknown[]): Promise<T | undefined>;
   /** Runs `fn` on a consistent read snapshot. */
   read<T>(fn: (tx: Tx) => Promise<T>): Promise<T>;
   /**

@@ -7,12 +7,11 @@
  *
  * A row (migration 4) keeps only what the ledger does not: the balance snapshot's JSON, the
  * cause's JSON without its entries, and the seqs of the account's entries (`"12,13,14"`); the
- * entries are read back from `ledger` (append-only) and built by `ledgerWire`. PostgreSQL's
- * step functions (migrations 4 and 5) write the same three columns. A row
- * written before migration 4 has its whole payload in `payload` and is read as it is.
+ * entries are read back from `ledger` (append-only) and built by `ledgerWire`. A row written
+ * before migration 4 has its whole payload in `payload` and is read as it is.
  */
 import { eventPayload, type HubEvent } from '../events';
-import type { Db } from './db';
+import type { Db, RowColumn, Tx } from './db';
 import { ledgerWire } from '../ledger-wire';
 
 /** What the reads need of a connection or transaction (`Tx` has it; the relay adapts its pool). */
@@ -32,11 +31,15 @@ export interface CompactEvent {
   seqs: readonly number[];
 }
 
-/** Stores one account's event row (inside the committing transaction). */
-export async function writeEvent(tx: { run(sql: string, params?: readonly unknown[]): Promise<unknown> }, e: CompactEvent): Promise<void> {
-  await tx.run('INSERT INTO events (user_id, version, at, balance, cause, seqs) VALUES (?, ?, ?, ?, ?, ?)', [
-    e.userId, e.version, e.at, e.balance, e.cause, e.seqs.length ? e.seqs.join(',') : null,
-  ]);
+const EVENT_COLUMNS: readonly RowColumn[] = [['user_id', 'text'], ['version', 'bigint'], ['at', 'bigint'], ['balance', 'text'], ['cause', 'text'], ['seqs', 'text']];
+
+/** Stores the accounts' event rows (inside the committing transaction), in one multi-row write. */
+export async function writeEvents(tx: Pick<Tx, 'writeRows'>, events: readonly CompactEvent[]): Promise<void> {
+  await tx.writeRows(
+    EVENT_COLUMNS,
+    events.map((e) => [e.userId, e.version, e.at, e.balance, e.cause, e.seqs.length ? e.seqs.join(',') : null]),
+    (v) => `INSERT INTO events (user_id, version, at, balance, cause, seqs) SELECT user_id, version, at, balance, cause, seqs FROM ${v} AS v`,
+  );
 }
 
 /** The account's events after version `after` up to `upTo`, in version order (a stream's gap). */

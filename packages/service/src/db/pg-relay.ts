@@ -1,8 +1,9 @@
 /**
  * Carries committed balance events between service instances over PostgreSQL LISTEN/NOTIFY.
  *
- * Sending: after a transaction commits, `EventHub.publish` calls `announce`, which sends one
- * small NOTIFY (`{"i": instance, "e": [[userId, version], …]}`) — never the payload itself.
+ * Sending: after a transaction commits, `EventHub.publish` calls `announce`; what is announced in
+ * one turn of the event loop (every step of a batch of charges) goes in one small NOTIFY
+ * (`{"i": instance, "e": [[userId, version], …]}`) — never the payload itself.
  * Receiving: a dedicated connection LISTENs; for a notification from another instance, the
  * relay reads the event rows (written in the committed transaction; db/event-log.ts reads
  * them and builds the payloads) for the users that have connections here, from just after what it last delivered up to the announced version, and
@@ -73,6 +74,9 @@ export class PgRelay implements Relay {
   /** user → highest announced version not yet read. */
   private readonly pending = new Map<string, number>();
   private draining: Promise<void> | null = null;
+  /** [user, version] pairs announced in this turn, sent together. */
+  private readonly outgoing: [string, number][] = [];
+  private flushing = false;
   private readonly inflight = new Set<Promise<unknown>>();
   private readonly stats_: RelayStats = { connected: false, reconnects: 0, received: 0, delivered: 0, caughtUp: 0 };
 
@@ -119,7 +123,19 @@ export class PgRelay implements Relay {
     for (const e of events) {
       if (this.opts.hub.hasListeners(e.userId)) this.noteDelivered(e.userId, e.version);
       else this.lastDelivered.delete(e.userId);
+      this.outgoing.push([e.userId, e.version]);
     }
+    // Everything announced in this turn of the event loop (a batch of charge steps publishes
+    // each step's events in turn) goes in one NOTIFY, sent once the turn's synchronous work is done.
+    if (this.outgoing.length && !this.flushing) {
+      this.flushing = true;
+      queueMicrotask(() => this.flushAnnouncements());
+    }
+  }
+
+  private flushAnnouncements(): void {
+    this.flushing = false;
+    const pairs = this.outgoing.splice(0);
     let batch: [string, number][] = [];
     let size = 0;
     const flush = () => {
@@ -127,10 +143,10 @@ export class PgRelay implements Relay {
       batch = [];
       size = 0;
     };
-    for (const e of events) {
-      const item = JSON.stringify([e.userId, e.version]);
+    for (const pair of pairs) {
+      const item = JSON.stringify(pair);
       if (size + item.length + 64 > MAX_PAYLOAD) flush();
-      batch.push([e.userId, e.version]);
+      batch.push(pair);
       size += item.length + 1;
     }
     flush();

@@ -12,7 +12,7 @@ import { createHash, randomUUID } from 'node:crypto';
 import pg from 'pg';
 import type { Clock } from '../clock';
 import type { RelayTarget } from '../events';
-import { toDollarParams, type Db, type Row, type Tx } from './db';
+import { toDollarParams, type Db, type Row, type RowColumn, type Tx } from './db';
 import { migratePostgres } from './pg-migrate';
 import { pgLease, type PgLease } from './pg-lease';
 import { PgRelay, type RelayStats } from './pg-relay';
@@ -20,6 +20,8 @@ import { PgRelay, type RelayStats } from './pg-relay';
 export interface PostgresOptions {
   /** Connections in the pool (the LISTEN connection is extra). Default: env CUTLINE_PG_POOL_MAX, else 8. */
   poolMax?: number;
+  /** Charge batches in flight at once (`Db.writeSlots`). Default: env CUTLINE_PG_BATCHES, else half the pool, at most 4. */
+  writeSlots?: number;
   /** Attempts for one transaction before a serialization failure or deadlock is given up. */
   maxAttempts?: number;
   instanceId?: string;
@@ -36,10 +38,40 @@ export interface PostgresDb extends Db {
   readonly retries: number;
   /** Statements sent and answered (BEGIN and COMMIT included), since start: what the benchmark divides by charges. */
   readonly roundTrips: number;
-  callStep<T = Row>(sql: string, params: readonly unknown[]): Promise<T | undefined>;
   relayStats(): RelayStats | null;
   startRelay(hub: RelayTarget, clock: Clock): Promise<void>;
   lease(name: string, opts?: { heartbeatMs?: number }): PgLease;
+}
+
+/**
+ * `Tx.lockAccounts` in one statement: the teams of the users in the first array locked in id
+ * order (the materialised CTE, counted by the join with `n` before any user row is returned and
+ * locked), then those users and every member of those teams, locked in id order. `locked_teams`
+ * names the teams locked. The users are found through their primary key and the members through
+ * `users_team` (a UNION, not an OR, which would scan the table). Under READ COMMITTED each row
+ * comes back as it stands once locked.
+ */
+const LOCK_ACCOUNTS = `
+WITH t AS MATERIALIZED (
+  SELECT id FROM teams WHERE id IN (SELECT team_id FROM users WHERE id = ANY(?::text[])) ORDER BY id FOR UPDATE
+), n AS MATERIALIZED (SELECT COALESCE(array_agg(id), '{}') AS locked_teams FROM t)
+SELECT u.*, n.locked_teams FROM n, users u
+ WHERE u.id IN (SELECT unnest(?::text[]) UNION ALL SELECT m.id FROM users m JOIN t ON m.team_id = t.id)
+ ORDER BY u.id FOR UPDATE OF u`;
+
+/**
+ * A derived table of `rows`: `unnest` of one typed array parameter per column. `unnest` of
+ * parameters is planned with a row count (the arrays' own in a custom plan, 10 in a generic
+ * one), so joins with it use the indexes; the text is the same for any number of rows.
+ */
+function unnestRows(columns: readonly RowColumn[], rows: readonly (readonly unknown[])[]): { sql: string; params: unknown[] } {
+  const arrays = columns.map((): unknown[] => []);
+  for (const r of rows) {
+    if (r.length !== columns.length) throw new Error(`rows: ${r.length} values for ${columns.length} columns`);
+    r.forEach((v, i) => arrays[i].push(typeof v === 'boolean' ? (v ? 1 : 0) : (v ?? null)));
+  }
+  const types = columns.map(([, type]) => `?::${type === 'int' ? 'integer' : type}[]`).join(', ');
+  return { sql: `(SELECT * FROM unnest(${types}) AS r(${columns.map(([name]) => name).join(', ')}))`, params: arrays };
 }
 
 /** SQLSTATEs worth retrying the whole transaction for. */
@@ -71,6 +103,7 @@ export async function openPostgres(url: string, opts: PostgresOptions = {}): Pro
   const instanceId = opts.instanceId ?? randomUUID();
   const poolMax = opts.poolMax ?? (Number(process.env.CUTLINE_PG_POOL_MAX) || 8);
   const maxAttempts = opts.maxAttempts ?? 8;
+  const writeSlots = Math.max(1, opts.writeSlots ?? (Number(process.env.CUTLINE_PG_BATCHES) || Math.min(4, Math.floor(poolMax / 2))));
   const log = opts.log ?? (() => undefined);
   const connection: pg.ClientConfig = {
     connectionString: url,
@@ -121,6 +154,23 @@ export async function openPostgres(url: string, opts: PostgresOptions = {}): Pro
         if (table !== 'users' && table !== 'teams') throw new Error(`cannot lock table ${String(table)}`);
         // READ COMMITTED: FOR UPDATE waits for a concurrent writer and returns the row as it committed.
         return (await q(`SELECT * FROM ${table} WHERE id = ? FOR UPDATE`, [id])).rows[0] as T | undefined;
+      },
+      async lockAccounts(userIds: readonly string[]) {
+        const ids = [...new Set(userIds)];
+        if (!ids.length) return { users: [], teams: [] };
+        const rows = (await q(LOCK_ACCOUNTS, [ids, ids])).rows as Row[];
+        const teams = (rows[0]?.locked_teams as string[] | null | undefined) ?? [];
+        for (const r of rows) delete r.locked_teams;
+        return { users: rows, teams };
+      },
+      rows(columns, rows) {
+        if (!rows.length) throw new Error('rows: no rows');
+        return unnestRows(columns, rows);
+      },
+      async writeRows(columns, rows, statement) {
+        if (!rows.length) return [];
+        const v = unnestRows(columns, rows);
+        return (await q(statement(v.sql), v.params)).rows as Row[];
       },
     };
   };
@@ -180,6 +230,7 @@ export async function openPostgres(url: string, opts: PostgresOptions = {}): Pro
 
   return {
     kind: 'postgres',
+    writeSlots,
     instanceId,
     pool,
     get retries() {
@@ -188,19 +239,16 @@ export async function openPostgres(url: string, opts: PostgresOptions = {}): Pro
     get roundTrips() {
       return roundTrips;
     },
-    async callStep<T = Row>(sql: string, params: readonly unknown[]): Promise<T | undefined> {
+    async readOne<T = Row>(sql: string, params: readonly unknown[]): Promise<T | undefined> {
       const p = prepare(sql);
       for (let n = 1; ; n++) {
         checkOpen();
         try {
           roundTrips++;
-          // No BEGIN/COMMIT: a single statement is its own transaction.
+          // No BEGIN/COMMIT: a single statement is its own snapshot.
           return (await pool.query({ name: p.name, text: p.text, values: norm(params) })).rows[0] as T | undefined;
         } catch (e) {
-          const code = pgCode(e);
-          if (n >= maxAttempts || !((code && RETRYABLE.has(code)) || isStalePlan(e))) throw e;
-          retries++;
-          await new Promise((r) => setTimeout(r, Math.min(250, 2 ** n) * (0.5 + Math.random())));
+          if (n >= 2 || !isStalePlan(e)) throw e;
         }
       }
     },

@@ -8,10 +8,12 @@ import { MIGRATIONS } from './migrations';
 
 /**
  * Embedded SQLite (better-sqlite3): WAL, synchronous=FULL (a captured charge survives power
- * loss), one connection, `BEGIN IMMEDIATE` for writes, group commit under load. better-sqlite3
- * is synchronous, so each statement resolves at once; a promise-chain queue keeps write groups
- * and reads from interleaving between awaits. Under write load the WAL is checkpointed by a
- * worker thread on its own connection (see `checkpointer`), not inside a COMMIT on this thread.
+ * loss), one connection, `BEGIN IMMEDIATE` for writes. better-sqlite3 is synchronous, so each
+ * statement resolves at once; a promise-chain queue keeps transactions and reads from
+ * interleaving between awaits. Sharing one COMMIT (one fsync) among many charges is the charge
+ * engine's work (service/charges/engine.ts: one transaction per batch of steps), not this
+ * module's. Under write load the WAL is checkpointed by a worker thread on its own connection
+ * (see `checkpointer`), not inside a COMMIT on this thread.
  */
 export async function openSqlite(path: string): Promise<Db> {
   if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
@@ -38,6 +40,9 @@ export async function openSqlite(path: string): Promise<Db> {
     return params;
   };
   const NONE: readonly unknown[] = [];
+  const usersOf = (list: { sql: string; params: unknown[] }) =>
+    prepare(`SELECT * FROM users WHERE id IN (SELECT id FROM ${list.sql}) OR team_id IN (SELECT team_id FROM users WHERE id IN (SELECT id FROM ${list.sql}))`)
+      .all(...list.params, ...list.params) as Record<string, unknown>[];
   const tx: Tx = {
     serialisesWriters: true,
     all<T>(sql: string, params: readonly unknown[] = NONE) {
@@ -57,6 +62,43 @@ export async function openSqlite(path: string): Promise<Db> {
       // BEGIN IMMEDIATE already holds the database write lock: the row read now stays as read.
       return prepare(table === 'users' ? 'SELECT * FROM users WHERE id = ?' : 'SELECT * FROM teams WHERE id = ?').get(id) as T | undefined;
     },
+    async lockAccounts(userIds: readonly string[]) {
+      const ids = [...new Set(userIds)];
+      if (!ids.length) return { users: [], teams: [] };
+      // BEGIN IMMEDIATE already holds the database write lock: the rows read now stay as read.
+      const users = usersOf(tx.rows([['id', 'text']], ids.map((id) => [id])));
+      const asked = new Set(ids);
+      const teams = new Set<string>();
+      for (const u of users) if (asked.has(String(u.id)) && u.team_id !== null) teams.add(String(u.team_id));
+      return { users, teams: [...teams] };
+    },
+    rows(columns, rows) {
+      if (!rows.length) throw new Error('rows: no rows');
+      // Padded with all-NULL rows up to the next power of two (filtered out inside the derived
+      // table: a real row's first column is never null), so a statement has a handful of texts —
+      // each prepared once — whatever the number of rows.
+      const size = 2 ** Math.ceil(Math.log2(rows.length));
+      const one = `(${columns.map(() => '?').join(', ')})`;
+      const names = columns.map(([name], i) => `column${i + 1} AS ${name}`).join(', ');
+      const params: unknown[] = [];
+      for (const r of rows) {
+        if (r.length !== columns.length) throw new Error(`rows: ${r.length} values for ${columns.length} columns`);
+        if (r[0] === null || r[0] === undefined) throw new Error(`rows: the first column (${columns[0][0]}) is null`);
+        for (const v of r) params.push(typeof v === 'boolean' ? (v ? 1 : 0) : v === undefined ? null : v);
+      }
+      for (let i = rows.length * columns.length; i < size * columns.length; i++) params.push(null);
+      return { sql: `(SELECT ${names} FROM (VALUES ${Array(size).fill(one).join(', ')}) WHERE column1 IS NOT NULL)`, params };
+    },
+    async writeRows(columns, rows, statement) {
+      const out: Record<string, unknown>[] = [];
+      for (let i = 0; i < rows.length; i += 256) {
+        const v = tx.rows(columns, rows.slice(i, i + 256));
+        const st = prepare(statement(v.sql));
+        if (st.reader) out.push(...(st.all(...v.params) as Record<string, unknown>[]));
+        else st.run(...v.params);
+      }
+      return out;
+    },
   };
 
   // Transaction control, prepared once (exec would parse the text on every call).
@@ -64,13 +106,10 @@ export async function openSqlite(path: string): Promise<Db> {
   const beginImmediate = conn.prepare('BEGIN IMMEDIATE');
   const commit = conn.prepare('COMMIT');
   const rollback = conn.prepare('ROLLBACK');
-  const savepoint = conn.prepare('SAVEPOINT tx');
-  const releaseSp = conn.prepare('RELEASE tx');
-  const rollbackTo = conn.prepare('ROLLBACK TO tx');
   const ckpt = path === ':memory:' ? null : checkpointer(conn, path);
   const committed = () => ckpt?.committed();
 
-  // One queue for everything that touches the connection: a write group, a read, close.
+  // One queue for everything that touches the connection: a write transaction, a read, close.
   let tail: Promise<unknown> = Promise.resolve();
   const exclusive = <T>(fn: () => Promise<T>): Promise<T> => {
     const result = tail.then(fn, fn);
@@ -78,84 +117,32 @@ export async function openSqlite(path: string): Promise<Db> {
     return result;
   };
 
-  /**
-   * Group commit: writers that queue up while a commit is in progress share the next one. Each
-   * runs inside its own SAVEPOINT (none when the group holds one), so a failing transaction rolls back alone; the group then
-   * commits once — one fsync for many charges. A caller's promise settles only after COMMIT.
-   */
-  interface Pending {
-    fn: (t: Tx) => Promise<unknown>;
-    resolve: (v: unknown) => void;
-    reject: (e: unknown) => void;
-  }
-  const queue: Pending[] = [];
-  let scheduled = false;
-  const MAX_GROUP = 64;
-
-  const runGroup = async (): Promise<void> => {
-    const group = queue.splice(0, MAX_GROUP);
-    if (queue.length) setImmediate(() => void exclusive(runGroup));
-    else scheduled = false;
-    if (closed) {
-      for (const p of group) p.reject(new Error('database closed'));
-      return;
-    }
-    if (group.length === 1) return runAlone(group[0]);
-    const outcomes: { ok: boolean; value: unknown }[] = [];
-    beginImmediate.run();
-    try {
-      for (const p of group) {
-        savepoint.run();
-        try {
-          const value = await p.fn(tx);
-          releaseSp.run();
-          outcomes.push({ ok: true, value });
-        } catch (e) {
-          rollbackTo.run();
-          releaseSp.run();
-          outcomes.push({ ok: false, value: e });
-        }
-      }
-      commit.run();
-    } catch (e) {
-      if (conn.inTransaction) rollback.run();
-      for (const p of group) p.reject(e);
-      return;
-    }
-    committed();
-    group.forEach((p, i) => (outcomes[i].ok ? p.resolve(outcomes[i].value) : p.reject(outcomes[i].value)));
-  };
-
-  /** A group of one needs no SAVEPOINT: its own failure rolls back the whole transaction. */
-  const runAlone = async (p: Pending): Promise<void> => {
-    let value: unknown;
-    beginImmediate.run();
-    try {
-      value = await p.fn(tx);
-      commit.run();
-    } catch (e) {
-      if (conn.inTransaction) rollback.run();
-      p.reject(e);
-      return;
-    }
-    committed();
-    p.resolve(value);
-  };
-
   migrate(conn);
   let closed = false;
 
   return {
     kind: 'sqlite',
+    writeSlots: 1,
     transaction<T>(fn: (t: Tx) => Promise<T>) {
-      return new Promise<T>((resolve, reject) => {
-        queue.push({ fn, resolve: resolve as (v: unknown) => void, reject });
-        if (!scheduled) {
-          scheduled = true;
-          // Start the group after this turn's I/O callbacks: every request that arrived in the
-          // same poll phase joins it (microtasks alone would commit each one by itself).
-          setImmediate(() => void exclusive(runGroup));
+      return exclusive(async () => {
+        if (closed) throw new Error('database closed');
+        let value: T;
+        beginImmediate.run();
+        try {
+          value = await fn(tx);
+          commit.run();
+        } catch (e) {
+          if (conn.inTransaction) rollback.run();
+          throw e;
         }
+        committed();
+        return value;
+      });
+    },
+    readOne<T>(sql: string, params: readonly unknown[]) {
+      return exclusive(async () => {
+        if (closed) throw new Error('database closed');
+        return prepare(sql).get(...norm(params)) as T | undefined;
       });
     },
     read<T>(fn: (t: Tx) => Promise<T>) {
@@ -196,13 +183,14 @@ export async function openSqlite(path: string): Promise<Db> {
  * inside the COMMIT that crosses the mark, on the thread that commits — with group commit
  * under load that is every few groups, each time copying ~4 MB and fsyncing the database file
  * while every caller waits. Once this connection has committed `START_AFTER` write
- * transactions, a worker thread opens its own connection to the file and runs
+ * transactions (a charge engine's batch is one: a few dozen of them are thousands of charges),
+ * a worker thread opens its own connection to the file and runs
  * `wal_checkpoint(PASSIVE)` (which never blocks a writer) at most every `EVERY_MS` while
  * commits happen; this connection's own auto-checkpoint moves to `BACKSTOP_PAGES`, so the WAL
  * stays bounded even if the worker falls behind. Durability is untouched: a transaction is
  * durable at its COMMIT (synchronous=FULL), before any checkpoint.
  */
-const CHECKPOINT = { START_AFTER: 256, EVERY_MS: 500, BACKSTOP_PAGES: 10_000 };
+const CHECKPOINT = { START_AFTER: 32, EVERY_MS: 500, BACKSTOP_PAGES: 10_000 };
 
 const CHECKPOINT_WORKER = `
 const { parentPort, workerData } = require('node:worker_threads');

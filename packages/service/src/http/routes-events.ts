@@ -15,11 +15,10 @@ import type { FastifyInstance } from 'fastify';
 import type { Ctx } from '../service/kernel/context';
 import { ServiceError } from '../service/kernel/errors';
 import { snapshotPayload, type HubEvent } from '../events';
-import { sseChunk, sseFrame } from '../service/events/hub';
+import { SseWriter } from './sse-writer';
 import { balance, missedEvents } from '../service/accounts/reads';
 import { requireBearer } from './bearer';
 import { Admission } from './stream-admission';
-import type { ServerResponse } from 'node:http';
 import { startEventStream } from './sse-response';
 
 export interface EventRouteOptions {
@@ -57,29 +56,23 @@ export async function eventRoutes(app: FastifyInstance, ctx: Ctx, opts: EventRou
     const unrevoke = ctx.hub.onRevoke(grant.tokenHash, () => finish('unauthorized'), grant.userId);
     const res = startEventStream(reply, retryBase + Math.floor(Math.random() * (retryJitter + 1)));
     req.raw.socket.setNoDelay(true);
+    const out = new SseWriter(res);
 
     // Delivery: the hub calls `onEvent` for each committed event in one synchronous loop over the
     // account's connections; an event that follows the last one sent is written at once (the
-    // frame's one Buffer, no promise). Only a gap (an event from another instance that overtook
+    // frame's one Buffer, no promise, straight to the socket when sse-writer.ts's invariant holds). Only a gap (an event from another instance that overtook
     // one) or the first snapshot still being read makes events wait in `queued`, sent in order
     // once the read is done.
     let last = -1;
     let busy = true; // the first snapshot is not sent yet
     const queued: HubEvent[] = [];
-    const write = (chunk: string | Buffer) => {
-      if (!closed) res.write(chunk);
+    const write = (text: string) => {
+      if (!closed) out.text(text);
     };
-    // Events skip the response's own write path (its per-write chunk framing and cork): the
-    // body is chunked (HTTP/1.1), so the event's one pre-framed chunk Buffer goes straight to the
-    // socket, after the headers and the `retry:` already written through the response.
-    const socket = req.raw.socket;
-    const chunked = (res as ServerResponse & { chunkedEncoding?: boolean }).chunkedEncoding === true;
     const sendEvent = (e: HubEvent) => {
       if (e.version <= last) return;
       last = e.version;
-      if (closed) return;
-      if (chunked) socket.write(sseChunk(e));
-      else res.write(sseFrame(e));
+      if (!closed) out.event(e);
     };
     const drain = async () => {
       while (queued.length && !closed) {

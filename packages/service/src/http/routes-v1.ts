@@ -51,7 +51,7 @@ export async function v1Routes(app: FastifyInstance, ctx: Ctx): Promise<void> {
     if (rawKey === undefined) throw new ServiceError('invalid_request', 'the Idempotency-Key header is required');
     const key = parse(IdempotencyKeySchema, Array.isArray(rawKey) ? rawKey.join(',') : rawKey, 'Idempotency-Key');
     const body = parse(ChargeRequestSchema, req.body ?? {});
-    const out = await timedStep(ctx.metrics, 'hold', () => hold(ctx, userId, key, body));
+    const out = await hold(ctx, userId, key, body);
     return reply.status(out.replayed ? 200 : 201).send({ charge: out.charge, balance: out.balance });
   });
 
@@ -66,14 +66,14 @@ export async function v1Routes(app: FastifyInstance, ctx: Ctx): Promise<void> {
     if (req.body !== undefined && (typeof req.body !== 'object' || req.body === null || Array.isArray(req.body))) {
       throw new ServiceError('invalid_request', 'body: expected a JSON object or nothing');
     }
-    return timedStep(ctx.metrics, 'capture', () => capture(ctx, userId, id));
+    return capture(ctx, userId, id);
   });
 
   app.post('/v1/charges/:id/release', async (req) => {
     const { userId } = await requireBearer(ctx, req);
     const { id } = parse(ChargeParams, req.params, 'path');
     const body = parse(ReleaseRequestSchema, req.body ?? {});
-    return timedStep(ctx.metrics, 'release', () => release(ctx, userId, id, body.reason));
+    return release(ctx, userId, id, body.reason);
   });
 
   // extension: one of the caller's own store orders (docs/api.md § Store orders)

@@ -21,13 +21,14 @@ header nav form{margin:0;display:inline}header nav button{margin:0;padding:5px 1
 .stats{display:grid;grid-template-columns:repeat(auto-fit,minmax(150px,1fr));gap:12px;margin:12px 0}
 .stat{border:1px solid var(--line);border-radius:8px;padding:10px 12px}.stat b{display:block;font-size:22px}
 .big{font-size:34px;font-weight:700;margin:0}.equation{font-size:24px;font-weight:700;margin:12px 0}.badge{display:inline-block;padding:1px 7px;border-radius:10px;font-size:12px;font-weight:600;background:color-mix(in srgb,var(--accent) 15%,transparent);color:var(--accent)}
-.num{text-align:right;font-variant-numeric:tabular-nums;white-space:nowrap}.in{color:#0f8a5f}.out{color:var(--bad)}
+.num{text-align:right;font-variant-numeric:tabular-nums;white-space:nowrap}.in{color:var(--good)}.out{color:var(--bad)}
 .legend{display:flex;gap:16px;flex-wrap:wrap;font-size:13px}.swatch{display:inline-block;width:10px;height:10px;border-radius:2px;margin-right:5px}
 .packs{display:grid;grid-template-columns:repeat(auto-fit,minmax(200px,1fr));gap:12px}.pack{border:1px solid var(--line);border-radius:8px;padding:16px}
 .notice{border-left:4px solid var(--accent);padding:8px 12px;background:color-mix(in srgb,var(--accent) 8%,transparent)}
-.ok{color:#0f8a5f;font-weight:600}.pager{display:flex;gap:16px;margin-top:12px}.actions{display:flex;gap:12px;flex-wrap:wrap;align-items:center}
+.ok{color:var(--good);font-weight:600}.pager{display:flex;gap:16px;margin-top:12px}.actions{display:flex;gap:12px;flex-wrap:wrap;align-items:center}
 .plan.current{outline:2px solid var(--accent)}
-.table-wrap{overflow-x:auto}td small{color:var(--muted)}.when{white-space:nowrap}select{font:inherit;padding:6px}
+.visually-hidden{position:absolute;width:1px;height:1px;margin:-1px;padding:0;border:0;overflow:hidden;clip:rect(0 0 0 0);white-space:nowrap}
+.table-wrap{overflow-x:auto}.table-wrap:focus-visible{outline:2px solid var(--accent);outline-offset:2px}td small{color:var(--muted)}.when{white-space:nowrap}select{font:inherit;padding:6px}
 `;
 
 const LINKS: { href: string; label: string; needsProUses?: boolean }[] = [
@@ -75,6 +76,14 @@ export function sendHtml(reply: FastifyReply, status: number, body: string, csp:
 /** POST-redirect-GET and sign-in redirects: 303 so a reload never resubmits. */
 export function seeOther(reply: FastifyReply, location: string): FastifyReply {
   return reply.status(303).header('location', location).header('cache-control', 'no-store').header('referrer-policy', 'no-referrer').send();
+}
+
+/**
+ * A table that may be wider than the window: it scrolls sideways, so it is a named region a
+ * keyboard can focus and scroll (`labelledBy`: the id of its section's heading).
+ */
+export function wideTable(labelledBy: string, table: Raw): Raw {
+  return html`<div class="table-wrap" role="region" aria-labelledby="${labelledBy}" tabindex="0">${table}</div>`;
 }
 
 /** A page that explains a refusal or a failure, with a way on. */

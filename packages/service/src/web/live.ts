@@ -26,13 +26,19 @@ export const sessionRevocation = (idHash: string) => `web-session:${idHash}`;
 /**
  * The page's script, as served. ES2017, no dependencies: swaps `[data-live-region]` with the
  * same region of a fresh copy of the page; never while the reader is using a control inside it
- * (it waits for the focus to leave); stops when the session ended (the fetch is redirected).
+ * (it waits for the focus to leave); stops when the session ended (the fetch is redirected). When
+ * the balance changed it says so in `[data-live-status]` (a polite status, visually hidden: a
+ * screen reader hears the new balance; the swapped region itself is not a live region).
  */
 export const CREDITS_LIVE_JS = `(function () {
   'use strict';
   if (typeof EventSource !== 'function' || typeof DOMParser !== 'function' || !window.fetch) return;
-  var SELECTOR = '[data-live-region]';
+  var SELECTOR = '[data-live-region]', STATUS = '[data-live-status]';
   if (!document.querySelector(SELECTOR)) return;
+  function total(region) {
+    var t = region.querySelector('[data-total]');
+    return t ? t.textContent : '';
+  }
   var busy = false, again = false;
   var source = new EventSource(${JSON.stringify(LIVE_PATH)});
   function using(region) {
@@ -50,8 +56,12 @@ export const CREDITS_LIVE_JS = `(function () {
         if (!text) return;
         var next = new DOMParser().parseFromString(text, 'text/html').querySelector(SELECTOR);
         var now = document.querySelector(SELECTOR);
-        if (next && now && !using(now)) now.replaceWith(document.adoptNode(next));
-        else again = true;
+        if (next && now && !using(now)) {
+          var was = total(now), is = total(next);
+          now.replaceWith(document.adoptNode(next));
+          var status = document.querySelector(STATUS);
+          if (status && is && is !== was) status.textContent = 'Your balance changed: ' + is + '.';
+        } else again = true;
       })
       .catch(function () { again = true; })
       .then(function () { busy = false; if (again && !using(document.querySelector(SELECTOR) || document.body)) { again = false; refresh(); } });

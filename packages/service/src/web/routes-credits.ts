@@ -14,7 +14,7 @@ import { fmtZoned, isZone, setZone, weekday, ZONES, zoneOf } from './time-zone';
 import { spentPerDay, type DaySpend } from '../service/accounts/usage';
 import { TYPE_COLOR, usageChart } from './chart';
 import { deviceLabel, entryWords, fmtDate, fmtInt, plural, sourceLabel, toolName, TYPE_LABEL } from './format';
-import { LIVE_PAGE_CSP, seeOther, sendHtml, webPage, type Viewer } from './layout';
+import { LIVE_PAGE_CSP, seeOther, sendHtml, webPage, wideTable, type Viewer } from './layout';
 import { LIVE_SCRIPT_PATH } from './live';
 import { requireForm, safeNext, signInUrl, viewerOf } from './session';
 import { chosenPeriod, usageCard } from './usage-card';
@@ -86,8 +86,8 @@ function batchesCard(b: BalanceSnapshot, zone: string): Raw {
   );
   return html`<section class="card" aria-labelledby="batches-h"><h2 id="batches-h">Credit batches</h2>
   <p class="muted">Every batch with credits left, in the order they are spent.</p>
-  <div class="table-wrap"><table><thead><tr><th>Type</th><th>Source</th><th class="num">Left</th><th>Granted</th><th>Expires</th></tr></thead>
-  <tbody>${rows}</tbody></table></div></section>`;
+  ${wideTable('batches-h', html`<table><thead><tr><th>Type</th><th>Source</th><th class="num">Left</th><th>Granted</th><th>Expires</th></tr></thead>
+  <tbody>${rows}</tbody></table>`)}</section>`;
 }
 
 function single(e: LedgerEntry) {
@@ -118,8 +118,8 @@ function historyCard(page: LedgerPage, before: string | undefined, rows: History
   const body =
     page.entries.length === 0
       ? html`<p class="muted">${before ? 'No older entries.' : 'Nothing has happened on this account yet.'}</p>`
-      : html`<div class="table-wrap"><table><thead><tr><th>When</th><th>What</th><th class="num">Amount</th><th>Type</th><th>Tool</th><th>Device</th></tr></thead>
-  <tbody>${rows.map((r) => historyRow(r, viewer.me.id, zone))}</tbody></table></div>`;
+      : wideTable('history-h', html`<table><thead><tr><th>When</th><th>What</th><th class="num">Amount</th><th>Type</th><th>Tool</th><th>Device</th></tr></thead>
+  <tbody>${rows.map((r) => historyRow(r, viewer.me.id, zone))}</tbody></table>`);
   return html`<section class="card" id="history" aria-labelledby="history-h"><h2 id="history-h">History</h2>
   <p class="muted">Everything that moved credits or Pro uses, from every device (your team's pool included), newest first: one row per action. Times in ${zone}.</p>
   ${zoneForm(viewer, zone)}${body}${pager}</section>`;
@@ -145,7 +145,7 @@ export async function creditsRoutes(app: FastifyInstance, ctx: Ctx): Promise<voi
     const rows = historyRows(history.entries, single, settledElsewhere);
     // The live region: what the page's script swaps when the account changes (live.ts); the
     // page is whole without it.
-    const body = html`<div data-live-region data-version="${snap.version}">${balanceCard(viewer, snap, zone, ctx.clock.now())}${chartCard(days)}${usage}${batchesCard(snap, zone)}${historyCard(history, before, rows, viewer, zone)}</div>`;
+    const body = html`<p class="visually-hidden" role="status" data-live-status></p><div data-live-region data-version="${snap.version}">${balanceCard(viewer, snap, zone, ctx.clock.now())}${chartCard(days)}${usage}${batchesCard(snap, zone)}${historyCard(history, before, rows, viewer, zone)}</div>`;
     return sendHtml(reply, 200, webPage('Your credits', body, viewer, '/credits', { script: LIVE_SCRIPT_PATH }), LIVE_PAGE_CSP);
   });
 

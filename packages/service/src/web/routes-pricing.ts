@@ -15,7 +15,7 @@ import { planView } from '../service/accounts/reads';
 import type { Ctx } from '../service/kernel/context';
 import { PACKS } from '../service/orders/store';
 import { fmtInt, money, plural } from './format';
-import { sendHtml, webPage } from './layout';
+import { sendHtml, webPage, wideTable } from './layout';
 import { viewerOf } from './session';
 
 const PRICING_CSS = `
@@ -64,7 +64,7 @@ export async function pricingRoutes(app: FastifyInstance, ctx: Ctx): Promise<voi
   <div class="plans">${PLAN_CATALOGUE.map(card)}</div></section>
   <section class="card" aria-labelledby="tools-h"><h2 id="tools-h">What each AI tool costs</h2>
   <p class="muted">Credits per use, the same on every plan and every device. A use is charged only when its result is delivered; a failed or cancelled one returns its credits.</p>
-  <div class="table-wrap"><table class="tools"><thead><tr><th>Tool</th><th>Works on</th><th class="num">Price</th></tr></thead><tbody>${tools}</tbody></table></div></section>
+  ${wideTable('tools-h', html`<table class="tools"><thead><tr><th>Tool</th><th>Works on</th><th class="num">Price</th></tr></thead><tbody>${tools}</tbody></table>`)}</section>
   <section class="card"><h2>Credit packs</h2><p>On any plan you can buy credits in the web store; they stay valid for 2 years and are spent after your subscription and activity credits.</p>
   <ul>${packs}</ul><a class="button" href="/store">Go to the store</a></section>
   <section class="card"><h2>Pro uses (legacy Pro)</h2><p>Earlier Pro subscriptions came with a monthly number of Pro uses: one per AI action, whatever the tool.

@@ -66,6 +66,7 @@ describe('quote, hold, capture, release', () => {
     const rel = await call(s.url, 'POST', `/v1/charges/${h.body.charge.id}/release`, { token: t, body: { reason: 'failed' } });
     expect(rel.status).toBe(409);
     expect(rel.body.error).toBe('conflict');
+    expect(rel.body).toMatchObject({ reason: 'charge_captured', message: 'the charge was already captured and cannot be released' });
     expect((await call(s.url, 'GET', '/v1/balance', { token: t })).body.total).toBe(97);
   });
 
@@ -87,7 +88,9 @@ describe('quote, hold, capture, release', () => {
     expect(r.body.balance).toMatchObject({ total: 12, held: 0 });
     // repeating it returns the same; capturing a released charge is a conflict
     expect((await call(s.url, 'POST', `/v1/charges/${h.body.charge.id}/release`, { token: t, body: { reason: 'cancelled' } })).status).toBe(200);
-    expect((await call(s.url, 'POST', `/v1/charges/${h.body.charge.id}/capture`, { token: t })).status).toBe(409);
+    const refused = await call(s.url, 'POST', `/v1/charges/${h.body.charge.id}/capture`, { token: t });
+    expect(refused.status).toBe(409);
+    expect(refused.body).toMatchObject({ error: 'conflict', reason: 'charge_released' });
     expect((await call(s.url, 'GET', '/v1/balance', { token: t })).body.total).toBe(12);
   });
 

@@ -2,10 +2,14 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { startTestServer, type TestServer } from '../helpers/server';
 import { call, charge, grant, newKey, newUser } from '../helpers/client';
 import { expectBooksBalanced } from '../helpers/audit';
+import { chargeEngine } from '../../src/service/charges/engine';
 
 let s: TestServer;
+/** The sizes of the charge engine's committed batches, from the start. */
+const batches: number[] = [];
 beforeAll(async () => {
   s = await startTestServer();
+  chargeEngine(s.ctx.db).observer = { batch: (size, _ms, committed) => void (committed && batches.push(size)) };
 });
 afterAll(() => s.close());
 // After every race: the books still add up (GET /admin/v1/audit recomputes them from the ledger).
@@ -37,6 +41,33 @@ describe('concurrent charges against a small balance', () => {
     const after = (await call(s.url, 'GET', '/v1/balance', { token: t })).body;
     expect(after).toMatchObject({ total: 40 - 3 * 6, held: 0 });
   });
+
+  it('1,000 concurrent charges, batched, against a balance covering 300: exactly 300 hold, none overspends; then all settled at once', async () => {
+    const u = await newUser(s.url);
+    const t = u.tokens.access_token;
+    // 900 credits in three batches; auto-captions costs 3.
+    await grant(s.url, u.id, 'subscription', 300, new Date(Date.now() + 86_400_000).toISOString());
+    await grant(s.url, u.id, 'activity', 300, null);
+    await grant(s.url, u.id, 'purchased', 300, null);
+    const from = batches.length;
+    const results = await Promise.all(Array.from({ length: 1000 }, () => charge(s.url, t, 'auto-captions')));
+    expect(results.filter((r) => r.status === 201)).toHaveLength(300);
+    expect(results.filter((r) => r.status === 402)).toHaveLength(700);
+    expect(new Set(results.filter((r) => r.status === 201).map((r) => r.body.charge.id)).size).toBe(300);
+    // Every hold its own version, whatever batch it went in.
+    const versions = results.filter((r) => r.status === 201).map((r) => r.body.balance.version as number).sort((a, b) => a - b);
+    expect(versions.every((v, i) => i === 0 || v === versions[i - 1] + 1)).toBe(true);
+    expect((await call(s.url, 'GET', '/v1/balance', { token: t })).body).toMatchObject({ total: 0, held: 900 });
+    // The steps were applied in batches: the charges shared transactions.
+    expect(Math.max(...batches.slice(from))).toBeGreaterThan(1);
+
+    const held = results.filter((r) => r.status === 201);
+    const settled = await Promise.all(
+      held.map((r, i) => call(s.url, 'POST', `/v1/charges/${r.body.charge.id}/${i % 3 ? 'capture' : 'release'}`, { token: t, body: i % 3 ? undefined : { reason: 'failed' } })),
+    );
+    expect(settled.every((r) => r.status === 200)).toBe(true);
+    expect((await call(s.url, 'GET', '/v1/balance', { token: t })).body).toMatchObject({ total: 3 * 100, held: 0 });
+  }, 120_000); // 1,000 requests on a shared machine
 
   it('parallel retries of one key make one charge', async () => {
     const u = await newUser(s.url);

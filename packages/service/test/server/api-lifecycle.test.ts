@@ -69,7 +69,9 @@ describe('time: holds and batches that run out', () => {
       sse.close();
       const c = await call(s.url, 'GET', `/v1/charges/${h.body.charge.id}`, { token: t });
       expect(c.body).toMatchObject({ status: 'expired', releaseReason: 'expired' });
-      expect((await call(s.url, 'POST', `/v1/charges/${h.body.charge.id}/capture`, { token: t })).status).toBe(409);
+      const late = await call(s.url, 'POST', `/v1/charges/${h.body.charge.id}/capture`, { token: t });
+      expect(late.status).toBe(409);
+      expect(late.body).toMatchObject({ error: 'conflict', reason: 'hold_expired' });
     } finally {
       await s.close();
     }

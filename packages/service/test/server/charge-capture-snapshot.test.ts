@@ -1,10 +1,10 @@
 /**
- * The capture's balance without a second read of the batches (charges/steps.ts `knownBatches`, SQLite):
- * it must be the snapshot a fresh read gives and the one its event row stores — also when the
- * account changed between the hold and the capture (a grant: a new version) or time moved past
- * a batch's expiry (no new version, time applied again), and for a team member (never kept).
- * The hold's charge row and parts are kept with them: a capture of another charge, or of a hold
- * that lapsed meanwhile, must answer as with a fresh read.
+ * The capture's balance without a second read of the batches (charges/hold-cache.ts, the hold →
+ * capture batch cache): it must be the snapshot a fresh read gives and the one its event row
+ * stores — also when the account changed between the hold and the capture (a grant: a new
+ * version) or time moved past a batch's expiry (no new version, time applied again), and for a
+ * team member (never kept). The hold's charge row and parts are kept with them: a capture of
+ * another charge, or of a hold that lapsed meanwhile, must answer as with a fresh read.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { capture, getCharge, hold } from '../../src/service/charges/steps';

@@ -1,12 +1,11 @@
 /**
- * The same charges on both engines write the same things. PostgreSQL runs hold, capture and
- * release as server-side functions (migrations 3–5 under packages/service/src/db/migrations/); SQLite runs the
- * TypeScript steps of charges/steps.ts. One scripted session of a team — a member's own subscription
- * batch, the pool alone, a teammate's spend, a mixed pool + personal charge, a release after a
- * pool batch expired meanwhile, a capture after the hold lapsed, Pro uses, refusals and a replay —
- * must leave identical ledger rows (scope, user, every field), event rows (which accounts, their
- * versions, the full payload: balance and cause with its entries naming the member), held
- * credits and batches, and answer identically.
+ * The same charges on both engines write the same things: the service's one implementation of
+ * the charge steps (service/charges/) over SQLite and over PostgreSQL. One scripted session of a
+ * team — a member's own subscription batch, the pool alone, a teammate's spend, a mixed pool +
+ * personal charge, a release after a pool batch expired meanwhile, a capture after the hold
+ * lapsed, Pro uses, refusals and a replay — must leave identical ledger rows (scope, user, every
+ * field), event rows (which accounts, their versions, the full payload: balance and cause with
+ * its entries naming the member), held credits and batches, and answer identically.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { LedgerEntry } from '@cutline/contract/api';
@@ -191,7 +190,7 @@ describe('the charge steps write the same on both engines', () => {
     expect(r.events.filter((e) => e.payload.cause.entries).every((e) => e.stored.seqs !== null && !('entries' in (e.stored.cause as object)))).toBe(true);
   });
 
-  it('PostgreSQL writes and answers exactly what the TypeScript steps do', () => {
+  it('PostgreSQL writes and answers exactly what SQLite does', () => {
     const ts = recorded.get('sqlite')!;
     const pg = recorded.get('postgres')!;
     expect(pg.ledger).toEqual(ts.ledger);

@@ -1,11 +1,9 @@
 /**
- * The charge steps against the pure rules, on both engines. PostgreSQL runs hold, quote and
- * release as server-side functions (migrations 3–5 under src/db/migrations/) that re-state the
- * rules of packages/service/src/ledger; SQLite runs them in-process through those rules. For seeded random
- * accounts — batches of every type, expiries in the past, exactly now, tied and permanent, grant
- * times tied, a team pool — each engine must answer exactly what `allocate`, `summarize` and
- * `planRelease` say: the quote's plan, the hold's allocation or its 402 with the available
- * credits, the balance, and the batches after a release.
+ * The charge steps against the pure rules, on both engines. For seeded random accounts — batches
+ * of every type, expiries in the past, exactly now, tied and permanent, grant times tied, a team
+ * pool — each engine must answer exactly what `allocate`, `summarize` and `planRelease` say: the
+ * quote's plan, the hold's allocation or its 402 with the available credits, the balance, and the
+ * batches after a release.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { allocate } from '../../src/ledger/allocate';

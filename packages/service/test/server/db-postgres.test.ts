@@ -8,6 +8,7 @@ import type { HubEvent } from '../../src/events';
 import { EventHub } from '../../src/service/events/hub';
 import { MIGRATIONS } from '../../src/db/migrations';
 import { openPostgres, type PostgresDb } from '../../src/db/postgres';
+import { migratePostgres } from '../../src/db/pg-migrate';
 import { CHANNEL } from '../../src/db/pg-relay';
 import { createDatabase, dropDatabase, withClient } from '../helpers/pg';
 
@@ -60,6 +61,25 @@ describe('migrations', () => {
     expect(again.filter((m) => m.startsWith('applied'))).toEqual([]);
     const rows = await withClient(url, (c) => c.query('SELECT version FROM schema_migrations ORDER BY version'));
     expect(rows.rows.map((r) => r.version)).toEqual(MIGRATIONS.map((m) => m.version));
+  });
+});
+
+describe('migration 6: the charge steps leave the database', () => {
+  const cutlineFunctions = (c: import('pg').ClientBase) =>
+    c.query<{ f: string }>("SELECT proname AS f FROM pg_proc WHERE pronamespace = current_schema()::regnamespace AND proname LIKE 'cutline\\_%'");
+
+  it('a database that ran the PL/pgSQL step functions (migration 5) keeps none of them after migration 6', async () => {
+    const old = await createDatabase();
+    try {
+      await withClient(old, async (c) => {
+        await migratePostgres(c, MIGRATIONS.filter((m) => m.version <= 5));
+        expect((await cutlineFunctions(c)).rows.map((r) => r.f)).toEqual(expect.arrayContaining(['cutline_hold', 'cutline_settle', 'cutline_quote']));
+        expect(await migratePostgres(c)).toEqual(MIGRATIONS.filter((m) => m.version > 5).map((m) => m.version));
+        expect((await cutlineFunctions(c)).rows).toEqual([]);
+      });
+    } finally {
+      await dropDatabase(old);
+    }
   });
 });
 

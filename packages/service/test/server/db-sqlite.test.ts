@@ -23,8 +23,8 @@ async function open(): Promise<Db> {
 
 const names = (d: Db) => d.read((tx) => tx.all<{ name: string }>('SELECT name FROM teams ORDER BY name')).then((r) => r.map((x) => x.name));
 
-describe('SQLite store: group commit', () => {
-  it('transactions queued together commit together, and a failing one rolls back alone', async () => {
+describe('SQLite store: transactions', () => {
+  it('transactions queued together run one after another, in order, and a failing one rolls back alone', async () => {
     const d = await open();
     const results = await Promise.allSettled(
       ['a', 'b', 'c', 'd'].map((n) =>

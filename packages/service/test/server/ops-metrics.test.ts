@@ -1,7 +1,7 @@
 /**
  * `/metrics` as Prometheus scrapes it (docs/operations.md § Metrics): well-formed text
  * exposition, and counts that follow what happened — charge steps by outcome, refusals by code,
- * sweeps, open streams, batch sizes from the engine's observer, the process's own metrics. Each
+ * sweeps, open streams, batch sizes from the charge engine's observer, the process's own metrics. Each
  * service instance has its own registry. On the engine of the run (CUTLINE_TEST_STORE).
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -9,6 +9,7 @@ import { call, charge, grant, newUser } from '../helpers/client';
 import { parsePrometheus, scrape, scrapeUntil } from '../helpers/prometheus';
 import { startTestServer, type TestServer } from '../helpers/server';
 import { openSse } from '../helpers/sse';
+import { hold } from '../../src/service/charges/steps';
 
 describe('/metrics', () => {
   let s: TestServer;
@@ -86,14 +87,18 @@ describe('/metrics', () => {
     await scrapeUntil(s.url, (m) => m.value('cutline_open_streams') === 0, 'the closed stream to be gone');
   });
 
-  it('shows the batch sizes the charge engine reports through ctx.metrics', async () => {
-    for (const size of [1, 3, 40]) s.ctx.metrics.chargeBatch(size);
-    const m = await scrape(s.url);
-    expect(m.value('cutline_charge_batch_size_count')).toBe(3);
-    expect(m.value('cutline_charge_batch_size_sum')).toBe(44);
-    expect(m.value('cutline_charge_batch_size_bucket', { le: '2' })).toBe(1);
-    expect(m.value('cutline_charge_batch_size_bucket', { le: '4' })).toBe(2);
-    expect(m.value('cutline_charge_batch_size_bucket', { le: '64' })).toBe(3);
+  it('shows the batch sizes the charge engine reports: steps that arrive together are one batch', async () => {
+    const u = await newUser(s.url);
+    await grant(s.url, u.id, 'purchased', 100, null);
+    const before = await scrape(s.url);
+    const device = { id: 'metrics-test', platform: 'desktop' as const };
+    await Promise.all(Array.from({ length: 5 }, (_, i) => hold(s.ctx, u.id, `together-${i}`, { tool: 'auto-captions', quantity: 1, device })));
+    const after = await scrape(s.url);
+    const grew = (name: string, labels?: Record<string, string>) => (after.value(name, labels) ?? 0) - (before.value(name, labels) ?? 0);
+    // Every step is in one committed batch (the sweep's may join); the five went in one of more than 4 steps.
+    expect(grew('cutline_charge_batch_size_sum')).toBeGreaterThanOrEqual(5);
+    expect(grew('cutline_charge_batch_size_count') - grew('cutline_charge_batch_size_bucket', { le: '4' })).toBeGreaterThanOrEqual(1);
+    expect(grew('cutline_charge_step_seconds_count', { step: 'hold', outcome: 'ok' })).toBe(5);
   });
 
   it('keeps each instance to its own registry', async () => {

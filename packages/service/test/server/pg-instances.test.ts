@@ -10,10 +10,13 @@ import { createDatabase, dropDatabase, withClient } from '../helpers/pg';
 import { startTestServer, type TestServer } from '../helpers/server';
 import { openSse } from '../helpers/sse';
 import { expectBooksBalanced } from '../helpers/audit';
+import { chargeEngine } from '../../src/service/charges/engine';
 
 let url: string;
 let a: TestServer;
 let b: TestServer;
+/** Committed batch sizes of both instances' charge engines, from the start. */
+const batches: number[] = [];
 const DAY = 86_400_000;
 const inDays = (d: number) => new Date(Date.now() + d * DAY).toISOString();
 
@@ -21,6 +24,7 @@ beforeAll(async () => {
   url = await createDatabase();
   a = await startTestServer({ db: url }); // migrates and seeds
   b = await startTestServer({ db: url }); // finds both done
+  for (const s of [a, b]) chargeEngine(s.ctx.db).observer = { batch: (size, _ms, committed) => void (committed && batches.push(size)) };
 });
 // After every test: the books add up, seen from either instance.
 afterEach(async () => {
@@ -49,6 +53,7 @@ describe('two instances on one database', () => {
     await grant(a.url, u.id, 'activity', 100, inDays(7));
     await grant(b.url, u.id, 'purchased', 100, inDays(700));
     const token = u.tokens.access_token;
+    const from = batches.length;
 
     const sse = await openSse(b.url, token);
     const first = await sse.waitFor((e) => e.event === 'balance');
@@ -66,9 +71,10 @@ describe('two instances on one database', () => {
     expect(ok).toHaveLength(100);
     expect(refused).toHaveLength(100);
     for (const r of refused) expect(r.body).toMatchObject({ error: 'insufficient_credits', cost: 3 });
-    // Both instances did part of the work.
+    // Both instances did part of the work, in batches.
     expect(ok.filter((r) => r.via === a).length).toBeGreaterThan(0);
     expect(ok.filter((r) => r.via === b).length).toBeGreaterThan(0);
+    expect(Math.max(...batches.slice(from))).toBeGreaterThan(1);
 
     // Every successful hold is its own version, through whichever instance took it.
     const versions = ok.map((r) => r.body.balance.version as number).sort((x, y) => x - y);
@@ -108,6 +114,23 @@ describe('two instances on one database', () => {
     }
     sse.close();
   });
+
+  it('1,000 concurrent charges split across both against a balance covering 300: exactly 300 hold, none overspends', async () => {
+    const u = await newUser(a.url);
+    await grant(a.url, u.id, 'activity', 450, inDays(7));
+    await grant(b.url, u.id, 'purchased', 450, null);
+    const token = u.tokens.access_token;
+    const replies = await Promise.all(Array.from({ length: 1000 }, (_, i) => charge((i % 2 ? a : b).url, token, 'auto-captions')));
+    const ok = replies.filter((r) => r.status === 201);
+    expect(ok).toHaveLength(300);
+    expect(replies.filter((r) => r.status === 402)).toHaveLength(700);
+    const versions = ok.map((r) => r.body.balance.version as number).sort((x, y) => x - y);
+    expect(versions.every((v, i) => i === 0 || v === versions[i - 1] + 1)).toBe(true);
+    expect((await call(a.url, 'GET', '/v1/balance', { token })).body).toMatchObject({ total: 0, held: 900 });
+    const settled = await Promise.all(ok.map((r, i) => call((i % 2 ? b : a).url, 'POST', `/v1/charges/${r.body.charge.id}/capture`, { token })));
+    expect(settled.every((r) => r.status === 200)).toBe(true);
+    expect((await call(b.url, 'GET', '/v1/balance', { token })).body).toMatchObject({ total: 0, held: 0 });
+  }, 120_000); // 1,000 requests on a shared machine
 
   it('a capture through A is pushed to B at once, with its cause', async () => {
     const u = await newUser(a.url);

@@ -4,6 +4,8 @@ import { activityDirection, activityLabel, dateTime, groupActivity, PLATFORM_LAB
 import { useApp } from '../store';
 import { toolName } from '../tools';
 
+export const ACTIVITY_TITLE_ID = 'activity-title';
+
 export function ActivityPanel() {
   const signedIn = useApp((s) => s.app?.account != null);
   const me = useApp((s) => s.app?.account?.id ?? null);
@@ -16,8 +18,9 @@ export function ActivityPanel() {
   const rows = useMemo(() => groupActivity(ledger), [ledger]);
 
   return (
-    <section className="panel activity" aria-labelledby="activity-title">
-      <h2 id="activity-title" className="panel-title">
+    <section className="panel activity" aria-labelledby={ACTIVITY_TITLE_ID}>
+      {/* focusable by script: where the focus goes when the last AI job card it was on goes */}
+      <h2 id={ACTIVITY_TITLE_ID} className="panel-title" tabIndex={-1}>
         Activity
       </h2>
       {!signedIn ? (

@@ -6,6 +6,7 @@ import { ShortcutsDialog } from './ShortcutsDialog';
 import { ActivityPanel } from './ActivityPanel';
 import { FlowDialogs } from './FlowDialogs';
 import { JobsPanel } from './JobsPanel';
+import { LiveAnnouncer } from './LiveAnnouncer';
 import { MediaPanel } from './MediaPanel';
 import { Notices } from './Notices';
 import { Preview } from './Preview';
@@ -62,6 +63,7 @@ export function App() {
       <Timeline />
       <FlowDialogs />
       <Notices />
+      <LiveAnnouncer />
       <PlaybackClock />
       <EditorKeys onShortcuts={openShortcuts} />
       {shortcuts && <ShortcutsDialog onClose={() => setShortcuts(false)} />}

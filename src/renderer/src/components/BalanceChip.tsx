@@ -11,6 +11,10 @@ import { CREDIT_TYPES, exchangeCredits } from '@cutline/contract/credit-types';
 import type { HandoffPath } from '@cutline/contract/credit-types';
 import { chipText, credits, date, expiryText, num, proUses, relativeFuture, TYPE_TITLE } from '../format';
 import { useApp } from '../store';
+import { keepTabInside } from './Dialog';
+
+/** The chip's element id: where the focus goes once a sign-in replaced the Sign in button. */
+export const BALANCE_CHIP_ID = 'balance-chip';
 
 export function BalanceChip() {
   const signedIn = useApp((s) => s.app?.account != null);
@@ -34,6 +38,7 @@ export function BalanceChip() {
     <div className="chip-wrap">
       <button
         ref={buttonRef}
+        id={BALANCE_CHIP_ID}
         type="button"
         className={`chip${stale ? ' chip-stale' : ''}`}
         aria-label={label}
@@ -51,6 +56,8 @@ export function BalanceChip() {
         <span key={balance?.version ?? 'none'} className="chip-text" data-testid="balance-chip-text">
           {text}
         </span>
+        {/* a word break between the figures, for what reads the text (the flex gap shows it) */}
+        {alerts > 0 && ' '}
         {alerts > 0 && (
           <span className="chip-badge" data-testid="alert-badge" aria-hidden="true">
             {alerts}
@@ -123,7 +130,10 @@ function BalancePopover({
         if (e.key === 'Escape') {
           e.stopPropagation();
           onClose(true);
+          return;
         }
+        // like a dialog: Tab stays inside until Esc (or a click outside) closes it
+        keepTabInside(e, ref.current!);
       }}
     >
       <h2 id={titleId} className="popover-title">

@@ -11,6 +11,26 @@ export function focusables(root: HTMLElement): HTMLElement[] {
   return Array.from(root.querySelectorAll<HTMLElement>(FOCUSABLE)).filter((el) => !el.hasAttribute('inert'));
 }
 
+/** Tab / Shift+Tab on the last / first focusable element of `root` wrap around inside it. */
+export function keepTabInside(e: KeyboardEvent<HTMLElement>, root: HTMLElement): void {
+  if (e.key !== 'Tab') return;
+  const items = focusables(root);
+  if (items.length === 0) {
+    e.preventDefault();
+    return;
+  }
+  const first = items[0];
+  const last = items[items.length - 1];
+  const active = document.activeElement;
+  if (e.shiftKey && (active === first || active === root || !root.contains(active))) {
+    e.preventDefault();
+    last.focus();
+  } else if (!e.shiftKey && (active === last || !root.contains(active))) {
+    e.preventDefault();
+    first.focus();
+  }
+}
+
 export interface DialogProps {
   title: string;
   onCancel: () => void;
@@ -53,22 +73,7 @@ export function Dialog({ title, onCancel, children, actions, role = 'dialog', cl
       cancelRef.current();
       return;
     }
-    if (e.key !== 'Tab') return;
-    const items = focusables(ref.current!);
-    if (items.length === 0) {
-      e.preventDefault();
-      return;
-    }
-    const first = items[0];
-    const last = items[items.length - 1];
-    const active = document.activeElement;
-    if (e.shiftKey && (active === first || !ref.current!.contains(active))) {
-      e.preventDefault();
-      last.focus();
-    } else if (!e.shiftKey && (active === last || !ref.current!.contains(active))) {
-      e.preventDefault();
-      first.focus();
-    }
+    keepTabInside(e, ref.current!);
   };
 
   return (

@@ -1,5 +1,5 @@
 /** A clip's picture with the visible result of every AI tool applied to it. */
-import type { ReactNode } from 'react';
+import { Fragment, type ReactNode } from 'react';
 import type { Tool } from '@cutline/contract/api';
 import { mediaById, pictureOf } from '../media';
 import { toolName } from '../tools';
@@ -46,9 +46,25 @@ export function Thumb({
   );
 }
 
-export function EffectBadges({ effects, tools }: { effects: string[]; tools: Tool[] | null }) {
+/**
+ * The AI results' names. `inline`: plain text inside a control whose name they are part of (a
+ * timeline clip: an option's content is its name, not a list); otherwise a labelled list.
+ */
+export function EffectBadges({ effects, tools, inline = false }: { effects: string[]; tools: Tool[] | null; inline?: boolean }) {
   if (effects.length === 0) return null;
   const unique = [...new Set(effects)];
+  if (inline) {
+    return (
+      <span className="badges">
+        {unique.map((e, i) => (
+          <Fragment key={e}>
+            {i > 0 && <span className="visually-hidden">, </span>}
+            <span className={`badge badge-${e}`}>{toolName(e, tools)}</span>
+          </Fragment>
+        ))}
+      </span>
+    );
+  }
   return (
     <ul className="badges" aria-label="AI results">
       {unique.map((e) => (

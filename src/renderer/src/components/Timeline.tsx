@@ -410,7 +410,7 @@ const TimelineClip = memo(function TimelineClip({
   const liRef = useCallback((el: HTMLLIElement | null) => actions.register(clip.id, el), [actions, clip.id]);
   const onSelect = () => actions.select(clip.id);
 
-  const names = clip.effects.length ? ` · ${[...new Set(clip.effects)].length} AI result(s)` : '';
+  const results = new Set(clip.effects).size;
   const shown = preview ?? { inPoint: mediaStart, outPoint: mediaStart + placedSeconds };
   const seconds = shown.outPoint - shown.inPoint;
 
@@ -441,7 +441,6 @@ const TimelineClip = memo(function TimelineClip({
       ref={liRef}
       role="option"
       aria-selected={selected}
-      aria-label={`${clip.name}, clip ${index + 1}, ${duration(seconds)}${names}${job ? `, ${job.toolName} running` : ''}`}
       tabIndex={tabbable ? 0 : -1}
       className={`clip ${selected ? 'selected' : ''} ${job ? 'busy' : ''} ${media?.kind === 'audio' ? 'clip-audio' : ''}`}
       data-clip-id={clip.id}
@@ -465,15 +464,20 @@ const TimelineClip = memo(function TimelineClip({
     >
       <span {...handle('in')} />
       <Thumb mediaId={clip.mediaId} effects={clip.effects} size="small" alt="" />
+      {/* the option's name is its text, as seen, with what sight gives (its place, what runs on it) in words */}
       <span className="clip-name">{clip.name}</span>
+      <span className="visually-hidden">, clip {index + 1},</span>
       <span className="clip-meta">
         {duration(seconds)}
         {clip.corrupt ? ' · damaged' : ''}
       </span>
-      <EffectBadges effects={clip.effects} tools={tools} />
+      {results > 0 && <span className="visually-hidden">, {results === 1 ? '1 AI result:' : `${results} AI results:`}</span>}
+      <EffectBadges effects={clip.effects} tools={tools} inline />
       {job && (
         <span className="clip-job">
-          <progress max={1} value={job.progress} aria-label={`${job.toolName} progress`} />
+          <span className="visually-hidden">, {job.toolName} running</span>
+          {/* the Jobs panel's progress bar is the one a screen reader hears */}
+          <progress max={1} value={job.progress} aria-hidden="true" data-testid="clip-progress" />
         </span>
       )}
       <span {...handle('out')} />

@@ -1,6 +1,7 @@
 /** Window chrome: brand, project switcher, connection, balance, account. */
+import { useLayoutEffect, useRef } from 'react';
 import { useApp } from '../store';
-import { BalanceChip, StaleBalance } from './BalanceChip';
+import { BALANCE_CHIP_ID, BalanceChip, StaleBalance } from './BalanceChip';
 import { ProjectBar } from './ProjectBar';
 import { SettingsButton } from './SettingsDialog';
 
@@ -28,16 +29,28 @@ export function Account() {
   const signIn = useApp((s) => s.signIn);
   const cancelSignIn = useApp((s) => s.cancelSignIn);
   const signOut = useApp((s) => s.signOut);
+  const signInRef = useRef<HTMLButtonElement>(null);
+  const signedIn = account !== null;
+  const seen = useRef<boolean | null>(null);
+  // Signing in or out replaces the button that had the focus: the focus goes on to the balance
+  // (signed in) or to Sign in (signed out) rather than to nowhere.
+  useLayoutEffect(() => {
+    const before = seen.current;
+    seen.current = signedIn;
+    if (before === null || before === signedIn) return;
+    if (document.activeElement && document.activeElement !== document.body) return;
+    (signedIn ? document.getElementById(BALANCE_CHIP_ID) : signInRef.current)?.focus();
+  }, [signedIn]);
   if (!account) {
     return (
-      <div className="account">
+      <div className="account" key="signed-out">
         {signingIn && <span className="account-hint">Continue in your browser…</span>}
         {signingIn && (
           <button type="button" onClick={() => void cancelSignIn()}>
             Cancel sign-in
           </button>
         )}
-        <button type="button" className="primary" onClick={() => void signIn()}>
+        <button ref={signInRef} type="button" className="primary" onClick={() => void signIn()}>
           {signingIn ? 'Open sign-in again' : 'Sign in'}
         </button>
       </div>
@@ -45,7 +58,7 @@ export function Account() {
   }
   const plan = account.plan === 'free' ? 'Free' : account.plan === 'pro' ? 'Pro' : 'Teams';
   return (
-    <div className="account">
+    <div className="account" key="signed-in">
       <span className="account-email" data-testid="account-email" title={account.email}>
         {account.email}
       </span>
@@ -60,12 +73,12 @@ export function Account() {
 export function TitleBar() {
   return (
     <header className="titlebar">
-      <span className="brand" aria-label="Cutline">
+      <h1 className="brand">
         <span className="brand-mark" aria-hidden="true">
           ✂
         </span>
         Cutline
-      </span>
+      </h1>
       <ProjectBar />
       <span className="spacer" />
       <ConnectionIndicator />

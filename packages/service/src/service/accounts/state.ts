@@ -44,6 +44,29 @@ export async function lockAccount(tx: Tx, userId: string): Promise<UserRow> {
   return userRow(r);
 }
 
+/**
+ * Locks several accounts at once (a batch of charge steps) in one statement: their teams, then
+ * the users and every member of those teams (`Tx.lockAccounts`). Returns the rows as locked —
+ * the users asked for and their teammates — and the teams locked. A user that joined a team
+ * between the statement's read and its lock: that team is locked then (out of the usual order: a
+ * deadlock this causes is detected by PostgreSQL and the transaction retried) and the accounts
+ * locked again.
+ */
+export async function lockAccounts(tx: Tx, userIds: readonly string[]): Promise<{ users: Map<string, UserRow>; teams: Set<string> }> {
+  for (;;) {
+    const r = await tx.lockAccounts(userIds);
+    const users = new Map(r.users.map((u) => [String(u.id), userRow(u)]));
+    const teams = new Set(r.teams);
+    const late = new Set<string>();
+    for (const id of userIds) {
+      const t = users.get(id)?.team_id;
+      if (t && !teams.has(t)) late.add(t);
+    }
+    if (!late.size) return { users, teams };
+    for (const t of [...late].sort()) await tx.lockRow('teams', t);
+  }
+}
+
 /** Locks a team (before any of its members) and returns its row as it stands once locked. */
 export async function lockTeam(tx: Tx, teamId: string): Promise<TeamRow> {
   const r = await tx.lockRow('teams', teamId);

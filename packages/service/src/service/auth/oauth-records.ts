@@ -70,7 +70,7 @@ const tokenOf = (r: TokenRow): Token => ({
 
 const TOKEN_BY_HASH = 'SELECT kind, user_id, family_id, expires_at, revoked, used FROM tokens WHERE token_hash = ?';
 
-/** A token by its hash, read by `get`: a transaction's, or (the bearer check) the engine's one-statement `callStep`. */
+/** A token by its hash, read by `get`: a transaction's, or (the bearer check) the engine's one-statement `readOne`. */
 export async function readToken(get: (sql: string, params: readonly unknown[]) => Promise<unknown>, hash: string): Promise<Token | undefined> {
   const r = (await get(TOKEN_BY_HASH, [hash])) as TokenRow | undefined;
   return r && tokenOf(r);

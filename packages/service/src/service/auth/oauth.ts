@@ -160,8 +160,7 @@ export async function verifyAccess(ctx: Ctx, token: string): Promise<AccessGrant
   // One statement is consistent on its own: where the engine runs a lone statement as its own
   // transaction (PostgreSQL), that is 1 round trip instead of BEGIN, SELECT, COMMIT — for every
   // API request and every stream connect.
-  const { callStep } = ctx.db;
-  const t = callStep ? await readToken((sql, params) => callStep.call(ctx.db, sql, params), hash) : await ctx.db.read((tx) => tokenByHash(tx, hash));
+  const t = await readToken((sql, params) => ctx.db.readOne(sql, params), hash);
   if (!t || t.kind !== 'access' || t.revoked || t.expiresAt <= ctx.clock.now()) return null;
   return { userId: t.userId, tokenHash: hash, expiresAt: t.expiresAt };
 }

@@ -1,15 +1,14 @@
 /**
  * The charge aggregate's storage: its SQL, its typed rows (`ChargeRow`, the parts it drew, the
- * wire shape) and the refusals its steps answer with — shared by the in-process steps (steps.ts)
- * and the server-side ones (charges/steps-pg.ts), so both engines say the same.
+ * wire shape) and the refusals its steps answer with.
  */
-import type { Charge } from '@cutline/contract/api';
+import type { Charge, ChargeConflictReason } from '@cutline/contract/api';
 import type { Platform } from '@cutline/contract/credit-types';
-import type { AllocationPart } from '../../ledger/types';
-import type { Tx } from '../../db/db';
-import { conflict, notFound, ServiceError } from '../kernel/errors';
+import type { AllocationPart, BatchState } from '../../ledger/types';
+import type { RowColumn, Tx } from '../../db/db';
+import { InvariantBroken, notFound, ServiceError } from '../kernel/errors';
 import { deviceOf, num } from '../../ledger-wire';
-import { iso, numOrNull } from '../kernel/rows';
+import { batchState, iso, numOrNull } from '../kernel/rows';
 
 export interface ChargeRow {
   id: string;
@@ -85,41 +84,6 @@ export async function loadCharge(tx: Tx, userId: string, chargeId: string): Prom
   return chargeRow(r);
 }
 
-/** The charge an Idempotency-Key already made for the account, if any. */
-export async function chargeByKey(tx: Tx, userId: string, key: string): Promise<ChargeRow | undefined> {
-  const r = await tx.get('SELECT * FROM charges WHERE user_id = ? AND idem_key = ?', [userId, key]);
-  return r ? chargeRow(r) : undefined;
-}
-
-export async function insertCharge(tx: Tx, row: ChargeRow): Promise<void> {
-  await tx.run(
-    `INSERT INTO charges (id, user_id, idem_key, request_hash, tool, quantity, cost, uses_pro_use, pro_uses, status,
-      release_reason, hold_expires_at, created_at, settled_at, device_id, device_platform)
-     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-    [row.id, row.user_id, row.idem_key, row.request_hash, row.tool, row.quantity, row.cost, row.uses_pro_use, row.pro_uses,
-      row.status, row.release_reason, row.hold_expires_at, row.created_at, row.settled_at, row.device_id, row.device_platform],
-  );
-}
-
-/**
- * Takes every part from its batch and records the allocation, in one statement each (the parts
- * name distinct batches). A batch left short would be a change under the account's lock: all or none.
- */
-export async function takeParts(tx: Tx, chargeId: string, parts: readonly AllocationPart[]): Promise<void> {
-  if (!parts.length) return;
-  const r = await tx.run(
-    `UPDATE batches SET remaining = remaining - v.column2
-       FROM (VALUES ${parts.map(() => '(?, CAST(? AS INTEGER))').join(', ')}) AS v
-      WHERE batches.id = v.column1 AND batches.remaining >= v.column2`,
-    parts.flatMap((p) => [p.batchId, p.amount]),
-  );
-  if (r.changes !== parts.length) throw new Error(`batches ${parts.map((p) => p.batchId).join(', ')} changed under a locked hold`);
-  await tx.run(
-    `INSERT INTO allocations (charge_id, batch_id, type, amount, ord) VALUES ${parts.map(() => '(?, ?, ?, ?, ?)').join(', ')}`,
-    parts.flatMap((p, ord) => [chargeId, p.batchId, p.type, p.amount, ord]),
-  );
-}
-
 /** The status of each of the charges named (unknown ids are left out). */
 export async function chargeStatusesOf(tx: Tx, ids: readonly string[]): Promise<Map<string, Charge['status']>> {
   const rows = await tx.all<{ id: string; status: Charge['status'] }>(`SELECT id, status FROM charges WHERE id IN (${ids.map(() => '?').join(', ')})`, [...ids]);
@@ -140,12 +104,7 @@ export async function hasHeldProUse(tx: Tx, userId: string): Promise<boolean> {
   return (await tx.get("SELECT id FROM charges WHERE user_id = ? AND status = 'held' AND uses_pro_use = 1", [userId])) !== undefined;
 }
 
-/** Settles a held charge (a charge no longer held is left as it is). */
-export async function settleCharge(tx: Tx, id: string, status: 'captured' | 'released' | 'expired', reason: ChargeRow['release_reason'], now: number): Promise<void> {
-  await tx.run("UPDATE charges SET status = ?, release_reason = ?, settled_at = ? WHERE id = ? AND status = 'held'", [status, reason, now, id]);
-}
-
-// The refusals of the charge steps (docs/api.md § Charges), the same on both engines.
+// The refusals of the charge steps (docs/api.md § Charges).
 export const idempotencyMismatch = () => new ServiceError('idempotency_mismatch', 'this Idempotency-Key was already used for a different request');
 
 export const insufficientCredits = (publicUrl: string, toolName: string, cost: number, available: number) =>
@@ -155,8 +114,150 @@ export const insufficientCredits = (publicUrl: string, toolName: string, cost: n
     storeUrl: `${publicUrl}/store`,
   });
 
-/** A capture of a charge no longer held (its credits went back: now, or before). */
-export const notCapturable = (status: ChargeRow['status']) =>
-  conflict(status === 'expired' ? 'the hold expired before it was captured; its credits were returned' : 'the charge was released and cannot be captured');
+/**
+ * A capture or release the charge's state refuses: 409 `conflict` (the contract's code) with the
+ * case as `reason` (docs/api.md § Charges, an extension).
+ */
+export const chargeConflict = (reason: ChargeConflictReason) => new ServiceError('conflict', CONFLICT_MESSAGES[reason], { reason });
 
-export const alreadyCaptured = () => conflict('the charge was already captured and cannot be released');
+const CONFLICT_MESSAGES: Record<ChargeConflictReason, string> = {
+  hold_expired: 'the hold expired before it was captured; its credits were returned',
+  charge_released: 'the charge was released and cannot be captured',
+  charge_captured: 'the charge was already captured and cannot be released',
+};
+
+// ---- a batch of charge steps: its reads and its multi-row writes (charges/batch.ts) ----------
+
+/** A charge with its parts in order (each with whose batch it drew from, filled in by the caller). */
+export interface LoadedCharge {
+  row: ChargeRow;
+  parts: readonly OwnedPart[];
+}
+
+const PART_COLUMNS = 'c.*, a.batch_id AS part_batch, a.type AS part_type, a.amount AS part_amount, a.ord AS part_ord';
+
+/**
+ * The charges a batch's steps name, with their parts, in one statement: by id (capture, release,
+ * a lapsed hold) and by (user, Idempotency-Key) (hold). Under the accounts' locks.
+ */
+export async function chargesFor(tx: Tx, ids: readonly string[], keys: readonly { userId: string; key: string }[]): Promise<LoadedCharge[]> {
+  const selects: string[] = [];
+  const params: unknown[] = [];
+  if (ids.length) {
+    const v = tx.rows([['charge_id', 'text']], ids.map((id) => [id]));
+    selects.push(`SELECT ${PART_COLUMNS} FROM ${v.sql} AS v JOIN charges c ON c.id = v.charge_id LEFT JOIN allocations a ON a.charge_id = c.id`);
+    params.push(...v.params);
+  }
+  if (keys.length) {
+    const v = tx.rows([['key_user', 'text'], ['key_text', 'text']], keys.map((k) => [k.userId, k.key]));
+    selects.push(
+      `SELECT ${PART_COLUMNS} FROM ${v.sql} AS v JOIN charges c ON c.user_id = v.key_user AND c.idem_key = v.key_text LEFT JOIN allocations a ON a.charge_id = c.id`,
+    );
+    params.push(...v.params);
+  }
+  if (!selects.length) return [];
+  const rows = await tx.all(selects.join(' UNION ALL '), params);
+  const byId = new Map<string, { row: ChargeRow; parts: Map<number, OwnedPart> }>();
+  for (const r of rows) {
+    const id = String(r.id);
+    let c = byId.get(id);
+    if (!c) byId.set(id, (c = { row: chargeRow(r), parts: new Map() }));
+    // (A charge named both by id and by key comes twice: its parts are keyed by their order.)
+    if (r.part_batch !== null && r.part_batch !== undefined) {
+      c.parts.set(num(r.part_ord), { batchId: String(r.part_batch), type: r.part_type as AllocationPart['type'], amount: num(r.part_amount) });
+    }
+  }
+  return [...byId.values()].map(({ row, parts }) => ({ row, parts: [...parts].sort(([a], [b]) => a - b).map(([, p]) => p) }));
+}
+
+/**
+ * In one statement: the live batches (at `now`) of the owners named — users and teams — and the
+ * batches named by id whatever their state (those open holds drew from: a release returns to them).
+ */
+export async function batchesFor(tx: Tx, owners: readonly string[], ids: readonly string[], now: number): Promise<BatchState[]> {
+  const selects: string[] = [];
+  const params: unknown[] = [];
+  if (owners.length) {
+    const v = tx.rows([['owner', 'text']], owners.map((o) => [o]));
+    selects.push(`SELECT b.* FROM ${v.sql} AS v JOIN batches b ON b.owner_id = v.owner WHERE b.remaining > 0 AND (b.expires_at IS NULL OR b.expires_at > ?)`);
+    params.push(...v.params, now);
+  }
+  if (ids.length) {
+    const v = tx.rows([['batch_id', 'text']], ids.map((id) => [id]));
+    selects.push(`SELECT b.* FROM ${v.sql} AS v JOIN batches b ON b.id = v.batch_id`);
+    params.push(...v.params);
+  }
+  if (!selects.length) return [];
+  const seen = new Set<string>();
+  const out: BatchState[] = [];
+  for (const r of await tx.all(selects.join(' UNION ALL '), params)) {
+    const b = batchState(r);
+    if (seen.has(b.id)) continue;
+    seen.add(b.id);
+    out.push(b);
+  }
+  return out;
+}
+
+const CHARGE_COLUMNS: readonly RowColumn[] = [
+  ['id', 'text'], ['user_id', 'text'], ['idem_key', 'text'], ['request_hash', 'text'], ['tool', 'text'], ['quantity', 'int'], ['cost', 'int'],
+  ['uses_pro_use', 'int'], ['pro_uses', 'int'], ['status', 'text'], ['release_reason', 'text'], ['hold_expires_at', 'bigint'],
+  ['created_at', 'bigint'], ['settled_at', 'bigint'], ['device_id', 'text'], ['device_platform', 'text'],
+];
+const CHARGE_NAMES = CHARGE_COLUMNS.map(([n]) => n).join(', ');
+
+/** New charges (as they stand at the end of their batch) and their allocations, in multi-row writes. */
+export async function insertCharges(tx: Tx, charges: readonly LoadedCharge[]): Promise<void> {
+  await tx.writeRows(
+    CHARGE_COLUMNS,
+    charges.map(({ row: c }) => CHARGE_COLUMNS.map(([n]) => c[n as keyof ChargeRow])),
+    (v) => `INSERT INTO charges (${CHARGE_NAMES}) SELECT ${CHARGE_NAMES} FROM ${v} AS v`,
+  );
+  await tx.writeRows(
+    [['charge_id', 'text'], ['batch_id', 'text'], ['type', 'text'], ['amount', 'int'], ['ord', 'int']],
+    charges.flatMap(({ row, parts }) => parts.map((p, ord) => [row.id, p.batchId, p.type, p.amount, ord])),
+    (v) => `INSERT INTO allocations (charge_id, batch_id, type, amount, ord) SELECT charge_id, batch_id, type, amount, ord FROM ${v} AS v`,
+  );
+}
+
+/**
+ * Settles held charges (captured, released, expired). Each was held when its batch read it, under
+ * its account's lock: a row that is not held any more is a broken lock, and throws.
+ */
+export async function settleCharges(tx: Tx, charges: readonly ChargeRow[]): Promise<void> {
+  const settled = await tx.writeRows(
+    [['settle_id', 'text'], ['new_status', 'text'], ['reason', 'text'], ['at', 'bigint']],
+    charges.map((c) => [c.id, c.status, c.release_reason, c.settled_at]),
+    (v) => `UPDATE charges SET status = v.new_status, release_reason = v.reason, settled_at = v.at FROM ${v} AS v
+             WHERE charges.id = v.settle_id AND charges.status = 'held' RETURNING id`,
+  );
+  if (settled.length !== charges.length) throw new Error(`${charges.length - settled.length} of ${charges.length} charges were settled under their account's lock`);
+}
+
+/**
+ * Moves batches' remaining credits by `delta` and checks each against `expected`, the remaining
+ * the batch's steps computed in memory (from rows read under the lock, or from the hold cache): a
+ * different stored value means what the batch trusted was not the rows (hold-cache.ts's invariant)
+ * and throws `InvariantBroken`; a negative one is refused by the table's CHECK.
+ */
+export async function moveBatches(tx: Tx, moves: readonly { id: string; delta: number; expected: number }[]): Promise<void> {
+  const rows = await tx.writeRows(
+    [['move_id', 'text'], ['delta', 'int']],
+    moves.map((m) => [m.id, m.delta]),
+    (v) => `UPDATE batches SET remaining = batches.remaining + v.delta FROM ${v} AS v WHERE batches.id = v.move_id RETURNING id, remaining`,
+  );
+  const stored = new Map(rows.map((r) => [String(r.id), num(r.remaining)]));
+  for (const m of moves) {
+    const got = stored.get(m.id);
+    if (got !== m.expected) throw new InvariantBroken('hold cache', `batch ${m.id} holds ${got ?? 'nothing'} after this batch, not ${m.expected}`);
+  }
+}
+
+/** The accounts' Pro uses left, as their batch's steps left them. */
+export async function setProUses(tx: Tx, accounts: readonly { userId: string; remaining: number | null }[]): Promise<void> {
+  await tx.writeRows(
+    [['pro_user', 'text'], ['uses_left', 'int']],
+    accounts.map((a) => [a.userId, a.remaining]),
+    (v) => `UPDATE users SET pro_uses_remaining = v.uses_left FROM ${v} AS v WHERE users.id = v.pro_user`,
+  );
+}

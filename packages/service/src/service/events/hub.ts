@@ -6,43 +6,10 @@
  * `setRelay` to carry commits between instances.
  */
 import type { HubEvent, Relay, RelayTarget } from '../../events';
+import { SnapshotCache, type CachedSnapshot, type SnapshotSource } from './snapshot-cache';
 
 type Listener = (e: HubEvent) => void;
 
-/** The SSE frame of one committed event, encoded once and written as the same Buffer to every connection. */
-const frames = new WeakMap<HubEvent, Buffer>();
-export function sseFrame(e: HubEvent): Buffer {
-  let f = frames.get(e);
-  if (!f) frames.set(e, (f = Buffer.from(`id: ${e.version}\nevent: balance\ndata: ${e.payload}\n\n`)));
-  return f;
-}
-
-/**
- * The same frame as one HTTP/1.1 chunk (`<size hex>\r\n<frame>\r\n`), encoded once: what a
- * stream with a chunked body writes straight to its socket.
- */
-const chunks = new WeakMap<HubEvent, Buffer>();
-export function sseChunk(e: HubEvent): Buffer {
-  let c = chunks.get(e);
-  if (!c) {
-    const f = sseFrame(e);
-    chunks.set(e, (c = Buffer.concat([Buffer.from(`${f.length.toString(16)}\r\n`), f, CRLF])));
-  }
-  return c;
-}
-const CRLF = Buffer.from('\r\n');
-
-/** An account's latest known snapshot: what a new stream starts with instead of reading the database. */
-export interface CachedSnapshot {
-  version: number;
-  /** JSON of the BalanceSnapshot (the `balance` of the event payload). */
-  balance: string;
-  /** Until when it stays right without a new version: the next batch expiry (ms), or null. */
-  freshUntil: number | null;
-}
-
-/** Accounts whose snapshot is kept (the most recently changed ones; the oldest is dropped first). */
-const SNAPSHOT_CACHE_MAX = 10_000;
 type TokenListener = () => void;
 
 export class EventHub implements RelayTarget {
@@ -50,7 +17,8 @@ export class EventHub implements RelayTarget {
   private readonly byToken = new Map<string, Set<TokenListener>>();
   /** The same listeners by the account their token belongs to: a password reset ends them all at once. */
   private readonly byTokenUser = new Map<string, Set<TokenListener>>();
-  private readonly snapshots = new Map<string, CachedSnapshot>();
+  /** The per-account snapshot cache (snapshot-cache.ts), kept current by the events delivered here. */
+  readonly snapshots = new SnapshotCache();
   private relay: Relay | null = null;
 
   setRelay(relay: Relay | null): void {
@@ -73,31 +41,22 @@ export class EventHub implements RelayTarget {
       const set = this.byUser.get(e.userId);
       if (!set) {
         // Nobody here follows the account: a cached snapshot of it may now be behind; forget it.
-        this.snapshots.delete(e.userId);
+        this.snapshots.forget(e.userId);
         continue;
       }
-      this.remember(e.userId, e.version, () => balanceOf(e.payload));
+      this.snapshots.delivered(e.userId, e.version, () => balanceOf(e.payload));
       for (const fn of [...set]) fn(e);
     }
   }
 
-  /**
-   * Keeps `version`'s snapshot of the account (never replacing a newer one). `balance` gives
-   * the snapshot's JSON; it is called only when the entry changes.
-   */
-  remember(userId: string, version: number, balance: () => { json: string; nextExpiryAt: number | null } | null): void {
-    const had = this.snapshots.get(userId);
-    if (had && had.version >= version) return;
-    const b = balance();
-    if (!b) return;
-    this.snapshots.delete(userId); // re-inserted last: the Map's order is the eviction order
-    this.snapshots.set(userId, { version, balance: b.json, freshUntil: b.nextExpiryAt });
-    if (this.snapshots.size > SNAPSHOT_CACHE_MAX) this.snapshots.delete(this.snapshots.keys().next().value!);
+  /** Keeps `version`'s snapshot of the account (never replacing a newer one). */
+  remember(userId: string, version: number, balance: SnapshotSource): void {
+    this.snapshots.remember(userId, version, balance);
   }
 
   /** Drops the account's cached snapshot (a change was committed that this hub will not deliver). */
   forgetSnapshot(userId: string): void {
-    this.snapshots.delete(userId);
+    this.snapshots.forget(userId);
   }
 
   forgetSnapshots(): void {
@@ -106,13 +65,7 @@ export class EventHub implements RelayTarget {
 
   /** The account's cached snapshot while it is still right at `now` (no batch expired since), else null. */
   cachedSnapshot(userId: string, now: number): CachedSnapshot | null {
-    const s = this.snapshots.get(userId);
-    if (!s) return null;
-    if (s.freshUntil !== null && s.freshUntil <= now) {
-      this.snapshots.delete(userId);
-      return null;
-    }
-    return s;
+    return this.snapshots.fresh(userId, now);
   }
 
   hasListeners(userId: string): boolean {

@@ -42,3 +42,17 @@ export class ServiceError extends Error {
 export const notFound = (what: string) => new ServiceError('not_found', `${what} not found`);
 export const conflict = (message: string) => new ServiceError('conflict', message);
 export const invalid = (message: string) => new ServiceError('invalid_request', message);
+
+/**
+ * A performance seam's stated invariant found broken at run time (a cache that disagrees with the
+ * rows it stands for): not a refusal, a fault. The work is rolled back; its owner drops what it
+ * trusted and does it again from the database.
+ */
+export class InvariantBroken extends Error {
+  constructor(
+    readonly invariant: string,
+    detail: string,
+  ) {
+    super(`invariant "${invariant}" broken: ${detail}`);
+  }
+}

@@ -1,19 +1,21 @@
 /**
- * Everything one transaction changes about what accounts can spend: ledger entries, the
- * accounts whose balance moved, and the cause. `commit` writes the entries, bumps each affected
- * account's version and stores its (compact) event row — all inside the transaction — and
- * returns the events to publish once the transaction has committed. The event payload is built by
- * db/event-log.ts, which also reads the rows back.
+ * Everything one change does to what accounts can spend: ledger entries, the accounts whose
+ * balance moved, the held-credit deltas, and the cause. A transaction commits one journal
+ * (`mutate`) or several in order (the charge engine: one per step of its batch) with
+ * `Journal.commitAll`, which — inside the transaction — writes the entries, bumps each affected
+ * account's version once per journal that affects it (so every change keeps its own version and
+ * event, in order) and stores the (compact) event rows; it returns the events to publish once the
+ * transaction has committed. Rows are written with multi-row statements whatever the number of
+ * journals. The event payload is built by db/event-log.ts, which also reads the rows back.
  */
 import type { BalanceSnapshot, Device, EventCause, LedgerEntry } from '@cutline/contract/api';
 import type { CreditType, LedgerKind } from '@cutline/contract/credit-types';
-import type { BatchState } from '../../ledger/types';
-import type { Tx } from '../../db/db';
-import { writeEvent } from '../../db/event-log';
-import { snapshotFrom, snapshotOf, teamMemberIds } from '../accounts/state';
+import type { RowColumn, Tx } from '../../db/db';
+import { writeEvents, type CompactEvent } from '../../db/event-log';
+import { snapshotOf } from '../accounts/state';
 import { eventPayload, type HubEvent } from '../../events';
 import { ledgerWire } from '../../ledger-wire';
-import { userRow } from './rows';
+import { userRow, type UserRow } from './rows';
 
 export interface EntryInput {
   /** The user the entry belongs to; null for a team-level entry (team grant or expiry). */
@@ -32,11 +34,29 @@ export interface EntryInput {
   member?: { id: string; email: string } | null;
 }
 
+/** What one journal's commit gave: its events (to publish after the commit), its entries, each affected account's snapshot. */
+export interface Committed {
+  events: HubEvent[];
+  entries: LedgerEntry[];
+  /** Each affected account's snapshot after the change: the `balance` of its event payload. */
+  balances: Map<string, BalanceSnapshot>;
+}
+
+export interface CommitOptions {
+  /**
+   * The account's snapshot right after journal `index`, given its row as it stood then (version
+   * and held as of that journal; other columns as at the end of the transaction). Default: read
+   * (its live batches).
+   */
+  snapshot?(index: number, user: UserRow): BalanceSnapshot | Promise<BalanceSnapshot>;
+  /** A team's members, when the caller already knows them (else they are read). */
+  members?(teamId: string): readonly string[] | undefined;
+}
+
 export class Journal {
   private readonly entries: EntryInput[] = [];
   private readonly users = new Set<string>();
   private readonly teams = new Set<string>();
-  private readonly batches = new Map<string, readonly BatchState[]>();
   private readonly held = new Map<string, number>();
 
   constructor(private cause: Omit<EventCause, 'entry'>) {}
@@ -64,65 +84,146 @@ export class Journal {
     this.users.add(userId);
   }
 
-  /**
-   * The account's live batches as they stand at commit, when the transaction already read them
-   * (under the account's lock) and applied its own changes to them: the snapshot then uses them
-   * instead of reading them again. Only for changes after which nothing else in the transaction
-   * touches that account's batches.
-   */
-  knowBatches(userId: string, batches: readonly BatchState[]): void {
-    this.batches.set(userId, batches);
+  /** The accounts this journal affects, given each touched team's members, in id order. */
+  affected(membersOf: (teamId: string) => readonly string[]): string[] {
+    const out = new Set(this.users);
+    for (const t of this.teams) for (const id of membersOf(t)) out.add(id);
+    return [...out].sort();
   }
 
-  async commit(tx: Tx, now: number): Promise<{ events: HubEvent[]; entries: LedgerEntry[]; balances: Map<string, BalanceSnapshot> }> {
-    const written: { entry: LedgerEntry; json: string; seq: number; userId: string | null; scopeId: string }[] = [];
-    for (let i = 0; i < this.entries.length; i += LEDGER_ROWS_PER_INSERT) {
-      const chunk = this.entries.slice(i, i + LEDGER_ROWS_PER_INSERT);
-      const params: unknown[] = [];
-      for (const e of chunk) {
-        params.push(e.scopeId, e.userId, now, e.kind, e.amount, e.unit, e.type, e.batchId, e.chargeId ?? null, e.tool ?? null,
-          e.device?.id ?? null, e.device?.platform ?? null);
-      }
-      // One statement per chunk: a sequence (PostgreSQL) or AUTOINCREMENT (SQLite) numbers the
-      // rows in VALUES order, so the ascending seqs belong to the entries in insertion order.
-      const rows = await tx.all<{ seq: unknown }>(
-        `INSERT INTO ledger (scope_id, user_id, at, kind, amount, unit, type, batch_id, charge_id, tool, device_id, device_platform)
-         VALUES ${chunk.map(() => LEDGER_ROW).join(', ')} RETURNING seq`,
-        params,
-      );
-      if (rows.length !== chunk.length) throw new Error(`ledger insert returned ${rows.length} rows for ${chunk.length}`);
-      const seqs = rows.map((r) => Number(r.seq)).sort((a, b) => a - b);
-      chunk.forEach((e, k) => {
-        const entry = entryWire(e, seqs[k], now);
-        written.push({ entry, json: JSON.stringify(entry), seq: seqs[k], userId: e.userId, scopeId: e.scopeId });
-      });
-    }
-    const affected = new Set(this.users);
-    for (const t of this.teams) for (const id of await teamMemberIds(tx, t)) affected.add(id);
+  /** The teams whose pool this journal moved. */
+  touchedTeams(): ReadonlySet<string> {
+    return this.teams;
+  }
 
-    const cause = JSON.stringify(this.cause); // the same for every account; each adds its own entries
-    const events: HubEvent[] = [];
-    const balances = new Map<string, BalanceSnapshot>();
-    for (const userId of [...affected].sort()) {
-      const user = userRow(
-        (await tx.get('UPDATE users SET version = version + 1, held = held + ? WHERE id = ? RETURNING *', [this.held.get(userId) ?? 0, userId]))!,
-      );
-      // Their own entries, and every entry of their team's pool (a teammate's included).
-      const mine = written.filter((w) => w.userId === userId || w.scopeId === userId || (user.team_id !== null && w.scopeId === user.team_id));
-      const known = this.batches.get(userId);
-      const balance = known ? snapshotFrom(user, known, now) : await snapshotOf(tx, user, now);
-      const row = { userId, version: user.version, at: now, balance: JSON.stringify(balance), cause, seqs: mine.map((w) => w.seq) };
-      await writeEvent(tx, row);
-      events.push({ userId, version: user.version, payload: eventPayload(row.balance, cause, mine.map((w) => w.json)) });
-      balances.set(userId, balance);
+  /** This journal alone (`mutate`): `commitAll` of one. */
+  async commit(tx: Tx, now: number, opts: CommitOptions = {}): Promise<Committed> {
+    return (await Journal.commitAll(tx, [this], now, opts))[0];
+  }
+
+  /**
+   * Commits `journals` in order inside `tx`: their entries in multi-row inserts (seqs follow the
+   * order), each affected account's version bumped once per journal that affects it and its held
+   * credits by their deltas (one statement for all), then one event row per (journal, affected
+   * account), in journal order and account id order within a journal.
+   */
+  static async commitAll(tx: Tx, journals: readonly Journal[], now: number, opts: CommitOptions = {}): Promise<Committed[]> {
+    const written = await insertEntries(tx, journals.flatMap((j) => j.entries), now);
+    const members = await teamMembers(tx, journals, opts.members);
+    const affected = journals.map((j) => j.affected((t) => members.get(t) ?? []));
+
+    // Per account: how many journals bump it and its held delta in all; one statement for every account.
+    const bumps = new Map<string, { n: number; held: number }>();
+    journals.forEach((j, i) => {
+      for (const id of affected[i]) {
+        const b = bumps.get(id) ?? { n: 0, held: 0 };
+        b.n++;
+        b.held += j.held.get(id) ?? 0;
+        bumps.set(id, b);
+      }
+    });
+    const finals = await bumpAccounts(tx, bumps);
+
+    const out: Committed[] = [];
+    const rows: CompactEvent[] = [];
+    const seen = new Map<string, { n: number; held: number }>(); // bumps applied so far, per account
+    let entry = 0;
+    for (let i = 0; i < journals.length; i++) {
+      const j = journals[i];
+      const mine = written.slice(entry, (entry += j.entries.length));
+      const cause = JSON.stringify(j.cause); // the same for every account; each adds its own entries
+      const committed: Committed = { events: [], entries: mine.map((w) => w.entry), balances: new Map() };
+      for (const userId of affected[i]) {
+        const final = finals.get(userId);
+        if (!final) throw new Error(`account ${userId} vanished inside its own transaction`);
+        const total = bumps.get(userId)!;
+        const s = seen.get(userId) ?? { n: 0, held: 0 };
+        s.n++;
+        s.held += j.held.get(userId) ?? 0;
+        seen.set(userId, s);
+        // The row as it stood right after this journal: later journals' bumps and deltas taken off.
+        const user: UserRow = { ...final, version: final.version - (total.n - s.n), held: final.held - (total.held - s.held) };
+        // Their own entries, and every entry of their team's pool (a teammate's included).
+        const listed = mine.filter((w) => w.userId === userId || w.scopeId === userId || (user.team_id !== null && w.scopeId === user.team_id));
+        const balance = opts.snapshot ? await opts.snapshot(i, user) : await snapshotOf(tx, user, now);
+        const row: CompactEvent = { userId, version: user.version, at: now, balance: JSON.stringify(balance), cause, seqs: listed.map((w) => w.seq) };
+        rows.push(row);
+        committed.events.push({ userId, version: user.version, payload: eventPayload(row.balance, cause, listed.map((w) => w.json)) });
+        committed.balances.set(userId, balance);
+      }
+      out.push(committed);
     }
-    return { events, entries: written.map((w) => w.entry), balances };
+    await writeEvents(tx, rows);
+    return out;
   }
 }
 
-/** Rows per multi-row ledger INSERT (12 parameters each; far below either engine's limit). */
-const LEDGER_ROWS_PER_INSERT = 100;
-const LEDGER_ROW = '(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)';
+interface WrittenEntry {
+  entry: LedgerEntry;
+  json: string;
+  seq: number;
+  userId: string | null;
+  scopeId: string;
+}
+
+const LEDGER_COLUMNS: readonly RowColumn[] = [
+  ['scope_id', 'text'], ['user_id', 'text'], ['at', 'bigint'], ['kind', 'text'], ['amount', 'int'], ['unit', 'text'],
+  ['type', 'text'], ['batch_id', 'text'], ['charge_id', 'text'], ['tool', 'text'], ['device_id', 'text'], ['device_platform', 'text'],
+];
+
+async function insertEntries(tx: Tx, entries: readonly EntryInput[], now: number): Promise<WrittenEntry[]> {
+  const rows = await tx.writeRows(
+    LEDGER_COLUMNS,
+    entries.map((e) => [e.scopeId, e.userId, now, e.kind, e.amount, e.unit, e.type, e.batchId, e.chargeId ?? null, e.tool ?? null,
+      e.device?.id ?? null, e.device?.platform ?? null]),
+    (v) => `INSERT INTO ledger (scope_id, user_id, at, kind, amount, unit, type, batch_id, charge_id, tool, device_id, device_platform)
+       SELECT scope_id, user_id, at, kind, amount, unit, type, batch_id, charge_id, tool, device_id, device_platform FROM ${v} AS v
+       RETURNING seq`,
+  );
+  if (rows.length !== entries.length) throw new Error(`ledger insert returned ${rows.length} rows for ${entries.length}`);
+  // A sequence (PostgreSQL) or AUTOINCREMENT (SQLite) numbers the rows in the order they are
+  // inserted, the rows' order, so the ascending seqs belong to the entries in that order.
+  const seqs = rows.map((r) => Number(r.seq)).sort((a, b) => a - b);
+  return entries.map((e, k) => {
+    const entry = entryWire(e, seqs[k], now);
+    return { entry, json: JSON.stringify(entry), seq: seqs[k], userId: e.userId, scopeId: e.scopeId };
+  });
+}
+
+/** The members of every team the journals touched: from `known` when the caller has them, else one read for the rest. */
+async function teamMembers(tx: Tx, journals: readonly Journal[], known?: CommitOptions['members']): Promise<Map<string, readonly string[]>> {
+  const out = new Map<string, readonly string[]>();
+  const missing: string[] = [];
+  for (const j of journals) {
+    for (const t of j.touchedTeams()) {
+      if (out.has(t) || missing.includes(t)) continue;
+      const m = known?.(t);
+      if (m) out.set(t, m);
+      else missing.push(t);
+    }
+  }
+  if (missing.length) {
+    const v = tx.rows([['id', 'text']], missing.map((t) => [t]));
+    const rows = await tx.all<{ id: string; team_id: string }>(`SELECT id, team_id FROM users WHERE team_id IN (SELECT id FROM ${v.sql} AS v) ORDER BY id`, v.params);
+    for (const t of missing) out.set(t, rows.filter((r) => r.team_id === t).map((r) => r.id));
+  }
+  return out;
+}
+
+/** Bumps each account's version by `n` and its held credits by `held`, in one statement; the rows after. */
+async function bumpAccounts(tx: Tx, bumps: ReadonlyMap<string, { n: number; held: number }>): Promise<Map<string, UserRow>> {
+  const out = new Map<string, UserRow>();
+  if (!bumps.size) return out;
+  // The row source's column names differ from every users column: `RETURNING *` (which on
+  // PostgreSQL also lists them) gives the users row as written on both engines.
+  const rows = await tx.writeRows(
+    [['bump_id', 'text'], ['bumps', 'int'], ['held_delta', 'int']],
+    [...bumps].map(([id, b]) => [id, b.n, b.held]),
+    (v) => `UPDATE users SET version = users.version + v.bumps, held = users.held + v.held_delta FROM ${v} AS v WHERE users.id = v.bump_id RETURNING *`,
+  );
+  for (const r of rows) out.set(String(r.id), userRow(r));
+  return out;
+}
 
 /** The wire form of an entry as written: what `ledgerWire` makes of its row. */
 function entryWire(e: EntryInput, seq: number, at: number): LedgerEntry {

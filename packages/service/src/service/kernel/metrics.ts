@@ -21,9 +21,10 @@ export type JobOutcome = 'ran' | 'standby' | 'failed';
  * histogram bucket) and never throws.
  *
  * - `chargeStep(step, seconds, outcome)`: one charge step answered, timed from its call to its
- *   answer (queueing for a batch included). Today the routes time each step call (`timedStep`).
+ *   answer (queueing for a batch included): the charge engine reports hold, capture and release
+ *   through its observer (start.ts wires it here), the route times the quote (`timedStep`).
  * - `chargeBatch(size)`: the charge engine committed `size` steps in one transaction. Reported
- *   by the batched engine, once per committed batch.
+ *   by the engine's observer, once per committed batch.
  * - `refusal(code, status)`: an error answer in the API's `{"error","message"}` shape (the HTTP
  *   layer's one error path reports it).
  * - `requestDone(method, route, status)`: an HTTP request answered (`route` is the route's
