@@ -4,7 +4,7 @@
  * versions that only grow, ledger entries per batch with positive amounts as the service writes
  * them, idempotent actions), and records calls.
  */
-import type { Allocation, BalanceSnapshot, Batch, Charge, LedgerEntry, Me, Tool } from '@cutline/contract/api';
+import type { Allocation, BalanceSnapshot, Batch, Charge, LedgerEntry, LimitRequest, Me, Tool } from '@cutline/contract/api';
 import { allocate } from '@cutline/service/ledger/allocate';
 import { spendable } from '@cutline/service/ledger/order';
 import type { BatchState } from '@cutline/service/ledger/types';
@@ -69,6 +69,7 @@ export function account(over: Partial<Me> = {}): Me {
     email: 'pro@cutline.test',
     plan: 'pro',
     teamId: null,
+    team: null,
     proUses: null,
     exchanged: false,
     cycleEndsAt: new Date(NOW + 20 * DAY).toISOString(),
@@ -88,6 +89,7 @@ export class FakeCutline implements CutlineApi {
     serviceUrl: 'http://127.0.0.1:4780',
     lastSyncedAt: null,
     alerts: { enabled: true, lowBalanceThreshold: null, active: [] },
+    pendingLimitRequests: null,
   };
   batches: Batch[] = [];
   proUsesLeft: { remaining: number; perCycle: number } | null = null;
@@ -100,7 +102,7 @@ export class FakeCutline implements CutlineApi {
   byAction = new Map<string, string>();
   entries: LedgerEntry[] = [];
   projects: ProjectsState = { projects: [], openProjectId: null };
-  prefs: Prefs = { exchangePromptDismissed: false };
+  prefs: Prefs = { exchangePromptDismissed: false, askBeforePersonalCredits: true };
   /** Every call, in order: [method, argument]. */
   calls: Array<[Method, unknown]> = [];
   /** The next call of a method fails with this error. */
@@ -439,6 +441,21 @@ export class FakeCutline implements CutlineApi {
     this.listeners.settled.add(cb);
     return () => void this.listeners.settled.delete(cb);
   };
+
+  /** Limit requests this member sent, as the service would have them. */
+  limitRequests: LimitRequest[] = [];
+
+  requestMoreCredits = (req: { credits: number; note?: string }) =>
+    this.record<LimitRequest>('requestMoreCredits', req, () => {
+      const me = this.state.account!;
+      const request: LimitRequest = {
+        id: `lr${++this.seq}`, userId: me.id, email: me.email, credits: req.credits, note: req.note ?? null, status: 'pending',
+        createdAt: new Date(NOW).toISOString(), decidedAt: null, decidedBy: null,
+      };
+      this.limitRequests.push(request);
+      this.setState({ pendingLimitRequests: this.limitRequests.filter((r) => r.status === 'pending').length });
+      return { ok: true, value: request };
+    });
 
   openWeb = (req: { path: HandoffPath }) => this.record<void>('openWeb', req, () => ({ ok: true, value: undefined }));
 

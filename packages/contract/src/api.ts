@@ -4,7 +4,7 @@
  * it receives) import these; types are inferred, never written twice.
  */
 import { z } from 'zod';
-import { CREDIT_TYPES, HANDOFF_PATHS, LEDGER_KINDS, PLANS, PLATFORMS } from './credit-types';
+import { CREDIT_TYPES, HANDOFF_PATHS, LEDGER_KINDS, LIMIT_REQUEST_STATUSES, PLANS, PLATFORMS, TEAM_ROLES } from './credit-types';
 import { text } from './text';
 
 export const CreditTypeSchema = z.enum(CREDIT_TYPES);
@@ -40,6 +40,17 @@ export const ProUsesSchema = z.object({
   perCycle: z.number().int().nonnegative(),
 });
 
+/** A member's limit on the team pool this cycle: `remaining` = max(0, credits − used − held). */
+export const MemberLimitSchema = z.object({
+  credits: z.number().int().nonnegative(),
+  /** Pool credits this member's charges captured in the team's current cycle. */
+  used: z.number().int().nonnegative(),
+  /** Pool credits this member's open holds hold now. */
+  held: z.number().int().nonnegative(),
+  remaining: z.number().int().nonnegative(),
+});
+export type MemberLimit = z.infer<typeof MemberLimitSchema>;
+
 export const BalanceSnapshotSchema = z.object({
   version: z.number().int().nonnegative(),
   total: z.number().int().nonnegative(),
@@ -52,19 +63,85 @@ export const BalanceSnapshotSchema = z.object({
   proUses: ProUsesSchema.nullable(),
   batches: z.array(BatchSchema),
   nextExpiry: z.object({ amount: z.number().int().nonnegative(), at: isoDate }).nullable(),
+  /**
+   * A team member's limit on the pool (docs/api.md § Teams); null without one. With a limit,
+   * `total` and `byType.subscription` count at most `limit.remaining` of the pool.
+   */
+  limit: MemberLimitSchema.nullable().optional(),
 });
 export type BalanceSnapshot = z.infer<typeof BalanceSnapshotSchema>;
+
+// ---- teams: roles, per-member limits on the pool, limit requests (docs/api.md § Teams) --------
+
+export const TeamRoleSchema = z.enum(TEAM_ROLES);
+
+
+/** The team as `GET /v1/me` names it. */
+export const MeTeamSchema = z.object({ id, name: z.string(), role: TeamRoleSchema });
 
 export const MeSchema = z.object({
   id,
   email: z.string(),
   plan: PlanSchema,
   teamId: z.string().nullable(),
+  /** The caller's team, its name and their role in it. */
+  team: MeTeamSchema.nullable(),
   proUses: ProUsesSchema.nullable(),
   exchanged: z.boolean(),
   cycleEndsAt: isoDate.nullable(),
 });
 export type Me = z.infer<typeof MeSchema>;
+
+export const TeamMemberSchema = z.object({
+  id,
+  email: z.string(),
+  role: TeamRoleSchema,
+  limit: MemberLimitSchema.nullable(),
+  /** Pool credits this member's charges captured this cycle. */
+  spent: z.number().int().nonnegative(),
+  /** Extension (docs/api.md § Teams): pool credits this member's open holds hold now, with or without a limit. */
+  held: z.number().int().nonnegative(),
+});
+export type TeamMember = z.infer<typeof TeamMemberSchema>;
+
+export const TeamSchema = z.object({
+  id,
+  name: z.string(),
+  creditsPerCycle: z.number().int().nonnegative(),
+  cycleEndsAt: isoDate,
+  /** The caller's role. */
+  role: TeamRoleSchema,
+  pool: z.object({ remaining: z.number().int().nonnegative(), held: z.number().int().nonnegative() }),
+  /** Every member for a team admin; only the caller's own entry otherwise. */
+  members: z.array(TeamMemberSchema),
+});
+export type Team = z.infer<typeof TeamSchema>;
+
+export const LimitRequestSchema = z.object({
+  id,
+  userId: z.string(),
+  email: z.string(),
+  credits: z.number().int().positive(),
+  note: z.string().nullable(),
+  status: z.enum(LIMIT_REQUEST_STATUSES),
+  createdAt: isoDate,
+  decidedAt: isoDate.nullable(),
+  /** The team admin who approved or denied it (their user id). */
+  decidedBy: z.string().nullable(),
+});
+export type LimitRequest = z.infer<typeof LimitRequestSchema>;
+
+/** `PUT /v1/team/members/:userId/limit`: `null` removes the limit. */
+export const SetLimitRequestSchema = z.strictObject({
+  credits: z.number().int().min(0).max(1_000_000_000).nullable(),
+});
+export const NewLimitRequestSchema = z.strictObject({
+  credits: AmountSchema,
+  note: text().max(500).optional(),
+});
+export const LimitRequestQuerySchema = z.object({
+  status: z.enum(LIMIT_REQUEST_STATUSES).optional(),
+});
 
 export const ToolSchema = z.object({
   id: z.string(),
@@ -140,14 +217,19 @@ export type QuoteResponse = z.infer<typeof QuoteResponseSchema>;
 export const QuantitySchema = z.number().int().min(1).max(100);
 export const ToolIdSchema = text().min(1).max(64);
 
+/** The most credits a charge may take from the caller's own (`scope: "user"`) batches: what they agreed to. */
+export const PersonalCapSchema = z.number().int().min(0).max(1_000_000_000);
+
 export const QuoteRequestSchema = z.strictObject({
   tool: ToolIdSchema,
   quantity: QuantitySchema.default(1),
+  personalCap: PersonalCapSchema.optional(),
 });
 export const ChargeRequestSchema = z.strictObject({
   tool: ToolIdSchema,
   quantity: QuantitySchema.default(1),
   device: DeviceSchema,
+  personalCap: PersonalCapSchema.optional(),
 });
 export type ChargeRequest = z.infer<typeof ChargeRequestSchema>;
 
@@ -221,6 +303,10 @@ export const EventCauseSchema = z.object({
    * `/v1/me`. Upgrades, exchanges, joining a team and cycle renewals.
    */
   account: z.literal(true).optional(),
+  /**
+   * `kind: "limit_request"`: the request that was made, approved or denied (docs/api.md § Teams).
+   */
+  request: LimitRequestSchema.optional(),
 });
 export type EventCause = z.infer<typeof EventCauseSchema>;
 
@@ -262,10 +348,18 @@ export const ChargeConflictSchema = z.object({
   reason: z.enum(CHARGE_CONFLICT_REASONS),
 });
 
+/**
+ * Why a hold was refused (docs/api.md § Teams): the member's limit on the pool (the pool alone had
+ * enough), not enough credits at all, or more of the caller's own credits than `personalCap` allows.
+ */
+export const INSUFFICIENT_REASONS = ['member_limit', 'insufficient', 'personal_cap'] as const;
+export type InsufficientReason = (typeof INSUFFICIENT_REASONS)[number];
+
 export const InsufficientCreditsSchema = z.object({
   error: z.literal('insufficient_credits'),
   message: z.string(),
   cost: z.number().int(),
   available: z.number().int(),
   storeUrl: z.string(),
+  reason: z.enum(INSUFFICIENT_REASONS).optional(),
 });

@@ -11,11 +11,19 @@ export type LedgerKind = (typeof LEDGER_KINDS)[number];
 export const PLANS = ['free', 'pro', 'teams'] as const;
 export type Plan = (typeof PLANS)[number];
 
+/** A team member's role; "team admin" means owner or admin (docs/api.md § Teams). */
+export const TEAM_ROLES = ['owner', 'admin', 'member'] as const;
+export type TeamRole = (typeof TEAM_ROLES)[number];
+export const isTeamAdmin = (role: TeamRole | null | undefined): boolean => role === 'owner' || role === 'admin';
+
+export const LIMIT_REQUEST_STATUSES = ['pending', 'approved', 'denied'] as const;
+export type LimitRequestStatus = (typeof LIMIT_REQUEST_STATUSES)[number];
+
 export const PLATFORMS = ['desktop', 'web', 'mobile'] as const;
 export type Platform = (typeof PLATFORMS)[number];
 
 /** Web paths the desktop may open through a handoff link (docs/api.md § Handoff to the web). */
-export const HANDOFF_PATHS = ['/store', '/exchange', '/credits', '/pricing', '/upgrade'] as const;
+export const HANDOFF_PATHS = ['/store', '/exchange', '/credits', '/pricing', '/upgrade', '/team'] as const;
 export type HandoffPath = (typeof HANDOFF_PATHS)[number];
 
 /** Published Pro-use → credit exchange rate (docs/product.md § Pro uses): 4 credits per 5 Pro uses. */

@@ -32,6 +32,7 @@ export const CHANNELS = {
   release: { kind: 'invoke', channel: 'cutline:release', arity: 1 },
   listOpenCharges: { kind: 'invoke', channel: 'cutline:listOpenCharges', arity: 0 },
   acknowledgeCharge: { kind: 'invoke', channel: 'cutline:acknowledgeCharge', arity: 1 },
+  requestMoreCredits: { kind: 'invoke', channel: 'cutline:requestMoreCredits', arity: 1 },
   openWeb: { kind: 'invoke', channel: 'cutline:openWeb', arity: 1 },
   retryNow: { kind: 'invoke', channel: 'cutline:retryNow', arity: 0 },
   setAlertSettings: { kind: 'invoke', channel: 'cutline:setAlertSettings', arity: 1 },

@@ -16,6 +16,9 @@ import {
   ChargeIdSchema,
   HandoffPathSchema,
   LedgerEntrySchema,
+  LimitRequestSchema,
+  NewLimitRequestSchema,
+  PersonalCapSchema,
   LedgerLimitSchema,
   LedgerQuerySchema,
   LedgerPageSchema,
@@ -29,6 +32,7 @@ import {
   type Charge,
   type LedgerEntry,
   type LedgerPage,
+  type LimitRequest,
   type Me,
   type QuoteResponse,
   type Tool,
@@ -75,6 +79,12 @@ export const AppStateSchema = z.object({
   lastSyncedAt: z.string().nullable(),
   /** Credit alerts: the user's settings and what holds now (the chip's badge). */
   alerts: AlertsStateSchema,
+  /**
+   * Requests for a higher limit on the team pool waiting for a decision: for a team admin every
+   * member's (the badge that opens `/team`), for a member their own; null outside a team or not
+   * known yet.
+   */
+  pendingLimitRequests: z.number().int().nonnegative().nullable(),
 });
 export type AppState = z.infer<typeof AppStateSchema>;
 
@@ -84,6 +94,8 @@ export const NoticeSchema = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('purchase-complete'), order: z.string(), balance: BalanceSnapshotSchema.nullable() }),
   z.object({ kind: z.literal('exchange-complete'), balance: BalanceSnapshotSchema.nullable() }),
   z.object({ kind: z.literal('upgrade-complete'), plan: z.literal('pro'), balance: BalanceSnapshotSchema.nullable() }),
+  /** A team admin approved or denied this account's request for a higher limit. */
+  z.object({ kind: z.literal('limit-request'), request: LimitRequestSchema }),
   /** A credit alert came due; `osNotified`: the host already showed it as an OS notification. */
   z.object({ kind: z.literal('alert'), alert: ActiveAlertSchema, osNotified: z.boolean() }),
   z.object({ kind: z.literal('error'), message: z.string() }),
@@ -220,6 +232,11 @@ export type MenuCommand = z.infer<typeof MenuCommandSchema>;
 export const PrefsSchema = z.object({
   /** The user chose "Not now" on the exchange prompt. */
   exchangePromptDismissed: z.boolean(),
+  /**
+   * A team member is asked, with a tick in the confirm dialog, before an action uses their own
+   * activity or purchased credits (on by default).
+   */
+  askBeforePersonalCredits: z.boolean(),
 });
 export type Prefs = z.infer<typeof PrefsSchema>;
 
@@ -252,8 +269,9 @@ export interface CutlineApi {
    * the core derives the Idempotency-Key from it, so a retry is the same charge. With `target`,
    * main keeps the charge open (durably, for this account) until its result is delivered
    * (`listOpenCharges`, `acknowledgeCharge`); a clip target's media is checked as for `quote`.
+   * `personalCap`: the most of the user's own credits they agreed to in the confirm dialog.
    */
-  hold(req: { actionId: string; tool: string; quantity?: number; target?: ChargeTarget }): Promise<Result<Charge>>;
+  hold(req: { actionId: string; tool: string; quantity?: number; target?: ChargeTarget; personalCap?: number }): Promise<Result<Charge>>;
   /**
    * The job succeeded: main records it and captures. When the service cannot be reached, the
    * answer is `settle_pending` and main keeps capturing (same charge id) until it answers, then
@@ -267,7 +285,10 @@ export interface CutlineApi {
   /** The window has this charge's result (applied and saved) or gave it up: main forgets the charge. */
   acknowledgeCharge(req: { chargeId: string }): Promise<void>;
 
-  /** Opens a web page (store, pricing, exchange, credits) in the browser, already signed in. */
+  /** Asks the team admins to raise this member's limit on the team pool (`credits` more, an optional note). */
+  requestMoreCredits(req: { credits: number; note?: string }): Promise<Result<LimitRequest>>;
+
+  /** Opens a web page (store, pricing, exchange, credits, team) in the browser, already signed in. */
   openWeb(req: { path: HandoffPath }): Promise<Result<void>>;
   /** Reconnects to the credit service now, skipping any backoff wait (*Retry now*, network back). */
   retryNow(): Promise<Result<void>>;
@@ -339,8 +360,10 @@ const INVOKE_ARGS = {
       tool: ToolIdSchema,
       quantity: QuantitySchema.optional(),
       target: ChargeTargetSchema.optional(),
+      personalCap: PersonalCapSchema.optional(),
     }),
   ]),
+  requestMoreCredits: z.tuple([NewLimitRequestSchema]),
   capture: z.tuple([z.strictObject({ chargeId: ChargeIdSchema })]),
   release: z.tuple([z.strictObject({ chargeId: ChargeIdSchema, reason: ReleaseRequestSchema.shape.reason })]),
   listOpenCharges: none,
@@ -418,4 +441,4 @@ void _argsMatch;
 void _payloadsMatch;
 
 export { ChargeSchema, LedgerPageSchema, QuoteResponseSchema, ToolSchema };
-export type { AppError, BalanceSnapshot, Charge, CrashReporting, LedgerEntry, LedgerPage, Me, QuoteResponse, RendererError, Tool, UpdateStatus };
+export type { AppError, BalanceSnapshot, Charge, CrashReporting, LedgerEntry, LedgerPage, LimitRequest, Me, QuoteResponse, RendererError, Tool, UpdateStatus };

@@ -3,7 +3,7 @@
  * across layers. Every core operation the renderer calls returns a Result.
  */
 import { z } from 'zod';
-import { CHARGE_CONFLICT_REASONS, ERROR_CODES } from './api';
+import { CHARGE_CONFLICT_REASONS, ERROR_CODES, INSUFFICIENT_REASONS } from './api';
 
 export const APP_ERROR_CODES = [
   // from the credit service (docs/api.md § Errors)
@@ -29,8 +29,11 @@ export const AppErrorSchema = z.object({
   /** For insufficient_credits: what the action costs and what is available. */
   cost: z.number().int().optional(),
   available: z.number().int().optional(),
-  /** For a charge's conflict: which case the service said it is (docs/api.md § Charges). */
-  reason: z.enum(CHARGE_CONFLICT_REASONS).optional(),
+  /**
+   * Which case the service said it is (docs/api.md): for a charge's conflict, the 409's reason; for
+   * insufficient_credits, what stopped it — the member's limit, too few credits, or the personal cap.
+   */
+  reason: z.enum([...CHARGE_CONFLICT_REASONS, ...INSUFFICIENT_REASONS]).optional(),
 });
 export type AppError = z.infer<typeof AppErrorSchema>;
 

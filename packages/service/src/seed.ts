@@ -5,6 +5,8 @@ import { addTeamMember, createTeam } from './service/accounts/teams';
 import { createUser } from './service/accounts/users';
 import type { Ctx } from './service/kernel/context';
 import { ServiceError } from './service/kernel/errors';
+import { requestMore } from './service/teams/limit-requests';
+import { setMemberLimit } from './service/teams/limits';
 
 export const DEMO_PASSWORD = 'cutline-demo';
 export const DEMO_ACCOUNTS = {
@@ -14,6 +16,9 @@ export const DEMO_ACCOUNTS = {
   bob: 'bob@cutline.test',
   free: 'free@cutline.test',
 } as const;
+
+/** bob@'s limit on the Studio pool. */
+export const DEMO_BOB_LIMIT = 150;
 
 export async function seedDemo(ctx: Ctx): Promise<boolean> {
   const exists = await ctx.db.read((tx) => tx.get('SELECT id FROM users WHERE email = ?', [DEMO_ACCOUNTS.pro]));
@@ -35,14 +40,15 @@ export async function seedDemo(ctx: Ctx): Promise<boolean> {
 
   await createUser(ctx, { ...base, email: DEMO_ACCOUNTS.proUses, plan: 'pro', proUses: 50 });
 
+  // Studio: alice owns it; bob is a member with a limit on the pool and a request waiting for alice.
   const team = await createTeam(ctx, 'Studio', 500);
-  for (const email of [DEMO_ACCOUNTS.alice, DEMO_ACCOUNTS.bob]) {
-    const u = await createUser(ctx, { ...base, email, plan: 'free', proUses: null });
-    await addTeamMember(ctx, team.id, u.id);
-    if (email === DEMO_ACCOUNTS.alice) {
-      await adminGrant(ctx, { userId: u.id, type: 'activity', amount: 20, expiresAt: now + 30 * DAY_MS, source: 'campaign:team-kickoff' });
-    }
-  }
+  const alice = await createUser(ctx, { ...base, email: DEMO_ACCOUNTS.alice, plan: 'free', proUses: null });
+  await addTeamMember(ctx, team.id, alice.id, 'owner');
+  await adminGrant(ctx, { userId: alice.id, type: 'activity', amount: 20, expiresAt: now + 30 * DAY_MS, source: 'campaign:team-kickoff' });
+  const bob = await createUser(ctx, { ...base, email: DEMO_ACCOUNTS.bob, plan: 'free', proUses: null });
+  await addTeamMember(ctx, team.id, bob.id, 'member');
+  await setMemberLimit(ctx, alice.id, bob.id, DEMO_BOB_LIMIT);
+  await requestMore(ctx, bob.id, 50, 'The client wants two more versions of the trailer.');
 
   await createUser(ctx, { ...base, email: DEMO_ACCOUNTS.free, plan: 'free', proUses: null });
   return true;

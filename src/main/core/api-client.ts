@@ -16,12 +16,15 @@ import {
   ChargeSchema,
   HandoffResponseSchema,
   LedgerPageSchema,
+  LimitRequestSchema,
   MeSchema,
   OrderSchema,
   QuoteResponseSchema,
+  TeamSchema,
   ToolSchema,
   type Device,
 } from '@cutline/contract/api';
+import type { LimitRequestStatus } from '@cutline/contract/credit-types';
 import type { HandoffPath } from '@cutline/contract/credit-types';
 import { UsageSchema, type UsageGroup } from '@cutline/contract/usage';
 import { err, ok, type Result } from '@cutline/contract/result';
@@ -50,6 +53,7 @@ interface Call {
 }
 
 const ToolListSchema = ToolSchema.array();
+const LimitRequestListSchema = LimitRequestSchema.array();
 
 export class ApiClient {
   private readonly http: KyInstance;
@@ -96,7 +100,7 @@ export class ApiClient {
     return this.call(QuoteResponseSchema, { method: 'post', path: 'v1/quotes', json: req });
   }
 
-  createCharge(req: { tool: string; quantity: number; device: Device }, idempotencyKey: string) {
+  createCharge(req: { tool: string; quantity: number; device: Device; personalCap?: number }, idempotencyKey: string) {
     return this.call(ChargeResponseSchema, {
       method: 'post',
       path: 'v1/charges',
@@ -127,6 +131,21 @@ export class ApiClient {
   /** One of the account's charges as the service has it now (what a refused settlement came to). */
   charge(chargeId: string) {
     return this.call(ChargeSchema, { method: 'get', path: `v1/charges/${encodeURIComponent(chargeId)}` });
+  }
+
+  /** The account's team: the pool, and the members the caller may see (docs/api.md § Teams). */
+  team() {
+    return this.call(TeamSchema, { method: 'get', path: 'v1/team' });
+  }
+
+  /** Limit requests: every member's for a team admin, one's own otherwise. */
+  limitRequests(status?: LimitRequestStatus) {
+    return this.call(LimitRequestListSchema, { method: 'get', path: 'v1/team/limit-requests', searchParams: { status } });
+  }
+
+  /** Asks the team admins for `credits` more on this member's limit (not retried: a repeat is a second request). */
+  requestMore(req: { credits: number; note?: string }) {
+    return this.call(LimitRequestSchema, { method: 'post', path: 'v1/team/limit-requests', json: req });
   }
 
   /** One of the signed-in account's store orders (extension `GET /v1/orders/:id`); another's → `not_found`. */

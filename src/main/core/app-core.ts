@@ -5,7 +5,7 @@
  * shows, and exposes it all as a `CutlineApi` object (`core.cutline`) — the very interface the
  * preload and the browser host's bridge expose to the renderer. All I/O is injected.
  */
-import type { BalanceEvent, BalanceSnapshot, LedgerEntry } from '@cutline/contract/api';
+import type { BalanceEvent, BalanceSnapshot, LedgerEntry, LimitRequest } from '@cutline/contract/api';
 import type { UpdateStatus } from '@cutline/contract/app-updates';
 import type { AppState, CutlineApi, MenuCommand, Notice, OpenCharge } from '@cutline/contract/ipc';
 import { createCutlineClient, type EventMethod, type InvokeMethod } from '@cutline/contract/ipc-channels';
@@ -243,6 +243,7 @@ export class CutlineCore {
       serviceUrl: this.settings.serviceUrl,
       lastSyncedAt: null,
       alerts: this.alerts.state(),
+      pendingLimitRequests: null,
     };
 
     this.deepLinkHandlers = {
@@ -345,7 +346,7 @@ export class CutlineCore {
     this.balance.reset();
     this.alerts.setAccount(null);
     this.openCharges.setAccount(null);
-    this.setState({ account: null, signingIn: false, connection: 'online', offlineReason: null, lastSyncedAt: null });
+    this.setState({ account: null, signingIn: false, connection: 'online', offlineReason: null, lastSyncedAt: null, pendingLimitRequests: null });
     return ok(undefined);
   }
 
@@ -355,7 +356,7 @@ export class CutlineCore {
     this.alerts.setAccount(null);
     this.openCharges.setAccount(null);
     const wasSignedIn = this.state.account !== null;
-    this.setState({ account: null, connection: 'online', offlineReason: null, lastSyncedAt: null });
+    this.setState({ account: null, connection: 'online', offlineReason: null, lastSyncedAt: null, pendingLimitRequests: null });
     if (wasSignedIn) this.notify({ kind: 'error', message: 'Your session has ended. Sign in again.' });
   }
 
@@ -370,13 +371,48 @@ export class CutlineCore {
     // a change of plan, team, Pro uses or cycle (an upgrade on the web, an admin, a renewal):
     // the account itself is reloaded, on every device (`exchange` from services before the flag)
     if (event.cause.account || event.cause.kind === 'exchange') void this.reloadAccount();
+    if (event.cause.kind === 'limit_request') this.onLimitRequest(event.cause.request);
+  }
+
+  /**
+   * A limit request was made, approved or denied: the pending count is read again (a team admin's
+   * badge, a member's own), and a member whose own request was decided is told.
+   */
+  private onLimitRequest(request: LimitRequest | undefined): void {
+    void this.refreshLimitRequests();
+    const account = this.state.account;
+    if (request && account && request.userId === account.id && request.status !== 'pending') this.notify({ kind: 'limit-request', request });
+  }
+
+  /** How many limit requests wait for a decision (a team admin: the team's; a member: their own); null outside a team. */
+  private async refreshLimitRequests(): Promise<void> {
+    const account = this.state.account;
+    if (!account?.team) {
+      this.setState({ pendingLimitRequests: null });
+      return;
+    }
+    const pending = await this.service.limitRequests('pending');
+    // The account may have changed meanwhile: only its own answer counts.
+    if (this.state.account?.id !== account.id) return;
+    if (pending.ok) this.setState({ pendingLimitRequests: pending.value.length });
+    else this.logger.warn('limit requests could not be read', { code: pending.error.code });
+  }
+
+  private async requestMoreCredits(req: { credits: number; note?: string }): Promise<Result<LimitRequest>> {
+    const made = await this.service.requestMore(req.note?.trim() ? { credits: req.credits, note: req.note.trim() } : { credits: req.credits });
+    if (made.ok) void this.refreshLimitRequests();
+    else this.logger.warn('limit request refused', { code: made.error.code });
+    return made;
   }
 
   private async onStreamOpen(reconnected: boolean): Promise<void> {
     if (!this.state.account) await this.reloadAccount();
     // the service answers again: what waited for it is settled now
     void this.openCharges.settlePending();
-    if (reconnected) await this.resyncBalance();
+    if (reconnected) {
+      await this.resyncBalance();
+      void this.refreshLimitRequests(); // decisions made while the stream was down
+    }
     if (!this.toolsLoaded) void this.loadTools();
   }
 
@@ -400,10 +436,12 @@ export class CutlineCore {
   }
 
   private setAccount(account: NonNullable<AppState['account']>): void {
-    this.setState({ account });
+    const teamChanged = this.state.account?.id !== account.id || JSON.stringify(this.state.account?.team) !== JSON.stringify(account.team);
+    this.setState(teamChanged ? { account, pendingLimitRequests: null } : { account });
     this.alerts.setAccount(account.id);
     this.openCharges.setAccount(account.id);
     this.alerts.setBalance(this.balance.current);
+    if (teamChanged) void this.refreshLimitRequests();
   }
 
   private async retryNow(): Promise<Result<void>> {
@@ -519,6 +557,7 @@ export class CutlineCore {
       release: ({ chargeId, reason }) => this.requireAccount(() => this.charges.release(chargeId, reason)),
       listOpenCharges: async () => this.openCharges.list(),
       acknowledgeCharge: async ({ chargeId }) => this.openCharges.acknowledge(chargeId),
+      requestMoreCredits: (req) => this.requireAccount(() => this.requestMoreCredits(req)),
       openWeb: ({ path }) => this.handoff.open(path),
       retryNow: () => this.retryNow(),
       setAlertSettings: async (patch) => ok(this.alerts.update(patch)),

@@ -8,7 +8,7 @@ import { ok, type Result } from '@cutline/contract/result';
 import type { KeyValueStore } from './key-value-store';
 import type { Logger } from './logger';
 
-export const DEFAULT_PREFS: Prefs = { exchangePromptDismissed: false };
+export const DEFAULT_PREFS: Prefs = { exchangePromptDismissed: false, askBeforePersonalCredits: true };
 /** Preferences are per account (one account's "Not now" is not another's). */
 const prefsKey = (account: string | null) => (account ? `prefs.${account}` : 'prefs');
 const EMPTY_PROJECTS: ProjectsState = { projects: [], openProjectId: null };

@@ -17,7 +17,7 @@ import type { Charge, QuoteResponse } from '@cutline/contract/api';
 import type { BalanceState } from '@cutline/contract/balance-state';
 import type { ChargeTarget } from '@cutline/contract/ipc';
 import type { MediaKind } from '@cutline/contract/media-rules';
-import { err, ok, type Result } from '@cutline/contract/result';
+import { err, ok, type AppError, type Result } from '@cutline/contract/result';
 import { findTool } from '@cutline/contract/tools';
 import { BUILT_IN_MEDIA, toolNotApplicable } from '@cutline/contract/tool-media';
 import type { ApiClient } from './api-client';
@@ -47,24 +47,15 @@ export class ChargeFlow {
     return ok(result.value);
   }
 
-  async hold(req: { actionId: string; tool: string; quantity?: number; target?: ChargeTarget }): Promise<Result<Charge>> {
+  async hold(req: { actionId: string; tool: string; quantity?: number; target?: ChargeTarget; personalCap?: number }): Promise<Result<Charge>> {
     const refused = this.applicability(req.tool, req.target ? (req.target.kind === 'clip' ? req.target.mediaId : null) : undefined);
     if (refused) return refused;
     const key = idempotencyKeyFor(this.deps.deviceId, req.actionId);
-    const result = await this.deps.service.createCharge(
-      { tool: req.tool, quantity: req.quantity ?? 1, device: { id: this.deps.deviceId, platform: 'desktop' } },
-      key,
-    );
+    const body = { tool: req.tool, quantity: req.quantity ?? 1, device: { id: this.deps.deviceId, platform: 'desktop' as const } };
+    const result = await this.deps.service.createCharge(req.personalCap === undefined ? body : { ...body, personalCap: req.personalCap }, key);
     if (!result.ok) {
       const { error } = result;
-      if (error.code === 'insufficient_credits') {
-        const numbers = error.cost !== undefined && error.available !== undefined ? { cost: error.cost, available: error.available } : {};
-        const detail =
-          error.cost !== undefined && error.available !== undefined
-            ? ` This needs ${error.cost} credits and ${error.available} are available.`
-            : '';
-        return err('insufficient_credits', `Not enough credits.${detail} Buy credits or upgrade to Pro.`, numbers);
-      }
+      if (error.code === 'insufficient_credits') return notEnough(error);
       this.deps.logger.warn('hold failed', { tool: req.tool, code: error.code });
       return result;
     }
@@ -112,5 +103,26 @@ export class ChargeFlow {
     if (!reason) return null;
     this.deps.logger.warn('tool refused: not applicable', { tool: toolId, kind });
     return err('not_applicable', reason);
+  }
+}
+
+/** A refused hold (402) in words, with its numbers and why: the member's limit, too few credits, or the personal cap agreed to. */
+function notEnough(error: AppError): Result<never> {
+  const known = error.cost !== undefined && error.available !== undefined;
+  const numbers = known ? { cost: error.cost, available: error.available } : {};
+  const extra = error.reason ? { ...numbers, reason: error.reason } : numbers;
+  switch (error.reason) {
+    case 'member_limit':
+      return err('insufficient_credits', "Your limit on the team's credits is reached for this cycle. Nothing was charged.", extra);
+    case 'personal_cap':
+      return err(
+        'insufficient_credits',
+        "The team's credits changed since you confirmed: this action now needs more of your own credits than you agreed to. Nothing was charged.",
+        extra,
+      );
+    default: {
+      const detail = known ? ` This needs ${error.cost} credits and ${error.available} are available.` : '';
+      return err('insufficient_credits', `Not enough credits.${detail} Buy credits or upgrade to Pro.`, extra);
+    }
   }
 }

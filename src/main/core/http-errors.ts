@@ -31,7 +31,10 @@ export async function appErrorFromResponse(response: Response): Promise<AppError
   const message = parsed.success ? parsed.data.message : `The Cutline service answered ${response.status}.`;
   if (code === 'insufficient_credits') {
     const numbers = InsufficientCreditsSchema.safeParse(body);
-    if (numbers.success) return { code, message, cost: numbers.data.cost, available: numbers.data.available };
+    if (numbers.success) {
+      const { cost, available, reason } = numbers.data;
+      return reason ? { code, message, cost, available, reason } : { code, message, cost, available };
+    }
   }
   if (code === 'conflict') {
     const conflict = ChargeConflictSchema.safeParse(body);

@@ -6,7 +6,7 @@
  */
 import { transportProblem } from './transport';
 
-export const WEB_PATHS = ['/store', '/pricing', '/exchange', '/credits', '/upgrade', '/handoff'] as const;
+export const WEB_PATHS = ['/store', '/pricing', '/exchange', '/credits', '/upgrade', '/team', '/handoff'] as const;
 export const SIGN_IN_PATH = '/oauth/authorize';
 
 export interface AllowedOrigins {

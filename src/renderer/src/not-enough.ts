@@ -10,9 +10,11 @@
  *   credits arrive.
  * - A legacy Pro-uses account: why its Pro uses don't cover this action — the tool is not
  *   eligible, or none are left this cycle (and when they renew) — then buy credits.
+ * - A team member: *your limit is reached* (the pool alone had enough) — ask the team admins for
+ *   more, or buy credits of your own — apart from *the team's pool is empty* — buy credits.
  */
 import type { Me } from '@cutline/contract/api';
-import { credits, date } from './format';
+import { credits, date, num } from './format';
 
 export interface NotEnoughInput {
   account: Pick<Me, 'plan' | 'proUses' | 'exchanged' | 'cycleEndsAt'> | null;
@@ -21,6 +23,8 @@ export interface NotEnoughInput {
   tool: { name: string; eligibleForProUses: boolean };
   cost: number;
   available: number;
+  /** A team member's case, and their share: the pool left, their limit, their own credits. */
+  team?: { why: 'member_limit' | 'pool_empty' | null; pool: number; limit: { credits: number; remaining: number } | null; own: number };
 }
 
 export interface NotEnoughCopy {
@@ -29,10 +33,28 @@ export interface NotEnoughCopy {
   /** The amounts and the reason, in one or two sentences. */
   detail: string;
   offerUpgrade: boolean;
+  /** Offer *Request more…* (a member whose limit stopped the action). */
+  offerRequestMore?: boolean;
 }
 
-export function notEnoughCopy({ account, proUsesLeft, tool, cost, available }: NotEnoughInput): NotEnoughCopy {
+export function notEnoughCopy({ account, proUsesLeft, tool, cost, available, team }: NotEnoughInput): NotEnoughCopy {
   const amounts = `${tool.name} needs ${credits(cost)}. You have ${credits(available)}.`;
+  if (team?.why === 'member_limit' && team.limit) {
+    const left = Math.min(team.limit.remaining, team.pool);
+    return {
+      headline: "Your limit on the team's credits is reached. Ask a team admin for more, or buy credits of your own",
+      detail: `${tool.name} needs ${credits(cost)}. You can use ${credits(left)} more of the team's ${credits(team.pool)} this cycle (your limit: ${num(team.limit.credits)}), and you have ${credits(team.own)} of your own.`,
+      offerUpgrade: false,
+      offerRequestMore: true,
+    };
+  }
+  if (team?.why === 'pool_empty') {
+    return {
+      headline: "The team's pool is empty. Buy credits of your own to keep going",
+      detail: `${tool.name} needs ${credits(cost)}. The team's credits are all spent or held until its next cycle, and you have ${credits(team.own)} of your own.`,
+      offerUpgrade: false,
+    };
+  }
   const plan = account?.plan ?? 'free';
   const renews = account?.cycleEndsAt ? date(account.cycleEndsAt) : null;
 

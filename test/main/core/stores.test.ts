@@ -98,9 +98,13 @@ describe('AppDataStore', () => {
     };
     expect(data.saveProjects(state)).toEqual({ ok: true, value: undefined });
     expect(data.loadProjects()).toEqual(state);
-    expect(data.getPrefs()).toEqual({ exchangePromptDismissed: false });
-    expect(data.setPrefs({ exchangePromptDismissed: true })).toEqual({ exchangePromptDismissed: true });
-    expect(data.getPrefs()).toEqual({ exchangePromptDismissed: true });
+    // asking before personal credits is on until the user turns it off
+    expect(data.getPrefs()).toEqual({ exchangePromptDismissed: false, askBeforePersonalCredits: true });
+    expect(data.setPrefs({ exchangePromptDismissed: true })).toEqual({ exchangePromptDismissed: true, askBeforePersonalCredits: true });
+    expect(data.getPrefs()).toEqual({ exchangePromptDismissed: true, askBeforePersonalCredits: true });
+    expect(data.setPrefs({ askBeforePersonalCredits: false }, 'u1')).toEqual({ exchangePromptDismissed: false, askBeforePersonalCredits: false });
+    expect(data.getPrefs('u1').askBeforePersonalCredits).toBe(false);
+    expect(data.getPrefs('u2').askBeforePersonalCredits).toBe(true); // per account
   });
 
   it('falls back to empty projects when what is stored is unreadable', () => {

@@ -1,13 +1,14 @@
 /** /admin/v1: operators' and tests' API, on only when CUTLINE_ADMIN_TOKEN is set (docs/api.md § Admin API). */
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
-import { AmountSchema, CreditTypeSchema, PlanSchema } from '@cutline/contract/api';
+import { AmountSchema, CreditTypeSchema, PlanSchema, TeamRoleSchema } from '@cutline/contract/api';
 import { text } from '@cutline/contract/text';
 import { renewNow } from '../service/accounts/cycles';
 import { adminGrant } from '../service/batches/grants';
 import { addTeamMember, createTeam } from '../service/accounts/teams';
 import { createUser } from '../service/accounts/users';
 import { auditNow } from '../service/audit';
+import { setMemberRole } from '../service/teams/roles';
 import type { Ctx } from '../service/kernel/context';
 import { adminAuth } from './admin-auth';
 import { parse } from './validate';
@@ -25,7 +26,9 @@ const NewTeam = z.strictObject({
   creditsPerCycle: z.number().int().min(0).max(100_000_000),
   billing: z.enum(['monthly', 'annual']).default('monthly'),
 });
-const Member = z.strictObject({ userId: text().min(1).max(64) });
+const Member = z.strictObject({ userId: text().min(1).max(64), role: TeamRoleSchema.optional() });
+const MemberRole = z.strictObject({ role: TeamRoleSchema });
+const MemberParams = z.object({ id: text().min(1).max(64), userId: text().min(1).max(64) });
 const Grant = z
   .strictObject({
     userId: text().min(1).max(64).optional(),
@@ -52,7 +55,12 @@ export async function adminRoutes(app: FastifyInstance, ctx: Ctx, opts: { token:
       });
       admin.post('/teams/:id/members', async (req, reply) => {
         const { id } = parse(IdParam, req.params, 'path');
-        return reply.status(201).send(await addTeamMember(ctx, id, parse(Member, req.body ?? {}).userId));
+        const m = parse(Member, req.body ?? {});
+        return reply.status(201).send(await addTeamMember(ctx, id, m.userId, m.role));
+      });
+      admin.put('/teams/:id/members/:userId', async (req) => {
+        const { id, userId } = parse(MemberParams, req.params, 'path');
+        return setMemberRole(ctx, id, userId, parse(MemberRole, req.body ?? {}).role);
       });
       admin.post('/grants', async (req, reply) => {
         const g = parse(Grant, req.body ?? {});

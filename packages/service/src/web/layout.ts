@@ -29,17 +29,20 @@ header nav form{margin:0;display:inline}header nav button{margin:0;padding:5px 1
 .plan.current{outline:2px solid var(--accent)}
 .visually-hidden{position:absolute;width:1px;height:1px;margin:-1px;padding:0;border:0;overflow:hidden;clip:rect(0 0 0 0);white-space:nowrap}
 .table-wrap{overflow-x:auto}.table-wrap:focus-visible{outline:2px solid var(--accent);outline-offset:2px}td small{color:var(--muted)}.when{white-space:nowrap}select{font:inherit;padding:6px}
+input[type=number],textarea{padding:7px 9px;border:1px solid var(--line);border-radius:6px;font:inherit;background:var(--bg);color:var(--fg)}textarea{width:100%}
+div.nowrap{flex-wrap:nowrap;gap:6px}form.inline{display:inline-flex;gap:6px;align-items:center;margin:0}form.inline button{margin:0;padding:6px 12px}.limit-form input{width:9em}
 `;
 
-const LINKS: { href: string; label: string; needsProUses?: boolean }[] = [
+const LINKS: { href: string; label: string; needsProUses?: boolean; needsTeam?: boolean }[] = [
   { href: '/credits', label: 'Credits' },
+  { href: '/team', label: 'Team', needsTeam: true },
   { href: '/store', label: 'Store' },
   { href: '/exchange', label: 'Exchange', needsProUses: true },
   { href: '/pricing', label: 'Pricing' },
 ];
 
 function nav(viewer: Viewer | null, active: string | null): Raw {
-  const links = LINKS.filter((l) => !l.needsProUses || viewer?.me.proUses).map((l) =>
+  const links = LINKS.filter((l) => (!l.needsProUses || viewer?.me.proUses) && (!l.needsTeam || viewer?.me.team)).map((l) =>
     l.href === active ? html`<a href="${l.href}" aria-current="page">${l.label}</a>` : html`<a href="${l.href}">${l.label}</a>`,
   );
   const who = viewer

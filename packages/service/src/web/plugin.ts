@@ -22,6 +22,7 @@ import { storeRoutes } from './routes-store';
 import { upgradeRoutes } from './routes-upgrade';
 import { passwordRoutes } from './routes-password';
 import { signUpRoutes } from './routes-signup';
+import { teamRoutes } from './routes-team';
 import { viewerOf } from './session';
 
 const TITLES: Record<string, string> = {
@@ -61,6 +62,7 @@ export function webPlugin() {
       await exchangeRoutes(web, ctx);
       await pricingRoutes(web, ctx);
       await upgradeRoutes(web, ctx);
+      await teamRoutes(web, ctx);
       await signUpRoutes(web, ctx);
       await passwordRoutes(web, ctx);
       // Any other GET: a page a person understands for a browser; the API's JSON 404 otherwise.

@@ -52,7 +52,7 @@ function signInForm(token: string, next: string, opts: { email?: string; error?:
   );
 }
 
-const PAGE_NAMES: Record<string, string> = { '/credits': 'your credits', '/store': 'the store', '/exchange': 'the exchange', '/pricing': 'pricing', '/upgrade': 'Upgrade to Pro' };
+const PAGE_NAMES: Record<string, string> = { '/credits': 'your credits', '/store': 'the store', '/exchange': 'the exchange', '/pricing': 'pricing', '/upgrade': 'Upgrade to Pro', '/team': 'your team' };
 
 export async function authRoutes(app: FastifyInstance, ctx: Ctx): Promise<void> {
   app.get('/', async (_req, reply) => seeOther(reply, '/credits'));

@@ -4,12 +4,15 @@
  * on hold and Pro uses, the exchange while the account can still exchange, and the credit alerts
  * (what holds now, on/off, a threshold). A badge on the chip while an alert holds; while the app
  * is not connected the balance is marked stale with when it was last synced and *Retry now*.
+ * A team member's chip and details say what they can spend of the team's pool under their limit,
+ * then their own credits; a team admin gets a badge for requests waiting for them (opens `/team`).
  */
 import { useEffect, useId, useRef, useState } from 'react';
 import type { BalanceSnapshot } from '@cutline/contract/api';
 import { CREDIT_TYPES, exchangeCredits } from '@cutline/contract/credit-types';
 import type { HandoffPath } from '@cutline/contract/credit-types';
 import { chipText, credits, date, expiryText, num, proUses, relativeFuture, TYPE_TITLE } from '../format';
+import { balanceChipText, teamDetails } from '../team-share';
 import { useApp } from '../store';
 import { keepTabInside } from './Dialog';
 
@@ -30,9 +33,11 @@ export function BalanceChip() {
   }, [hasBalance]);
 
   if (!signedIn) return null;
-  const text = balance ? chipText(balance) : 'Balance…';
+  const text = balance ? balanceChipText(balance) : 'Balance…';
   const alertWords = alerts > 0 ? ` ${alerts} credit ${alerts === 1 ? 'alert' : 'alerts'}.` : '';
-  const label = balance ? `Balance: ${chipText(balance)}${stale ? ' (not up to date)' : ''}.${alertWords} Show details` : 'Balance loading';
+  // a member with a limit: the whole sentence, then their own credits
+  const words = balance?.limit ? `${teamDetails(balance).pool} ${teamDetails(balance).own}` : balance ? `Balance: ${chipText(balance)}.` : '';
+  const label = balance ? `${words.replace(/\.$/, '')}${stale ? ' (not up to date)' : ''}.${alertWords} Show details` : 'Balance loading';
 
   return (
     <div className="chip-wrap">
@@ -146,6 +151,12 @@ function BalancePopover({
           <p className="popover-total">
             <strong>{credits(balance.total)}</strong> available
           </p>
+          {account?.teamId && (
+            <div className="popover-team" data-testid="team-share">
+              <p>{teamDetails(balance).pool}</p>
+              <p>{teamDetails(balance).own}</p>
+            </div>
+          )}
           {balance.proUses && (
             <p className="popover-prouses" data-testid="pro-uses">
               {proUses(balance.proUses.remaining)} left of {num(balance.proUses.perCycle)} this cycle
@@ -209,6 +220,11 @@ function BalancePopover({
         </p>
       )}
       <div className="popover-actions">
+        {account?.team && (
+          <button type="button" onClick={() => void go('/team')}>
+            Team page
+          </button>
+        )}
         <button type="button" onClick={() => void go('/credits')}>
           Details on the web
         </button>
@@ -326,4 +342,32 @@ function syncedTime(iso: string): string {
   const t = new Date(iso);
   const today = new Date().toDateString() === t.toDateString();
   return today ? `at ${timeFmt.format(t)}` : `on ${date(iso)}, ${timeFmt.format(t)}`;
+}
+
+/** A team admin's badge: requests for more credits waiting for them; opens the team page, signed in. */
+export function TeamRequestsBadge() {
+  const pending = useApp((s) => s.app?.pendingLimitRequests ?? 0);
+  const admin = useApp((s) => s.app?.account?.team?.role === 'owner' || s.app?.account?.team?.role === 'admin');
+  const openWeb = useApp((s) => s.openWeb);
+  const notify = useApp((s) => s.notify);
+  if (!admin || pending <= 0) return null;
+  const words = `${num(pending)} ${pending === 1 ? 'request' : 'requests'} for more credits`;
+  return (
+    <button
+      type="button"
+      className="team-requests"
+      data-testid="team-requests-badge"
+      aria-label={`${words} waiting for you. Open the team page`}
+      onClick={() =>
+        void openWeb('/team').then((e) => {
+          if (e) notify('error', e);
+        })
+      }
+    >
+      <span className="chip-badge" aria-hidden="true">
+        {pending}
+      </span>{' '}
+      {pending === 1 ? 'request' : 'requests'}
+    </button>
+  );
 }

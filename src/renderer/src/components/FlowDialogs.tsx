@@ -5,7 +5,9 @@
 import { useId, useState } from 'react';
 import { exchangeCredits } from '@cutline/contract/credit-types';
 import { exchangeTradeOff } from '@cutline/contract/pro-uses';
-import { confirmQuestion, credits, proUses, usingTypes } from '../format';
+import type { MemberLimit } from '@cutline/contract/api';
+import { confirmQuestion, credits, num, proUses, usingTypes } from '../format';
+import { ownOf, partsWords, personalParts, poolOf } from '../team-share';
 import { useApp } from '../store';
 import type { Flow } from '../store/types';
 import { notEnoughCopy } from '../not-enough';
@@ -55,9 +57,11 @@ export function ConfirmDialog({ flow }: { flow: Extract<Flow, { step: 'confirm' 
   const damaged = useApp((s) => targetDamaged(s, flow));
   const confirm = useApp((s) => s.confirmFlow);
   const confirmAgain = useApp((s) => s.confirmAgain);
+  const confirmPersonal = useApp((s) => s.confirmPersonal);
   const cancel = useApp((s) => s.cancelFlow);
   const questionId = useId();
   const againId = useId();
+  const personalId = useId();
 
   if (flow.step === 'quoting') {
     return (
@@ -70,6 +74,8 @@ export function ConfirmDialog({ flow }: { flow: Extract<Flow, { step: 'confirm' 
   const q = flow.quote;
   // main took the quote's snapshot before answering, and keeps the newest: the live balance is current
   const shown = balance ?? q.balance;
+  const needsPersonalYes = flow.askPersonal && flow.personal > 0;
+  const limit = !q.usesProUse ? (shown.limit ?? null) : null;
   return (
     <Dialog
       key="confirm"
@@ -86,9 +92,9 @@ export function ConfirmDialog({ flow }: { flow: Extract<Flow, { step: 'confirm' 
           <button
             type="button"
             className="primary"
-            data-autofocus={flow.again ? undefined : true}
             onClick={() => void confirm()}
-            disabled={flow.busy || (flow.again !== null && !flow.againConfirmed)}
+            data-autofocus={flow.again || needsPersonalYes ? undefined : true}
+            disabled={flow.busy || (flow.again !== null && !flow.againConfirmed) || (needsPersonalYes && !flow.personalConfirmed)}
           >
             {flow.busy ? 'Reserving…' : 'Continue'}
           </button>
@@ -119,6 +125,26 @@ export function ConfirmDialog({ flow }: { flow: Extract<Flow, { step: 'confirm' 
         {confirmQuestion(q)}
       </p>
       {!q.usesProUse && q.plan.length > 0 && <p className="dialog-types">{usingTypes(q.plan)}</p>}
+      {limit && (
+        <p className="dialog-limit" data-testid="confirm-limit">
+          {limitLine(limit, poolOf(shown))}
+        </p>
+      )}
+      {needsPersonalYes && (
+        <div className="dialog-warning" role="note" data-testid="personal-consent">
+          <p>{personalWhy(flow.personal, personalParts(q, balance), limit, poolOf(shown))}</p>
+          <label htmlFor={personalId} className="check">
+            <input
+              id={personalId}
+              type="checkbox"
+              data-autofocus={flow.again ? undefined : true}
+              checked={flow.personalConfirmed}
+              onChange={(e) => confirmPersonal(e.target.checked)}
+            />{' '}
+            Use {credits(flow.personal)} of my own
+          </label>
+        </div>
+      )}
       <p className="dialog-balance">
         {q.usesProUse && shown.proUses
           ? `You have ${proUses(shown.proUses.remaining)} left.`
@@ -134,16 +160,36 @@ export function ConfirmDialog({ flow }: { flow: Extract<Flow, { step: 'confirm' 
   );
 }
 
+/** "Your limit on the team's credits: 60 of 100 left this cycle." */
+function limitLine(limit: MemberLimit, pool: number): string {
+  const left = Math.min(limit.remaining, pool);
+  return `Your limit on the team's credits: ${num(left)} of ${num(limit.credits)} left this cycle.`;
+}
+
+/** Why the action needs the member's own credits, and how many of which. */
+function personalWhy(amount: number, parts: Parameters<typeof partsWords>[0], limit: MemberLimit | null, pool: number): string {
+  const because =
+    limit && limit.remaining < pool
+      ? `your limit on the team's credits has ${credits(limit.remaining)} left`
+      : pool > 0
+        ? `the team's pool has only ${credits(pool)} left`
+        : "the team's pool is empty";
+  const which = parts.length ? ` (${partsWords(parts)})` : '';
+  return `This uses ${credits(amount)} of your own${which}, because ${because}.`;
+}
+
 export function NotEnoughDialog({ flow }: { flow: Extract<Flow, { step: 'not-enough' }> }) {
   const name = useToolName(flow.toolId);
   const tool = useApp((s) => s.tools?.find((t) => t.id === flow.toolId) ?? null);
   const account = useApp((s) => s.app?.account ?? null);
+  const balance = useApp((s) => s.balance);
   const proUsesLeft = useApp((s) => s.balance?.proUses?.remaining ?? null);
   const openWeb = useApp((s) => s.openWeb);
   const cancel = useApp((s) => s.cancelFlow);
   const notify = useApp((s) => s.notify);
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
+  const [asking, setAsking] = useState(false);
   const textId = useId();
   const copy = notEnoughCopy({
     account,
@@ -151,6 +197,7 @@ export function NotEnoughDialog({ flow }: { flow: Extract<Flow, { step: 'not-eno
     tool: { name, eligibleForProUses: tool?.eligibleForProUses ?? true },
     cost: flow.cost,
     available: flow.available,
+    team: flow.why && balance ? { why: flow.why, pool: poolOf(balance), limit: balance.limit ?? null, own: ownOf(balance) } : undefined,
   });
 
   const go = async (path: '/store' | '/upgrade') => {
@@ -170,6 +217,8 @@ export function NotEnoughDialog({ flow }: { flow: Extract<Flow, { step: 'not-eno
     );
   };
 
+  if (asking) return <RequestMoreDialog suggested={Math.max(1, flow.cost - flow.available)} onBack={() => setAsking(false)} onDone={cancel} />;
+
   return (
     <Dialog
       title="Not enough credits"
@@ -187,9 +236,14 @@ export function NotEnoughDialog({ flow }: { flow: Extract<Flow, { step: 'not-eno
               Upgrade to Pro
             </button>
           )}
-          <button type="button" className="primary" data-autofocus onClick={() => void go('/store')} disabled={busy}>
+          <button type="button" className={copy.offerRequestMore ? undefined : 'primary'} data-autofocus={copy.offerRequestMore ? undefined : true} onClick={() => void go('/store')} disabled={busy}>
             Buy credits
           </button>
+          {copy.offerRequestMore && (
+            <button type="button" className="primary" data-autofocus onClick={() => setAsking(true)}>
+              Request more…
+            </button>
+          )}
         </>
       }
     >
@@ -199,6 +253,75 @@ export function NotEnoughDialog({ flow }: { flow: Extract<Flow, { step: 'not-eno
       <p className="dialog-amounts">{copy.detail}</p>
       {error && (
         <p className="error" role="alert">
+          {error}
+        </p>
+      )}
+    </Dialog>
+  );
+}
+
+/** *Request more…*: how many credits to add to the limit, and a note for the team admins. */
+export function RequestMoreDialog({ suggested, onBack, onDone }: { suggested: number; onBack: () => void; onDone: () => void }) {
+  const send = useApp((s) => s.requestMoreCredits);
+  const notify = useApp((s) => s.notify);
+  const [amount, setAmount] = useState(String(suggested));
+  const [note, setNote] = useState('');
+  const [error, setError] = useState<string | null>(null);
+  const [busy, setBusy] = useState(false);
+  const amountId = useId();
+  const noteId = useId();
+  const formId = useId();
+
+  const submit = async () => {
+    if (busy) return;
+    const text = amount.trim();
+    const n = Number(text);
+    if (!/^[0-9]+$/.test(text) || !Number.isSafeInteger(n) || n < 1 || n > 1_000_000_000) {
+      setError('Enter a whole number of credits from 1 to 1,000,000,000.');
+      return;
+    }
+    setBusy(true);
+    const problem = await send(n, note);
+    setBusy(false);
+    if (problem) {
+      setError(problem);
+      return;
+    }
+    onDone();
+    notify('success', `Your request for ${credits(n)} more is sent to your team's admins. Cutline tells you as soon as they answer.`);
+  };
+
+  return (
+    <Dialog
+      title="Request more credits"
+      onCancel={onDone}
+      className="request-more-dialog"
+      actions={
+        <>
+          <button type="button" onClick={onBack}>
+            Back
+          </button>
+          <button type="submit" form={formId} className="primary" aria-disabled={busy || undefined}>
+            {busy ? 'Sending…' : 'Send request'}
+          </button>
+        </>
+      }
+    >
+      <form
+        id={formId}
+        onSubmit={(e) => {
+          e.preventDefault();
+          void submit();
+        }}
+      >
+        <p>Ask your team's admins to raise your limit on the team's credits for this cycle.</p>
+        <label htmlFor={amountId}>Credits to add to your limit</label>
+        <input id={amountId} data-autofocus type="text" inputMode="numeric" value={amount} onChange={(e) => setAmount(e.target.value)} aria-describedby={error ? `${formId}-error` : undefined} />
+        <label htmlFor={noteId}>Note for the admins (optional)</label>
+        <textarea id={noteId} rows={3} maxLength={500} value={note} onChange={(e) => setNote(e.target.value)} placeholder="What it is for" />
+      </form>
+      {error && (
+        <p id={`${formId}-error`} className="error" role="alert">
           {error}
         </p>
       )}

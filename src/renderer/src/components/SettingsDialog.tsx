@@ -77,6 +77,7 @@ export function SettingsDialog({ onClose }: { onClose: () => void }) {
           {CRASH_REPORTS_EXPLAINED}
         </p>
       </fieldset>
+      <TeamCreditsSetting />
       <fieldset className="settings-group">
         <legend>Updates</legend>
         <p className="settings-note">
@@ -96,6 +97,34 @@ export function SettingsDialog({ onClose }: { onClose: () => void }) {
         </p>
       )}
     </Dialog>
+  );
+}
+
+/** A team member's "Ask before using my own credits" (per account, on by default). */
+function TeamCreditsSetting() {
+  const inTeam = useApp((s) => !!s.app?.account?.teamId);
+  const ask = useApp((s) => s.prefs.askBeforePersonalCredits);
+  const save = useApp((s) => s.setAskBeforePersonalCredits);
+  const [problem, setProblem] = useState<string | null>(null);
+  const noteId = useId();
+  if (!inTeam) return null;
+  return (
+    <fieldset className="settings-group">
+      <legend>Team credits</legend>
+      <label className="settings-check">
+        <input type="checkbox" checked={ask} aria-describedby={noteId} onChange={(e) => void save(e.target.checked).then(setProblem)} />
+        Ask before using my own credits
+      </label>
+      <p id={noteId} className="settings-note">
+        When the team's credits (or your limit on them) do not cover an AI action, Cutline asks before it uses your own activity or
+        purchased credits, and never uses more of them than you agreed to.
+      </p>
+      {problem && (
+        <p className="settings-problem" role="alert">
+          {problem}
+        </p>
+      )}
+    </fieldset>
   );
 }
 

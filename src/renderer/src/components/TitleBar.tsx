@@ -1,7 +1,7 @@
 /** Window chrome: brand, project switcher, connection, balance, account. */
 import { useLayoutEffect, useRef } from 'react';
 import { useApp } from '../store';
-import { BALANCE_CHIP_ID, BalanceChip, StaleBalance } from './BalanceChip';
+import { BALANCE_CHIP_ID, BalanceChip, StaleBalance, TeamRequestsBadge } from './BalanceChip';
 import { ProjectBar } from './ProjectBar';
 import { SettingsButton } from './SettingsDialog';
 
@@ -84,6 +84,7 @@ export function TitleBar() {
       <ConnectionIndicator />
       <StaleBalance />
       <BalanceChip />
+      <TeamRequestsBadge />
       <Account />
       <SettingsButton />
     </header>

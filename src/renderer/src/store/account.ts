@@ -31,7 +31,7 @@ export function createAccountSlice(deps: Deps, set: Set, get: Get): AccountSlice
     balance: null,
     tools: null,
     toolsError: null,
-    prefs: { exchangePromptDismissed: false },
+    prefs: { exchangePromptDismissed: false, askBeforePersonalCredits: true },
     accountEpoch: 0,
 
     applyBalance(b) {
@@ -138,6 +138,24 @@ export function createAccountSlice(deps: Deps, set: Set, get: Get): AccountSlice
     async openWeb(path) {
       const r = await api.openWeb({ path }).catch(() => null);
       if (!r) return 'The page could not be opened in your browser.';
+      return r.ok ? null : r.error.message;
+    },
+
+    async setAskBeforePersonalCredits(on) {
+      const before = get().prefs;
+      set({ prefs: { ...before, askBeforePersonalCredits: on } });
+      const saved = await api.setPrefs({ askBeforePersonalCredits: on }).catch(() => null);
+      if (!saved) {
+        set({ prefs: before });
+        return 'The setting could not be saved.';
+      }
+      set({ prefs: saved });
+      return null;
+    },
+
+    async requestMoreCredits(amount, note) {
+      const r = await api.requestMoreCredits(note.trim() ? { credits: amount, note: note.trim() } : { credits: amount }).catch(() => null);
+      if (!r) return 'Your request could not be sent. Please try again.';
       return r.ok ? null : r.error.message;
     },
   };

@@ -3,6 +3,7 @@
  * [exchange prompt] → [prompt, for AI Generate] → quote → confirm (or not enough) → hold → job.
  */
 import { toolNotApplicable } from '@cutline/contract/tool-media';
+import { personalAmount, shortfall } from '../team-share';
 import { isGenerateTool, toolMediaKind, toolName } from '../tools';
 import type { ActionTarget, Deps, FlowSlice, Get, Set } from './types';
 
@@ -20,7 +21,8 @@ export function createFlowSlice(deps: Deps, set: Set, get: Get): FlowSlice {
     return s.tools?.find((t) => t.id === toolId)?.eligibleForProUses === true;
   };
 
-  const quoteAndConfirm = async (toolId: string, target: ActionTarget): Promise<void> => {
+  /** Prices the action and opens the confirm dialog (`note`: why it is asked again, shown in it). */
+  const quoteAndConfirm = async (toolId: string, target: ActionTarget, note?: string): Promise<void> => {
     set({ flow: { step: 'quoting', toolId, target } });
     const r = await api.quote({ tool: toolId, quantity: 1, ...(target.kind === 'clip' ? { mediaId: target.mediaId } : {}) }).catch(() => null);
     // The user may have cancelled while the price was being checked.
@@ -32,11 +34,21 @@ export function createFlowSlice(deps: Deps, set: Set, get: Get): FlowSlice {
       return;
     }
     const quote = r.value;
+    const teamMember = !!get().app?.account?.teamId;
     if (!quote.covered) {
-      set({ flow: { step: 'not-enough', toolId, cost: quote.cost, available: quote.balance.total, error: null } });
+      const why = shortfall(quote.balance, quote.cost, teamMember);
+      set({ flow: { step: 'not-enough', toolId, cost: quote.cost, available: quote.balance.total, error: null, ...(why ? { why } : {}) } });
       return;
     }
-    set({ flow: { step: 'confirm', toolId, target, quote, actionId: deps.newId(), busy: false, error: null, again: appliedAlready(toolId, target), againConfirmed: false } });
+    // A team member is asked before their own credits are used (their setting, on by default).
+    const personal = teamMember && !quote.usesProUse ? personalAmount(quote, get().balance) : 0;
+    const askPersonal = teamMember && !quote.usesProUse && get().prefs.askBeforePersonalCredits;
+    set({
+      flow: {
+        step: 'confirm', toolId, target, quote, actionId: deps.newId(), busy: false, error: note ?? null,
+        again: appliedAlready(toolId, target), againConfirmed: false, personal, askPersonal, personalConfirmed: false,
+      },
+    });
   };
 
   /** Whether the clip already has this tool's paid result: shown, or hidden by an undo. */
@@ -178,13 +190,23 @@ export function createFlowSlice(deps: Deps, set: Set, get: Get): FlowSlice {
       if (f?.step === 'confirm') set({ flow: { ...f, againConfirmed: checked } });
     },
 
+    confirmPersonal(checked) {
+      const f = get().flow;
+      if (f?.step === 'confirm') set({ flow: { ...f, personalConfirmed: checked } });
+    },
+
     async confirmFlow() {
       const f = get().flow;
       if (!f || f.step !== 'confirm' || f.busy) return;
       // a second charge for a result the clip already has needs its own yes
       if (f.again && !f.againConfirmed) return;
+      // so does using a team member's own credits, when they asked to be asked
+      if (f.askPersonal && f.personal > 0 && !f.personalConfirmed) return;
       set({ flow: { ...f, busy: true, error: null } });
-      const r = await api.hold({ actionId: f.actionId, tool: f.toolId, quantity: 1, target: f.target }).catch(() => null);
+      // What they agreed to: the hold may take no more of their own credits (a pool a teammate drained
+      // meanwhile is refused, never paid from their own money unasked).
+      const cap = f.askPersonal ? { personalCap: f.personal } : {};
+      const r = await api.hold({ actionId: f.actionId, tool: f.toolId, quantity: 1, target: f.target, ...cap }).catch(() => null);
       const now = get().flow;
       if (!now || now.step !== 'confirm' || now.actionId !== f.actionId) {
         // Cancelled while the hold was being made: give the credits straight back.
@@ -196,15 +218,20 @@ export function createFlowSlice(deps: Deps, set: Set, get: Get): FlowSlice {
         return;
       }
       if (!r.ok) {
+        if (r.error.code === 'insufficient_credits' && r.error.reason === 'personal_cap') {
+          // The pool changed since the dialog: price it again and ask again, saying why.
+          await quoteAndConfirm(f.toolId, f.target, r.error.message);
+          return;
+        }
         if (r.error.code === 'insufficient_credits') {
+          const balance = get().balance;
+          const teamMember = !!get().app?.account?.teamId;
+          const cost = r.error.cost ?? f.quote.cost;
+          // the service says what stopped it; without a reason (an older service) the snapshot tells
+          const local = balance ? shortfall(balance, cost, teamMember) : null;
+          const why = r.error.reason === 'member_limit' ? 'member_limit' : r.error.reason === 'insufficient' && local === 'member_limit' ? null : local;
           set({
-            flow: {
-              step: 'not-enough',
-              toolId: f.toolId,
-              cost: r.error.cost ?? f.quote.cost,
-              available: r.error.available ?? get().balance?.total ?? 0,
-              error: null,
-            },
+            flow: { step: 'not-enough', toolId: f.toolId, cost, available: r.error.available ?? balance?.total ?? 0, error: null, ...(why ? { why } : {}) },
           });
           return;
         }

@@ -1,4 +1,4 @@
-import { credits } from '../format';
+import { credits, num } from '../format';
 import type { Deps, Get, NoticesSlice, Set, UiNotice } from './types';
 
 /** At most this many toasts at once: the oldest go first. */
@@ -81,6 +81,16 @@ export function createNoticesSlice(deps: Deps, set: Set, get: Get): NoticesSlice
         case 'upgrade-complete':
           s.notify('success', n.balance ? `You're on Pro. Your balance is now ${credits(n.balance.total)}.` : "You're on Pro.");
           break;
+        case 'limit-request': {
+          const limit = s.balance?.limit;
+          const r = n.request;
+          if (r.status === 'approved') {
+            s.notify('success', `Your request for ${credits(r.credits)} more was approved.${limit ? ` Your limit on the team's credits is now ${num(limit.credits)}.` : ''}`);
+          } else if (r.status === 'denied') {
+            s.notify('info', `Your request for ${credits(r.credits)} more was denied by a team admin.`);
+          }
+          break;
+        }
         case 'alert':
           s.notify('info', `${n.alert.text}.`);
           // The browser host has no OS notifier: the page's own Notification, when allowed.

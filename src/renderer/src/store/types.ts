@@ -53,6 +53,10 @@ export interface AccountSlice {
   setAlertSettings(patch: { enabled?: boolean; lowBalanceThreshold?: number | null }): Promise<string | null>;
   /** Opens a web page; returns an error sentence or null. */
   openWeb(path: HandoffPath): Promise<string | null>;
+  /** The setting "Ask before using my own credits" (per account); returns an error sentence or null. */
+  setAskBeforePersonalCredits(on: boolean): Promise<string | null>;
+  /** Asks the team admins for `credits` more on this member's limit; returns an error sentence or null. */
+  requestMoreCredits(credits: number, note: string): Promise<string | null>;
 }
 
 // ---- activity ----------------------------------------------------------------------------------
@@ -192,6 +196,14 @@ export type Flow =
       /** The clip already has this tool's result (`hidden`: undone, kept): a second charge needs its own yes. */
       again: 'shown' | 'hidden' | null;
       againConfirmed: boolean;
+      /**
+       * A team member's own credits the action would use (the quote's parts from their own
+       * batches); with `askPersonal` (their setting) they must tick `personalConfirmed` first, and
+       * the hold carries `personalCap` = that amount — what they agreed to.
+       */
+      personal: number;
+      askPersonal: boolean;
+      personalConfirmed: boolean;
     }
   | {
       step: 'not-enough';
@@ -199,6 +211,8 @@ export type Flow =
       cost: number;
       available: number;
       error: string | null;
+      /** A team member's case: their limit on the pool stopped it, or the pool is empty. */
+      why?: 'member_limit' | 'pool_empty';
     };
 
 export type ExchangeChoice = 'learn-more' | 'exchange-now' | 'not-now' | 'close';
@@ -219,6 +233,8 @@ export interface FlowSlice {
   exchangeChoice(choice: ExchangeChoice): Promise<void>;
   /** The confirm dialog's "apply it again" box, for a tool the clip already has. */
   confirmAgain(checked: boolean): void;
+  /** The confirm dialog's "use my own credits" box (a team member asked before personal credits). */
+  confirmPersonal(checked: boolean): void;
   confirmFlow(): Promise<void>;
   cancelFlow(): void;
 }

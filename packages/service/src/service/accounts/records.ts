@@ -26,8 +26,9 @@ export interface NewUserRow {
 export async function insertUser(tx: Tx, u: NewUserRow): Promise<void> {
   await tx.run(
     `INSERT INTO users (id, email, password_hash, plan, billing, team_id, pro_uses_remaining, pro_uses_per_cycle,
-      exchanged, cycle_started_at, cycle_ends_at, version, email_verified_at, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, 0, ?, ?, 0, ?, ?)`,
-    [u.id, u.email, u.passwordHash, u.plan, u.billing, u.teamId, u.proUses, u.proUses, u.cycleStartedAt, u.cycleEndsAt, u.emailVerifiedAt, u.createdAt],
+      exchanged, cycle_started_at, cycle_ends_at, version, email_verified_at, team_role, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, 0, ?, ?, 0, ?, ?, ?)`,
+    // A user made in a team joins it as a member.
+    [u.id, u.email, u.passwordHash, u.plan, u.billing, u.teamId, u.proUses, u.proUses, u.cycleStartedAt, u.cycleEndsAt, u.emailVerifiedAt, u.teamId ? 'member' : null, u.createdAt],
   );
 }
 

@@ -9,6 +9,7 @@
  * holds the one write lock and an account is "locked" with a single read.
  */
 import type { BalanceSnapshot, Me } from '@cutline/contract/api';
+import { capSummary, limitView } from '../../ledger/member-limit';
 import { summarize } from '../../ledger/summary';
 import type { BatchState } from '../../ledger/types';
 import type { Tx } from '../../db/db';
@@ -110,34 +111,48 @@ export async function snapshotOf(tx: Tx, user: UserRow, now: number): Promise<Ba
  */
 export function snapshotFrom(user: UserRow, batches: readonly BatchState[], now: number): BalanceSnapshot {
   const s = summarize(batches, now);
-  return {
+  // A team member's limit on the pool (counters on their row): at most what is left of it counts.
+  const limit = user.team_id !== null ? limitOfMember(user) : null;
+  const { total, byType } = capSummary(s, limit);
+  const snapshot: BalanceSnapshot = {
     version: user.version,
-    total: s.total,
+    total,
     held: user.held,
-    byType: s.byType,
+    byType,
     proUses: proUsesOf(user),
     batches: s.live.map(batchWire),
     nextExpiry: s.nextExpiry ? { amount: s.nextExpiry.amount, at: isoOrNull(s.nextExpiry.at)! } : null,
   };
+  if (user.team_id !== null) snapshot.limit = limit;
+  return snapshot;
 }
+
+/** A team member's limit on the pool, from the counters on their row; null without one. */
+export const limitOfMember = (u: Pick<UserRow, 'team_limit' | 'pool_used' | 'pool_held'>) => limitView({ credits: u.team_limit, used: u.pool_used, held: u.pool_held });
 
 export function proUsesOf(user: UserRow): { remaining: number; perCycle: number } | null {
   if (user.exchanged || user.pro_uses_per_cycle === null) return null;
   return { remaining: user.pro_uses_remaining ?? 0, perCycle: user.pro_uses_per_cycle };
 }
 
-/** The account on the wire (`GET /v1/me`, the admin answers). */
-export function meOf(u: UserRow): Me {
+/** The account on the wire (`GET /v1/me`, the admin answers), with its team's name when it has one. */
+export function meOf(u: UserRow, teamName: string | null): Me {
   return {
     id: u.id,
     email: u.email,
     plan: u.plan,
     teamId: u.team_id,
+    team: u.team_id !== null && teamName !== null ? { id: u.team_id, name: teamName, role: u.team_role ?? 'member' } : null,
     proUses: proUsesOf(u),
     exchanged: u.exchanged === 1,
     cycleEndsAt: isoOrNull(u.cycle_ends_at),
   };
 }
 
-/** The account's `Me` as committed. */
-export const meNow = (ctx: Pick<Ctx, 'db'>, userId: string): Promise<Me> => ctx.db.read(async (tx) => meOf(await requireUser(tx, userId)));
+/** The account's `Me` as committed: the user and its team's name in one read. */
+export const meNow = (ctx: Pick<Ctx, 'db'>, userId: string): Promise<Me> =>
+  ctx.db.read(async (tx) => {
+    const r = await tx.get('SELECT u.*, t.name AS team_name FROM users u LEFT JOIN teams t ON t.id = u.team_id WHERE u.id = ?', [userId]);
+    if (!r) throw notFound('user');
+    return meOf(userRow(r), r.team_name === null || r.team_name === undefined ? null : String(r.team_name));
+  });

@@ -1,6 +1,7 @@
-/** Teams: creating one (with its first cycle's pool grant) and adding a member. */
+/** Teams: creating one (with its first cycle's pool grant) and adding a member with a role. */
 import { insertTeam } from './records';
 import type { Me } from '@cutline/contract/api';
+import type { TeamRole } from '@cutline/contract/credit-types';
 import { cycleDays, DAY_MS, type Billing } from '../../ledger/plans';
 import { lockAccount, lockTeam, meNow, requireUser } from './state';
 import type { Ctx } from '../kernel/context';
@@ -24,7 +25,11 @@ export async function createTeam(ctx: Ctx, name: string, perCycle: number, billi
   return out.value;
 }
 
-export async function addTeamMember(ctx: Ctx, teamId: string, userId: string): Promise<Me> {
+/**
+ * Adds a user to the team as `role` (`member` when not given). Adding a member again sets the
+ * role given and keeps theirs otherwise; a member of another team is refused (409).
+ */
+export async function addTeamMember(ctx: Ctx, teamId: string, userId: string, role?: TeamRole): Promise<Me> {
   const inAnother = (u: UserRow) => u.team_id !== null && u.team_id !== teamId;
   const refusal = () => conflict('the user already belongs to another team');
   // the plan becomes teams and the pool part of the balance: every device reloads the account
@@ -32,8 +37,13 @@ export async function addTeamMember(ctx: Ctx, teamId: string, userId: string): P
     await lockTeam(tx, teamId);
     // A member of another team is refused before that team would be locked after this one.
     if (inAnother(await requireUser(tx, userId))) throw refusal();
-    if (inAnother(await lockAccount(tx, userId))) throw refusal();
-    await tx.run("UPDATE users SET team_id = ?, plan = 'teams' WHERE id = ?", [teamId, userId]);
+    const user = await lockAccount(tx, userId);
+    if (inAnother(user)) throw refusal();
+    if (user.team_id === teamId) {
+      if (role) await tx.run('UPDATE users SET team_role = ? WHERE id = ?', [role, userId]);
+    } else {
+      await tx.run("UPDATE users SET team_id = ?, plan = 'teams', team_role = ?, team_limit = NULL WHERE id = ?", [teamId, role ?? 'member', userId]);
+    }
     journal.touchUser(userId); // the team pool is now part of their balance
     return ok();
   });

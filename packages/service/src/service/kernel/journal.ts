@@ -58,6 +58,8 @@ export class Journal {
   private readonly users = new Set<string>();
   private readonly teams = new Set<string>();
   private readonly held = new Map<string, number>();
+  /** Per team member: the moves of their pool counters (held, used) — a limit is checked against them. */
+  private readonly pool = new Map<string, { held: number; used: number }>();
 
   constructor(private cause: Omit<EventCause, 'entry'>) {}
 
@@ -78,10 +80,28 @@ export class Journal {
     this.teams.add(id);
   }
 
+  /**
+   * A team member's pool counters move: `held` by the pool credits a hold takes (a capture or
+   * release takes them off), `used` by the pool credits a capture settles.
+   */
+  adjustPool(userId: string, delta: { held: number; used: number }): void {
+    const p = this.pool.get(userId) ?? { held: 0, used: 0 };
+    this.pool.set(userId, { held: p.held + delta.held, used: p.used + delta.used });
+    this.users.add(userId);
+  }
+
   /** The account's held credits move by `delta` (a hold adds its cost, a capture or release takes it off). */
   adjustHeld(userId: string, delta: number): void {
     this.held.set(userId, (this.held.get(userId) ?? 0) + delta);
     this.users.add(userId);
+  }
+
+  heldDelta(userId: string): number {
+    return this.held.get(userId) ?? 0;
+  }
+
+  poolDelta(userId: string): { held: number; used: number } {
+    return this.pool.get(userId) ?? { held: 0, used: 0 };
   }
 
   /** The accounts this journal affects, given each touched team's members, in id order. */
@@ -112,13 +132,12 @@ export class Journal {
     const members = await teamMembers(tx, journals, opts.members);
     const affected = journals.map((j) => j.affected((t) => members.get(t) ?? []));
 
-    // Per account: how many journals bump it and its held delta in all; one statement for every account.
-    const bumps = new Map<string, { n: number; held: number }>();
+    // Per account: how many journals bump it and its held and pool deltas in all; one statement for every account.
+    const bumps = new Map<string, Bump>();
     journals.forEach((j, i) => {
       for (const id of affected[i]) {
-        const b = bumps.get(id) ?? { n: 0, held: 0 };
-        b.n++;
-        b.held += j.held.get(id) ?? 0;
+        const b = bumps.get(id) ?? noBump();
+        addBump(b, j, id);
         bumps.set(id, b);
       }
     });
@@ -126,7 +145,7 @@ export class Journal {
 
     const out: Committed[] = [];
     const rows: CompactEvent[] = [];
-    const seen = new Map<string, { n: number; held: number }>(); // bumps applied so far, per account
+    const seen = new Map<string, Bump>(); // bumps applied so far, per account
     let entry = 0;
     for (let i = 0; i < journals.length; i++) {
       const j = journals[i];
@@ -137,12 +156,17 @@ export class Journal {
         const final = finals.get(userId);
         if (!final) throw new Error(`account ${userId} vanished inside its own transaction`);
         const total = bumps.get(userId)!;
-        const s = seen.get(userId) ?? { n: 0, held: 0 };
-        s.n++;
-        s.held += j.held.get(userId) ?? 0;
+        const s = seen.get(userId) ?? noBump();
+        addBump(s, j, userId);
         seen.set(userId, s);
         // The row as it stood right after this journal: later journals' bumps and deltas taken off.
-        const user: UserRow = { ...final, version: final.version - (total.n - s.n), held: final.held - (total.held - s.held) };
+        const user: UserRow = {
+          ...final,
+          version: final.version - (total.n - s.n),
+          held: final.held - (total.held - s.held),
+          pool_held: final.pool_held - (total.poolHeld - s.poolHeld),
+          pool_used: final.pool_used - (total.poolUsed - s.poolUsed),
+        };
         // Their own entries, and every entry of their team's pool (a teammate's included).
         const listed = mine.filter((w) => w.userId === userId || w.scopeId === userId || (user.team_id !== null && w.scopeId === user.team_id));
         const balance = opts.snapshot ? await opts.snapshot(i, user) : await snapshotOf(tx, user, now);
@@ -210,16 +234,35 @@ async function teamMembers(tx: Tx, journals: readonly Journal[], known?: CommitO
   return out;
 }
 
-/** Bumps each account's version by `n` and its held credits by `held`, in one statement; the rows after. */
-async function bumpAccounts(tx: Tx, bumps: ReadonlyMap<string, { n: number; held: number }>): Promise<Map<string, UserRow>> {
+/** What the journals of one commit do to an account's row: versions, held credits, pool counters. */
+interface Bump {
+  n: number;
+  held: number;
+  poolHeld: number;
+  poolUsed: number;
+}
+const noBump = (): Bump => ({ n: 0, held: 0, poolHeld: 0, poolUsed: 0 });
+function addBump(b: Bump, j: Journal, userId: string): void {
+  b.n++;
+  b.held += j.heldDelta(userId);
+  const p = j.poolDelta(userId);
+  b.poolHeld += p.held;
+  b.poolUsed += p.used;
+}
+
+/** Bumps each account's version by `n`, its held credits and pool counters by their deltas, in one statement; the rows after. */
+async function bumpAccounts(tx: Tx, bumps: ReadonlyMap<string, Bump>): Promise<Map<string, UserRow>> {
   const out = new Map<string, UserRow>();
   if (!bumps.size) return out;
   // The row source's column names differ from every users column: `RETURNING *` (which on
   // PostgreSQL also lists them) gives the users row as written on both engines.
   const rows = await tx.writeRows(
-    [['bump_id', 'text'], ['bumps', 'int'], ['held_delta', 'int']],
-    [...bumps].map(([id, b]) => [id, b.n, b.held]),
-    (v) => `UPDATE users SET version = users.version + v.bumps, held = users.held + v.held_delta FROM ${v} AS v WHERE users.id = v.bump_id RETURNING *`,
+    [['bump_id', 'text'], ['bumps', 'int'], ['held_delta', 'int'], ['pool_held_delta', 'int'], ['pool_used_delta', 'int']],
+    [...bumps].map(([id, b]) => [id, b.n, b.held, b.poolHeld, b.poolUsed]),
+    (v) =>
+      `UPDATE users SET version = users.version + v.bumps, held = users.held + v.held_delta,
+       pool_held = users.pool_held + v.pool_held_delta, pool_used = users.pool_used + v.pool_used_delta
+       FROM ${v} AS v WHERE users.id = v.bump_id RETURNING *`,
   );
   for (const r of rows) out.set(String(r.id), userRow(r));
   return out;

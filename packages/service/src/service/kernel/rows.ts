@@ -1,6 +1,6 @@
 /** Row ↔ domain ↔ wire mappings. Storage rows use snake_case and integer milliseconds. */
 import type { Batch } from '@cutline/contract/api';
-import type { CreditType, Plan } from '@cutline/contract/credit-types';
+import type { CreditType, Plan, TeamRole } from '@cutline/contract/credit-types';
 import type { Billing } from '../../ledger/plans';
 import type { BatchState } from '../../ledger/types';
 
@@ -41,6 +41,14 @@ export interface UserRow {
   held: number;
   /** When the address was confirmed, or null (a sign-up whose confirmation link was not opened yet). */
   email_verified_at: number | null;
+  /** Role in the team (`owner`, `admin`, `member`); null outside a team. */
+  team_role: TeamRole | null;
+  /** The most pool credits the member may use in a team cycle; null: no limit. */
+  team_limit: number | null;
+  /** Pool credits this member's charges captured since the team's cycle started (kept by the charge engine). */
+  pool_used: number;
+  /** Pool credits in this member's open holds (kept by the charge engine). */
+  pool_held: number;
   created_at: number;
 }
 
@@ -55,6 +63,10 @@ export function userRow(r: Record<string, unknown>): UserRow {
     version: num(r.version),
     held: num(r.held ?? 0),
     email_verified_at: numOrNull(r.email_verified_at),
+    team_role: (r.team_role ?? null) as TeamRole | null,
+    team_limit: numOrNull(r.team_limit),
+    pool_used: num(r.pool_used ?? 0),
+    pool_held: num(r.pool_held ?? 0),
     created_at: num(r.created_at),
   };
 }

@@ -1,0 +1,27 @@
+/**
+ * A team admin sets or removes a member's limit on the team pool (`PUT
+ * /v1/team/members/:userId/limit`). The change is pushed at once to that member's streams
+ * (`cause.kind: "limit"`), committed with it.
+ */
+import type { TeamMember } from '@cutline/contract/api';
+import type { Ctx } from '../kernel/context';
+import { mutate } from '../kernel/mutate';
+import { ok } from '../kernel/outcome';
+import { lockCallerTeam, lockMember, requireTeamAdmin } from './access';
+import { setLimit } from './records';
+import { memberIn } from './view';
+
+/** The largest limit (the API's bound on `credits`). */
+export const MAX_LIMIT = 1_000_000_000;
+
+export async function setMemberLimit(ctx: Ctx, callerId: string, memberId: string, credits: number | null): Promise<TeamMember> {
+  const out = await mutate(ctx, { kind: 'limit' }, async (tx, journal) => {
+    const { team, caller } = await lockCallerTeam(tx, callerId);
+    requireTeamAdmin(caller, "set a member's limit");
+    await lockMember(tx, team, memberId);
+    await setLimit(tx, memberId, credits);
+    journal.touchUser(memberId);
+    return ok(await memberIn(tx, team, memberId));
+  });
+  return out.value;
+}

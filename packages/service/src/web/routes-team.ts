@@ -1,0 +1,135 @@
+/**
+ * `/team`: the team's pool and members' limits for team admins (limits edited inline, requests
+ * approved or denied), a member's own limit and requests for a member. Forms post, then 303 back
+ * to the page with what was done (`?done=`); a refused form comes back as the page with the
+ * reason. Updated in place where JavaScript runs (the `/credits` live script: the page's account
+ * changes with every pool movement, limit and request), whole without it.
+ */
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { z } from 'zod';
+import { text } from '@cutline/contract/text';
+import type { Ctx } from '../service/kernel/context';
+import { ServiceError } from '../service/kernel/errors';
+import { decideRequest, listRequests, requestMore } from '../service/teams/limit-requests';
+import { MAX_LIMIT, setMemberLimit } from '../service/teams/limits';
+import { teamView } from '../service/teams/view';
+import { html } from '../http/html';
+import { parse } from '../http/validate';
+import { LIVE_PAGE_CSP, messagePage, seeOther, sendHtml, webPage, type Viewer } from './layout';
+import { LIVE_SCRIPT_PATH } from './live';
+import { requireForm, signInUrl, viewerOf } from './session';
+import { teamBody, type TeamPageData } from './team-page';
+import { zoneOf } from './time-zone';
+
+/** Decided requests the page lists. */
+const DECIDED_SHOWN = 20;
+
+/** What `?done=` says after a form. */
+const DONE: Record<string, string> = {
+  limit: 'The limit is saved. The member sees it at once.',
+  'no-limit': 'The limit is removed.',
+  approved: 'Approved: the member’s limit is raised.',
+  denied: 'Denied. The member is told.',
+  requested: 'Your request is sent to the team admins. You will see their answer here and in the app.',
+};
+
+const Id = z.object({ id: text().min(1).max(128) });
+const Member = z.object({ userId: text().min(1).max(128) });
+
+async function pageData(ctx: Ctx, req: FastifyRequest, viewer: Viewer, flash?: TeamPageData['flash'], typed?: TeamPageData['typed']): Promise<TeamPageData> {
+  const userId = viewer.session.userId;
+  const team = await teamView(ctx, userId);
+  const all = await listRequests(ctx, userId);
+  const decided = all.filter((r) => r.status !== 'pending').slice(0, DECIDED_SHOWN);
+  return { viewer, team, pending: all.filter((r) => r.status === 'pending'), decided, zone: zoneOf(ctx, req), flash, typed };
+}
+
+function sendTeam(reply: FastifyReply, status: number, d: TeamPageData): FastifyReply {
+  return sendHtml(reply, status, webPage(`Team ${d.team.name}`, teamBody(d), d.viewer, '/team', { script: LIVE_SCRIPT_PATH }), LIVE_PAGE_CSP);
+}
+
+/** The page again with the reason a form was refused (its status), or the error page outside a team. */
+async function refused(ctx: Ctx, req: FastifyRequest, reply: FastifyReply, viewer: Viewer, e: unknown, typed?: TeamPageData['typed']): Promise<FastifyReply> {
+  if (!(e instanceof ServiceError) || e.code === 'not_found') throw e;
+  const d = await pageData(ctx, req, viewer, { kind: 'error', text: sentence(e.message) }, typed);
+  return sendTeam(reply, e.status, d);
+}
+
+const sentence = (m: string) => {
+  const s = m.charAt(0).toUpperCase() + m.slice(1);
+  return /[.!?]$/.test(s) ? s : `${s}.`;
+};
+
+/** A whole number of credits typed in a form: '' is none; anything else must be 0–MAX (`min`). */
+function creditsField(v: unknown, min: number): number | null | 'bad' {
+  const s = typeof v === 'string' ? v.trim() : '';
+  if (s === '') return null;
+  if (!/^[0-9]{1,10}$/.test(s)) return 'bad';
+  const n = Number(s);
+  return n < min || n > MAX_LIMIT ? 'bad' : n;
+}
+
+export async function teamRoutes(app: FastifyInstance, ctx: Ctx): Promise<void> {
+  app.get('/team', async (req, reply) => {
+    const viewer = await viewerOf(ctx, req);
+    if (!viewer) return seeOther(reply, signInUrl('/team'));
+    if (!viewer.me.team) {
+      return sendHtml(
+        reply,
+        404,
+        messagePage(viewer, 'You are not in a team', 'This page shows a team’s shared credits and its members’ limits. Your account is not a member of a team.', html`<a class="button" href="/credits">Go to your credits</a><a href="/pricing">See the Teams plan</a>`),
+      );
+    }
+    const q = (req.query ?? {}) as Record<string, unknown>;
+    const done = typeof q.done === 'string' ? DONE[q.done] : undefined;
+    return sendTeam(reply, 200, await pageData(ctx, req, viewer, done ? { kind: 'ok', text: done } : undefined));
+  });
+
+  app.post('/team/members/:userId/limit', async (req, reply) => {
+    const { viewer, form } = await requireForm(ctx, req);
+    const { userId } = parse(Member, req.params, 'path');
+    const credits = creditsField(form.credits, 0);
+    const typed = { memberId: userId, value: typeof form.credits === 'string' ? form.credits.slice(0, 20) : '' };
+    if (credits === 'bad') {
+      if (!viewer.me.team) throw new ServiceError('not_found', 'You are not a member of a team.');
+      const d = await pageData(ctx, req, viewer, { kind: 'error', text: `A limit is a whole number of credits from 0 to ${MAX_LIMIT.toLocaleString('en-US')}, or empty for no limit. Nothing was changed.` }, typed);
+      return sendTeam(reply, 400, d);
+    }
+    try {
+      await setMemberLimit(ctx, viewer.session.userId, userId, credits);
+    } catch (e) {
+      return refused(ctx, req, reply, viewer, e, typed);
+    }
+    return seeOther(reply, `/team?done=${credits === null ? 'no-limit' : 'limit'}#members`);
+  });
+
+  app.post('/team/requests', async (req, reply) => {
+    const { viewer, form } = await requireForm(ctx, req);
+    if (!viewer.me.team) throw new ServiceError('not_found', 'You are not a member of a team.');
+    const credits = creditsField(form.credits, 1);
+    const note = typeof form.note === 'string' ? form.note.trim() : '';
+    if (credits === null || credits === 'bad' || note.length > 500) {
+      const why = note.length > 500 ? 'The note can be at most 500 characters.' : `Ask for a whole number of credits from 1 to ${MAX_LIMIT.toLocaleString('en-US')}.`;
+      return sendTeam(reply, 400, await pageData(ctx, req, viewer, { kind: 'error', text: `${why} Nothing was sent.` }));
+    }
+    try {
+      await requestMore(ctx, viewer.session.userId, credits, note || null);
+    } catch (e) {
+      return refused(ctx, req, reply, viewer, e);
+    }
+    return seeOther(reply, '/team?done=requested#requests');
+  });
+
+  for (const [action, decision] of [['approve', 'approved'], ['deny', 'denied']] as const) {
+    app.post(`/team/requests/:id/${action}`, async (req, reply) => {
+      const { viewer } = await requireForm(ctx, req);
+      const { id } = parse(Id, req.params, 'path');
+      try {
+        await decideRequest(ctx, viewer.session.userId, id, decision);
+      } catch (e) {
+        return refused(ctx, req, reply, viewer, e);
+      }
+      return seeOther(reply, `/team?done=${decision}#requests`);
+    });
+  }
+}
