@@ -10,15 +10,15 @@ import { parse } from './validate';
 export async function usageRoutes(app: FastifyInstance, ctx: Ctx): Promise<void> {
   app.get('/v1/usage', async (req) => {
     const { userId } = await requireBearer(ctx, req);
-    return usageReport(ctx, usageRequest(ctx, userId, parse(UsageQuerySchema, req.query, 'query')));
+    return usageReport(ctx, await usageRequest(ctx, userId, parse(UsageQuerySchema, req.query, 'query')));
   });
 
   app.get('/v1/usage.csv', async (req, reply) => {
     const { userId } = await requireBearer(ctx, req);
-    const r = usageRequest(ctx, userId, parse(UsageQuerySchema, req.query, 'query'));
+    const r = await usageRequest(ctx, userId, parse(UsageQuerySchema, req.query, 'query'));
     return reply
       .type('text/csv; charset=utf-8')
       .header('content-disposition', `attachment; filename="${csvFileName(r.period)}"`)
-      .send(usageCsv(ctx, { userId: r.userId, projectId: r.projectId }, r.period));
+      .send(usageCsv(ctx, r.filter, r.period));
   });
 }

@@ -17,7 +17,7 @@ import { deviceLabel, entryWords, fmtDate, fmtInt, plural, sourceLabel, toolName
 import { LIVE_PAGE_CSP, seeOther, sendHtml, webPage, wideTable, type Viewer } from './layout';
 import { LIVE_SCRIPT_PATH } from './live';
 import { requireForm, safeNext, signInUrl, viewerOf } from './session';
-import { chosenPeriod, usageCard } from './usage-card';
+import { chosenPeriod, ownUsage, usageCard } from './usage-card';
 
 export const HISTORY_PAGE = 50;
 
@@ -134,7 +134,7 @@ export async function creditsRoutes(app: FastifyInstance, ctx: Ctx): Promise<voi
     const userId = viewer.session.userId;
     const period = chosenPeriod(q, ctx.clock.now());
     const [snap, history, days] = [await balance(ctx, userId), await ledgerPage(ctx, userId, HISTORY_PAGE, before), await spentPerDay(ctx, userId, 30)];
-    const usage = await usageCard(ctx, userId, period);
+    const usage = await usageCard(ctx, ownUsage(userId), period);
     const zone = zoneOf(ctx, req);
     // A hold whose capture or release is on a newer page is shown there (one row per action).
     const heldOnly = [...new Set(history.entries.filter((e) => e.chargeId && e.kind === 'hold').map((e) => e.chargeId!))].filter(

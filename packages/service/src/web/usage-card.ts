@@ -1,15 +1,19 @@
 /**
- * `/credits`' usage card: captured credits and AI actions by tool, by project and by UTC day for a
- * period the reader chooses (a GET form of two days, so it works without scripts), with
- * *Download CSV* (`GET /credits/usage.csv`, the API's CSV on the web session).
+ * The usage card: captured credits and AI actions for a period the reader chooses (a GET form of
+ * two days, so it works without scripts), with *Download CSV* (the API's CSV on the web session).
+ * `/credits`: one's own charges by tool, by project and by UTC day (`GET /credits/usage.csv`);
+ * `/team` (team admins): every member's charges that drew on the pool, by member, tool and day
+ * (`GET /team/usage.csv`).
  */
 import type { FastifyInstance } from 'fastify';
-import type { UsageRow } from '@cutline/contract/usage';
+import type { UsageGroup, UsageRow } from '@cutline/contract/usage';
 import { html, type Raw } from '../http/html';
 import type { Ctx } from '../service/kernel/context';
 import { ServiceError } from '../service/kernel/errors';
 import { csvFileName, usageCsv } from '../service/usage/csv';
+import type { UsageFilter } from '../service/usage/records';
 import { usageBreakdown, type Period } from '../service/usage/report';
+import { teamAdminActor } from '../service/webhooks/subscriptions';
 import { fmtInt, plural } from './format';
 import { seeOther } from './layout';
 import { signInUrl, viewerOf } from './session';
@@ -50,31 +54,53 @@ function table(caption: string, what: string, rows: readonly UsageRow[], attr: s
   <tbody>${rows.map((r) => html`<tr data-key="${r.key ?? ''}"><td>${r.label}</td><td class="num">${fmtInt(r.credits)}</td><td class="num">${fmtInt(r.actions)}</td></tr>`)}</tbody></table></div>`;
 }
 
-export async function usageCard(ctx: Ctx, userId: string, p: ChosenPeriod): Promise<Raw> {
-  const { rows, total } = await usageBreakdown(ctx, { userId }, p, ['tool', 'project', 'day'] as const);
-  const csv = `/credits/usage.csv?from=${p.fromDay}&to=${p.toDay}`;
+const GROUP_WORDS: Record<UsageGroup, [caption: string, what: string]> = {
+  tool: ['By tool', 'Tool'],
+  project: ['By project', 'Project'],
+  day: ['By day', 'Day (UTC)'],
+  member: ['By member', 'Member'],
+};
+
+/** Where a usage card is: its page, whose charges, and its tables in order. */
+export interface UsagePlace {
+  page: '/credits' | '/team';
+  filter: UsageFilter;
+  groups: readonly UsageGroup[];
+}
+
+export const ownUsage = (userId: string): UsagePlace => ({ page: '/credits', filter: { userId }, groups: ['tool', 'project', 'day'] });
+export const teamUsage = (teamId: string): UsagePlace => ({ page: '/team', filter: { teamId }, groups: ['member', 'tool', 'day'] });
+
+export async function usageCard(ctx: Ctx, place: UsagePlace, p: ChosenPeriod): Promise<Raw> {
+  const { rows, total } = await usageBreakdown(ctx, place.filter, p, place.groups);
+  const csv = `${place.page}/usage.csv?from=${p.fromDay}&to=${p.toDay}`;
+  const whose = place.page === '/team' ? 'by the team’s members from its pool' : 'spent';
   return html`<section class="card" id="usage" aria-labelledby="where-h"><h2 id="where-h">Where the credits went</h2>
-  <form method="get" action="/credits#usage" class="actions" aria-label="Usage period">
+  <form method="get" action="${place.page}#usage" class="actions" aria-label="Usage period">
     <label for="usage-from" style="margin:0">From</label><input type="date" id="usage-from" name="from" value="${p.fromDay}" required>
     <label for="usage-to" style="margin:0">to</label><input type="date" id="usage-to" name="to" value="${p.toDay}" required>
     <button type="submit" class="secondary" style="margin:0">Show</button>
   </form>
-  <p class="muted" data-usage-total="${total.credits}">${plural(total.credits, 'credit')} spent on ${plural(total.actions, 'AI action')} from ${p.fromDay} to ${p.toDay} (UTC days, both included). Only actions that succeeded count; Pro uses count as actions, not credits.</p>
+  <p class="muted" data-usage-total="${total.credits}">${plural(total.credits, 'credit')} ${whose} on ${plural(total.actions, 'AI action')} from ${p.fromDay} to ${p.toDay} (UTC days, both included). Only actions that succeeded count; Pro uses count as actions, not credits.</p>
   <p><a class="button" href="${csv}" download>Download CSV</a></p>
-  ${table('By tool', 'Tool', rows.tool, 'tool')}${table('By project', 'Project', rows.project, 'project')}${table('By day', 'Day (UTC)', rows.day, 'day')}
+  ${place.groups.map((g) => table(GROUP_WORDS[g][0], GROUP_WORDS[g][1], rows[g], g))}
 </section>`;
 }
 
 export async function usageRoutes(app: FastifyInstance, ctx: Ctx): Promise<void> {
-  app.get('/credits/usage.csv', async (req, reply) => {
-    const viewer = await viewerOf(ctx, req);
-    const query = (req.query ?? {}) as Record<string, unknown>;
-    if (!viewer) return seeOther(reply, signInUrl('/credits'));
-    const p = chosenPeriod(query, ctx.clock.now());
-    return reply
-      .type('text/csv; charset=utf-8')
-      .header('cache-control', 'no-store')
-      .header('content-disposition', `attachment; filename="${csvFileName(p)}"`)
-      .send(usageCsv(ctx, { userId: viewer.session.userId }, p));
-  });
+  for (const page of ['/credits', '/team'] as const) {
+    app.get(`${page}/usage.csv`, async (req, reply) => {
+      const viewer = await viewerOf(ctx, req);
+      const query = (req.query ?? {}) as Record<string, unknown>;
+      if (!viewer) return seeOther(reply, signInUrl(page));
+      const p = chosenPeriod(query, ctx.clock.now());
+      // The team's CSV is a team admin's (403 for a member, 404 outside a team).
+      const filter = page === '/team' ? teamUsage((await teamAdminActor(ctx, viewer.session.userId)).teamId).filter : ownUsage(viewer.session.userId).filter;
+      return reply
+        .type('text/csv; charset=utf-8')
+        .header('cache-control', 'no-store')
+        .header('content-disposition', `attachment; filename="${csvFileName(p)}"`)
+        .send(usageCsv(ctx, filter, p));
+    });
+  }
 }

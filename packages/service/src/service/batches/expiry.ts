@@ -11,7 +11,8 @@ import type { Ctx } from '../kernel/context';
 import type { Journal } from '../kernel/journal';
 import { mutate } from '../kernel/mutate';
 import { ok } from '../kernel/outcome';
-import { poolRemaining, queuePoolLow } from '../webhooks/pool-watch';
+import { poolRemaining } from '../teams/records';
+import { queuePoolLow } from '../webhooks/pool-watch';
 
 /**
  * Writes the `expire` entries of an owner's batches and empties them (`cutAt`: their expiry moves

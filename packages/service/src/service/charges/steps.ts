@@ -18,7 +18,9 @@ import { chargeWire, lapsedHolds, loadCharge, loadParts } from './records';
 
 /** A stable digest of what a charge request asks for: the same key must ask for the same thing. */
 export function requestHash(req: ChargeRequest): string {
-  const canon = JSON.stringify([req.tool, req.quantity, req.device.id, req.device.platform]);
+  // The project joins the digest only when named, so a request without one digests as it always did.
+  const asked = [req.tool, req.quantity, req.device.id, req.device.platform];
+  const canon = JSON.stringify(req.project ? [...asked, req.project.id, req.project.name] : asked);
   return createHash('sha256').update(canon).digest('base64url');
 }
 
@@ -65,6 +67,7 @@ export async function hold(ctx: Ctx, userId: string, key: string, req: ChargeReq
     tool,
     quantity: req.quantity,
     device: req.device,
+    project: req.project ?? null,
     holdTtlMs: ctx.config.holdTtlMs,
     publicUrl: ctx.config.publicUrl,
   });

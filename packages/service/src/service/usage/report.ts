@@ -4,9 +4,11 @@
  * usage tables and the desktop's project cost. The CSV (csv.ts) reads the same pages, so its
  * credits add up to the same total.
  */
+import { isTeamAdmin } from '@cutline/contract/credit-types';
 import { findTool } from '@cutline/contract/tools';
 import type { Usage, UsageGroup, UsageQuery, UsageRow, UsageScope } from '@cutline/contract/usage';
 import type { Ctx } from '../kernel/context';
+import { requireUser } from '../accounts/state';
 import { ServiceError } from '../kernel/errors';
 import { iso } from '../kernel/rows';
 import { capturedPage, type CapturedCharge, type PageCursor, type UsageFilter } from './records';
@@ -89,11 +91,11 @@ export class UsageGrouper {
 }
 
 export interface UsageRequest {
-  userId: string;
+  /** Whose charges: the caller's (`me`), or every member's that drew on the team's pool (`team`). */
+  filter: UsageFilter;
   period: Period;
   groupBy: UsageGroup;
   scope: UsageScope;
-  projectId?: string;
 }
 
 /** The period's captured charges grouped several ways in one read (the web's usage tables). */
@@ -105,13 +107,13 @@ export async function usageBreakdown<G extends UsageGroup>(ctx: Ctx, f: UsageFil
 }
 
 export async function usageReport(ctx: Ctx, r: UsageRequest): Promise<Usage> {
-  const { rows, total } = await usageBreakdown(ctx, { userId: r.userId, projectId: r.projectId }, r.period, [r.groupBy]);
+  const { rows, total } = await usageBreakdown(ctx, r.filter, r.period, [r.groupBy]);
   return {
     from: iso(r.period.from),
     to: iso(r.period.to),
     groupBy: r.groupBy,
     scope: r.scope,
-    ...(r.projectId !== undefined ? { project: r.projectId } : {}),
+    ...(r.filter.projectId !== undefined ? { project: r.filter.projectId } : {}),
     rows: rows[r.groupBy],
     total,
   };
@@ -121,7 +123,11 @@ export async function usageReport(ctx: Ctx, r: UsageRequest): Promise<Usage> {
  * A query as the caller may ask it: the period resolved, and the scope checked — `me` is the
  * caller's own charges; `team` (every member's charges that drew on the pool) is for team admins.
  */
-export function usageRequest(ctx: Ctx, userId: string, q: UsageQuery): UsageRequest {
-  if (q.scope === 'team') throw new ServiceError('forbidden', 'scope=team is for team admins');
-  return { userId, period: periodOf(q, ctx.clock.now()), groupBy: q.groupBy, scope: q.scope, projectId: q.project };
+export async function usageRequest(ctx: Ctx, userId: string, q: UsageQuery): Promise<UsageRequest> {
+  const project = q.project !== undefined ? { projectId: q.project } : {};
+  const base = { period: periodOf(q, ctx.clock.now()), groupBy: q.groupBy, scope: q.scope };
+  if (q.scope === 'me') return { ...base, filter: { userId, ...project } };
+  const user = await ctx.db.read((tx) => requireUser(tx, userId));
+  if (user.team_id === null || !isTeamAdmin(user.team_role)) throw new ServiceError('forbidden', 'scope=team is for team admins');
+  return { ...base, filter: { teamId: user.team_id, ...project } };
 }

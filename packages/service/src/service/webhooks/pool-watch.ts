@@ -12,6 +12,7 @@ import type { TeamRow } from '../kernel/rows';
 import { iso } from '../kernel/rows';
 import { num } from '../../ledger-wire';
 import { queueTeamEvent } from './queue';
+import type { WebhookRow } from './records';
 
 /** How far ahead `pool.expiring` looks. */
 export const EXPIRING_WITHIN_MS = 72 * 3_600_000;
@@ -19,20 +20,18 @@ export const EXPIRING_WITHIN_MS = 72 * 3_600_000;
 /** The pure rule of a downward crossing: it was at or above the threshold and is now below it. */
 export const fellBelow = (before: number, after: number, threshold: number): boolean => before >= threshold && after < threshold;
 
-/** The team's live subscription credits at `now` (what `GET /v1/team` calls the pool's remaining). */
-export async function poolRemaining(tx: Tx, teamId: string, now: number): Promise<number> {
-  const r = await tx.get<{ n: unknown }>(
-    "SELECT COALESCE(SUM(remaining), 0) AS n FROM batches WHERE owner_id = ? AND type = 'subscription' AND remaining > 0 AND (expires_at IS NULL OR expires_at > ?)",
-    [teamId, now],
-  );
-  return num(r?.n ?? 0);
-}
-
 /**
  * The pool went from `before` to `after` credits in this transaction: `pool.low` to each
  * subscription whose threshold it fell below (once per team cycle). Answers how many were queued.
  */
-export function queuePoolLow(tx: Tx, team: Pick<TeamRow, 'id' | 'name' | 'cycle_started_at' | 'cycle_ends_at'>, before: number, after: number, now: number): Promise<number> {
+export function queuePoolLow(
+  tx: Tx,
+  team: Pick<TeamRow, 'id' | 'name' | 'cycle_started_at' | 'cycle_ends_at'>,
+  before: number,
+  after: number,
+  now: number,
+  hooks?: readonly WebhookRow[],
+): Promise<number> {
   if (after >= before) return Promise.resolve(0);
   return queueTeamEvent(
     tx,
@@ -46,6 +45,7 @@ export function queuePoolLow(tx: Tx, team: Pick<TeamRow, 'id' | 'name' | 'cycle_
       crossing: { subject: '', cycleStartedAt: team.cycle_started_at },
     },
     now,
+    hooks,
   );
 }
 

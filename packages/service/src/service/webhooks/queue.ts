@@ -39,10 +39,13 @@ export interface TeamEvent {
   crossing?: { subject: string; cycleStartedAt: number };
 }
 
-/** Queues the event for each of the team's subscriptions that asked for it; answers how many were queued. */
-export async function queueTeamEvent(tx: Tx, teamId: string, event: TeamEvent, now: number): Promise<number> {
+/**
+ * Queues the event for each of the team's subscriptions that asked for it (`hooks`: the team's,
+ * when the caller read them already); answers how many were queued.
+ */
+export async function queueTeamEvent(tx: Tx, teamId: string, event: TeamEvent, now: number, hooks?: readonly WebhookRow[]): Promise<number> {
   let queued = 0;
-  for (const hook of await teamWebhooks(tx, teamId)) {
+  for (const hook of hooks ?? (await teamWebhooks(tx, teamId))) {
     if (!hook.events.includes(event.type)) continue;
     const data = event.data(hook);
     if (data === null) continue;

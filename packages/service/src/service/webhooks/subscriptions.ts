@@ -9,6 +9,7 @@ import type { Ctx } from '../kernel/context';
 import { conflict, invalid, notFound } from '../kernel/errors';
 import { newId } from '../kernel/ids';
 import { iso } from '../kernel/rows';
+import { callerTeam, requireTeamAdmin } from '../teams/access';
 import { checkTarget, systemResolver, WebhookUrlRefused, type AddressPolicy } from './address-check';
 import { queueDelivery } from './queue';
 import {
@@ -38,6 +39,15 @@ const newWebhookSecret = () => `whsec_${randomBytes(32).toString('base64')}`;
 export interface TeamActor {
   userId: string;
   teamId: string;
+}
+
+/** The caller as a team admin of their team: 404 outside a team, 403 for a member. */
+export function teamAdminActor(ctx: Ctx, userId: string): Promise<TeamActor> {
+  return ctx.db.read(async (tx) => {
+    const { team, caller } = await callerTeam(tx, userId);
+    requireTeamAdmin(caller, "manage the team's webhooks");
+    return { userId, teamId: team.id };
+  });
 }
 
 export async function addWebhook(ctx: Ctx, actor: TeamActor, body: WebhookCreate): Promise<WebhookCreated> {
