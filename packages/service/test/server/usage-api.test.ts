@@ -201,3 +201,109 @@ describe('a team’s usage: every member’s charges that drew on the pool', () 
     }
   });
 });
+
+describe('projects on charges', () => {
+  let s: TestServer;
+  beforeAll(async () => {
+    s = await startTestServer({ sweepMs: 600_000 });
+  });
+  afterAll(async () => {
+    await s?.close();
+  });
+
+  const hold = (t: Tokens, body: Record<string, unknown>, key = newKey()) =>
+    call(s.url, 'POST', '/v1/charges', { token: t.access_token, body: { tool: 'auto-captions', quantity: 1, device: { id: 'desk-1', platform: 'desktop' }, ...body }, headers: { 'idempotency-key': key } });
+
+  it('a charge takes the project, returns it on every step, and usage groups by it with the newest name', async () => {
+    const u = await newUser(s.url);
+    await grant(s.url, u.id, 'purchased', 100);
+    const trailer = { id: 'p-trailer', name: 'Trailer' };
+    const h = await hold(u.tokens, { project: trailer });
+    expect(h.status).toBe(201);
+    expect(h.body.charge.project).toEqual(trailer);
+    const c = await call(s.url, 'POST', `/v1/charges/${h.body.charge.id}/capture`, { token: u.tokens.access_token });
+    expect(c.body.charge.project).toEqual(trailer);
+    expect((await call(s.url, 'GET', `/v1/charges/${h.body.charge.id}`, { token: u.tokens.access_token })).body.project).toEqual(trailer);
+    const renamed = await hold(u.tokens, { tool: 'remove-background', project: { id: 'p-trailer', name: 'Trailer (final)' } });
+    await call(s.url, 'POST', `/v1/charges/${renamed.body.charge.id}/capture`, { token: u.tokens.access_token });
+    const none = await hold(u.tokens, {});
+    expect(none.body.charge).not.toHaveProperty('project');
+    await call(s.url, 'POST', `/v1/charges/${none.body.charge.id}/capture`, { token: u.tokens.access_token });
+
+    const byProject = await call(s.url, 'GET', '/v1/usage?groupBy=project', { token: u.tokens.access_token });
+    expect(byProject.body.rows).toEqual([
+      { key: 'p-trailer', label: 'Trailer (final)', credits: 8, actions: 2 },
+      { key: null, label: 'No project', credits: 3, actions: 1 },
+    ]);
+    const one = await call(s.url, 'GET', '/v1/usage?groupBy=tool&project=p-trailer', { token: u.tokens.access_token });
+    expect(one.body.total).toEqual({ credits: 8, actions: 2 });
+    const { text } = await csv(s, u.tokens, 'project=p-trailer');
+    expect(text.split('\r\n').slice(1, -1).map((l) => l.split(',').slice(4, 7).join(','))).toEqual(expect.arrayContaining(['p-trailer,Trailer,3', 'p-trailer,Trailer (final),5']));
+  });
+
+  it('the history names each charge’s project, and why its credits came back (failed, cancelled)', async () => {
+    const u = await newUser(s.url);
+    await grant(s.url, u.id, 'purchased', 100);
+    const project = { id: 'p-doc', name: 'Documentary' };
+    const failed = await hold(u.tokens, { project });
+    await call(s.url, 'POST', `/v1/charges/${failed.body.charge.id}/release`, { token: u.tokens.access_token, body: { reason: 'failed' } });
+    const cancelled = await hold(u.tokens, {});
+    await call(s.url, 'POST', `/v1/charges/${cancelled.body.charge.id}/release`, { token: u.tokens.access_token, body: { reason: 'cancelled' } });
+    const page = await call(s.url, 'GET', '/v1/ledger?limit=10', { token: u.tokens.access_token });
+    expect(page.status).toBe(200);
+    const of = (id: string) => page.body.entries.filter((e: { chargeId: string }) => e.chargeId === id).map((e: { kind: string; project?: unknown; reason?: string }) => [e.kind, e.project ?? null, e.reason ?? null]);
+    expect(of(failed.body.charge.id)).toEqual([
+      ['release', project, 'failed'],
+      ['hold', project, null],
+    ]);
+    expect(of(cancelled.body.charge.id)).toEqual([
+      ['release', null, 'cancelled'],
+      ['hold', null, null],
+    ]);
+  });
+
+  it('the same key with another project is another request (422); a bad project is a 400 naming the field', async () => {
+    const u = await newUser(s.url);
+    await grant(s.url, u.id, 'purchased', 100);
+    const key = newKey();
+    expect((await hold(u.tokens, { project: { id: 'p-1', name: 'One' } }, key)).status).toBe(201);
+    expect((await hold(u.tokens, { project: { id: 'p-1', name: 'One' } }, key)).status).toBe(200);
+    expect((await hold(u.tokens, { project: { id: 'p-2', name: 'Two' } }, key)).status).toBe(422);
+    for (const project of [{ id: '', name: 'x' }, { id: 'has space', name: 'x' }, { id: 'x'.repeat(65), name: 'x' }, { id: 'p', name: '' }, { id: 'p', name: 'n'.repeat(201) }, { id: 'p' }]) {
+      const r = await hold(u.tokens, { project });
+      expect(r.status).toBe(400);
+      expect(r.body).toMatchObject({ error: 'invalid_request', message: expect.stringContaining('project') });
+    }
+  });
+});
+
+describe('scope=team: a team admin reads every member’s pool spending', () => {
+  it('by member for the owner; 403 for a member and for a user outside a team', async () => {
+    const s = await startTestServer({ sweepMs: 600_000 });
+    try {
+      const t = await admin(s.url, 'POST', '/admin/v1/teams', { name: 'Scope team', creditsPerCycle: 100 });
+      const owner = await newUser(s.url, { plan: 'teams', teamId: t.body.id });
+      await admin(s.url, 'PUT', `/admin/v1/teams/${t.body.id}/members/${owner.id}`, { role: 'owner' });
+      const member = await newUser(s.url, { plan: 'teams', teamId: t.body.id });
+      const outsider = await newUser(s.url);
+      await act(s, owner.tokens, 'remove-background');
+      await act(s, member.tokens, 'smart-cutout');
+      await act(s, member.tokens, 'auto-captions');
+      const r = await call(s.url, 'GET', '/v1/usage?scope=team&groupBy=member', { token: owner.tokens.access_token });
+      expect(r.status).toBe(200);
+      expect(r.body).toMatchObject({ scope: 'team', groupBy: 'member', total: { credits: 16, actions: 3 } });
+      expect(r.body.rows).toEqual([
+        { key: member.id, label: member.email, credits: 11, actions: 2 },
+        { key: owner.id, label: owner.email, credits: 5, actions: 1 },
+      ]);
+      const { text } = await csv(s, owner.tokens, 'scope=team');
+      expect(text.split('\r\n').slice(1, -1)).toHaveLength(3);
+      expect(sumCredits(text)).toBe(16);
+      expect((await call(s.url, 'GET', '/v1/usage?scope=team', { token: member.tokens.access_token })).body).toMatchObject({ error: 'forbidden' });
+      expect((await call(s.url, 'GET', '/v1/usage?scope=team', { token: outsider.tokens.access_token })).status).toBe(403);
+      expect((await csv(s, member.tokens, 'scope=team')).res.status).toBe(403);
+    } finally {
+      await s.close();
+    }
+  });
+});
