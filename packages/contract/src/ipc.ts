@@ -42,7 +42,7 @@ import { CrashReportingSchema, RendererErrorSchema, type CrashReporting, type Re
 import type { HandoffPath } from './credit-types';
 import { CHANNELS, EVENT_METHODS, INVOKE_METHODS, type ChannelMap, type ChannelMethod, type EventMethod, type InvokeMethod } from './ipc-channels';
 import type { AppError, Result } from './result';
-import { ChargeProjectSchema, type Usage } from './usage';
+import { ChargeProjectSchema, type ChargeProject, type Usage } from './usage';
 
 // ---- state pushed to the renderer -----------------------------------------------------------
 
@@ -271,7 +271,7 @@ export interface CutlineApi {
    * (`listOpenCharges`, `acknowledgeCharge`); a clip target's media is checked as for `quote`.
    * `personalCap`: the most of the user's own credits they agreed to in the confirm dialog.
    */
-  hold(req: { actionId: string; tool: string; quantity?: number; target?: ChargeTarget; personalCap?: number }): Promise<Result<Charge>>;
+  hold(req: { actionId: string; tool: string; quantity?: number; target?: ChargeTarget; personalCap?: number; project?: ChargeProject }): Promise<Result<Charge>>;
   /**
    * The job succeeded: main records it and captures. When the service cannot be reached, the
    * answer is `settle_pending` and main keeps capturing (same charge id) until it answers, then
@@ -361,6 +361,8 @@ const INVOKE_ARGS = {
       quantity: QuantitySchema.optional(),
       target: ChargeTargetSchema.optional(),
       personalCap: PersonalCapSchema.optional(),
+      /** The open project the action is for: the charge carries it (docs/api.md § Usage). */
+      project: ChargeProjectSchema.optional(),
     }),
   ]),
   requestMoreCredits: z.tuple([NewLimitRequestSchema]),

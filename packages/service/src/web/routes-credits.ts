@@ -97,8 +97,9 @@ function single(e: LedgerEntry) {
 
 function historyRow(r: HistoryRow, viewerId: string, zone: string): Raw {
   const by = r.member && r.member.id !== viewerId ? html`<br><small>by ${r.member.email}</small>` : '';
+  const project = r.project ? html`<br><small data-project="${r.project.id}">Project: ${r.project.name}</small>` : '';
   return html`<tr data-entry="${r.key}" data-kind="${r.kind}">
-  <td class="when">${fmtZoned(r.at, zone)}</td><td>${r.what}${by}</td>
+  <td class="when">${fmtZoned(r.at, zone)}</td><td>${r.what}${project}${by}</td>
   <td class="num ${r.direction === 'none' ? '' : r.direction}">${r.amount}</td>
   <td>${r.type}</td><td>${toolName(r.tool)}</td><td class="when"${r.device ? html` title="${r.device.id}"` : ''}>${deviceLabel(r.device)}</td></tr>`;
 }

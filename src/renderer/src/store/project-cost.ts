@@ -4,7 +4,16 @@
  * project or the account changes (connectStore) and again whenever a capture arrives — from this
  * device or any other — so the figure is live.
  */
+import type { Project } from '@cutline/contract/ipc';
+import { ChargeProjectSchema, type ChargeProject } from '@cutline/contract/usage';
 import type { Deps, Get, ProjectCostSlice, Set } from './types';
+
+/** The project as a charge names it (its id and name), so the charge counts toward its cost; none when it has no such name. */
+export function chargeProject(p: Pick<Project, 'id' | 'name'> | undefined): ChargeProject | undefined {
+  if (!p) return undefined;
+  const parsed = ChargeProjectSchema.safeParse({ id: p.id, name: p.name });
+  return parsed.success ? parsed.data : undefined;
+}
 
 export function createProjectCostSlice(deps: Deps, set: Set, get: Get): ProjectCostSlice {
   const { api } = deps;
