@@ -97,8 +97,8 @@ export class FakeCutline implements CutlineApi {
   version = 1;
   tools: Tool[] = TOOLS;
   charges = new Map<string, Charge>();
-  /** The project each charge was held for (the hold's target), as the service keeps it. */
-  chargeProjects = new Map<string, string>();
+  /** The project each charge was held for (the hold's `project`), as the service keeps it. */
+  chargeProjects = new Map<string, { id: string; name: string }>();
   byAction = new Map<string, string>();
   entries: LedgerEntry[] = [];
   projects: ProjectsState = { projects: [], openProjectId: null };
@@ -243,6 +243,9 @@ export class FakeCutline implements CutlineApi {
       tool,
       device: platform ? { id: `${platform}-device`, platform } : null,
       unit: type === null ? 'proUses' : 'credits',
+      // As the service reads them back: the charge's project, and why a release gave the credits back.
+      ...(chargeId && this.chargeProjects.has(chargeId) ? { project: this.chargeProjects.get(chargeId)! } : {}),
+      ...(chargeId && kind === 'release' && this.charges.get(chargeId)?.releaseReason ? { reason: this.charges.get(chargeId)!.releaseReason! } : {}),
     };
   }
 
@@ -299,7 +302,7 @@ export class FakeCutline implements CutlineApi {
     this.record<Usage>('getProjectUsage', req, () => {
       const rows = new Map<string, Usage['rows'][number]>();
       for (const c of this.charges.values()) {
-        if (c.status !== 'captured' || this.chargeProjects.get(c.id) !== req.projectId) continue;
+        if (c.status !== 'captured' || this.chargeProjects.get(c.id)?.id !== req.projectId) continue;
         const row = rows.get(c.tool) ?? { key: c.tool, label: this.tools.find((t) => t.id === c.tool)?.name ?? c.tool, credits: 0, actions: 0 };
         row.credits += c.usesProUse ? 0 : c.cost;
         row.actions += 1;
@@ -324,7 +327,7 @@ export class FakeCutline implements CutlineApi {
       };
     });
 
-  hold = (req: { actionId: string; tool: string; quantity?: number; target?: OpenCharge['target'] }) =>
+  hold = (req: { actionId: string; tool: string; quantity?: number; target?: OpenCharge['target']; project?: { id: string; name: string } }) =>
     this.record<Charge>('hold', req, () => {
       const again = this.byAction.get(req.actionId);
       if (again) return { ok: true, value: this.charges.get(again)! };
@@ -356,7 +359,9 @@ export class FakeCutline implements CutlineApi {
         createdAt: new Date(NOW).toISOString(),
         device: { id: 'desktop-device', platform: 'desktop' },
         releaseReason: null,
+        ...(req.project ? { project: req.project } : {}),
       };
+      if (req.project) this.chargeProjects.set(id, req.project);
       if (pro) {
         this.proUsesLeft!.remaining -= 1;
         this.pushEntry(this.entry('hold', 1, null, null, id, tool.id));
@@ -366,7 +371,6 @@ export class FakeCutline implements CutlineApi {
         this.pushEntries(plan.map((a) => this.entry('hold', a.amount, a.type, a.batchId, id, tool.id)));
       }
       this.charges.set(id, charge);
-      if (req.target) this.chargeProjects.set(id, req.target.projectId);
       this.byAction.set(req.actionId, id);
       if (req.target) this.openCharges.set(id, { charge, target: req.target, outcome: null, state: 'running', message: null, account: this.state.account?.id ?? null });
       this.changed();

@@ -72,3 +72,29 @@ describe('what the open project has cost', () => {
     expect(costText()).toBe('This project: 0 credits · 1 AI action');
   });
 });
+
+describe('the project on every charge, and refunds that say why', () => {
+  it('the hold names the open project; the Activity panel shows it on the charge’s row', async () => {
+    const { h, clips } = await setup(proAccount());
+    const open = h.store.getState().projects.find((p) => p.id === h.store.getState().openProjectId)!;
+    await run(h, 'remove-background', clips[0]);
+    expect(h.api.callsOf('hold').at(-1)).toMatchObject({ tool: 'remove-background', project: { id: open.id, name: open.name } });
+    const row = screen.getAllByTestId('activity-row').find((r) => r.getAttribute('data-charge'))!;
+    expect(within(row).getByTestId('activity-project').textContent).toBe(open.name);
+    expect(within(row).queryByTestId('activity-note')).toBeNull(); // spent: nothing came back
+  });
+
+  it('a failed action’s row says the credits came back because it failed; a cancelled one says so', async () => {
+    const { h, clips } = await setup(proAccount(), 1);
+    await run(h, 'remove-background', clips[0]);
+    const failed = screen.getAllByTestId('activity-row').find((r) => r.getAttribute('data-charge'))!;
+    expect(within(failed).getByTestId('activity-note').textContent).toBe('Returned: the AI action failed.');
+    await act(() => h.store.getState().startAction('auto-captions', { clipId: clips[1] }));
+    await act(() => h.store.getState().confirmFlow());
+    const job = h.store.getState().jobs.find((j) => j.status === 'running')!;
+    await act(() => h.store.getState().cancelJob(job.id));
+    await advance(h, 100);
+    const rows = screen.getAllByTestId('activity-row').filter((r) => r.getAttribute('data-charge'));
+    expect(rows.map((r) => within(r).queryByTestId('activity-note')?.textContent)).toEqual(['Returned: the AI action was cancelled.', 'Returned: the AI action failed.']);
+  });
+});

@@ -176,7 +176,8 @@ export function groupActivity(entries: LedgerEntry[]): ActivityRow[] {
       id: e.id,
       at: e.at,
       kind: e.kind,
-      charge: e.chargeId !== null && (e.kind === 'hold' || e.kind === 'capture' || e.kind === 'release'),
+      // A charge's own movements — an expiry among them: a part that went back to a batch which had expired meanwhile.
+      charge: e.chargeId !== null && (e.kind === 'hold' || e.kind === 'capture' || e.kind === 'release' || e.kind === 'expire'),
       amount: Math.abs(e.amount),
       unit: e.unit,
       types: e.type ? [e.type] : [],

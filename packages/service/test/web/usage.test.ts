@@ -99,3 +99,35 @@ describe('/credits: where the credits went', () => {
     expect(anon.location).toBe('/signin?next=%2Fcredits');
   });
 });
+
+describe('/credits history: each charge’s project, and why its credits came back', () => {
+  it('names the project; says failed or cancelled; a part whose batch expired meanwhile went back and expired with it', async () => {
+    let shift = 0;
+    const srv = await startTestServer({ sweepMs: 600_000, accessTokenTtlS: 86_400, clock: { now: () => Date.now() + shift } });
+    try {
+      const u = await newUser(srv.url, { password: 'password-123' });
+      await grant(srv.url, u.id, 'activity', 3, new Date(Date.now() + 60_000).toISOString());
+      await grant(srv.url, u.id, 'purchased', 100);
+      const t = u.tokens.access_token;
+      const hold = async (tool: string, project?: { id: string; name: string }) =>
+        (await call(srv.url, 'POST', '/v1/charges', { token: t, body: { tool, quantity: 1, device: { id: 'web-test', platform: 'desktop' }, ...(project ? { project } : {}) }, headers: { 'idempotency-key': newKey() } })).body.charge.id as string;
+      const release = (id: string, reason: string) => call(srv.url, 'POST', `/v1/charges/${id}/release`, { token: t, body: { reason } });
+      const lost = await hold('remove-background', { id: 'p-teaser', name: 'Teaser' }); // 3 activity (expiring) + 2 purchased
+      shift = 120_000; // the activity batch expires while the hold runs
+      expect((await release(lost, 'failed')).status).toBe(200);
+      const cancelled = await hold('auto-captions');
+      expect((await release(cancelled, 'cancelled')).status).toBe(200);
+      const b = new Browser(srv.url);
+      await b.signIn(u.email, 'password-123');
+      const page = await b.get('/credits');
+      const row = (id: string) => visible(new RegExp(`<tr data-entry="${id}"[\\s\\S]*?</tr>`).exec(page.text)![0]);
+      expect(row(lost)).toContain('Held, then returned (the AI action failed). 3 credits went back to a batch that had expired meanwhile, so they expired with it');
+      expect(row(lost)).toContain('Project: Teaser');
+      expect(row(lost)).toContain('−5 credits → +5 credits, −3 credits expired');
+      expect(row(cancelled)).toContain('Held, then returned (the AI action was cancelled)');
+      expect(row(cancelled)).not.toContain('Project:');
+    } finally {
+      await srv.close();
+    }
+  });
+});
