@@ -89,6 +89,35 @@ describe('team limits in the desktop core', () => {
     await until(() => h.core.getState().pendingLimitRequests === 1, "the team's pending request");
   });
 
+  it('a hold the limit stops is refused in the member’s words; their own credits pay past the limit; the balance shows the limit live', async () => {
+    const t = await team(200, 0);
+    const h = await suite.signedIn(t.member.email, t.member.password);
+    await until(() => h.core.balance.current?.limit?.credits === 0, 'the limit in the balance');
+    expect(h.core.balance.current?.total).toBe(20); // their own 20; none of the pool
+    const refused = await h.core.cutline.hold({ actionId: `act_${randomBytes(8).toString('hex')}`, tool: 'ai-portrait', personalCap: 0 });
+    expect(refused).toMatchObject({ ok: false, error: { code: 'insufficient_credits', reason: 'member_limit', cost: 15, message: expect.stringContaining('limit') } });
+    // the admin raises the limit: the app's balance follows by push, and the hold goes through
+    await call(suite.server.url, 'PUT', `/v1/team/members/${t.member.id}/limit`, { token: t.ownerToken, body: { credits: 10 } });
+    await until(() => h.core.balance.current?.limit?.remaining === 10, 'the raised limit, pushed');
+    expect(h.core.balance.current?.total).toBe(30);
+    const held = await h.core.cutline.hold({ actionId: `act_${randomBytes(8).toString('hex')}`, tool: 'ai-portrait', personalCap: 5 });
+    if (!held.ok) throw new Error(held.error.message);
+    expect(held.value.allocation.map((p) => [p.type, p.amount])).toEqual([
+      ['subscription', 10],
+      ['activity', 5],
+    ]);
+  });
+
+  it('a hold that would need more of their own credits than agreed is refused as such (personal_cap), nothing held', async () => {
+    const t = await team(0, null); // an empty pool: everything would come from their own 20
+    const h = await suite.signedIn(t.member.email, t.member.password);
+    await until(() => h.core.balance.current?.total === 20, 'their own credits');
+    const refused = await h.core.cutline.hold({ actionId: `act_${randomBytes(8).toString('hex')}`, tool: 'ai-portrait', personalCap: 5 });
+    expect(refused).toMatchObject({ ok: false, error: { code: 'insufficient_credits', reason: 'personal_cap', cost: 15, available: 5, message: expect.stringContaining('agreed') } });
+    const b = await call(suite.server.url, 'GET', '/v1/balance', { token: (await signIn(suite.server.url, t.member.email, t.member.password)).access_token });
+    expect(b.body).toMatchObject({ total: 20, held: 0 });
+  });
+
   it('signed out: no count, and asking needs an account', async () => {
     const h = await suite.core();
     expect(h.core.getState().pendingLimitRequests).toBeNull();

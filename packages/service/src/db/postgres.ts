@@ -47,16 +47,20 @@ export interface PostgresDb extends Db {
  * `Tx.lockAccounts` in one statement: the teams of the users in the first array locked in id
  * order (the materialised CTE, counted by the join with `n` before any user row is returned and
  * locked), then those users and every member of those teams, locked in id order. `locked_teams`
- * names the teams locked. The users are found through their primary key and the members through
- * `users_team` (a UNION, not an OR, which would scan the table). Under READ COMMITTED each row
- * comes back as it stands once locked.
+ * names the teams locked. The ids to lock are a materialised CTE too (`w`: the users asked for
+ * through their primary key, the members through `users_team`), joined to `users` by primary
+ * key: a row another transaction changed while this one waited is re-checked by PostgreSQL
+ * against its newest version (EvalPlanQual) with `w`'s row as it was — with the ids in an
+ * `IN (… UNION …)` subquery instead, that re-check dropped such rows (test: db-postgres
+ * "lockAccounts returns every member…"). Under READ COMMITTED each row comes back as it stands
+ * once locked.
  */
 const LOCK_ACCOUNTS = `
 WITH t AS MATERIALIZED (
   SELECT id FROM teams WHERE id IN (SELECT team_id FROM users WHERE id = ANY(?::text[])) ORDER BY id FOR UPDATE
-), n AS MATERIALIZED (SELECT COALESCE(array_agg(id), '{}') AS locked_teams FROM t)
-SELECT u.*, n.locked_teams FROM n, users u
- WHERE u.id IN (SELECT unnest(?::text[]) UNION ALL SELECT m.id FROM users m JOIN t ON m.team_id = t.id)
+), n AS MATERIALIZED (SELECT COALESCE(array_agg(id), '{}') AS locked_teams FROM t
+), w AS MATERIALIZED (SELECT unnest(?::text[]) AS id UNION SELECT m.id FROM users m JOIN t ON m.team_id = t.id)
+SELECT u.*, n.locked_teams FROM n, w JOIN users u ON u.id = w.id
  ORDER BY u.id FOR UPDATE OF u`;
 
 /**

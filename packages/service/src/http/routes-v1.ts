@@ -42,7 +42,7 @@ export async function v1Routes(app: FastifyInstance, ctx: Ctx): Promise<void> {
   app.post('/v1/quotes', async (req) => {
     const { userId } = await requireBearer(ctx, req);
     const body = parse(QuoteRequestSchema, req.body ?? {});
-    return timedStep(ctx.metrics, 'quote', () => quote(ctx, userId, body.tool, body.quantity));
+    return timedStep(ctx.metrics, 'quote', () => quote(ctx, userId, body.tool, body.quantity, body.personalCap));
   });
 
   app.post('/v1/charges', async (req, reply) => {

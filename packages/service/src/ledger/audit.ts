@@ -4,7 +4,9 @@
  * release add; hold and expire remove; capture settles what hold already took), every charge's
  * allocations must be what its hold took, and what it took must have gone back (release) or been
  * settled (capture) exactly when its status says so; every account's held and total credits must
- * be the same computed from the entries as from the rows the service serves balances from.
+ * be the same computed from the entries as from the rows the service serves balances from; and a
+ * team member's pool counter `held` (what a limit is checked against) must be the pool credits
+ * their open holds took.
  */
 
 export interface AuditBatch {
@@ -44,6 +46,8 @@ export interface AuditEntrySum {
 export interface AuditAccount {
   id: string;
   teamId: string | null;
+  /** The stored pool counter: pool credits in this account's open holds (checked when given). */
+  poolHeld?: number;
 }
 
 export interface AuditInput {
@@ -64,7 +68,8 @@ export type Drift =
   | { kind: 'charge_hold'; chargeId: string; batchId: string; allocated: number; held: number }
   | { kind: 'charge_settlement'; chargeId: string; status: string; held: number; captured: number; released: number }
   | { kind: 'account_held'; accountId: string; stored: number; fromLedger: number }
-  | { kind: 'account_total'; accountId: string; stored: number; fromLedger: number };
+  | { kind: 'account_total'; accountId: string; stored: number; fromLedger: number }
+  | { kind: 'account_pool_held'; accountId: string; stored: number; fromHolds: number };
 
 export interface AuditReport {
   ok: boolean;
@@ -129,6 +134,7 @@ export function auditBooks(input: AuditInput): AuditReport {
   }
   const heldFromLedger = new Map<string, number>();
   const heldStored = new Map<string, number>();
+  const poolHeld = new Map<string, number>();
   for (const c of input.charges) {
     const alloc = allocByCharge.get(c.id) ?? new Map<string, number>();
     const allocated = [...alloc.values()].reduce((x, y) => x + y, 0);
@@ -149,6 +155,7 @@ export function auditBooks(input: AuditInput): AuditReport {
     if (!settled) drifts.push({ kind: 'charge_settlement', chargeId: c.id, status: c.status, held, captured: moved.capture, released: moved.release });
     add(heldFromLedger, c.userId, held - moved.capture - moved.release);
     if (c.status === 'held' && !c.usesProUse) add(heldStored, c.userId, c.cost);
+    if (c.status === 'held') for (const [batchId, amount] of alloc) if (batchById.get(batchId)?.ownerKind === 'team') add(poolHeld, c.userId, amount);
   }
 
   // Accounts: held, and total over the live batches a balance counts (own + the team's subscription).
@@ -162,6 +169,8 @@ export function auditBooks(input: AuditInput): AuditReport {
     const stored = heldStored.get(acct.id) ?? 0;
     const ledger = heldFromLedger.get(acct.id) ?? 0;
     if (stored !== ledger) drifts.push({ kind: 'account_held', accountId: acct.id, stored, fromLedger: ledger });
+    const fromHolds = poolHeld.get(acct.id) ?? 0;
+    if (acct.poolHeld !== undefined && acct.poolHeld !== fromHolds) drifts.push({ kind: 'account_pool_held', accountId: acct.id, stored: acct.poolHeld, fromHolds });
     const counted = (ownerBatches.get(acct.id) ?? []).concat(
       acct.teamId ? (ownerBatches.get(acct.teamId) ?? []).filter((b) => b.type === 'subscription') : [],
     );

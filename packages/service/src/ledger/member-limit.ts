@@ -5,9 +5,9 @@
  * captured since the team's cycle started; `held`: pool credits in open holds), kept by the
  * charge engine in the same transaction as every hold, capture and release.
  */
-import type { MemberLimit } from '@cutline/contract/api';
-import type { InsufficientReason } from '@cutline/contract/api';
-import type { SpendCaps } from './allocate';
+import type { InsufficientReason, MemberLimit } from '@cutline/contract/api';
+import { allocate, type SpendCaps } from './allocate';
+import { decideHold, type HoldDecision, type HoldInput } from './charge-rules';
 import type { BalanceSummary } from './summary';
 import type { AllocationPart, BatchState } from './types';
 
@@ -46,9 +46,42 @@ export function refusalReason(caps: SpendCaps, coveredWithout: (caps: SpendCaps)
   return 'insufficient';
 }
 
+export interface MemberHoldInput extends Omit<HoldInput, 'caps'> {
+  /** The member's limit and its counters as locked with the hold; null outside a team. */
+  limit: LimitState | null;
+  /** The most the charge may take from the caller's own batches (what they agreed to); absent: no cap. */
+  personalCap?: number;
+}
+
+export type MemberHoldDecision =
+  | Exclude<HoldDecision, { kind: 'insufficient' }>
+  | (Extract<HoldDecision, { kind: 'insufficient' }> & { reason: InsufficientReason });
+
+/**
+ * The hold's decision for any account (the charge engine's hold and the quote ask it): the
+ * member's limit and the personal cap become the spend's caps; a refusal says which of them
+ * stopped it, or that there was not enough at all.
+ */
+export function decideMemberHold(h: MemberHoldInput): MemberHoldDecision {
+  const caps = spendCaps(h.limit, h.personalCap);
+  const d = decideHold({ ...h, caps });
+  if (d.kind !== 'insufficient') return d;
+  return { ...d, reason: refusalReason(caps, (c) => allocate(h.batches, h.cost, h.now, c).covered) };
+}
+
 /** Pool credits a charge's parts took (the team's batches). */
 export const poolPart = (parts: readonly (AllocationPart & { ownerKind?: 'user' | 'team' })[]): number =>
   parts.reduce((n, p) => (p.ownerKind === 'team' ? n + p.amount : n), 0);
+
+/**
+ * How a movement of a charge that took `pooled` pool credits moves the member's counters: a hold
+ * holds them, a capture moves them from held to used, a release (or a lapsed hold's) frees them.
+ */
+export function poolMove(kind: 'hold' | 'capture' | 'release', pooled: number): { held: number; used: number } {
+  if (kind === 'hold') return { held: pooled, used: 0 };
+  if (kind === 'capture') return { held: -pooled, used: pooled };
+  return { held: -pooled, used: 0 };
+}
 
 /**
  * A limited member's balance: at most `remaining` of the pool counts in `total` and

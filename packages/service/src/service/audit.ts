@@ -13,7 +13,7 @@ export function auditNow(ctx: Ctx): Promise<AuditReport> {
 
 export async function auditDb(db: Db, now: number): Promise<AuditReport> {
   return db.read(async (tx) => {
-    const accounts = await tx.all<{ id: string; team_id: string | null }>('SELECT id, team_id FROM users');
+    const accounts = await tx.all<{ id: string; team_id: string | null; pool_held: unknown }>('SELECT id, team_id, pool_held FROM users');
     const batches = await tx.all<{ id: string; owner_id: string; owner_kind: string; type: string; amount: unknown; remaining: unknown; expires_at: unknown }>(
       'SELECT id, owner_id, owner_kind, type, amount, remaining, expires_at FROM batches',
     );
@@ -27,7 +27,7 @@ export async function auditDb(db: Db, now: number): Promise<AuditReport> {
     );
     return auditBooks({
       now,
-      accounts: accounts.map((a) => ({ id: a.id, teamId: a.team_id })),
+      accounts: accounts.map((a) => ({ id: a.id, teamId: a.team_id, poolHeld: Number(a.pool_held) })),
       batches: batches.map(
         (b): AuditBatch => ({
           id: b.id,

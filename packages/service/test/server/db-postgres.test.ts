@@ -123,6 +123,45 @@ describe('transactions and reads', () => {
     expect(await db.read((tx) => tx.get('SELECT version FROM users WHERE id = ?', ['u_b']))).toEqual({ version: 40 });
   });
 
+  it('lockAccounts returns every member of a team whose rows another transaction changed while it waited', async () => {
+    // The charge engine's lock of a batch's accounts (charges/batch.ts): a teammate's row missing
+    // from the answer would be a member whose balance the batch forgets, or a "user not found".
+    const now = Date.now();
+    await db.transaction(async (tx) => {
+      await tx.run("INSERT INTO teams (id, name, credits_per_cycle, cycle_days, cycle_started_at, cycle_ends_at, created_at) VALUES ('t_l', 'L', 0, 30, ?, ?, ?)", [now, now + 1, now]);
+    });
+    for (const id of ['u_l1', 'u_l2', 'u_l3']) await addUser(db, id);
+    await db.transaction((tx) => tx.run("UPDATE users SET team_id = 't_l' WHERE id IN ('u_l1', 'u_l2', 'u_l3')"));
+    const other = await open();
+    const changed = gate();
+    const finish = gate();
+    const first = db.transaction(async (tx) => {
+      await tx.lockAccounts(['u_l1']);
+      await tx.run("UPDATE users SET version = version + 1 WHERE team_id = 't_l'");
+      changed.open();
+      await finish.wait;
+    });
+    await changed.wait;
+    const second = other.transaction((tx) => tx.lockAccounts(['u_l2']));
+    // The second waits for the first's locks (polled, not timed), then the first commits.
+    await withClient(url, async (c) => {
+      for (;;) {
+        const r = await c.query("SELECT count(*)::int AS n FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND query LIKE '%FOR UPDATE OF u%'");
+        if (r.rows[0].n > 0) return;
+        await new Promise((res) => setTimeout(res, 10));
+      }
+    });
+    finish.open();
+    await first;
+    const got = await second;
+    expect(got.teams).toEqual(['t_l']);
+    expect(got.users.map((u) => [u.id, u.version])).toEqual([
+      ['u_l1', 1],
+      ['u_l2', 1],
+      ['u_l3', 1],
+    ]);
+  });
+
   it('a deadlock between two transactions is retried until both commit', async () => {
     const aLocked = gate();
     const cLocked = gate();

@@ -77,6 +77,24 @@ describe('auditBooks (pure)', () => {
     expect(r.drifts).toContainEqual({ kind: 'account_total', accountId: 'u2', stored: 49, fromLedger: 50 });
     expect(r.drifts.filter((d) => d.kind === 'account_total')).toHaveLength(1); // bx is expired: not in a total
   });
+  it('a member whose pool counter `held` is not what their open holds took from the pool', () => {
+    const b = books();
+    b.accounts.push({ id: 'u2', teamId: 't1', poolHeld: 6 });
+    b.batches.push({ id: 'bt', ownerId: 't1', ownerKind: 'team', type: 'subscription', amount: 50, remaining: 43, expiresAt: null });
+    b.batches.push({ id: 'bo', ownerId: 'u2', ownerKind: 'user', type: 'activity', amount: 5, remaining: 3, expiresAt: null });
+    // c4: 7 from the pool and 2 of u2's own, held; c5: 4 from the pool, captured — neither counts as anything but c4's 7
+    b.charges.push({ id: 'c4', userId: 'u2', status: 'held', cost: 9, usesProUse: false }, { id: 'c5', userId: 'u2', status: 'captured', cost: 0, usesProUse: false });
+    b.allocations.push({ chargeId: 'c4', batchId: 'bt', amount: 7 }, { chargeId: 'c4', batchId: 'bo', amount: 2 });
+    b.entries.push(
+      { kind: 'grant', batchId: 'bt', chargeId: null, amount: 50 },
+      { kind: 'grant', batchId: 'bo', chargeId: null, amount: 5 },
+      { kind: 'hold', batchId: 'bt', chargeId: 'c4', amount: 7 },
+      { kind: 'hold', batchId: 'bo', chargeId: 'c4', amount: 2 },
+    );
+    expect(auditBooks(b).drifts).toEqual([{ kind: 'account_pool_held', accountId: 'u2', stored: 6, fromHolds: 7 }]);
+    b.accounts[1].poolHeld = 7;
+    expect(auditBooks(b).ok).toBe(true);
+  });
 });
 
 function runAuditScript(db: string): Promise<{ code: number | null; out: string; err: string }> {

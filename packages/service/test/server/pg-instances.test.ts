@@ -10,6 +10,7 @@ import { createDatabase, dropDatabase, withClient } from '../helpers/pg';
 import { startTestServer, type TestServer } from '../helpers/server';
 import { openSse } from '../helpers/sse';
 import { expectBooksBalanced } from '../helpers/audit';
+import { teamOf } from '../helpers/teams';
 import { chargeEngine } from '../../src/service/charges/engine';
 
 let url: string;
@@ -131,6 +132,32 @@ describe('two instances on one database', () => {
     expect(settled.every((r) => r.status === 200)).toBe(true);
     expect((await call(b.url, 'GET', '/v1/balance', { token })).body).toMatchObject({ total: 0, held: 0 });
   }, 120_000); // 1,000 requests on a shared machine
+
+  it('a member\'s limit holds across both: 40 parallel holds of 15 against a limit of 100 → exactly 6 held, the rest 402 member_limit', async () => {
+    const t = await teamOf(a.url, 1000, ['owner', undefined]);
+    const [owner, member] = t.people;
+    expect((await call(b.url, 'PUT', `/v1/team/members/${member.id}/limit`, { token: owner.token, body: { credits: 100 } })).status).toBe(200);
+    const from = batches.length;
+
+    // The owner (no limit) spends from the same pool at the same time, through both instances.
+    const replies = await Promise.all([
+      ...Array.from({ length: 40 }, (_, i) => charge((i % 2 === 0 ? a : b).url, member.token, 'ai-portrait').then((r) => ({ mine: true, ...r }))),
+      ...Array.from({ length: 10 }, (_, i) => charge((i % 2 === 0 ? b : a).url, owner.token, 'auto-captions').then((r) => ({ mine: false, ...r }))),
+    ]);
+    const mine = replies.filter((r) => r.mine);
+    expect(mine.filter((r) => r.status === 201)).toHaveLength(6);
+    const refused = mine.filter((r) => r.status === 402);
+    expect(mine.filter((r) => r.status !== 201 && r.status !== 402).map((r) => [r.status, r.body])).toEqual([]);
+    expect(refused).toHaveLength(34);
+    for (const r of refused) expect(r.body).toMatchObject({ error: 'insufficient_credits', reason: 'member_limit', cost: 15, available: expect.any(Number) });
+    expect(replies.filter((r) => !r.mine).map((r) => [r.status, r.body.error])).toEqual(Array(10).fill([201, undefined]));
+    expect(Math.max(...batches.slice(from))).toBeGreaterThan(1);
+
+    const team = (await call(a.url, 'GET', '/v1/team', { token: owner.token })).body;
+    expect(team.pool).toEqual({ remaining: 1000 - 90 - 30, held: 120 });
+    expect(team.members.find((m: { id: string }) => m.id === member.id).limit).toEqual({ credits: 100, used: 0, held: 90, remaining: 10 });
+    expect((await call(b.url, 'GET', '/v1/balance', { token: member.token })).body).toMatchObject({ total: 10, limit: { remaining: 10 } });
+  });
 
   it('a capture through A is pushed to B at once, with its cause', async () => {
     const u = await newUser(a.url);

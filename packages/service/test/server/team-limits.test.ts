@@ -4,14 +4,14 @@
  * the store the run uses and, on PostgreSQL, across two instances of the service on one database
  * (changes made through one, read and streamed through the other).
  */
-import { randomBytes } from 'node:crypto';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { DEMO_ACCOUNTS, DEMO_BOB_LIMIT } from '../../src/seed';
-import { admin, call, charge, DEMO_PASSWORD, newUser, signIn, type Tokens } from '../helpers/client';
+import { admin, call, charge, DEMO_PASSWORD, signIn } from '../helpers/client';
 import { createDatabase, dropDatabase } from '../helpers/pg';
 import { startTestServer, type TestServer } from '../helpers/server';
 import { openSse, type SseClient } from '../helpers/sse';
 import { expectBooksBalanced } from '../helpers/audit';
+import { person as newPerson, teamOf, type Person } from '../helpers/teams';
 
 const onPg = process.env.CUTLINE_TEST_STORE === 'postgres';
 let pgUrl: string | null = null;
@@ -33,29 +33,13 @@ afterAll(async () => {
   if (pgUrl) await dropDatabase(pgUrl);
 });
 
-interface Person {
-  id: string;
-  email: string;
-  tokens: Tokens;
-  token: string;
-}
-
-async function person(): Promise<Person> {
-  const u = await newUser(a.url);
-  return { ...u, token: u.tokens.access_token };
-}
+const person = () => newPerson(a.url);
 
 /** A team with an owner, an admin and two members. */
 async function crew(perCycle = 300) {
-  const t = await admin(a.url, 'POST', '/admin/v1/teams', { name: `Crew ${randomBytes(3).toString('hex')}`, creditsPerCycle: perCycle });
-  expect(t.status).toBe(201);
-  const [owner, adm, m1, m2] = [await person(), await person(), await person(), await person()];
-  const roles: [Person, string | undefined][] = [[owner, 'owner'], [adm, 'admin'], [m1, undefined], [m2, 'member']];
-  for (const [p, role] of roles) {
-    const r = await admin(a.url, 'POST', `/admin/v1/teams/${t.body.id}/members`, role ? { userId: p.id, role } : { userId: p.id });
-    expect(r.status).toBe(201);
-  }
-  return { teamId: t.body.id as string, name: t.body.name as string, owner, adm, m1, m2 };
+  const t = await teamOf(a.url, perCycle, ['owner', 'admin', undefined, 'member']);
+  const [owner, adm, m1, m2] = t.people;
+  return { teamId: t.teamId, name: t.name, owner, adm, m1, m2 };
 }
 
 const get = (p: Person, path: string) => call(b.url, 'GET', path, { token: p.token });

@@ -7,7 +7,7 @@
  */
 import { Webhook } from 'standardwebhooks';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { admin, call, charge, newUser, type Tokens } from '../helpers/client';
+import { admin, call, charge, grant, newUser, type Tokens } from '../helpers/client';
 import { startTestServer, type TestServer } from '../helpers/server';
 import { startReceiver, type Receiver } from '../helpers/webhook-receiver';
 
@@ -95,17 +95,18 @@ describe('webhooks for team admins', () => {
     const { owner, member } = await team(100);
     const hook = await addHook(owner.tokens, { events: ['member.limit_near', 'member.limit_reached'], memberNearPercent: 80 });
     expect((await api(owner.tokens, 'PUT', `/v1/team/members/${member.id}/limit`, { credits: 10 })).status).toBe(200);
+    await grant(s.url, member.id, 'activity', 50); // past the limit, a charge takes the rest from the member's own credits
     const spend = async (tool: string) => expect((await charge(s.url, member.tokens.access_token, tool)).status).toBe(201);
     await spend('auto-captions'); // 3 of 10
     await spend('remove-background'); // 8 of 10: near (80 %)
     const near = await delivered(owner.tokens, hook.body.id, 1);
     expect(near.map((d) => d.type)).toEqual(['member.limit_near']);
     expect(near[0].body.data).toMatchObject({ member: { id: member.id, email: member.email }, limit: { credits: 10, used: 0, held: 8, remaining: 2 }, memberNearPercent: 80 });
-    await spend('auto-captions'); // 11: reached; near again would be a repeat
-    await spend('auto-captions'); // 14: still reached — not again
+    await spend('auto-captions'); // 2 more from the pool (1 from their own): 10 of 10, reached; near again would be a repeat
+    await spend('auto-captions'); // their own credits only — not again
     const all = await delivered(owner.tokens, hook.body.id, 2);
     expect(all.map((d) => d.type)).toEqual(['member.limit_near', 'member.limit_reached']);
-    expect(all[1].body.data).toMatchObject({ member: { id: member.id }, limit: { credits: 10, held: 11 } });
+    expect(all[1].body.data).toMatchObject({ member: { id: member.id }, limit: { credits: 10, held: 10, remaining: 0 } });
     await spend('auto-captions');
     expect((await deliveries(owner.tokens, hook.body.id)).length).toBe(2);
   });

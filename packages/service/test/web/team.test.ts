@@ -74,7 +74,7 @@ describe('/team', () => {
     const bobRow = /<tr data-member="[^"]+">(?:(?!<\/tr>)[\s\S])*bob@cutline\.test[\s\S]*?<\/tr>/.exec(r.text)![0];
     expect(visible(bobRow)).toMatch(/bob@cutline\.test Member 0 0/);
     expect(bobRow).toMatch(/name="credits"[^>]*value="150"/);
-    expect(bobRow).toMatch(/<label for="limit-[^"]+" class="sr-only">Limit for bob@cutline\.test/);
+    expect(bobRow).toMatch(/<label for="limit-[^"]+" class="visually-hidden">Limit for bob@cutline\.test/);
     const aliceRow = /<tr data-member="[^"]+">(?:(?!<\/tr>)[\s\S])*alice@cutline\.test[\s\S]*?<\/tr>/.exec(r.text)![0];
     expect(visible(aliceRow)).toContain('Owner');
     expect(dataNumber(r.text, 'pending-count')).toBe(1);

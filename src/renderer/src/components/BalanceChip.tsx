@@ -35,8 +35,8 @@ export function BalanceChip() {
   if (!signedIn) return null;
   const text = balance ? balanceChipText(balance) : 'Balance…';
   const alertWords = alerts > 0 ? ` ${alerts} credit ${alerts === 1 ? 'alert' : 'alerts'}.` : '';
-  // a member with a limit: the whole sentence, then their own credits
-  const words = balance?.limit ? `${teamDetails(balance).pool} ${teamDetails(balance).own}` : balance ? `Balance: ${chipText(balance)}.` : '';
+  // the visible text first (its accessible name must contain it); a member with a limit: then the whole sentence and their own credits
+  const words = balance?.limit ? `Balance: ${text}. ${teamDetails(balance).pool} ${teamDetails(balance).own}` : balance ? `Balance: ${chipText(balance)}.` : '';
   const label = balance ? `${words.replace(/\.$/, '')}${stale ? ' (not up to date)' : ''}.${alertWords} Show details` : 'Balance loading';
 
   return (

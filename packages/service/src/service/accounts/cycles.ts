@@ -13,6 +13,7 @@ import type { Journal } from '../kernel/journal';
 import { mutate } from '../kernel/mutate';
 import { ok } from '../kernel/outcome';
 import type { TeamRow, UserRow } from '../kernel/rows';
+import { resetPoolUse } from '../teams/records';
 
 /** The current cycle's grant of a personal plan: Pro uses (legacy, not exchanged) or subscription credits. */
 export async function grantCycle(tx: Tx, journal: Journal, user: UserRow, start: number, end: number): Promise<void> {
@@ -41,9 +42,12 @@ async function startUserCycle(tx: Tx, journal: Journal, user: UserRow, start: nu
   await grantCycle(tx, journal, { ...user, cycle_started_at: start, cycle_ends_at: end }, start, end);
 }
 
+/** A team's new cycle: its dates, every member's pool `used` back to 0 (docs/product.md § Teams), the pool's grant. */
 async function startTeamCycle(tx: Tx, journal: Journal, team: TeamRow, start: number): Promise<void> {
   const end = start + team.cycle_days * DAY_MS;
   await setTeamCycle(tx, team.id, start, end);
+  await resetPoolUse(tx, team.id);
+  journal.touchTeam(team.id); // every member's limit changed with it
   if (team.credits_per_cycle > 0) {
     await insertBatch(tx, journal, { ownerKind: 'team', ownerId: team.id, type: 'subscription', amount: team.credits_per_cycle, expiresAt: end, source: 'cycle', grantedAt: start }, start);
   }

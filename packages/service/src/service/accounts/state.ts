@@ -9,7 +9,7 @@
  * holds the one write lock and an account is "locked" with a single read.
  */
 import type { BalanceSnapshot, Me } from '@cutline/contract/api';
-import { capSummary, limitView } from '../../ledger/member-limit';
+import { capSummary, limitView, type LimitState } from '../../ledger/member-limit';
 import { summarize } from '../../ledger/summary';
 import type { BatchState } from '../../ledger/types';
 import type { Tx } from '../../db/db';
@@ -112,7 +112,8 @@ export async function snapshotOf(tx: Tx, user: UserRow, now: number): Promise<Ba
 export function snapshotFrom(user: UserRow, batches: readonly BatchState[], now: number): BalanceSnapshot {
   const s = summarize(batches, now);
   // A team member's limit on the pool (counters on their row): at most what is left of it counts.
-  const limit = user.team_id !== null ? limitOfMember(user) : null;
+  const state = limitStateOf(user);
+  const limit = state ? limitView(state) : null;
   const { total, byType } = capSummary(s, limit);
   const snapshot: BalanceSnapshot = {
     version: user.version,
@@ -127,8 +128,12 @@ export function snapshotFrom(user: UserRow, batches: readonly BatchState[], now:
   return snapshot;
 }
 
-/** A team member's limit on the pool, from the counters on their row; null without one. */
-export const limitOfMember = (u: Pick<UserRow, 'team_limit' | 'pool_used' | 'pool_held'>) => limitView({ credits: u.team_limit, used: u.pool_used, held: u.pool_held });
+/**
+ * A team member's limit and its counters as their row holds them (`pool_used`, `pool_held`: kept
+ * by the charge engine with every hold, capture and release); null outside a team.
+ */
+export const limitStateOf = (u: Pick<UserRow, 'team_id' | 'team_limit' | 'pool_used' | 'pool_held'>): LimitState | null =>
+  u.team_id === null ? null : { credits: u.team_limit, used: u.pool_used, held: u.pool_held };
 
 export function proUsesOf(user: UserRow): { remaining: number; perCycle: number } | null {
   if (user.exchanged || user.pro_uses_per_cycle === null) return null;

@@ -19,13 +19,14 @@
 import type { BalanceSnapshot, Charge, Device, EventCause } from '@cutline/contract/api';
 import type { ChargeProject } from '@cutline/contract/usage';
 import type { ToolDef } from '@cutline/contract/tools';
-import { decideCapture, decideHold, decideRelease, hasLapsed, proUsesAfterReturn } from '../../ledger/charge-rules';
+import { decideCapture, decideRelease, hasLapsed, proUsesAfterReturn } from '../../ledger/charge-rules';
+import { decideMemberHold, poolMove, poolPart } from '../../ledger/member-limit';
 import { planRelease } from '../../ledger/release';
 import type { BatchState } from '../../ledger/types';
 import type { Tx } from '../../db/db';
 import type { HubEvent } from '../../events';
 import { deviceOf } from '../../ledger-wire';
-import { lockAccounts, snapshotFrom } from '../accounts/state';
+import { limitStateOf, lockAccounts, snapshotFrom } from '../accounts/state';
 import { queueTeamChange } from '../webhooks/team-watch';
 import { InvariantBroken, notFound, type ServiceError } from '../kernel/errors';
 import { Journal, type EntryInput } from '../kernel/journal';
@@ -67,6 +68,8 @@ export type StepRequest =
       holdTtlMs: number;
       /** Where the 402's store link points. */
       publicUrl: string;
+      /** The most the charge may take from the caller's own batches (their consent); absent: no cap. */
+      personalCap?: number;
     }
   | { kind: 'capture'; userId: string; chargeId: string }
   | { kind: 'release'; userId: string; chargeId: string; reason: 'failed' | 'cancelled' }
@@ -310,8 +313,19 @@ class Books {
       return ok({ charge: chargeWire(prior.row, prior.parts), replayed: true });
     }
     const cost = s.tool.cost * s.quantity;
-    const d = decideHold({ account: proUseAccount(user), tool: s.tool, quantity: s.quantity, cost, batches: this.spendableOf(user), now: this.now });
-    if (d.kind === 'insufficient') return refused(insufficientCredits(s.publicUrl, s.tool.name, cost, d.available));
+    // The member's limit on the pool and the personal cap are checked here, against the counters
+    // of the row this batch locked (team first): no other hold of this member can interleave.
+    const d = decideMemberHold({
+      account: proUseAccount(user),
+      tool: s.tool,
+      quantity: s.quantity,
+      cost,
+      batches: this.spendableOf(user),
+      now: this.now,
+      limit: limitStateOf(user),
+      personalCap: s.personalCap,
+    });
+    if (d.kind === 'insufficient') return refused(insufficientCredits(s.publicUrl, s.tool.name, cost, d.available, d.reason));
     const pro = d.kind === 'proUses';
     const row: ChargeRow = {
       id: s.chargeId,
@@ -396,6 +410,14 @@ class Books {
       journal.adjustHeld(user.id, delta);
       user.held += delta;
     }
+    // The member's pool counters (what a limit is checked against) move in the same transaction.
+    const pooled = poolPart(parts);
+    if (pooled > 0) {
+      const move = poolMove(kind, pooled);
+      journal.adjustPool(user.id, move);
+      user.pool_held += move.held;
+      user.pool_used += move.used;
+    }
     // The pool changed (hold, release) or a teammate's spend settled (capture): every member hears of it.
     if (pool) journal.touchTeam(teamId!);
   }
@@ -437,6 +459,9 @@ class Books {
     if (!s) throw new Error(`step ${index} did not affect account ${user.id}`);
     if (s.version !== user.version || s.held !== user.held) {
       throw new InvariantBroken('account lock', `account ${user.id}: the batch counted version ${s.version}, held ${s.held}; the database has ${user.version}, ${user.held}`);
+    }
+    if (s.limit && (s.limit.used !== user.pool_used || s.limit.held !== user.pool_held)) {
+      throw new InvariantBroken('account lock', `account ${user.id}: the batch counted pool used ${s.limit.used}, held ${s.limit.held}; the database has ${user.pool_used}, ${user.pool_held}`);
     }
     return s;
   }

@@ -2,7 +2,7 @@
  * The charge aggregate's storage: its SQL, its typed rows (`ChargeRow`, the parts it drew, the
  * wire shape) and the refusals its steps answer with.
  */
-import type { Charge, ChargeConflictReason } from '@cutline/contract/api';
+import type { Charge, ChargeConflictReason, InsufficientReason } from '@cutline/contract/api';
 import type { Platform } from '@cutline/contract/credit-types';
 import type { AllocationPart, BatchState } from '../../ledger/types';
 import type { RowColumn, Tx } from '../../db/db';
@@ -116,12 +116,20 @@ export async function hasHeldProUse(tx: Tx, userId: string): Promise<boolean> {
 // The refusals of the charge steps (docs/api.md § Charges).
 export const idempotencyMismatch = () => new ServiceError('idempotency_mismatch', 'this Idempotency-Key was already used for a different request');
 
-export const insufficientCredits = (publicUrl: string, toolName: string, cost: number, available: number) =>
-  new ServiceError('insufficient_credits', `Not enough credits: ${toolName} costs ${cost}, ${available} available`, {
+/** A 402: what the action costs, what this charge could take, and why it could not (`reason`, docs/api.md § Teams). */
+export const insufficientCredits = (publicUrl: string, toolName: string, cost: number, available: number, reason: InsufficientReason) =>
+  new ServiceError('insufficient_credits', `${INSUFFICIENT_MESSAGES[reason]}: ${toolName} costs ${cost}, ${available} available`, {
     cost,
     available,
     storeUrl: `${publicUrl}/store`,
+    reason,
   });
+
+const INSUFFICIENT_MESSAGES: Record<InsufficientReason, string> = {
+  insufficient: 'Not enough credits',
+  member_limit: "Not enough credits within your limit on the team's pool",
+  personal_cap: 'Not enough credits without using more of your own credits than you agreed to',
+};
 
 /**
  * A capture or release the charge's state refuses: 409 `conflict` (the contract's code) with the

@@ -7,9 +7,9 @@
 import { createHash } from 'node:crypto';
 import type { BalanceSnapshot, Charge, ChargeRequest, QuoteResponse } from '@cutline/contract/api';
 import { findTool, type ToolDef } from '@cutline/contract/tools';
-import { decideHold } from '../../ledger/charge-rules';
+import { decideMemberHold } from '../../ledger/member-limit';
 import type { AllocationPart } from '../../ledger/types';
-import { liveBatches, requireUser, snapshotOf } from '../accounts/state';
+import { limitStateOf, liveBatches, requireUser, snapshotFrom } from '../accounts/state';
 import type { Ctx } from '../kernel/context';
 import { invalid } from '../kernel/errors';
 import { newId } from '../kernel/ids';
@@ -18,9 +18,11 @@ import { chargeWire, lapsedHolds, loadCharge, loadParts } from './records';
 
 /** A stable digest of what a charge request asks for: the same key must ask for the same thing. */
 export function requestHash(req: ChargeRequest): string {
-  // The project joins the digest only when named, so a request without one digests as it always did.
-  const asked = [req.tool, req.quantity, req.device.id, req.device.platform];
-  const canon = JSON.stringify(req.project ? [...asked, req.project.id, req.project.name] : asked);
+  // The personal cap and the project are part of the request when sent (a hash without them stays what it was).
+  const fields: unknown[] = [req.tool, req.quantity, req.device.id, req.device.platform];
+  if (req.personalCap !== undefined) fields.push(req.personalCap);
+  if (req.project) fields.push(req.project.id, req.project.name);
+  const canon = JSON.stringify(fields);
   return createHash('sha256').update(canon).digest('base64url');
 }
 
@@ -35,16 +37,20 @@ function toolOrThrow(id: string): ToolDef {
   return t;
 }
 
-/** What a hold would take now, without holding anything: the same decision as the hold's. */
-export async function quote(ctx: Ctx, userId: string, toolId: string, quantity: number): Promise<QuoteResponse> {
+/**
+ * What a hold would take now, without holding anything: the same decision as the hold's (the
+ * member's limit and `personalCap` included).
+ */
+export async function quote(ctx: Ctx, userId: string, toolId: string, quantity: number, personalCap?: number): Promise<QuoteResponse> {
   const tool = toolOrThrow(toolId);
   const cost = tool.cost * quantity;
   return ctx.db.read(async (tx) => {
     const now = ctx.clock.now();
     const user = await requireUser(tx, userId);
-    const balance = await snapshotOf(tx, user, now);
+    const batches = await liveBatches(tx, user, now);
+    const balance = snapshotFrom(user, batches, now);
     const account = { proUsesRemaining: user.pro_uses_remaining, exchanged: user.exchanged === 1 };
-    const d = decideHold({ account, tool, quantity, cost, batches: await liveBatches(tx, user, now), now });
+    const d = decideMemberHold({ account, tool, quantity, cost, batches, now, limit: limitStateOf(user), personalCap });
     if (d.kind === 'proUses') return { cost, covered: true, usesProUse: true, plan: [], balance };
     return { cost, covered: d.kind === 'credits', usesProUse: false, plan: d.parts.map(wirePart), balance };
   });
@@ -70,6 +76,7 @@ export async function hold(ctx: Ctx, userId: string, key: string, req: ChargeReq
     project: req.project ?? null,
     holdTtlMs: ctx.config.holdTtlMs,
     publicUrl: ctx.config.publicUrl,
+    personalCap: req.personalCap,
   });
 }
 

@@ -25,7 +25,7 @@ export async function setMemberLimit(ctx: Ctx, callerId: string, memberId: strin
     journal.touchUser(memberId);
     // A lower limit can put the member near or at it: the team's webhooks hear of it in this transaction.
     webhooks = await queueTeamChange(tx, team.id, { members: [memberId] }, now);
-    return ok(await memberIn(tx, team, memberId));
+    return ok(await memberIn(tx, memberId));
   });
   if (webhooks) ctx.wakeOutbox?.();
   return out.value;

@@ -15,6 +15,9 @@ export interface MemberRow {
   email: string;
   role: TeamRole;
   limit: number | null;
+  /** Pool credits captured this team cycle, and held by open holds now (the charge engine's counters). */
+  used: number;
+  held: number;
 }
 
 const ROLE_ORDER: Record<TeamRole, number> = { owner: 0, admin: 1, member: 2 };
@@ -24,11 +27,13 @@ const memberRow = (r: Record<string, unknown>): MemberRow => ({
   email: String(r.email),
   role: ((r.team_role as TeamRole | null) ?? 'member') as TeamRole,
   limit: numOrNull(r.team_limit),
+  used: num(r.pool_used ?? 0),
+  held: num(r.pool_held ?? 0),
 });
 
 /** The team's members: owners, then admins, then members, each by email. */
 export async function teamMembers(tx: Tx, teamId: string): Promise<MemberRow[]> {
-  const rows = await tx.all('SELECT id, email, team_role, team_limit FROM users WHERE team_id = ?', [teamId]);
+  const rows = await tx.all('SELECT id, email, team_role, team_limit, pool_used, pool_held FROM users WHERE team_id = ?', [teamId]);
   return rows.map(memberRow).sort((a, b) => ROLE_ORDER[a.role] - ROLE_ORDER[b.role] || a.email.localeCompare(b.email));
 }
 
@@ -46,35 +51,12 @@ export async function setLimit(tx: Tx, userId: string, credits: number | null): 
   await tx.run('UPDATE users SET team_limit = ? WHERE id = ?', [credits, userId]);
 }
 
-/** Pool credits per member: `used` — captured since `cycleStart`; `held` — in open holds now. */
-export interface PoolUse {
-  used: number;
-  held: number;
-}
-
 /**
- * What each member of the team drew from its pool: captures this cycle from the team's history
- * (index on scope, kind, time: this cycle's entries only), open holds through the open-charges
- * index of the team's members.
+ * A new team cycle: every member's `used` starts at 0 (their open holds stay held). Run in the
+ * transaction that starts the cycle, under the team's lock.
  */
-export async function poolUse(tx: Tx, teamId: string, cycleStart: number): Promise<Map<string, PoolUse>> {
-  const captured = await tx.all<{ user_id: string; credits: unknown }>(
-    `SELECT user_id, SUM(amount) AS credits FROM ledger
-     WHERE scope_id = ? AND kind = 'capture' AND unit = 'credits' AND at >= ? AND user_id IS NOT NULL GROUP BY user_id`,
-    [teamId, cycleStart],
-  );
-  const held = await tx.all<{ user_id: string; credits: unknown }>(
-    `SELECT c.user_id, SUM(a.amount) AS credits FROM charges c
-     JOIN allocations a ON a.charge_id = c.id JOIN batches b ON b.id = a.batch_id
-     WHERE c.status = 'held' AND c.user_id IN (SELECT id FROM users WHERE team_id = ?) AND b.owner_kind = 'team' AND b.owner_id = ?
-     GROUP BY c.user_id`,
-    [teamId, teamId],
-  );
-  const out = new Map<string, PoolUse>();
-  const slot = (id: string) => out.get(id) ?? (out.set(id, { used: 0, held: 0 }), out.get(id)!);
-  for (const r of captured) slot(r.user_id).used = num(r.credits);
-  for (const r of held) slot(r.user_id).held = num(r.credits);
-  return out;
+export async function resetPoolUse(tx: Tx, teamId: string): Promise<void> {
+  await tx.run('UPDATE users SET pool_used = 0 WHERE team_id = ? AND pool_used <> 0', [teamId]);
 }
 
 /** What is left in the team's pool now: its live subscription batches. */

@@ -19,7 +19,7 @@ export async function setMemberRole(ctx: Ctx, teamId: string, userId: string, ro
     await lockMember(tx, team, userId);
     await setRole(tx, userId, role);
     journal.touchUser(userId);
-    return ok(await memberIn(tx, team, userId));
+    return ok(await memberIn(tx, userId));
   });
   return out.value;
 }

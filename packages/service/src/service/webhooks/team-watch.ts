@@ -11,7 +11,6 @@ import type { WebhookEventType } from '@cutline/contract/webhooks';
 import type { Tx } from '../../db/db';
 import { limitView } from '../../ledger/member-limit';
 import { getTeam } from '../accounts/state';
-import { poolUse } from '../teams/records';
 import { queuePoolLow } from './pool-watch';
 import { queueTeamEvent } from './queue';
 import { teamWebhooks, type WebhookRow } from './records';
@@ -45,16 +44,15 @@ export async function queueTeamChange(tx: Tx, teamId: string, change: TeamChange
 }
 
 async function queueMemberLimits(tx: Tx, team: { id: string; name: string; cycle_started_at: number }, memberIds: readonly string[], hooks: WebhookRow[], now: number): Promise<number> {
-  const members = await tx.all<{ id: string; email: string; team_limit: unknown }>(
-    `SELECT id, email, team_limit FROM users WHERE team_id = ? AND team_limit IS NOT NULL AND id IN (${memberIds.map(() => '?').join(', ')}) ORDER BY id`,
+  // The pool counters the charge engine keeps on each member's row (written by this transaction's change already).
+  const members = await tx.all<{ id: string; email: string; team_limit: unknown; pool_used: unknown; pool_held: unknown }>(
+    `SELECT id, email, team_limit, pool_used, pool_held FROM users WHERE team_id = ? AND team_limit IS NOT NULL AND id IN (${memberIds.map(() => '?').join(', ')}) ORDER BY id`,
     [team.id, ...memberIds],
   );
-  if (!members.length) return 0;
-  const uses = await poolUse(tx, team.id, team.cycle_started_at);
   let queued = 0;
   for (const m of members) {
-    const use = uses.get(m.id) ?? { used: 0, held: 0 };
-    const limit = limitView({ credits: Number(m.team_limit), used: use.used, held: use.held })!;
+    const use = { used: Number(m.pool_used), held: Number(m.pool_held) };
+    const limit = limitView({ credits: Number(m.team_limit), ...use })!;
     const total = use.used + use.held;
     const data = (extra: Record<string, unknown>) => ({ teamId: team.id, teamName: team.name, member: { id: m.id, email: m.email }, limit, ...extra });
     const crossing = { subject: m.id, cycleStartedAt: team.cycle_started_at };
