@@ -3,12 +3,14 @@
  * (this service allows private addresses and plain http: for loopback, as
  * `CUTLINE_WEBHOOK_ALLOW_PRIVATE=1` does), reads its signing secret once, presses *Send test
  * event*, and sees the delivery listed as delivered — the receiver got it, signed with that secret.
+ * The page passes axe-core with the secret shown and with the deliveries listed.
  */
 import { randomBytes } from 'node:crypto';
 import { Webhook } from 'standardwebhooks';
 import { admin, newUser } from '@cutline/service/test/helpers/client';
 import { startTestServer } from '@cutline/service/test/helpers/server';
 import { startReceiver } from '@cutline/service/test/helpers/webhook-receiver';
+import { expectAccessibleWithoutScript as expectAccessible } from '../fixtures/axe';
 import { expect, shot, signInThroughPage, test } from './support';
 
 test('add a webhook, Send test event, and the delivery reaches the local receiver', async ({ browser }, info) => {
@@ -33,6 +35,7 @@ test('add a webhook, Send test event, and the delivery reaches the local receive
     const secret = (await section.locator('[data-secret]').textContent())!;
     expect(secret).toMatch(/^whsec_/);
     await shot(page, info, 'webhook-added');
+    await expectAccessible(page, info, 'team with a new webhook secret and usage by member');
     const hook = section.getByRole('article', { name: `Webhook ${rx.url}` });
     await expect(hook).toContainText('limit_request.created');
     await expect(hook).toContainText('Nothing sent yet.');
@@ -50,6 +53,7 @@ test('add a webhook, Send test event, and the delivery reaches the local receive
     const row = page.getByRole('article', { name: `Webhook ${rx.url}` }).getByRole('row').filter({ hasText: 'webhook.test' });
     await expect(row).toContainText('HTTP 204');
     await shot(page, info, 'webhook-delivered');
+    await expectAccessible(page, info, 'team with a delivered webhook');
 
     const got = rx.received.filter((r) => JSON.parse(r.body).type === 'webhook.test');
     expect(got).toHaveLength(1);
