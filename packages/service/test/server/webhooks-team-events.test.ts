@@ -3,11 +3,13 @@
  * `/v1/team/webhooks` routes and who may use them, and the team events written in the transaction
  * of the change that causes them — `member.limit_near` / `member.limit_reached` from a member's
  * holds and from a lowered limit, `pool.low` from a charge, `limit_request.created` — each crossing
- * once per team cycle, delivered signed to a receiver on 127.0.0.1.
+ * once per team cycle, delivered signed to a receiver on 127.0.0.1. On PostgreSQL, two instances on
+ * one database: charges, usage and the CSV across them, and every event delivered once.
  */
 import { Webhook } from 'standardwebhooks';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { admin, call, charge, grant, newUser, type Tokens } from '../helpers/client';
+import { createDatabase, dropDatabase } from '../helpers/pg';
 import { startTestServer, type TestServer } from '../helpers/server';
 import { startReceiver, type Receiver } from '../helpers/webhook-receiver';
 
@@ -135,5 +137,47 @@ describe('webhooks for team admins', () => {
     expect(asked.status).toBe(201);
     const both = await delivered(owner.tokens, hook.body.id, 2);
     expect(both[1].body).toMatchObject({ type: 'limit_request.created', data: { teamId, request: { id: asked.body.id, email: member.email, credits: 25, note: 'The trailer needs more', status: 'pending' } } });
+  });
+});
+
+describe.runIf(process.env.CUTLINE_TEST_STORE === 'postgres')('two instances on one PostgreSQL database, over HTTP', () => {
+  it('charges with projects through one, usage and the CSV through the other; member.* and test events delivered once each', async () => {
+    const db = await createDatabase();
+    const rx = await startReceiver();
+    const opts = { webhookRetryMs: 50, webhookTimeoutMs: 2000, sweepMs: 100, webhookAllowPrivate: true, db };
+    const a = await startTestServer(opts);
+    const b = await startTestServer(opts);
+    try {
+      const t = await admin(a.url, 'POST', '/admin/v1/teams', { name: 'Two instances', creditsPerCycle: 100 });
+      const owner = await newUser(a.url, { plan: 'teams', teamId: t.body.id });
+      await admin(a.url, 'PUT', `/admin/v1/teams/${t.body.id}/members/${owner.id}`, { role: 'owner' });
+      const member = await newUser(b.url, { plan: 'teams', teamId: t.body.id });
+      const on = (srv: TestServer, tk: Tokens, method: string, path: string, body?: unknown) => call(srv.url, method, path, { token: tk.access_token, body });
+      const hook = await on(a, owner.tokens, 'POST', '/v1/team/webhooks', { url: rx.url, events: ['member.limit_near', 'member.limit_reached'], memberNearPercent: 50 });
+      expect(hook.status).toBe(201);
+      expect((await on(b, owner.tokens, 'PUT', `/v1/team/members/${member.id}/limit`, { credits: 10 })).status).toBe(200);
+      const project = { id: 'p-two', name: 'Two instances' };
+      for (const [srv, tool] of [[a, 'auto-captions'], [b, 'remove-background']] as const) {
+        const h = await call(srv.url, 'POST', '/v1/charges', { token: member.tokens.access_token, body: { tool, quantity: 1, device: { id: 'd', platform: 'desktop' }, project }, headers: { 'idempotency-key': `k-${tool}` } });
+        expect(h.status).toBe(201);
+        expect((await on(srv === a ? b : a, member.tokens, 'POST', `/v1/charges/${h.body.charge.id}/capture`)).body.charge.project).toEqual(project);
+      }
+      const usage = await on(b, owner.tokens, 'GET', '/v1/usage?scope=team&groupBy=project');
+      expect(usage.body.rows).toEqual([{ key: 'p-two', label: 'Two instances', credits: 8, actions: 2 }]);
+      const csv = await fetch(`${a.url}/v1/usage.csv?scope=team`, { headers: { authorization: `Bearer ${owner.tokens.access_token}` } }).then((r) => r.text());
+      expect(csv.split('\r\n').slice(1, -1).map((l) => l.split(',').slice(4, 7).join(','))).toEqual(['p-two,Two instances,3', 'p-two,Two instances,5']);
+      // 3 of 10 held, then 8: near (50 %) once; reached never (8 < 10). Both instances' workers: one delivers.
+      await expect.poll(async () => (await on(b, owner.tokens, 'GET', `/v1/team/webhooks/${hook.body.id}/deliveries`)).body.map((d: { type: string; status: string }) => `${d.type}:${d.status}`), { timeout: 20_000 }).toEqual(['member.limit_near:delivered']);
+      for (let i = 0; i < 6; i++) expect((await on(i % 2 ? a : b, owner.tokens, 'POST', `/v1/team/webhooks/${hook.body.id}/test`)).status).toBe(202);
+      await expect.poll(async () => (await on(a, owner.tokens, 'GET', `/v1/team/webhooks/${hook.body.id}/deliveries`)).body.filter((d: { status: string }) => d.status === 'delivered').length, { timeout: 20_000 }).toBe(7);
+      const ids = rx.received.map((r) => String(r.headers['webhook-id']));
+      expect(new Set(ids).size).toBe(ids.length); // each event once
+      expect(ids).toHaveLength(7);
+    } finally {
+      await a.close();
+      await b.close();
+      await rx.close();
+      await dropDatabase(db);
+    }
   });
 });
