@@ -1,7 +1,10 @@
-/** Teams for tests, through the admin API: a team with its pool, and people added with a role. */
+/** Teams for tests, through the admin API: a team with its pool, people added with a role, and the service a team suite runs on. */
 import { randomBytes } from 'node:crypto';
-import { expect } from 'vitest';
+import { afterAll, afterEach, beforeAll, expect } from 'vitest';
+import { expectBooksBalanced } from './audit';
 import { admin, newUser, type Tokens } from './client';
+import { createDatabase, dropDatabase } from './pg';
+import { startTestServer, type TestServer } from './server';
 
 export interface Person {
   id: string;
@@ -27,4 +30,28 @@ export async function teamOf<R extends (string | undefined)[]>(base: string, per
     people.push(p);
   }
   return { teamId: t.body.id as string, name: t.body.name as string, people };
+}
+
+/**
+ * The service for a team suite: on PostgreSQL two instances on one database (`a` takes the
+ * changes, `b` answers the reads and holds the streams), on SQLite one (`a` and `b` the same);
+ * the books checked after every test. The fields are set once the suite's `beforeAll` ran.
+ */
+export function useTeamServers(): { a: TestServer; b: TestServer } {
+  const servers = {} as { a: TestServer; b: TestServer };
+  let pgUrl: string | null = null;
+  beforeAll(async () => {
+    pgUrl = process.env.CUTLINE_TEST_STORE === 'postgres' ? await createDatabase() : null;
+    servers.a = await startTestServer(pgUrl ? { db: pgUrl } : {});
+    servers.b = pgUrl ? await startTestServer({ db: pgUrl }) : servers.a;
+  });
+  afterEach(async () => {
+    await expectBooksBalanced(servers.a.url);
+  });
+  afterAll(async () => {
+    if (servers.b !== servers.a) await servers.b?.close();
+    await servers.a?.close();
+    if (pgUrl) await dropDatabase(pgUrl);
+  });
+  return servers;
 }

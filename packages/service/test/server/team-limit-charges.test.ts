@@ -6,35 +6,18 @@
  * the run uses — on PostgreSQL through two instances of the service on one database (holds through
  * one, reads and streams through the other).
  */
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import { admin, call, desktop, grant, newKey } from '../helpers/client';
-import { createDatabase, dropDatabase } from '../helpers/pg';
-import { startTestServer, type TestServer } from '../helpers/server';
+import { startTestServer } from '../helpers/server';
 import { openSse, type SseClient } from '../helpers/sse';
 import { expectBooksBalanced } from '../helpers/audit';
-import { person, teamOf, type Person } from '../helpers/teams';
+import { person, teamOf, useTeamServers, type Person } from '../helpers/teams';
 import { sweepOnce } from '../../src/service/sweeper';
 
-const onPg = process.env.CUTLINE_TEST_STORE === 'postgres';
-let pgUrl: string | null = null;
-let a: TestServer;
-let b: TestServer;
+/** `a` takes the changes, `b` answers the reads and holds the streams: two instances on PostgreSQL, one on SQLite. */
+const srv = useTeamServers();
 const DAY = 86_400_000;
 const inDays = (d: number) => new Date(Date.now() + d * DAY).toISOString();
-
-beforeAll(async () => {
-  pgUrl = onPg ? await createDatabase() : null;
-  a = await startTestServer(pgUrl ? { db: pgUrl } : {});
-  b = pgUrl ? await startTestServer({ db: pgUrl }) : a;
-});
-afterEach(async () => {
-  await expectBooksBalanced(a.url);
-});
-afterAll(async () => {
-  if (b !== a) await b?.close();
-  await a?.close();
-  if (pgUrl) await dropDatabase(pgUrl);
-});
 
 const streams: SseClient[] = [];
 afterEach(() => {
@@ -42,7 +25,7 @@ afterEach(() => {
 });
 
 /** A team (pool of `pool` credits) with an owner and a member whose limit is `limit`. */
-async function limited(pool: number, limit: number | null, base = a.url) {
+async function limited(pool: number, limit: number | null, base = srv.a.url) {
   const t = await teamOf(base, pool, ['owner', undefined]);
   const [owner, member] = t.people;
   const r = await call(base, 'PUT', `/v1/team/members/${member.id}/limit`, { token: owner.token, body: { credits: limit } });
@@ -50,19 +33,19 @@ async function limited(pool: number, limit: number | null, base = a.url) {
   return { ...t, owner, member };
 }
 
-const hold = (p: Person, tool: string, extra: Record<string, unknown> = {}, base = a.url, key = newKey()) =>
+const hold = (p: Person, tool: string, extra: Record<string, unknown> = {}, base = srv.a.url, key = newKey()) =>
   call(base, 'POST', '/v1/charges', { token: p.token, body: { tool, quantity: 1, device: desktop, ...extra }, headers: { 'idempotency-key': key } });
-const quote = (p: Person, tool: string, extra: Record<string, unknown> = {}) => call(b.url, 'POST', '/v1/quotes', { token: p.token, body: { tool, ...extra } });
-const balance = async (p: Person) => (await call(b.url, 'GET', '/v1/balance', { token: p.token })).body;
-const capture = (p: Person, id: string) => call(a.url, 'POST', `/v1/charges/${id}/capture`, { token: p.token });
-const release = (p: Person, id: string) => call(b.url, 'POST', `/v1/charges/${id}/release`, { token: p.token, body: { reason: 'failed' } });
-const myLimit = async (p: Person) => (await call(b.url, 'GET', '/v1/team', { token: p.token })).body.members[0].limit;
+const quote = (p: Person, tool: string, extra: Record<string, unknown> = {}) => call(srv.b.url, 'POST', '/v1/quotes', { token: p.token, body: { tool, ...extra } });
+const balance = async (p: Person) => (await call(srv.b.url, 'GET', '/v1/balance', { token: p.token })).body;
+const capture = (p: Person, id: string) => call(srv.a.url, 'POST', `/v1/charges/${id}/capture`, { token: p.token });
+const release = (p: Person, id: string) => call(srv.b.url, 'POST', `/v1/charges/${id}/release`, { token: p.token, body: { reason: 'failed' } });
+const myLimit = async (p: Person) => (await call(srv.b.url, 'GET', '/v1/team', { token: p.token })).body.members[0].limit;
 
 describe('the limit in the hold', () => {
   it('holds count against the limit; the one that would pass it is a 402 with reason member_limit and holds nothing', async () => {
     const t = await limited(300, 40);
     expect((await hold(t.member, 'ai-portrait')).status).toBe(201);
-    expect((await hold(t.member, 'ai-portrait', {}, b.url)).status).toBe(201);
+    expect((await hold(t.member, 'ai-portrait', {}, srv.b.url)).status).toBe(201);
     const refused = await hold(t.member, 'ai-portrait');
     expect(refused.status).toBe(402);
     expect(refused.body).toMatchObject({ error: 'insufficient_credits', reason: 'member_limit', cost: 15, available: 10, message: expect.stringContaining('limit') });
@@ -71,12 +54,12 @@ describe('the limit in the hold', () => {
     expect((await hold(t.member, 'smart-cutout')).status).toBe(201);
     expect(await myLimit(t.member)).toEqual({ credits: 40, used: 0, held: 38, remaining: 2 });
     // the pool itself is untouched by the refusal: 300 − 38
-    expect((await call(b.url, 'GET', '/v1/team', { token: t.owner.token })).body.pool).toEqual({ remaining: 262, held: 38 });
+    expect((await call(srv.b.url, 'GET', '/v1/team', { token: t.owner.token })).body.pool).toEqual({ remaining: 262, held: 38 });
   });
 
   it('the snapshot carries the limit; total and byType.subscription count only what is left of it; batches keep the pool\'s own remaining', async () => {
     const t = await limited(300, 100);
-    await grant(a.url, t.member.id, 'activity', 7, inDays(7));
+    await grant(srv.a.url, t.member.id, 'activity', 7, inDays(7));
     const h = await hold(t.member, 'ai-portrait');
     expect(h.body.balance).toMatchObject({ limit: { credits: 100, used: 0, held: 15, remaining: 85 }, total: 85 + 7, byType: { subscription: 85, activity: 7 }, held: 15 });
     const pool = h.body.balance.batches.find((x: any) => x.scope === 'team');
@@ -89,8 +72,8 @@ describe('the limit in the hold', () => {
 
   it('the rest of a cost past the limit comes from the member\'s own activity, then purchased credits', async () => {
     const t = await limited(300, 10);
-    await grant(a.url, t.member.id, 'purchased', 50, inDays(300));
-    await grant(a.url, t.member.id, 'activity', 3, inDays(7));
+    await grant(srv.a.url, t.member.id, 'purchased', 50, inDays(300));
+    await grant(srv.a.url, t.member.id, 'activity', 3, inDays(7));
     const h = await hold(t.member, 'ai-portrait');
     expect(h.status).toBe(201);
     expect(h.body.charge.allocation.map((p: any) => [p.type, p.amount])).toEqual([
@@ -116,7 +99,7 @@ describe('the limit in the hold', () => {
     const t = await limited(300, 0);
     expect((await hold(t.member, 'auto-captions')).body).toMatchObject({ reason: 'member_limit', available: 0 });
     expect(await balance(t.member)).toMatchObject({ total: 0, limit: { credits: 0, remaining: 0 } });
-    await call(a.url, 'PUT', `/v1/team/members/${t.member.id}/limit`, { token: t.owner.token, body: { credits: null } });
+    await call(srv.a.url, 'PUT', `/v1/team/members/${t.member.id}/limit`, { token: t.owner.token, body: { credits: null } });
     expect((await hold(t.member, 'auto-captions')).status).toBe(201);
   });
 
@@ -135,16 +118,16 @@ describe('the limit in the hold', () => {
 describe('consent for personal credits (personalCap)', () => {
   it('a hold that needs more of the caller\'s own credits than personalCap → 402 personal_cap, nothing held', async () => {
     const t = await limited(300, 10);
-    await grant(a.url, t.member.id, 'activity', 20, inDays(7));
+    await grant(srv.a.url, t.member.id, 'activity', 20, inDays(7));
     // the limit leaves 10 from the pool: 5 of their own are needed
     expect((await quote(t.member, 'ai-portrait', { personalCap: 4 })).body).toMatchObject({ covered: false });
     expect((await quote(t.member, 'ai-portrait', { personalCap: 5 })).body).toMatchObject({ covered: true, plan: [{ amount: 10 }, { type: 'activity', amount: 5 }] });
     // a teammate (the owner, no limit) drains the pool between the quote and the hold: 15 of their own would be needed
-    for (let i = 0; i < 3; i++) expect((await hold(t.owner, 'script-to-video', {}, b.url)).status).toBe(201);
+    for (let i = 0; i < 3; i++) expect((await hold(t.owner, 'script-to-video', {}, srv.b.url)).status).toBe(201);
     for (let i = 0; i < 6; i++) expect((await hold(t.owner, 'remove-background')).status).toBe(201);
-    expect((await call(b.url, 'GET', '/v1/team', { token: t.owner.token })).body.pool.remaining).toBe(90);
+    expect((await call(srv.b.url, 'GET', '/v1/team', { token: t.owner.token })).body.pool.remaining).toBe(90);
     for (let i = 0; i < 18; i++) expect((await hold(t.owner, 'remove-background')).status).toBe(201);
-    expect((await call(b.url, 'GET', '/v1/team', { token: t.owner.token })).body.pool.remaining).toBe(0);
+    expect((await call(srv.b.url, 'GET', '/v1/team', { token: t.owner.token })).body.pool.remaining).toBe(0);
 
     const before = await balance(t.member);
     const r = await hold(t.member, 'ai-portrait', { personalCap: 5 });
@@ -161,24 +144,24 @@ describe('consent for personal credits (personalCap)', () => {
 
   it('applies to any account, in or out of a team; 0 means the pool only; the cap is part of the request an Idempotency-Key stands for', async () => {
     const t = await limited(300, null);
-    await grant(a.url, t.member.id, 'purchased', 100, inDays(300));
+    await grant(srv.a.url, t.member.id, 'purchased', 100, inDays(300));
     const fromPool = await hold(t.member, 'ai-portrait', { personalCap: 0 });
     expect(fromPool.status).toBe(201);
     expect(fromPool.body.charge.allocation).toEqual([expect.objectContaining({ type: 'subscription', amount: 15 })]);
 
     // outside a team every credit is the caller's own
-    const solo = await person(a.url);
-    await grant(a.url, solo.id, 'purchased', 100, inDays(300));
+    const solo = await person(srv.a.url);
+    await grant(srv.a.url, solo.id, 'purchased', 100, inDays(300));
     expect((await hold(solo, 'ai-portrait', { personalCap: 14 })).body).toMatchObject({ reason: 'personal_cap', available: 14 });
     expect((await hold(solo, 'ai-portrait', { personalCap: 15 })).status).toBe(201);
     expect((await hold(solo, 'ai-portrait')).status).toBe(201);
 
     const key = newKey();
-    const first = await hold(t.member, 'auto-captions', { personalCap: 3 }, a.url, key);
+    const first = await hold(t.member, 'auto-captions', { personalCap: 3 }, srv.a.url, key);
     expect(first.status).toBe(201);
-    expect((await hold(t.member, 'auto-captions', { personalCap: 3 }, b.url, key)).status).toBe(200);
-    expect((await hold(t.member, 'auto-captions', { personalCap: 4 }, b.url, key)).status).toBe(422);
-    expect((await hold(t.member, 'auto-captions', {}, a.url, key)).status).toBe(422);
+    expect((await hold(t.member, 'auto-captions', { personalCap: 3 }, srv.b.url, key)).status).toBe(200);
+    expect((await hold(t.member, 'auto-captions', { personalCap: 4 }, srv.b.url, key)).status).toBe(422);
+    expect((await hold(t.member, 'auto-captions', {}, srv.a.url, key)).status).toBe(422);
 
     // bad caps are 400s
     for (const personalCap of [-1, 1.5, '3', 1_000_000_001]) {
@@ -193,7 +176,7 @@ describe('consent for personal credits (personalCap)', () => {
 describe('pushes', () => {
   it('the member\'s streams see each hold, capture and release with the limit\'s numbers; a limit change at once', async () => {
     const t = await limited(300, 50);
-    const s = await openSse(b.url, t.member.token);
+    const s = await openSse(srv.b.url, t.member.token);
     streams.push(s);
     await s.waitFor((e) => e.event === 'balance');
     const h = await hold(t.member, 'ai-portrait');
@@ -201,7 +184,7 @@ describe('pushes', () => {
     expect(JSON.parse(onHold.data).balance.limit).toEqual({ credits: 50, used: 0, held: 15, remaining: 35 });
     await capture(t.member, h.body.charge.id);
     await s.waitFor((e) => JSON.parse(e.data).cause.kind === 'capture' && JSON.parse(e.data).balance.limit?.used === 15);
-    await call(a.url, 'PUT', `/v1/team/members/${t.member.id}/limit`, { token: t.owner.token, body: { credits: 20 } });
+    await call(srv.a.url, 'PUT', `/v1/team/members/${t.member.id}/limit`, { token: t.owner.token, body: { credits: 20 } });
     const changed = await s.waitFor((e) => JSON.parse(e.data).cause.kind === 'limit');
     expect(JSON.parse(changed.data).balance).toMatchObject({ limit: { credits: 20, used: 15, held: 0, remaining: 5 }, total: 5 });
   });

@@ -4,53 +4,33 @@
  * the store the run uses and, on PostgreSQL, across two instances of the service on one database
  * (changes made through one, read and streamed through the other).
  */
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import { DEMO_ACCOUNTS, DEMO_BOB_LIMIT } from '../../src/seed';
 import { admin, call, charge, DEMO_PASSWORD, signIn } from '../helpers/client';
-import { createDatabase, dropDatabase } from '../helpers/pg';
-import { startTestServer, type TestServer } from '../helpers/server';
 import { openSse, type SseClient } from '../helpers/sse';
-import { expectBooksBalanced } from '../helpers/audit';
-import { person as newPerson, teamOf, type Person } from '../helpers/teams';
+import { person as newPerson, teamOf, useTeamServers, type Person } from '../helpers/teams';
 
-const onPg = process.env.CUTLINE_TEST_STORE === 'postgres';
-let pgUrl: string | null = null;
 /** `a` takes the changes, `b` answers the reads and holds the streams: two instances on PostgreSQL, one on SQLite. */
-let a: TestServer;
-let b: TestServer;
+const srv = useTeamServers();
 
-beforeAll(async () => {
-  pgUrl = onPg ? await createDatabase() : null;
-  a = await startTestServer(pgUrl ? { db: pgUrl } : {});
-  b = pgUrl ? await startTestServer({ db: pgUrl }) : a;
-});
-afterEach(async () => {
-  await expectBooksBalanced(a.url);
-});
-afterAll(async () => {
-  if (b !== a) await b?.close();
-  await a?.close();
-  if (pgUrl) await dropDatabase(pgUrl);
-});
-
-const person = () => newPerson(a.url);
+const person = () => newPerson(srv.a.url);
 
 /** A team with an owner, an admin and two members. */
 async function crew(perCycle = 300) {
-  const t = await teamOf(a.url, perCycle, ['owner', 'admin', undefined, 'member']);
+  const t = await teamOf(srv.a.url, perCycle, ['owner', 'admin', undefined, 'member']);
   const [owner, adm, m1, m2] = t.people;
   return { teamId: t.teamId, name: t.name, owner, adm, m1, m2 };
 }
 
-const get = (p: Person, path: string) => call(b.url, 'GET', path, { token: p.token });
-const put = (p: Person, path: string, body: unknown) => call(a.url, 'PUT', path, { token: p.token, body });
-const post = (p: Person, path: string, body?: unknown) => call(a.url, 'POST', path, { token: p.token, body });
+const get = (p: Person, path: string) => call(srv.b.url, 'GET', path, { token: p.token });
+const put = (p: Person, path: string, body: unknown) => call(srv.a.url, 'PUT', path, { token: p.token, body });
+const post = (p: Person, path: string, body?: unknown) => call(srv.a.url, 'POST', path, { token: p.token, body });
 const setLimit = (by: Person, of: Person, credits: number | null) => put(by, `/v1/team/members/${of.id}/limit`, { credits });
 const ask = (p: Person, body: unknown) => post(p, '/v1/team/limit-requests', body);
 
 const streams: SseClient[] = [];
 async function stream(p: Person): Promise<SseClient> {
-  const s = await openSse(b.url, p.token);
+  const s = await openSse(srv.b.url, p.token);
   streams.push(s);
   await s.waitFor((e) => e.event === 'balance');
   return s;
@@ -72,14 +52,14 @@ describe('roles', () => {
 
   it('adding a member again keeps their role unless one is given', async () => {
     const c = await crew();
-    expect((await admin(a.url, 'POST', `/admin/v1/teams/${c.teamId}/members`, { userId: c.adm.id })).body.team.role).toBe('admin');
-    expect((await admin(a.url, 'POST', `/admin/v1/teams/${c.teamId}/members`, { userId: c.adm.id, role: 'member' })).body.team.role).toBe('member');
+    expect((await admin(srv.a.url, 'POST', `/admin/v1/teams/${c.teamId}/members`, { userId: c.adm.id })).body.team.role).toBe('admin');
+    expect((await admin(srv.a.url, 'POST', `/admin/v1/teams/${c.teamId}/members`, { userId: c.adm.id, role: 'member' })).body.team.role).toBe('member');
   });
 
   it('PUT /admin/v1/teams/:id/members/:userId changes the role, answers the member and tells their devices to reload the account', async () => {
     const c = await crew();
     const sse = await stream(c.m1);
-    const r = await admin(a.url, 'PUT', `/admin/v1/teams/${c.teamId}/members/${c.m1.id}`, { role: 'admin' });
+    const r = await admin(srv.a.url, 'PUT', `/admin/v1/teams/${c.teamId}/members/${c.m1.id}`, { role: 'admin' });
     expect(r.status).toBe(200);
     expect(r.body).toEqual({ id: c.m1.id, email: c.m1.email, role: 'admin', limit: null, spent: 0, held: 0 });
     const ev = await sse.waitFor((e) => causeOf(e).kind === 'role');
@@ -92,16 +72,16 @@ describe('roles', () => {
   it('refuses a bad role (400), a user outside the team or an unknown team (404), a member of another team (409)', async () => {
     const c = await crew();
     const other = await crew();
-    const bad = await admin(a.url, 'PUT', `/admin/v1/teams/${c.teamId}/members/${c.m1.id}`, { role: 'boss' });
+    const bad = await admin(srv.a.url, 'PUT', `/admin/v1/teams/${c.teamId}/members/${c.m1.id}`, { role: 'boss' });
     expect(bad.status).toBe(400);
     expect(bad.body).toMatchObject({ error: 'invalid_request', message: expect.stringContaining('role') });
-    expect((await admin(a.url, 'PUT', `/admin/v1/teams/${c.teamId}/members/${c.m1.id}`, {})).status).toBe(400);
-    expect((await admin(a.url, 'POST', `/admin/v1/teams/${c.teamId}/members`, { userId: c.m1.id, role: 'chief' })).status).toBe(400);
-    const outside = await admin(a.url, 'PUT', `/admin/v1/teams/${c.teamId}/members/${other.m1.id}`, { role: 'admin' });
+    expect((await admin(srv.a.url, 'PUT', `/admin/v1/teams/${c.teamId}/members/${c.m1.id}`, {})).status).toBe(400);
+    expect((await admin(srv.a.url, 'POST', `/admin/v1/teams/${c.teamId}/members`, { userId: c.m1.id, role: 'chief' })).status).toBe(400);
+    const outside = await admin(srv.a.url, 'PUT', `/admin/v1/teams/${c.teamId}/members/${other.m1.id}`, { role: 'admin' });
     expect(outside.status).toBe(404);
     expect(outside.body.error).toBe('not_found');
-    expect((await admin(a.url, 'PUT', `/admin/v1/teams/t_nope/members/${c.m1.id}`, { role: 'admin' })).status).toBe(404);
-    expect((await admin(a.url, 'POST', `/admin/v1/teams/${c.teamId}/members`, { userId: other.m1.id, role: 'admin' })).status).toBe(409);
+    expect((await admin(srv.a.url, 'PUT', `/admin/v1/teams/t_nope/members/${c.m1.id}`, { role: 'admin' })).status).toBe(404);
+    expect((await admin(srv.a.url, 'POST', `/admin/v1/teams/${c.teamId}/members`, { userId: other.m1.id, role: 'admin' })).status).toBe(409);
     expect((await get(other.m1, '/v1/me')).body.team.role).toBe('member');
   });
 });
@@ -128,11 +108,11 @@ describe('GET /v1/team', () => {
   it('counts what each member holds and spent from the pool this cycle; personal credits and other cycles do not count', async () => {
     const c = await crew(300);
     expect((await setLimit(c.owner, c.m1, 100)).status).toBe(200);
-    const h1 = await charge(a.url, c.m1.token, 'ai-portrait'); // 15 from the pool
-    const h2 = await charge(b.url, c.m1.token, 'ai-image'); // 20 from the pool
+    const h1 = await charge(srv.a.url, c.m1.token, 'ai-portrait'); // 15 from the pool
+    const h2 = await charge(srv.b.url, c.m1.token, 'ai-image'); // 20 from the pool
     expect([h1.status, h2.status]).toEqual([201, 201]);
-    expect((await call(a.url, 'POST', `/v1/charges/${h1.body.charge.id}/capture`, { token: c.m1.token })).status).toBe(200);
-    await charge(a.url, c.m2.token, 'smart-cutout'); // 8 held by another member
+    expect((await call(srv.a.url, 'POST', `/v1/charges/${h1.body.charge.id}/capture`, { token: c.m1.token })).status).toBe(200);
+    await charge(srv.a.url, c.m2.token, 'smart-cutout'); // 8 held by another member
 
     const t = (await get(c.owner, '/v1/team')).body;
     expect(t.pool).toEqual({ remaining: 300 - 15 - 20 - 8, held: 28 });
@@ -142,9 +122,9 @@ describe('GET /v1/team', () => {
     expect((await get(c.m1, '/v1/team')).body.members[0]).toEqual(m1);
 
     // released: no longer held; a renewal starts a new cycle: used back at 0
-    expect((await call(a.url, 'POST', `/v1/charges/${h2.body.charge.id}/release`, { token: c.m1.token, body: { reason: 'failed' } })).status).toBe(200);
+    expect((await call(srv.a.url, 'POST', `/v1/charges/${h2.body.charge.id}/release`, { token: c.m1.token, body: { reason: 'failed' } })).status).toBe(200);
     expect((await get(c.m1, '/v1/team')).body.members[0].limit).toEqual({ credits: 100, used: 15, held: 0, remaining: 85 });
-    expect((await admin(a.url, 'POST', `/admin/v1/users/${c.owner.id}/renew`)).status).toBe(200);
+    expect((await admin(srv.a.url, 'POST', `/admin/v1/users/${c.owner.id}/renew`)).status).toBe(200);
     expect((await get(c.m1, '/v1/team')).body.members[0]).toMatchObject({ spent: 0, limit: { credits: 100, used: 0, held: 0, remaining: 100 } });
   });
 
@@ -153,7 +133,7 @@ describe('GET /v1/team', () => {
     const r = await get(alone, '/v1/team');
     expect(r.status).toBe(404);
     expect(r.body).toMatchObject({ error: 'not_found', message: expect.any(String) });
-    expect((await call(b.url, 'GET', '/v1/team')).status).toBe(401);
+    expect((await call(srv.b.url, 'GET', '/v1/team')).status).toBe(401);
   });
 });
 
@@ -199,7 +179,7 @@ describe('PUT /v1/team/members/:userId/limit', () => {
       expect(r.status, JSON.stringify(body)).toBe(400);
       expect(r.body.error).toBe('invalid_request');
     }
-    expect((await call(a.url, 'PUT', `/v1/team/members/${c.m1.id}/limit`, { token: c.owner.token, raw: '{"credits":' })).status).toBe(400);
+    expect((await call(srv.a.url, 'PUT', `/v1/team/members/${c.m1.id}/limit`, { token: c.owner.token, raw: '{"credits":' })).status).toBe(400);
     expect((await setLimit(c.owner, c.m1, 1_000_000_000)).body.limit.credits).toBe(1_000_000_000);
   });
 });
@@ -316,15 +296,15 @@ describe('limit requests', () => {
 
 describe('the demo team', () => {
   it('alice@ owns Studio; bob@ has a limit of 150 and a pending request', async () => {
-    const alice = await signIn(a.url, DEMO_ACCOUNTS.alice, DEMO_PASSWORD);
-    const bob = await signIn(a.url, DEMO_ACCOUNTS.bob, DEMO_PASSWORD);
-    const me = (await call(b.url, 'GET', '/v1/me', { token: alice.access_token })).body;
+    const alice = await signIn(srv.a.url, DEMO_ACCOUNTS.alice, DEMO_PASSWORD);
+    const bob = await signIn(srv.a.url, DEMO_ACCOUNTS.bob, DEMO_PASSWORD);
+    const me = (await call(srv.b.url, 'GET', '/v1/me', { token: alice.access_token })).body;
     expect(me.team).toMatchObject({ name: 'Studio', role: 'owner' });
-    const team = (await call(b.url, 'GET', '/v1/team', { token: alice.access_token })).body;
+    const team = (await call(srv.b.url, 'GET', '/v1/team', { token: alice.access_token })).body;
     const bobEntry = team.members.find((m: any) => m.email === DEMO_ACCOUNTS.bob);
     expect(bobEntry).toMatchObject({ role: 'member', limit: { credits: DEMO_BOB_LIMIT } });
-    const pending = (await call(b.url, 'GET', '/v1/team/limit-requests?status=pending', { token: alice.access_token })).body;
+    const pending = (await call(srv.b.url, 'GET', '/v1/team/limit-requests?status=pending', { token: alice.access_token })).body;
     expect(pending).toEqual([expect.objectContaining({ email: DEMO_ACCOUNTS.bob, status: 'pending' })]);
-    expect((await call(b.url, 'GET', '/v1/team', { token: bob.access_token })).body.members).toHaveLength(1);
+    expect((await call(srv.b.url, 'GET', '/v1/team', { token: bob.access_token })).body.members).toHaveLength(1);
   });
 });
