@@ -158,8 +158,8 @@ test('many imported clips: every thumbnail in view shows, the rest wait in boxes
   // the editor as it opens with them
   await openEditor(app, browserHost.url);
   await expect(clips).toHaveCount(TAKES);
-  const first = timelineClip(app, /^Take 1,/);
-  const last = timelineClip(app, new RegExp(`^Take ${TAKES},`));
+  const first = timelineClip(app, /^Take 1\b/); // "Take 1, clip 1, …" (not Take 10–19)
+  const last = timelineClip(app, new RegExp(`^Take ${TAKES}\\b`));
   const firstPicture = first.locator('.thumb img');
   await expect(firstPicture).toHaveAttribute('src', /^data:image\/jpeg;base64,/);
   await expect.poll(() => firstPicture.evaluate((img: HTMLImageElement) => img.complete && img.naturalWidth > 0)).toBe(true);
