@@ -28,6 +28,7 @@ import { paysWithProUses } from '@cutline/contract/pro-uses';
 import type { AppError, Result } from '@cutline/contract/result';
 import { BalanceState } from '@cutline/contract/balance-state';
 import { TOOLS as SERVICE_TOOLS } from '@cutline/contract/tools';
+import type { Usage } from '@cutline/contract/usage';
 
 /** The service's own catalogue, so the fake's prices can never drift from the real ones. */
 export const TOOLS: Tool[] = SERVICE_TOOLS.map((t) => ({ ...t }));
@@ -96,6 +97,8 @@ export class FakeCutline implements CutlineApi {
   version = 1;
   tools: Tool[] = TOOLS;
   charges = new Map<string, Charge>();
+  /** The project each charge was held for (the hold's `project`), as the service keeps it. */
+  chargeProjects = new Map<string, { id: string; name: string }>();
   byAction = new Map<string, string>();
   entries: LedgerEntry[] = [];
   projects: ProjectsState = { projects: [], openProjectId: null };
@@ -240,6 +243,9 @@ export class FakeCutline implements CutlineApi {
       tool,
       device: platform ? { id: `${platform}-device`, platform } : null,
       unit: type === null ? 'proUses' : 'credits',
+      // As the service reads them back: the charge's project, and why a release gave the credits back.
+      ...(chargeId && this.chargeProjects.has(chargeId) ? { project: this.chargeProjects.get(chargeId)! } : {}),
+      ...(chargeId && kind === 'release' && this.charges.get(chargeId)?.releaseReason ? { reason: this.charges.get(chargeId)!.releaseReason! } : {}),
     };
   }
 
@@ -291,6 +297,22 @@ export class FakeCutline implements CutlineApi {
   getLedger = (q: { limit?: number; before?: string }) =>
     this.record('getLedger', q, () => ({ ok: true as const, value: { entries: this.entries.slice(0, q.limit ?? 50), next: null } }));
 
+  /** A project's captured charges by tool, as `GET /v1/usage?groupBy=tool&project=…` answers (Pro uses: 0 credits, 1 action). */
+  getProjectUsage = (req: { projectId: string }) =>
+    this.record<Usage>('getProjectUsage', req, () => {
+      const rows = new Map<string, Usage['rows'][number]>();
+      for (const c of this.charges.values()) {
+        if (c.status !== 'captured' || this.chargeProjects.get(c.id)?.id !== req.projectId) continue;
+        const row = rows.get(c.tool) ?? { key: c.tool, label: this.tools.find((t) => t.id === c.tool)?.name ?? c.tool, credits: 0, actions: 0 };
+        row.credits += c.usesProUse ? 0 : c.cost;
+        row.actions += 1;
+        rows.set(c.tool, row);
+      }
+      const list = [...rows.values()].sort((a, b) => b.credits - a.credits || b.actions - a.actions);
+      const total = { credits: list.reduce((n, r) => n + r.credits, 0), actions: list.reduce((n, r) => n + r.actions, 0) };
+      return { ok: true, value: { from: '1970-01-01T00:00:00.000Z', to: new Date(NOW).toISOString(), groupBy: 'tool', scope: 'me', project: req.projectId, rows: list, total } };
+    });
+
   quote = (req: { tool: string; quantity?: number; mediaId?: string }) =>
     this.record('quote', req, () => {
       const tool = this.tools.find((t) => t.id === req.tool);
@@ -305,7 +327,7 @@ export class FakeCutline implements CutlineApi {
       };
     });
 
-  hold = (req: { actionId: string; tool: string; quantity?: number; target?: OpenCharge['target'] }) =>
+  hold = (req: { actionId: string; tool: string; quantity?: number; target?: OpenCharge['target']; project?: { id: string; name: string } }) =>
     this.record<Charge>('hold', req, () => {
       const again = this.byAction.get(req.actionId);
       if (again) return { ok: true, value: this.charges.get(again)! };
@@ -337,7 +359,9 @@ export class FakeCutline implements CutlineApi {
         createdAt: new Date(NOW).toISOString(),
         device: { id: 'desktop-device', platform: 'desktop' },
         releaseReason: null,
+        ...(req.project ? { project: req.project } : {}),
       };
+      if (req.project) this.chargeProjects.set(id, req.project);
       if (pro) {
         this.proUsesLeft!.remaining -= 1;
         this.pushEntry(this.entry('hold', 1, null, null, id, tool.id));

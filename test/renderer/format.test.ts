@@ -8,6 +8,7 @@ import {
   credits,
   expiryText,
   groupActivity,
+  refundNote,
   returnedText,
   signedAmount,
   usingTypes,
@@ -78,6 +79,21 @@ describe('words', () => {
       ['Granted', '+100 credits', 'purchased', null],
     ]);
     expect(signedAmount(1, 'proUses', 'out')).toBe('−1 Pro use');
+  });
+
+  it('a charge row names its project and says why its credits came back, and what expired with its batch', () => {
+    const base = { batchId: 'b', tool: 'ai-portrait', device: { id: 'd', platform: 'desktop' as const }, unit: 'credits' as const, project: { id: 'p1', name: 'Trailer' } };
+    const rows = groupActivity([
+      { ...base, id: '5', at: '2026-01-01T00:00:05Z', kind: 'expire', amount: 5, type: 'activity', chargeId: 'c2', reason: 'expired' },
+      { ...base, id: '4', at: '2026-01-01T00:00:04Z', kind: 'release', amount: 15, type: 'activity', chargeId: 'c2', reason: 'expired' },
+      { ...base, id: '3', at: '2026-01-01T00:00:03Z', kind: 'hold', amount: 15, type: 'activity', chargeId: 'c2' },
+      { ...base, id: '2', at: '2026-01-01T00:00:02Z', kind: 'release', amount: 15, type: 'activity', chargeId: 'c1', reason: 'cancelled', project: undefined },
+      { ...base, id: '1', at: '2026-01-01T00:00:01Z', kind: 'hold', amount: 15, type: 'activity', chargeId: 'c1', project: undefined },
+    ]);
+    expect(rows.map((r) => [activityLabel(r), r.project?.name ?? null, refundNote(r)])).toEqual([
+      ['Expired while held', 'Trailer', 'Returned: the hold ran out before the AI action finished. 5 credits went back to a batch that had expired meanwhile, so they expired with it.'],
+      ['Returned', null, 'Returned: the AI action was cancelled.'],
+    ]);
   });
 });
 

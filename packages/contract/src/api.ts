@@ -6,6 +6,7 @@
 import { z } from 'zod';
 import { CREDIT_TYPES, HANDOFF_PATHS, LEDGER_KINDS, LIMIT_REQUEST_STATUSES, PLANS, PLATFORMS, TEAM_ROLES } from './credit-types';
 import { text } from './text';
+import { ChargeProjectSchema } from './usage';
 
 export const CreditTypeSchema = z.enum(CREDIT_TYPES);
 export const PlatformSchema = z.enum(PLATFORMS);
@@ -166,6 +167,13 @@ export const LedgerEntrySchema = z.object({
   unit: z.enum(['credits', 'proUses']),
   /** Extension (docs/api.md § Account and balance): who caused a charge's movement; null for grants, purchases, exchanges, expiries. */
   member: z.object({ id: z.string(), email: z.string() }).nullable().optional(),
+  /** Extension (docs/api.md § Usage): the project of the charge this entry moved, when it had one. */
+  project: z.object({ id: z.string(), name: z.string() }).optional(),
+  /**
+   * Extension (docs/api.md § Usage): why a charge's credits came back — on its `release` entries,
+   * and on the `expire` entries of a part whose batch had expired meanwhile (it went back and expired with it).
+   */
+  reason: z.enum(['failed', 'cancelled', 'expired']).optional(),
 });
 export type LedgerEntry = z.infer<typeof LedgerEntrySchema>;
 
@@ -197,6 +205,8 @@ export const ChargeSchema = z.object({
   device: DeviceSchema.nullable(),
   /** Why a released charge was released (failed, cancelled, or expired for a lapsed hold). */
   releaseReason: z.enum(['failed', 'cancelled', 'expired']).nullable(),
+  /** The project the charge was made for (only when the request named one). */
+  project: z.object({ id: z.string(), name: z.string() }).optional(),
 });
 export type Charge = z.infer<typeof ChargeSchema>;
 
@@ -230,6 +240,7 @@ export const ChargeRequestSchema = z.strictObject({
   quantity: QuantitySchema.default(1),
   device: DeviceSchema,
   personalCap: PersonalCapSchema.optional(),
+  project: ChargeProjectSchema.optional(),
 });
 export type ChargeRequest = z.infer<typeof ChargeRequestSchema>;
 

@@ -25,6 +25,7 @@ export const CHANNELS = {
   getBalance: { kind: 'invoke', channel: 'cutline:getBalance', arity: 0 },
   listTools: { kind: 'invoke', channel: 'cutline:listTools', arity: 0 },
   getLedger: { kind: 'invoke', channel: 'cutline:getLedger', arity: 1 },
+  getProjectUsage: { kind: 'invoke', channel: 'cutline:getProjectUsage', arity: 1 },
   quote: { kind: 'invoke', channel: 'cutline:quote', arity: 1 },
   hold: { kind: 'invoke', channel: 'cutline:hold', arity: 1 },
   capture: { kind: 'invoke', channel: 'cutline:capture', arity: 1 },

@@ -42,6 +42,7 @@ import { CrashReportingSchema, RendererErrorSchema, type CrashReporting, type Re
 import type { HandoffPath } from './credit-types';
 import { CHANNELS, EVENT_METHODS, INVOKE_METHODS, type ChannelMap, type ChannelMethod, type EventMethod, type InvokeMethod } from './ipc-channels';
 import type { AppError, Result } from './result';
+import { ChargeProjectSchema, type ChargeProject, type Usage } from './usage';
 
 // ---- state pushed to the renderer -----------------------------------------------------------
 
@@ -252,6 +253,11 @@ export interface CutlineApi {
   getBalance(): Promise<BalanceSnapshot | null>;
   listTools(): Promise<Result<Tool[]>>;
   getLedger(query: { limit?: number; before?: string }): Promise<Result<LedgerPage>>;
+  /**
+   * What a project has cost the signed-in account so far: its captured charges by tool (`GET
+   * /v1/usage?groupBy=tool&project=…` over all time) — the project bar's figure and its breakdown.
+   */
+  getProjectUsage(req: { projectId: string }): Promise<Result<Usage>>;
 
   /**
    * Prices an action; changes nothing. `mediaId`: the media of the clip a clip tool would run on —
@@ -265,7 +271,7 @@ export interface CutlineApi {
    * (`listOpenCharges`, `acknowledgeCharge`); a clip target's media is checked as for `quote`.
    * `personalCap`: the most of the user's own credits they agreed to in the confirm dialog.
    */
-  hold(req: { actionId: string; tool: string; quantity?: number; target?: ChargeTarget; personalCap?: number }): Promise<Result<Charge>>;
+  hold(req: { actionId: string; tool: string; quantity?: number; target?: ChargeTarget; personalCap?: number; project?: ChargeProject }): Promise<Result<Charge>>;
   /**
    * The job succeeded: main records it and captures. When the service cannot be reached, the
    * answer is `settle_pending` and main keeps capturing (same charge id) until it answers, then
@@ -346,6 +352,7 @@ const INVOKE_ARGS = {
   getBalance: none,
   listTools: none,
   getLedger: z.tuple([z.strictObject({ limit: LedgerLimitSchema.optional(), before: LedgerQuerySchema.shape.before })]),
+  getProjectUsage: z.tuple([z.strictObject({ projectId: ChargeProjectSchema.shape.id })]),
   quote: z.tuple([z.strictObject({ tool: ToolIdSchema, quantity: QuantitySchema.optional(), mediaId: ItemId.optional() })]),
   hold: z.tuple([
     z.strictObject({
@@ -354,6 +361,8 @@ const INVOKE_ARGS = {
       quantity: QuantitySchema.optional(),
       target: ChargeTargetSchema.optional(),
       personalCap: PersonalCapSchema.optional(),
+      /** The open project the action is for: the charge carries it (docs/api.md § Usage). */
+      project: ChargeProjectSchema.optional(),
     }),
   ]),
   requestMoreCredits: z.tuple([NewLimitRequestSchema]),

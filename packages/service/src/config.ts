@@ -13,6 +13,8 @@ export const DEFAULTS = {
   pingMs: 15_000,
   sweepMs: 1000,
   mailRetryMs: 5000,
+  webhookRetryMs: 5000,
+  webhookTimeoutMs: 10_000,
 } as const;
 
 /** pino's levels; `silent` logs nothing. */
@@ -51,6 +53,11 @@ const Env = z.object({
     .refine((list) => list.every((a) => isIP(a.split('/')[0]) !== 0 && /^[^/]+(\/\d{1,3})?$/.test(a)), 'must be addresses or CIDR ranges, comma-separated, e.g. 127.0.0.1,10.0.0.0/8')
     .optional(),
   CUTLINE_MAIL_RETRY_MS: z.coerce.number().int().min(10).max(3_600_000).default(DEFAULTS.mailRetryMs),
+  // Webhooks for team admins (docs/api.md § Webhooks for team admins): private addresses (and http:
+  // to loopback) allowed, the first retry delay; extension: an attempt's time limit.
+  CUTLINE_WEBHOOK_ALLOW_PRIVATE: z.enum(['0', '1'], { message: 'must be 1 (allow) or 0' }).default('0'),
+  CUTLINE_WEBHOOK_RETRY_MS: z.coerce.number().int().min(10).max(3_600_000).default(DEFAULTS.webhookRetryMs),
+  CUTLINE_WEBHOOK_TIMEOUT_MS: z.coerce.number().int().min(100).max(DEFAULTS.webhookTimeoutMs).default(DEFAULTS.webhookTimeoutMs),
   // Operations (docs/operations.md § Logs, § Metrics).
   CUTLINE_LOG_LEVEL: z.enum(LOG_LEVELS).default('info'),
   CUTLINE_METRICS_TOKEN: z.string().min(16, 'CUTLINE_METRICS_TOKEN must be at least 16 characters').optional(),
@@ -99,5 +106,8 @@ export function readEnv(env: NodeJS.ProcessEnv) {
     logLevel: e.CUTLINE_LOG_LEVEL,
     metricsToken: e.CUTLINE_METRICS_TOKEN ?? null,
     crashReportsDir: e.CUTLINE_CRASH_REPORTS_DIR,
+    webhookAllowPrivate: e.CUTLINE_WEBHOOK_ALLOW_PRIVATE === '1',
+    webhookRetryMs: e.CUTLINE_WEBHOOK_RETRY_MS,
+    webhookTimeoutMs: e.CUTLINE_WEBHOOK_TIMEOUT_MS,
   };
 }

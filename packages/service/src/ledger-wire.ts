@@ -13,12 +13,24 @@ export function deviceOf(id: unknown, platform: unknown): Device | null {
   return id && platform ? { id: String(id), platform: platform as Platform } : null;
 }
 
-/** A `ledger` row (with its user's email joined as `member_email`) as the wire shows it. */
+/**
+ * What a ledger read joins to every row (`ledger l`, its user `u`, its charge `c`): the member's
+ * email, and the charge's project and release reason (`ledgerWire`'s `project` and `reason`).
+ */
+export const LEDGER_JOINS = {
+  columns: 'l.*, u.email AS member_email, c.project_id, c.project_name, c.release_reason',
+  from: 'ledger l LEFT JOIN users u ON u.id = l.user_id LEFT JOIN charges c ON c.id = l.charge_id',
+} as const;
+
+/** A `ledger` row (with `LEDGER_JOINS`' columns) as the wire shows it. */
 export function ledgerWire(r: Record<string, unknown>): LedgerEntry {
+  const kind = r.kind as LedgerEntry['kind'];
+  // Why a charge's credits came back: on its release entries, and on the expiry of a part whose batch had expired meanwhile.
+  const reason = r.charge_id && (kind === 'release' || kind === 'expire') && r.release_reason ? (r.release_reason as LedgerEntry['reason']) : undefined;
   return {
     id: `le_${r.seq}`,
     at: new Date(num(r.at)).toISOString(),
-    kind: r.kind as LedgerEntry['kind'],
+    kind,
     amount: num(r.amount),
     type: (r.type as CreditType | null) ?? null,
     batchId: (r.batch_id as string | null) ?? null,
@@ -28,5 +40,8 @@ export function ledgerWire(r: Record<string, unknown>): LedgerEntry {
     unit: r.unit as LedgerEntry['unit'],
     // Extension: who caused a charge's movement (read with the user's email joined as member_email).
     member: r.charge_id && r.user_id && r.member_email ? { id: String(r.user_id), email: String(r.member_email) } : null,
+    // Extensions (docs/api.md § Usage), only when they say something: a charge's project and why its credits came back.
+    ...(r.charge_id && r.project_id && r.project_name ? { project: { id: String(r.project_id), name: String(r.project_name) } } : {}),
+    ...(reason ? { reason } : {}),
   };
 }

@@ -17,6 +17,8 @@ import { configureChargeEngine, type ChargeObserver } from './service/charges/en
 import { mailHandler } from './service/mail/outbox-mail';
 import { printedTransport, smtpTransport, type MailTransport } from './service/mail/transport';
 import { startOutboxWorker } from './service/outbox/worker';
+import { systemResolver, type HostResolver } from './service/webhooks/address-check';
+import { webhookHandler } from './service/webhooks/handler';
 import type { Db } from './db/db';
 import type { PostgresDb } from './db/postgres';
 import { openSqlite } from './db/sqlite';
@@ -56,6 +58,14 @@ export interface ServerOptions {
   mailRetryMs?: number;
   /** Where the printed mail lines go (no SMTP server), one call per line without its line break; default stdout. */
   printMail?: (line: string) => void;
+  /** Webhooks may reach private and loopback addresses (and loopback over plain http:). */
+  webhookAllowPrivate?: boolean;
+  /** First retry delay of a webhook delivery; each next one doubles. */
+  webhookRetryMs?: number;
+  /** How long one delivery attempt waits for the receiver's answer (at most, and by default, 10 s). */
+  webhookTimeoutMs?: number;
+  /** How webhook host names resolve (default: the system resolver; tests inject their own). */
+  resolveHost?: HostResolver;
 }
 
 /** What stopping took: the event streams ended and the connections closed (idle or forced). */
@@ -178,6 +188,7 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
       accessTokenTtlS: opts.accessTokenTtlS ?? DEFAULTS.accessTokenTtlS,
       refreshTokenTtlS: DEFAULTS.refreshTokenTtlS,
     }),
+    webhookAddresses: { allowPrivate: opts.webhookAllowPrivate ?? false, resolve: opts.resolveHost ?? systemResolver },
   };
   let app: FastifyInstance;
   try {
@@ -217,7 +228,17 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
     pollMs: opts.sweepMs ?? DEFAULTS.sweepMs,
     log: (m) => logger.warn({ job: 'outbox' }, m),
   });
-  ctx.wakeOutbox = outbox.wake;
+  // Webhook deliveries: the same outbox, on one instance of the fleet at a time.
+  const webhookTimeoutMs = Math.min(opts.webhookTimeoutMs ?? DEFAULTS.webhookTimeoutMs, DEFAULTS.webhookTimeoutMs);
+  const webhooks = startOutboxWorker(
+    ctx,
+    webhookHandler(ctx, { ...ctx.webhookAddresses!, retryMs: opts.webhookRetryMs ?? DEFAULTS.webhookRetryMs, timeoutMs: webhookTimeoutMs }),
+    { pollMs: opts.sweepMs ?? DEFAULTS.sweepMs, leaseMs: webhookTimeoutMs + 30_000, oneInstance: true, log: (m) => logger.warn({ job: 'webhooks' }, m) },
+  );
+  ctx.wakeOutbox = () => {
+    outbox.wake();
+    webhooks.wake();
+  };
 
   let closing: Promise<CloseReport> | null = null;
   return {
@@ -236,7 +257,7 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
         const connections = sockets.size;
         await sweeper.stop();
         // A mail being sent gets the grace period; one cut off is sent again after its claim lapses.
-        await outbox.stop(CLOSE_GRACE_MS);
+        await Promise.all([outbox.stop(CLOSE_GRACE_MS), webhooks.stop(CLOSE_GRACE_MS)]);
         transport.close();
         // app.close() runs the preClose hooks (every event stream ends); the server (ours: it
         // listened first) stops accepting; then idle sockets go at once, and whatever is still

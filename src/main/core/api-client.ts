@@ -26,6 +26,7 @@ import {
 } from '@cutline/contract/api';
 import type { LimitRequestStatus } from '@cutline/contract/credit-types';
 import type { HandoffPath } from '@cutline/contract/credit-types';
+import { UsageSchema, type ChargeProject, type UsageGroup } from '@cutline/contract/usage';
 import { err, ok, type Result } from '@cutline/contract/result';
 import { toAppError } from './http-errors';
 import type { Session } from './session';
@@ -91,11 +92,15 @@ export class ApiClient {
     return this.call(LedgerPageSchema, { method: 'get', path: 'v1/ledger', searchParams: query });
   }
 
+  usage(query: { from?: string; to?: string; groupBy?: UsageGroup; project?: string }) {
+    return this.call(UsageSchema, { method: 'get', path: 'v1/usage', searchParams: query });
+  }
+
   quote(req: { tool: string; quantity: number }) {
     return this.call(QuoteResponseSchema, { method: 'post', path: 'v1/quotes', json: req });
   }
 
-  createCharge(req: { tool: string; quantity: number; device: Device; personalCap?: number }, idempotencyKey: string) {
+  createCharge(req: { tool: string; quantity: number; device: Device; personalCap?: number; project?: ChargeProject }, idempotencyKey: string) {
     return this.call(ChargeResponseSchema, {
       method: 'post',
       path: 'v1/charges',

@@ -76,6 +76,9 @@ export interface CoreDeps {
 }
 
 /** Where no host passes an updater: development runs and the browser host. */
+/** Where a project's cost is counted from: the beginning (the service reads one project's charges by its own index). */
+const PROJECT_USAGE_FROM = '1970-01-01T00:00:00.000Z';
+
 export const NO_UPDATER = 'Updates are installed by the packaged app; this copy of Cutline does not update itself.';
 
 interface CoreEvents extends Record<string, unknown> {
@@ -546,6 +549,8 @@ export class CutlineCore {
       getBalance: async () => this.balance.current,
       listTools: () => this.loadTools(),
       getLedger: (query) => this.service.ledger(query),
+      // All of a project's time: its own index makes the period free.
+      getProjectUsage: ({ projectId }) => this.requireAccount(() => this.service.usage({ from: PROJECT_USAGE_FROM, groupBy: 'tool', project: projectId })),
       quote: (req) => this.requireAccount(() => this.charges.quote(req)),
       hold: (req) => this.requireAccount(() => this.charges.hold(req)),
       capture: ({ chargeId }) => this.requireAccount(() => this.charges.capture(chargeId)),

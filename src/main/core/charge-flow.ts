@@ -16,6 +16,7 @@
 import type { Charge, QuoteResponse } from '@cutline/contract/api';
 import type { BalanceState } from '@cutline/contract/balance-state';
 import type { ChargeTarget } from '@cutline/contract/ipc';
+import type { ChargeProject } from '@cutline/contract/usage';
 import type { MediaKind } from '@cutline/contract/media-rules';
 import { err, ok, type AppError, type Result } from '@cutline/contract/result';
 import { findTool } from '@cutline/contract/tools';
@@ -47,12 +48,19 @@ export class ChargeFlow {
     return ok(result.value);
   }
 
-  async hold(req: { actionId: string; tool: string; quantity?: number; target?: ChargeTarget; personalCap?: number }): Promise<Result<Charge>> {
+  async hold(req: { actionId: string; tool: string; quantity?: number; target?: ChargeTarget; personalCap?: number; project?: ChargeProject }): Promise<Result<Charge>> {
     const refused = this.applicability(req.tool, req.target ? (req.target.kind === 'clip' ? req.target.mediaId : null) : undefined);
     if (refused) return refused;
     const key = idempotencyKeyFor(this.deps.deviceId, req.actionId);
-    const body = { tool: req.tool, quantity: req.quantity ?? 1, device: { id: this.deps.deviceId, platform: 'desktop' as const } };
-    const result = await this.deps.service.createCharge(req.personalCap === undefined ? body : { ...body, personalCap: req.personalCap }, key);
+    const body = {
+      tool: req.tool,
+      quantity: req.quantity ?? 1,
+      device: { id: this.deps.deviceId, platform: 'desktop' as const },
+      ...(req.personalCap === undefined ? {} : { personalCap: req.personalCap }),
+      // The open project: stored with the hold, so the project's cost counts it.
+      ...(req.project ? { project: req.project } : {}),
+    };
+    const result = await this.deps.service.createCharge(body, key);
     if (!result.ok) {
       const { error } = result;
       if (error.code === 'insufficient_credits') return notEnough(error);

@@ -1,6 +1,7 @@
 /** Words and numbers the UI shows. Pure functions: tested directly. */
 import type { Allocation, BalanceSnapshot, LedgerEntry, QuoteResponse } from '@cutline/contract/api';
 import { CREDIT_TYPES, type CreditType, type Platform } from '@cutline/contract/credit-types';
+import { expiredWithBatch, RELEASE_REASON_WORDS, type ReleaseReason } from '@cutline/contract/refunds';
 
 const nf = new Intl.NumberFormat('en-US');
 
@@ -11,6 +12,11 @@ export function num(n: number): string {
 /** "1 credit", "15 credits". */
 export function credits(n: number): string {
   return `${num(n)} ${Math.abs(n) === 1 ? 'credit' : 'credits'}`;
+}
+
+/** "85 credits · 6 AI actions": what a project (or a tool in it) cost. */
+export function costLine(total: { credits: number; actions: number }): string {
+  return `${credits(total.credits)} · ${num(total.actions)} AI ${total.actions === 1 ? 'action' : 'actions'}`;
 }
 
 /** "1 Pro use", "50 Pro uses". */
@@ -133,6 +139,12 @@ export interface ActivityRow {
   platform: Platform | null;
   /** Who caused it, for a team-pool movement (extension `member`). */
   member: { id: string; email: string } | null;
+  /** The project the charge was for (extension `project`). */
+  project: { id: string; name: string } | null;
+  /** Why a charge's credits came back (its release's `reason`). */
+  reason: ReleaseReason | null;
+  /** Of those, what went back to a batch that had expired meanwhile, and expired with it. */
+  expiredWithBatch: number;
   entryIds: string[];
 }
 
@@ -155,13 +167,17 @@ export function groupActivity(entries: LedgerEntry[]): ActivityRow[] {
       }
       if (!existing.platform && e.device) existing.platform = e.device.platform;
       if (!existing.member && e.member) existing.member = e.member;
+      if (!existing.project && e.project) existing.project = e.project;
+      if (e.kind === 'release' && e.reason) existing.reason = e.reason;
+      if (e.kind === 'expire') existing.expiredWithBatch += Math.abs(e.amount);
       continue;
     }
     const row: ActivityRow = {
       id: e.id,
       at: e.at,
       kind: e.kind,
-      charge: e.chargeId !== null && (e.kind === 'hold' || e.kind === 'capture' || e.kind === 'release'),
+      // A charge's own movements — an expiry among them: a part that went back to a batch which had expired meanwhile.
+      charge: e.chargeId !== null && (e.kind === 'hold' || e.kind === 'capture' || e.kind === 'release' || e.kind === 'expire'),
       amount: Math.abs(e.amount),
       unit: e.unit,
       types: e.type ? [e.type] : [],
@@ -169,6 +185,9 @@ export function groupActivity(entries: LedgerEntry[]): ActivityRow[] {
       chargeId: e.chargeId,
       platform: e.device?.platform ?? null,
       member: e.member ?? null,
+      project: e.project ?? null,
+      reason: e.kind === 'release' || e.kind === 'expire' ? (e.reason ?? null) : null,
+      expiredWithBatch: e.chargeId && e.kind === 'expire' ? Math.abs(e.amount) : 0,
       entryIds: [e.id],
     };
     if (e.chargeId) byCharge.set(e.chargeId, row);
@@ -196,6 +215,19 @@ export function activityLabel(r: Pick<ActivityRow, 'kind' | 'charge' | 'unit'>):
     case 'expire':
       return r.charge ? 'Expired while held' : 'Expired';
   }
+}
+
+/**
+ * Why a charge's credits came back, for its row: "The AI action failed." — and, when part went
+ * back to a batch that had expired meanwhile, that it expired with it. Null for other rows.
+ */
+export function refundNote(r: Pick<ActivityRow, 'charge' | 'kind' | 'reason' | 'expiredWithBatch' | 'unit'>): string | null {
+  if (!r.charge || (r.kind !== 'release' && r.kind !== 'expire')) return null;
+  const why = r.reason ? RELEASE_REASON_WORDS[r.reason] : null;
+  const first = why ? `Returned: ${why}.` : null;
+  if (!r.expiredWithBatch) return first;
+  const lost = `${expiredWithBatch(r.unit === 'proUses' ? proUses(r.expiredWithBatch) : credits(r.expiredWithBatch))}.`;
+  return first ? `${first} ${lost.charAt(0).toUpperCase()}${lost.slice(1)}` : lost.charAt(0).toUpperCase() + lost.slice(1);
 }
 
 /** Which way a row moved the balance. */

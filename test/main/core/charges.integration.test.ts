@@ -61,6 +61,19 @@ describe('charge flow', () => {
     }
   });
 
+  it('the open project goes with the hold: stored with the charge, on its ledger entries, in the project’s cost', async () => {
+    const { h } = await signedInCore(100);
+    const project = { id: 'p-launch', name: 'Launch video' };
+    const held = await h.core.cutline.hold({ actionId: newActionId(), tool: 'remove-background', project });
+    if (!held.ok) throw new Error(held.error.message);
+    expect(held.value.project).toEqual(project);
+    expect(await h.core.cutline.capture({ chargeId: held.value.id })).toMatchObject({ ok: true, value: { project } });
+    const ledger = await h.core.cutline.getLedger({ limit: 10 });
+    if (!ledger.ok) throw new Error(ledger.error.message);
+    expect(ledger.value.entries.filter((e) => e.chargeId === held.value.id).map((e) => e.project)).toEqual([project, project]);
+    expect(await h.core.cutline.getProjectUsage({ projectId: project.id })).toMatchObject({ ok: true, value: { total: { credits: 5, actions: 1 } } });
+  });
+
   it('asking again for the same action is the same charge, charged once', async () => {
     const { h } = await signedInCore(100);
     const actionId = newActionId();

@@ -88,16 +88,16 @@ export interface HistoryShape {
  * Gives `userId` a past of `entries` ledger entries: past charges (hold + capture of one batch
  * each: 2 entries, 1 allocation) over spent-out batches (remaining 0: granted, used up, some
  * long expired), each batch's grant entry, and the charges' rows. Times run over the last
- * two years, oldest first, so `seq` follows `at` as it would in real life.
+ * two years (or `span`), oldest first, so `seq` follows `at` as it would in real life.
  */
-export function seedHistory(c: Database.Database, userId: string, entries: number): HistoryShape {
+export function seedHistory(c: Database.Database, userId: string, entries: number, span?: { start: number; end: number }): HistoryShape {
   // Each spent batch: 1 grant entry + 5 charges × 2 entries = 11 entries.
   const chargesPerBatch = 5;
   const perBatch = 1 + 2 * chargesPerBatch;
   const spentBatches = Math.floor(entries / perBatch);
   const now = Date.now();
-  const start = now - 730 * DAY;
-  const step = (730 * DAY) / entries;
+  const start = span?.start ?? now - 730 * DAY;
+  const step = ((span?.end ?? now) - start) / entries;
   const insLedger = c.prepare(
     `INSERT INTO ledger (scope_id, user_id, at, kind, amount, unit, type, batch_id, charge_id, tool, device_id, device_platform)
      VALUES (?, ?, ?, ?, ?, 'credits', 'activity', ?, ?, ?, ?, ?)`,

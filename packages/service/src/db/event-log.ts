@@ -12,7 +12,7 @@
  */
 import { eventPayload, type HubEvent } from '../events';
 import type { Db, RowColumn, Tx } from './db';
-import { ledgerWire } from '../ledger-wire';
+import { LEDGER_JOINS, ledgerWire } from '../ledger-wire';
 
 /** What the reads need of a connection or transaction (`Tx` has it; the relay adapts its pool). */
 export interface EventQuerier {
@@ -119,7 +119,7 @@ async function entryTexts(q: EventQuerier, seqs: readonly number[]): Promise<Map
     const size = SEQ_LIST_SIZES.find((n) => n >= chunk.length)!;
     while (chunk.length < size) chunk.push(chunk[chunk.length - 1]);
     const rows = await q.all(
-      `SELECT l.*, u.email AS member_email FROM ledger l LEFT JOIN users u ON u.id = l.user_id WHERE l.seq IN (${chunk.map(() => '?').join(', ')})`,
+      `SELECT ${LEDGER_JOINS.columns} FROM ${LEDGER_JOINS.from} WHERE l.seq IN (${chunk.map(() => '?').join(', ')})`,
       chunk,
     );
     for (const r of rows) out.set(Number(r.seq), JSON.stringify(ledgerWire(r)));

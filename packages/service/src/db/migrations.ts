@@ -14,6 +14,7 @@ import { migration as m005 } from './migrations/005-lean-pg-steps';
 import { migration as m006 } from './migrations/006-charge-engine';
 import { migration as m007 } from './migrations/007-accounts-mail';
 import { migration as m008 } from './migrations/008-team-limits';
+import { migration as m009 } from './migrations/009-usage-webhooks';
 
 import type { Tx } from './db';
 
@@ -34,7 +35,7 @@ export interface Migration {
 export const RESERVED_VERSIONS: ReadonlySet<number> = new Set<number>([]);
 
 /** Every migration, in version order: 1, 2, 3 … with no gap but a reserved number (checked below). */
-export const MIGRATIONS: readonly Migration[] = [m001, m002, m003, m004, m005, m006, m007, m008];
+export const MIGRATIONS: readonly Migration[] = [m001, m002, m003, m004, m005, m006, m007, m008, m009];
 
 {
   let expected = 1;

@@ -19,6 +19,8 @@ import { oauthRoutes } from './routes-oauth';
 import { opsRoutes } from './routes-ops';
 import { v1Routes } from './routes-v1';
 import { teamRoutes } from './routes-team';
+import { webhookRoutes } from './routes-webhooks';
+import { usageRoutes } from './routes-usage';
 import { esc, page, PAGE_CSP, raw } from './html';
 
 export interface AppOptions {
@@ -167,6 +169,8 @@ export async function buildApp(ctx: Ctx, opts: AppOptions): Promise<FastifyInsta
   await oauthRoutes(app, ctx);
   await v1Routes(app, ctx);
   await teamRoutes(app, ctx);
+  await webhookRoutes(app, ctx);
+  await usageRoutes(app, ctx);
   await eventRoutes(app, ctx, { pingMs: opts.pingMs });
   await adminRoutes(app, ctx, { token: opts.adminToken });
   await crashReportRoutes(app, opts.crashReports, { adminToken: opts.adminToken });

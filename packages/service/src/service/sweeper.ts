@@ -5,15 +5,25 @@ import { startSingletonJob, type SingletonJob } from './kernel/singleton-job';
 import { expireDueBatches, pruneEvents } from './batches/expiry';
 import { pruneAccountLinks } from './auth/account-links';
 import { pruneRateCounters } from './auth/rate-counters';
+import { queuePoolExpiring } from './webhooks/pool-watch';
+import { pruneDeliveries } from './webhooks/records';
 
-/** One pass of the background work: lapsed holds, due expiries, due billing cycles, old events, ended counter windows and links. */
+/** Settled webhook deliveries are listed for 30 days. */
+const KEEP_DELIVERIES_MS = 30 * 86_400_000;
+
+/**
+ * One pass of the background work: lapsed holds, due expiries, due billing cycles, pool credits
+ * about to expire (webhooks), old events, ended counter windows and links, old webhook deliveries.
+ */
 export async function sweepOnce(ctx: Ctx): Promise<void> {
   await expireLapsedHolds(ctx);
   await expireDueBatches(ctx);
   await rollDueCycles(ctx);
+  if (await queuePoolExpiring(ctx.db, ctx.clock.now())) ctx.wakeOutbox?.();
   await pruneEvents(ctx);
   await pruneRateCounters(ctx);
   await pruneAccountLinks(ctx);
+  await pruneDeliveries(ctx.db, ctx.clock.now() - KEEP_DELIVERIES_MS);
 }
 
 /** The sweep's lease and job name (`cutline_job_runs_total{job="sweep"}`). */

@@ -14,6 +14,7 @@ import { html } from '../http/html';
 import { messagePage, sendHtml } from './layout';
 import { authRoutes } from './routes-auth';
 import { creditsRoutes } from './routes-credits';
+import { usageRoutes } from './usage-card';
 import { liveRoutes } from './live';
 import { exchangeRoutes } from './routes-exchange';
 import { pricingRoutes } from './routes-pricing';
@@ -55,6 +56,7 @@ export function webPlugin() {
       });
       await authRoutes(web, ctx);
       await creditsRoutes(web, ctx);
+      await usageRoutes(web, ctx);
       await liveRoutes(web, ctx);
       await storeRoutes(web, ctx);
       await exchangeRoutes(web, ctx);

@@ -1,6 +1,6 @@
 /**
- * `/credits`: the balance, its split, every live batch, held credits, Pro uses, the usage chart and
- * the full history — updated in place when the account changes where JavaScript runs (`live.ts`).
+ * `/credits`: the balance, its split, every live batch, held credits, Pro uses, the usage chart,
+ * where the credits went in a chosen period (usage-card.ts) and the full history — updated in place when the account changes where JavaScript runs (`live.ts`).
  */
 import type { FastifyInstance } from 'fastify';
 import type { BalanceSnapshot, LedgerEntry, LedgerPage } from '@cutline/contract/api';
@@ -17,6 +17,7 @@ import { deviceLabel, entryWords, fmtDate, fmtInt, plural, sourceLabel, toolName
 import { LIVE_PAGE_CSP, seeOther, sendHtml, webPage, wideTable, type Viewer } from './layout';
 import { LIVE_SCRIPT_PATH } from './live';
 import { requireForm, safeNext, signInUrl, viewerOf } from './session';
+import { chosenPeriod, ownUsage, usageCard } from './usage-card';
 
 export const HISTORY_PAGE = 50;
 
@@ -96,8 +97,9 @@ function single(e: LedgerEntry) {
 
 function historyRow(r: HistoryRow, viewerId: string, zone: string): Raw {
   const by = r.member && r.member.id !== viewerId ? html`<br><small>by ${r.member.email}</small>` : '';
+  const project = r.project ? html`<br><small data-project="${r.project.id}">Project: ${r.project.name}</small>` : '';
   return html`<tr data-entry="${r.key}" data-kind="${r.kind}">
-  <td class="when">${fmtZoned(r.at, zone)}</td><td>${r.what}${by}</td>
+  <td class="when">${fmtZoned(r.at, zone)}</td><td>${r.what}${project}${by}</td>
   <td class="num ${r.direction === 'none' ? '' : r.direction}">${r.amount}</td>
   <td>${r.type}</td><td>${toolName(r.tool)}</td><td class="when"${r.device ? html` title="${r.device.id}"` : ''}>${deviceLabel(r.device)}</td></tr>`;
 }
@@ -131,7 +133,9 @@ export async function creditsRoutes(app: FastifyInstance, ctx: Ctx): Promise<voi
     const q = (req.query ?? {}) as Record<string, unknown>;
     const before = typeof q.before === 'string' && /^[0-9]{1,15}$/.test(q.before) ? q.before : undefined;
     const userId = viewer.session.userId;
+    const period = chosenPeriod(q, ctx.clock.now());
     const [snap, history, days] = [await balance(ctx, userId), await ledgerPage(ctx, userId, HISTORY_PAGE, before), await spentPerDay(ctx, userId, 30)];
+    const usage = await usageCard(ctx, ownUsage(userId), period);
     const zone = zoneOf(ctx, req);
     // A hold whose capture or release is on a newer page is shown there (one row per action).
     const heldOnly = [...new Set(history.entries.filter((e) => e.chargeId && e.kind === 'hold').map((e) => e.chargeId!))].filter(
@@ -142,7 +146,7 @@ export async function creditsRoutes(app: FastifyInstance, ctx: Ctx): Promise<voi
     const rows = historyRows(history.entries, single, settledElsewhere);
     // The live region: what the page's script swaps when the account changes (live.ts); the
     // page is whole without it.
-    const body = html`<p class="visually-hidden" role="status" data-live-status></p><div data-live-region data-version="${snap.version}">${balanceCard(viewer, snap, zone, ctx.clock.now())}${chartCard(days)}${batchesCard(snap, zone)}${historyCard(history, before, rows, viewer, zone)}</div>`;
+    const body = html`<p class="visually-hidden" role="status" data-live-status></p><div data-live-region data-version="${snap.version}">${balanceCard(viewer, snap, zone, ctx.clock.now())}${chartCard(days)}${usage}${batchesCard(snap, zone)}${historyCard(history, before, rows, viewer, zone)}</div>`;
     return sendHtml(reply, 200, webPage('Your credits', body, viewer, '/credits', { script: LIVE_SCRIPT_PATH }), LIVE_PAGE_CSP);
   });
 

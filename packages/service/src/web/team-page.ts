@@ -11,6 +11,7 @@ import { poolSentence } from '@cutline/contract/team-limits';
 import { html, type Raw } from '../http/html';
 import { fmtInt, plural } from './format';
 import { wideTable, type Viewer } from './layout';
+import { webhooksSection, type WebhooksSectionData } from './team-webhooks';
 import { fmtZoned } from './time-zone';
 
 export interface TeamPageData {
@@ -25,6 +26,10 @@ export interface TeamPageData {
   flash?: { kind: 'ok' | 'error'; text: string };
   /** The limit form of this member came back with an error: its value as typed. */
   typed?: { memberId: string; value: string };
+  /** Team admins: where the pool's credits went in the chosen period (usage-card.ts). */
+  usage?: Raw;
+  /** Team admins: the Webhooks section (team-webhooks.ts), outside the live region — a new secret is shown once and must stay. */
+  webhooks?: WebhooksSectionData;
 }
 
 export const ROLE_LABEL: Record<TeamRole, string> = { owner: 'Owner', admin: 'Admin', member: 'Member' };
@@ -137,7 +142,7 @@ function yourRequestsSection(d: TeamPageData): Raw {
  * Members: pool, their limit, their requests. A later feature adds its section here.
  */
 export function teamSections(d: TeamPageData): Raw[] {
-  if (isTeamAdmin(d.team.role)) return [poolSection(d), pendingSection(d), membersSection(d), decidedSection(d, 'Decided requests')];
+  if (isTeamAdmin(d.team.role)) return [poolSection(d), pendingSection(d), membersSection(d), d.usage ?? html``, decidedSection(d, 'Decided requests')];
   return [poolSection(d), yourLimitSection(d), yourRequestsSection(d)];
 }
 
@@ -149,5 +154,5 @@ export function teamBody(d: TeamPageData): Raw {
     : '';
   return html`<div data-live-region><section class="card" aria-labelledby="team-h"><h1 id="team-h">Team ${d.team.name}</h1>
   <p class="muted">You are ${d.team.role === 'owner' ? 'the owner' : d.team.role === 'admin' ? 'an admin' : 'a member'} of this team. Subscription credits belong to the team's pool; your activity and purchased credits stay yours.</p>${flash}</section>
-  ${teamSections(d)}</div>`;
+  ${teamSections(d)}</div>${d.webhooks ? webhooksSection(d.webhooks) : ''}`;
 }

@@ -108,7 +108,7 @@ describe('/credits', () => {
     expect(history).toContain('Desktop · ptest1');
     // One row per action: held → spent, or held → returned, with signed amounts.
     expect(history).toMatch(/Spent \(held, then the AI action succeeded\) −15 credits/);
-    expect(history).toMatch(/Held, then returned \(the AI action failed or was cancelled\) −3 credits → \+3 credits/);
+    expect(history).toMatch(/Held, then returned \(the AI action failed\) −3 credits → \+3 credits/);
     const kinds = [...r.text.matchAll(/data-kind="([a-z]+)"/g)].map((m) => m[1]);
     // Newest first: captions (held, returned), portrait (held over two batches, spent), grants ×2.
     expect(kinds).toEqual(['charge', 'charge', 'grant', 'grant']);

@@ -1,6 +1,6 @@
 /** Recent credit activity from every device, live as pushes arrive. */
 import { useMemo } from 'react';
-import { activityDirection, activityLabel, dateTime, groupActivity, PLATFORM_LABEL, signedAmount, TYPE_LABEL } from '../format';
+import { activityDirection, activityLabel, dateTime, groupActivity, PLATFORM_LABEL, refundNote, signedAmount, TYPE_LABEL } from '../format';
 import { useApp } from '../store';
 import { toolName } from '../tools';
 
@@ -39,6 +39,7 @@ export function ActivityPanel() {
           <ol className="activity-list" aria-label="Recent credit activity">
             {rows.map((r) => {
               const dir = activityDirection(r);
+              const note = refundNote(r);
               return (
               <li key={r.id} className={`activity-row kind-${r.kind}`} data-testid="activity-row" data-charge={r.chargeId ?? undefined}>
                 <div className="activity-main">
@@ -52,10 +53,20 @@ export function ActivityPanel() {
                     </span>
                   )}
                   {r.tool && <span className="activity-tool">{toolName(r.tool, tools)}</span>}
+                  {r.project && (
+                    <span className="activity-project" data-testid="activity-project" title={`Project: ${r.project.name}`}>
+                      {r.project.name}
+                    </span>
+                  )}
                   {r.types.length > 0 && <span className="activity-types">{r.types.map((t) => TYPE_LABEL[t]).join(', ')}</span>}
                   {r.platform && <span className="activity-device">{PLATFORM_LABEL[r.platform]}</span>}
                   <time dateTime={r.at}>{dateTime(r.at)}</time>
                 </div>
+                {note && (
+                  <p className="activity-note" data-testid="activity-note">
+                    {note}
+                  </p>
+                )}
               </li>
               );
             })}

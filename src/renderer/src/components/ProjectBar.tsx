@@ -2,6 +2,7 @@
 import { useState, type FormEvent } from 'react';
 import { useApp } from '../store';
 import { DangerDialog } from './Dialog';
+import { ProjectCost } from './ProjectCost';
 
 export function ProjectBar() {
   const projects = useApp((s) => s.projects);
@@ -85,6 +86,7 @@ export function ProjectBar() {
           <button type="button" onClick={() => setConfirmDelete(true)} disabled={!current}>
             Delete…
           </button>
+          <ProjectCost />
         </>
       )}
       {confirmDelete && current && (

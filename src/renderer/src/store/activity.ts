@@ -53,6 +53,8 @@ export function createActivitySlice(deps: Deps, set: Set, get: Get): ActivitySli
     addLedgerEntries(entries) {
       if (!get().app?.account || entries.length === 0) return;
       set((s) => ({ ledger: mergeEntries(s.ledger, entries) }));
+      // A charge was captured (here or on another device): the open project's cost may have moved.
+      if (entries.some((e) => e.kind === 'capture')) void get().loadProjectCost();
     },
   };
 }

@@ -5,6 +5,7 @@
 import { toolNotApplicable } from '@cutline/contract/tool-media';
 import { personalAmount, shortfall } from '../team-share';
 import { isGenerateTool, toolMediaKind, toolName } from '../tools';
+import { chargeProject } from './project-cost';
 import type { ActionTarget, Deps, FlowSlice, Get, Set } from './types';
 
 export function createFlowSlice(deps: Deps, set: Set, get: Get): FlowSlice {
@@ -206,7 +207,9 @@ export function createFlowSlice(deps: Deps, set: Set, get: Get): FlowSlice {
       // What they agreed to: the hold may take no more of their own credits (a pool a teammate drained
       // meanwhile is refused, never paid from their own money unasked).
       const cap = f.askPersonal ? { personalCap: f.personal } : {};
-      const r = await api.hold({ actionId: f.actionId, tool: f.toolId, quantity: 1, target: f.target, ...cap }).catch(() => null);
+      // The project the action is for goes with the charge (its cost in the project bar, the Activity panel, the web).
+      const project = chargeProject(get().projects.find((p) => p.id === f.target.projectId));
+      const r = await api.hold({ actionId: f.actionId, tool: f.toolId, quantity: 1, target: f.target, ...cap, ...(project ? { project } : {}) }).catch(() => null);
       const now = get().flow;
       if (!now || now.step !== 'confirm' || now.actionId !== f.actionId) {
         // Cancelled while the hold was being made: give the credits straight back.

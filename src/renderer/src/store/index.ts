@@ -8,6 +8,7 @@ import { createStore, type StoreApi } from 'zustand/vanilla';
 import { realSchedule } from '../jobs/simulate';
 import { createAccountSlice } from './account';
 import { createActivitySlice } from './activity';
+import { createProjectCostSlice } from './project-cost';
 import { createFlowSlice } from './flow';
 import { probeMedia } from '../editor/media-probe';
 import { createJobsSlice } from './jobs';
@@ -39,6 +40,7 @@ export function createAppStore(deps: Partial<Deps> & Pick<Deps, 'api'>): Cutline
   return createStore<AppStore>()((set, get) => ({
     ...createAccountSlice(full, set, get),
     ...createActivitySlice(full, set, get),
+    ...createProjectCostSlice(full, set, get),
     ...createProjectsSlice(full, set, get),
     ...createMediaSlice(full, set, get),
     ...createPlaybackSlice(full, set, get),
@@ -65,6 +67,14 @@ export async function connectStore(store: CutlineStore, api: Deps['api']): Promi
     api.onMenuCommand((c) => runMenuCommand(store, c)),
     api.onUpdateStatus((u) => s().setUpdateStatus(u)),
   ];
+  // The open project's cost follows the open project and the account.
+  offs.push(
+    store.subscribe((st, prev) => {
+      if (st.openProjectId !== prev.openProjectId || st.accountEpoch !== prev.accountEpoch || (st.app?.account?.id ?? null) !== (prev.app?.account?.id ?? null)) {
+        void st.loadProjectCost();
+      }
+    }),
+  );
   // The network came back (the OS says so): reconnect now instead of waiting out the backoff.
   const onOnline = () => {
     const app = s().app;

@@ -1,5 +1,6 @@
 /** The shape of the renderer's one zustand store and the dependencies it is built with. */
 import type { BalanceSnapshot, Charge, LedgerEntry, QuoteResponse, Tool } from '@cutline/contract/api';
+import type { Usage } from '@cutline/contract/usage';
 import type { HandoffPath } from '@cutline/contract/credit-types';
 import type { AppState, ChargeTarget, CutlineApi, Notice as CoreNotice, OpenCharge, Prefs, Project } from '@cutline/contract/ipc';
 import type { Probe } from '../editor/media-probe';
@@ -68,6 +69,14 @@ export interface ActivitySlice {
   loadLedger(more?: boolean): Promise<void>;
   /** The entries of one pushed change, all at once. */
   addLedgerEntries(entries: LedgerEntry[]): void;
+}
+
+// ---- the open project's cost ------------------------------------------------------------------
+
+export interface ProjectCostSlice {
+  /** The open project's captured charges by tool (null: no project open, or signed out). */
+  projectCost: { projectId: string; usage: Usage | null; error: string | null; loading: boolean } | null;
+  loadProjectCost(): Promise<void>;
 }
 
 // ---- projects ----------------------------------------------------------------------------------
@@ -300,6 +309,7 @@ export interface NoticesSlice {
 
 export type AppStore = AccountSlice &
   ActivitySlice &
+  ProjectCostSlice &
   ProjectsSlice &
   MediaSlice &
   PlaybackSlice &

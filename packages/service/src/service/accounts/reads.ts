@@ -8,7 +8,7 @@ import { meNow, requireUser, snapshotOf } from './state';
 import { chargeStatusesOf } from '../charges/records';
 import type { Ctx } from '../kernel/context';
 import { invalid } from '../kernel/errors';
-import { ledgerWire } from '../../ledger-wire';
+import { LEDGER_JOINS, ledgerWire } from '../../ledger-wire';
 
 export function me(ctx: Ctx, userId: string): Promise<Me> {
   return meNow(ctx, userId);
@@ -61,7 +61,7 @@ export function ledgerPage(ctx: Ctx, userId: string, limit: number, before?: str
   return ctx.db.read(async (tx) => {
     const user = await requireUser(tx, userId);
     const sql =
-      'SELECT l.*, u.email AS member_email FROM ledger l LEFT JOIN users u ON u.id = l.user_id WHERE l.scope_id = ? AND l.seq < ? ORDER BY l.seq DESC LIMIT ?';
+      `SELECT ${LEDGER_JOINS.columns} FROM ${LEDGER_JOINS.from} WHERE l.scope_id = ? AND l.seq < ? ORDER BY l.seq DESC LIMIT ?`;
     let rows = await tx.all(sql, [userId, cursor, limit + 1]);
     if (user.team_id) {
       const team = await tx.all(sql, [user.team_id, cursor, limit + 1]);

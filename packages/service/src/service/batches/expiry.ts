@@ -11,6 +11,8 @@ import type { Ctx } from '../kernel/context';
 import type { Journal } from '../kernel/journal';
 import { mutate } from '../kernel/mutate';
 import { ok } from '../kernel/outcome';
+import { poolRemaining } from '../teams/records';
+import { queuePoolLow } from '../webhooks/pool-watch';
 
 /**
  * Writes the `expire` entries of an owner's batches and empties them (`cutAt`: their expiry moves
@@ -43,18 +45,30 @@ export function touchOwner(journal: Journal, owner: { ownerKind: 'user' | 'team'
   else journal.touchUser(owner.ownerId);
 }
 
+/**
+ * Writes the due expiries, one owner per transaction. A team pool that an expiry takes below a
+ * webhook's `poolLowBelow` queues `pool.low` in the same transaction — unless the team's cycle is
+ * ending (its subscription batch expires and the next cycle's grant refills the pool).
+ */
 export async function expireDueBatches(ctx: Ctx, limit = 500): Promise<number> {
   const due = await ctx.db.read((tx) => ownersWithDueBatches(tx, ctx.clock.now(), limit));
+  let webhooks = 0;
   for (const owner of due) {
     await mutate(ctx, { kind: 'expire' }, async (tx, journal, at) => {
-      if (owner.ownerKind === 'team') await lockTeam(tx, owner.ownerId);
-      else await lockAccount(tx, owner.ownerId);
+      const team = owner.ownerKind === 'team' ? await lockTeam(tx, owner.ownerId) : null;
+      if (!team) await lockAccount(tx, owner.ownerId);
       const batches = await dueBatches(tx, owner.ownerId, at);
       await expireBatches(tx, journal, owner, batches);
       if (batches.length) touchOwner(journal, owner);
+      if (team && batches.length && team.cycle_ends_at > at) {
+        const after = await poolRemaining(tx, team.id, at);
+        const lost = batches.reduce((n, b) => n + (b.type === 'subscription' ? b.remaining : 0), 0);
+        webhooks += await queuePoolLow(tx, team, after + lost, after, at);
+      }
       return ok();
     });
   }
+  if (webhooks) ctx.wakeOutbox?.();
   return due.length;
 }
 

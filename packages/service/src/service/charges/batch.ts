@@ -17,6 +17,7 @@
  *    its event, exactly as if it had run alone, so streams see the same versions and bytes.
  */
 import type { BalanceSnapshot, Charge, Device, EventCause } from '@cutline/contract/api';
+import type { ChargeProject } from '@cutline/contract/usage';
 import type { ToolDef } from '@cutline/contract/tools';
 import { decideCapture, decideRelease, hasLapsed, proUsesAfterReturn } from '../../ledger/charge-rules';
 import { decideMemberHold, poolMove, poolPart } from '../../ledger/member-limit';
@@ -26,8 +27,9 @@ import type { Tx } from '../../db/db';
 import type { HubEvent } from '../../events';
 import { deviceOf } from '../../ledger-wire';
 import { limitStateOf, lockAccounts, snapshotFrom } from '../accounts/state';
+import { queueTeamChange } from '../webhooks/team-watch';
 import { InvariantBroken, notFound, type ServiceError } from '../kernel/errors';
-import { Journal } from '../kernel/journal';
+import { Journal, type EntryInput } from '../kernel/journal';
 import { ok, refusedAfterCommit, type Outcome } from '../kernel/outcome';
 import type { UserRow } from '../kernel/rows';
 import type { HoldCache, KnownCharge } from './hold-cache';
@@ -40,6 +42,7 @@ import {
   insertCharges,
   insufficientCredits,
   moveBatches,
+  projectOf,
   settleCharges,
   setProUses,
   type ChargeRow,
@@ -60,6 +63,8 @@ export type StepRequest =
       tool: ToolDef;
       quantity: number;
       device: Device;
+      /** The project the charge is for, stored with the hold. */
+      project?: ChargeProject | null;
       holdTtlMs: number;
       /** Where the 402's store link points. */
       publicUrl: string;
@@ -89,6 +94,8 @@ export interface StepAnswer {
 
 export interface BatchRun {
   answers: StepAnswer[];
+  /** Webhook deliveries the batch queued (its teams' pool and member crossings): the outbox worker is woken after the commit. */
+  webhooks: number;
   /** Once the transaction committed: what the batch leaves its accounts with goes into the hold cache. */
   remember(): void;
 }
@@ -109,13 +116,18 @@ export async function runBatch(tx: Tx, steps: readonly StepRequest[], now: numbe
     snapshot: (i, user) => books.snapshotAfter(i, user),
     members: (teamId) => books.membersOf(teamId),
   });
+  // The teams whose pool a hold drew on: their webhooks' crossings, in this transaction (the outbox).
+  let webhooks = 0;
+  for (const [teamId, members] of books.poolHolders()) {
+    webhooks += await queueTeamChange(tx, teamId, { pool: books.poolMove(teamId), members }, now);
+  }
   const answers = outcomes.map((o, i): StepAnswer => {
     const { events, balances } = committed[i];
     if (!o.ok) return { outcome: o, events };
     const balance = balances.get(steps[i].userId) ?? books.callerBalance(i);
     return { outcome: ok({ ...o.value, balance }), events };
   });
-  return { answers, remember: () => books.remember(cache) };
+  return { answers, webhooks, remember: () => books.remember(cache) };
 }
 
 const causeOf = (s: StepRequest): Omit<EventCause, 'entry'> =>
@@ -153,6 +165,9 @@ class Books {
   /** Per step: each affected account's snapshot right after it; and the caller's, affected or not. */
   private readonly snaps: Map<string, BalanceSnapshot>[] = [];
   private readonly callers: (BalanceSnapshot | null)[] = [];
+  /** Per team: its pool (live subscription credits) as the batch read it; and the members whose holds drew on it. */
+  private readonly poolAtLoad = new Map<string, number>();
+  private readonly holders = new Map<string, Set<string>>();
 
   private constructor(
     private readonly users: Map<string, UserRow>,
@@ -189,6 +204,7 @@ class Books {
     const drawnFrom = new Set(loaded.flatMap((c) => c.parts.map((p) => p.batchId)).filter((id) => !books.batches.has(id)));
     for (const b of await batchesFor(tx, owners, [...drawnFrom], now)) if (!books.batches.has(b.id)) books.addBatch(b);
 
+    for (const teamId of teams) books.poolAtLoad.set(teamId, books.pool(teamId));
     for (const [, c] of cachedHolds) books.addCharge({ row: c.row, parts: c.parts, isNew: false });
     for (const c of loaded) {
       if (books.charges.has(c.row.id)) continue;
@@ -207,6 +223,20 @@ class Books {
   private addCharge(c: Held): void {
     this.charges.set(c.row.id, c);
     this.byKey.set(keyOf(c.row.user_id, c.row.idem_key), c.row.id);
+  }
+
+  /** A team's pool now: its live subscription batches' remaining credits. */
+  private pool(teamId: string): number {
+    return (this.byOwner.get(teamId) ?? []).reduce((n, b) => (b.type === 'subscription' && (b.expiresAt === null || b.expiresAt > this.now) ? n + b.remaining : n), 0);
+  }
+
+  /** Each team a hold of the batch drew pool credits from, with the members who held them. */
+  poolHolders(): Map<string, string[]> {
+    return new Map([...this.holders].map(([t, m]) => [t, [...m]]));
+  }
+
+  poolMove(teamId: string): { before: number; after: number } {
+    return { before: this.poolAtLoad.get(teamId) ?? 0, after: this.pool(teamId) };
   }
 
   membersOf(teamId: string): string[] {
@@ -314,6 +344,8 @@ class Books {
       settled_at: null,
       device_id: s.device.id,
       device_platform: s.device.platform,
+      project_id: s.project?.id ?? null,
+      project_name: s.project?.name ?? null,
     };
     let parts: readonly OwnedPart[] = [];
     if (pro) {
@@ -322,6 +354,10 @@ class Books {
     } else {
       parts = d.parts.map((p) => ({ ...p, ownerKind: this.batches.get(p.batchId)!.ownerKind }));
       for (const p of parts) this.move(p.batchId, -p.amount);
+      if (user.team_id !== null && parts.some((p) => p.ownerKind === 'team')) {
+        const set = this.holders.get(user.team_id) ?? new Set<string>();
+        this.holders.set(user.team_id, set.add(user.id));
+      }
     }
     this.addCharge({ row, parts, isNew: true });
     this.movement(journal, user, row, parts, 'hold');
@@ -348,7 +384,7 @@ class Books {
     const device = deviceOf(c.row.device_id, c.row.device_platform);
     for (const p of plan) {
       if (!p.expiredMeanwhile) continue;
-      journal.add({ userId: user.id, scopeId: user.id, kind: 'expire', amount: p.amount, unit: 'credits', type: p.type, batchId: p.batchId, chargeId: c.row.id, tool: c.row.tool, device, member: memberOf(user) });
+      journal.add({ ...this.chargeFacts(c.row, 'expire'), userId: user.id, scopeId: user.id, kind: 'expire', amount: p.amount, unit: 'credits', type: p.type, batchId: p.batchId, chargeId: c.row.id, tool: c.row.tool, device, member: memberOf(user) });
     }
   }
 
@@ -359,14 +395,14 @@ class Books {
     const teamId = user.team_id;
     journal.describe(device ? { chargeId: c.id, tool: c.tool, device } : { chargeId: c.id, tool: c.tool });
     if (c.uses_pro_use === 1) {
-      journal.add({ userId: user.id, scopeId: user.id, kind, amount: c.pro_uses, unit: 'proUses', type: null, batchId: null, chargeId: c.id, tool: c.tool, device, member });
+      journal.add({ ...this.chargeFacts(c, kind), userId: user.id, scopeId: user.id, kind, amount: c.pro_uses, unit: 'proUses', type: null, batchId: null, chargeId: c.id, tool: c.tool, device, member });
     }
     let pool = false;
     for (const p of parts) {
       // Credits of the team pool move in the team's history (every member sees who, tool, device).
       const inPool = teamId !== null && p.ownerKind === 'team';
       pool ||= inPool;
-      journal.add({ userId: user.id, scopeId: inPool ? teamId : user.id, kind, amount: p.amount, unit: 'credits', type: p.type, batchId: p.batchId, chargeId: c.id, tool: c.tool, device, member });
+      journal.add({ ...this.chargeFacts(c, kind), userId: user.id, scopeId: inPool ? teamId : user.id, kind, amount: p.amount, unit: 'credits', type: p.type, batchId: p.batchId, chargeId: c.id, tool: c.tool, device, member });
     }
     journal.touchUser(user.id);
     if (c.uses_pro_use !== 1) {
@@ -384,6 +420,13 @@ class Books {
     }
     // The pool changed (hold, release) or a teammate's spend settled (capture): every member hears of it.
     if (pool) journal.touchTeam(teamId!);
+  }
+
+  /** What a charge's entries carry besides the movement: its project, and why its credits came back (release, expired with its batch). */
+  private chargeFacts(c: ChargeRow, kind: 'hold' | 'capture' | 'release' | 'expire'): Pick<EntryInput, 'project' | 'reason'> {
+    const project = projectOf(c.project_id, c.project_name);
+    const reason = (kind === 'release' || kind === 'expire') && c.release_reason ? c.release_reason : undefined;
+    return { ...(project ? { project } : {}), ...(reason ? { reason } : {}) };
   }
 
   /** After step `index` (the next in order): each account it affected gets its next version and its snapshot as it stands now. */

@@ -165,6 +165,7 @@ export class ChargeEngine {
     }
     this.observer.batch?.(batch.length, performance.now() - t0, true);
     run.remember();
+    if (run.webhooks) batch[0].ctx.wakeOutbox?.();
     batch.forEach((q, i) => {
       const { outcome, events } = run.answers[i];
       this.answer(q, () => afterCommit(q.ctx.hub, outcome, events));

@@ -27,6 +27,9 @@ export interface ChargeRow {
   settled_at: number | null;
   device_id: string | null;
   device_platform: Platform | null;
+  /** The project the charge was made for (migration 9); null when the request named none. */
+  project_id: string | null;
+  project_name: string | null;
 }
 export function chargeRow(r: Record<string, unknown>): ChargeRow {
   return {
@@ -38,8 +41,13 @@ export function chargeRow(r: Record<string, unknown>): ChargeRow {
     hold_expires_at: num(r.hold_expires_at),
     created_at: num(r.created_at),
     settled_at: numOrNull(r.settled_at),
+    project_id: (r.project_id as string | null | undefined) ?? null,
+    project_name: (r.project_name as string | null | undefined) ?? null,
   };
 }
+
+/** A charge's project as the wire shows it (on the charge, and on its ledger entries). */
+export const projectOf = (id: string | null, name: string | null) => (id !== null && name !== null ? { id, name } : undefined);
 
 export function chargeWire(c: ChargeRow, parts: readonly AllocationPart[]): Charge {
   return {
@@ -54,6 +62,7 @@ export function chargeWire(c: ChargeRow, parts: readonly AllocationPart[]): Char
     createdAt: iso(c.created_at),
     device: deviceOf(c.device_id, c.device_platform),
     releaseReason: c.release_reason ?? null,
+    ...(c.project_id !== null ? { project: projectOf(c.project_id, c.project_name) } : {}),
   };
 }
 
@@ -210,7 +219,7 @@ export async function batchesFor(tx: Tx, owners: readonly string[], ids: readonl
 const CHARGE_COLUMNS: readonly RowColumn[] = [
   ['id', 'text'], ['user_id', 'text'], ['idem_key', 'text'], ['request_hash', 'text'], ['tool', 'text'], ['quantity', 'int'], ['cost', 'int'],
   ['uses_pro_use', 'int'], ['pro_uses', 'int'], ['status', 'text'], ['release_reason', 'text'], ['hold_expires_at', 'bigint'],
-  ['created_at', 'bigint'], ['settled_at', 'bigint'], ['device_id', 'text'], ['device_platform', 'text'],
+  ['created_at', 'bigint'], ['settled_at', 'bigint'], ['device_id', 'text'], ['device_platform', 'text'], ['project_id', 'text'], ['project_name', 'text'],
 ];
 const CHARGE_NAMES = CHARGE_COLUMNS.map(([n]) => n).join(', ');
 

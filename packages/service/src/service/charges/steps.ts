@@ -18,9 +18,10 @@ import { chargeWire, lapsedHolds, loadCharge, loadParts } from './records';
 
 /** A stable digest of what a charge request asks for: the same key must ask for the same thing. */
 export function requestHash(req: ChargeRequest): string {
-  // The personal cap is part of the request when sent (a hash without one stays what it was).
+  // The personal cap and the project are part of the request when sent (a hash without them stays what it was).
   const fields: unknown[] = [req.tool, req.quantity, req.device.id, req.device.platform];
   if (req.personalCap !== undefined) fields.push(req.personalCap);
+  if (req.project) fields.push(req.project.id, req.project.name);
   const canon = JSON.stringify(fields);
   return createHash('sha256').update(canon).digest('base64url');
 }
@@ -72,6 +73,7 @@ export async function hold(ctx: Ctx, userId: string, key: string, req: ChargeReq
     tool,
     quantity: req.quantity,
     device: req.device,
+    project: req.project ?? null,
     holdTtlMs: ctx.config.holdTtlMs,
     publicUrl: ctx.config.publicUrl,
     personalCap: req.personalCap,

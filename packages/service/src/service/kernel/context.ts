@@ -2,6 +2,7 @@ import type { Clock } from '../../clock';
 import type { Db } from '../../db/db';
 import type { EventHub } from '../events/hub';
 import type { ServiceMetrics } from './metrics';
+import type { AddressPolicy } from '../webhooks/address-check';
 
 /** Fixed for the service's life: start.ts builds it once the port (and so the public URL) is known. */
 export interface ServiceConfig {
@@ -20,8 +21,13 @@ export interface Ctx {
   /** Where steps, batches and jobs report what they did (kernel/metrics.ts). */
   metrics: ServiceMetrics;
   /**
-   * Nudges this instance's outbox worker after a commit that queued work (mail), so it goes out
+   * Nudges this instance's outbox workers after a commit that queued work (mail, webhooks), so it goes out
    * at once; without it (a context with no worker) the rows wait for a worker's next poll.
    */
   wakeOutbox?: () => void;
+  /**
+   * Which addresses webhooks may reach and how host names resolve (CUTLINE_WEBHOOK_ALLOW_PRIVATE;
+   * tests inject a resolver); unset: public addresses only, through the system resolver.
+   */
+  webhookAddresses?: AddressPolicy;
 }

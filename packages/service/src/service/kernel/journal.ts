@@ -32,6 +32,10 @@ export interface EntryInput {
   device?: Device | null;
   /** Who caused a charge movement (shown to teammates for the team pool's). */
   member?: { id: string; email: string } | null;
+  /** The charge's project (read back from its charge row: `ledgerWire`). */
+  project?: { id: string; name: string };
+  /** Why the charge's credits came back (its `release_reason`), on release and expired-with-its-batch entries. */
+  reason?: 'failed' | 'cancelled' | 'expired';
 }
 
 /** What one journal's commit gave: its events (to publish after the commit), its entries, each affected account's snapshot. */
@@ -284,5 +288,8 @@ function entryWire(e: EntryInput, seq: number, at: number): LedgerEntry {
     unit: e.unit,
     user_id: e.userId,
     member_email: e.member?.email ?? null,
+    project_id: e.project?.id ?? null,
+    project_name: e.project?.name ?? null,
+    release_reason: e.reason ?? null,
   });
 }

@@ -10,14 +10,22 @@
  * still lock what it changes and check again under the lock (if the holder's connection is cut
  * in the middle of a pass, the next holder may start before that pass ends).
  *
- * Used by the sweeper; meant for every background worker of the same kind (a mail outbox, a
- * webhook delivery queue).
+ * Used by the sweeper and by the outbox workers that run on one instance (webhook deliveries,
+ * service/outbox/worker.ts).
  */
 import type { Ctx } from './context';
 
 export interface SingletonJob {
-  /** Stops ticking, waits for a pass in progress, and gives the lease up. */
-  stop(): Promise<void>;
+  /**
+   * A tick now instead of at the next period (this instance just queued work): runs a pass if this
+   * instance holds the lease or can take it; during a pass, one more pass follows it.
+   */
+  runNow(): void;
+  /**
+   * Stops ticking, waits for a pass in progress — at most `graceMs` when given (the pass goes on
+   * by itself; whatever it works on must be safe to be taken over) — and gives the lease up.
+   */
+  stop(graceMs?: number): Promise<void>;
 }
 
 export interface SingletonJobOptions {
@@ -54,6 +62,17 @@ export function startSingletonJob(ctx: Ctx, opts: SingletonJobOptions): Singleto
     }
   };
 
+  let again = false;
+  const start = () => {
+    running = tick().finally(() => {
+      running = null;
+      if (again && !stopped) {
+        again = false;
+        start();
+      }
+    });
+  };
+
   const timer = setInterval(() => {
     if (stopped) return;
     // A long pass: keep the lease's session alive meanwhile (its heartbeat), run nothing more.
@@ -61,17 +80,23 @@ export function startSingletonJob(ctx: Ctx, opts: SingletonJobOptions): Singleto
       if (leader) void lease.acquire().catch(() => undefined);
       return;
     }
-    running = tick().finally(() => {
-      running = null;
-    });
+    start();
   }, opts.everyMs);
   timer.unref();
 
   return {
-    async stop() {
+    runNow() {
+      if (stopped) return;
+      if (running) again = true;
+      else start();
+    },
+    async stop(graceMs) {
       stopped = true;
       clearInterval(timer);
-      await running;
+      if (running) {
+        if (graceMs === undefined) await running;
+        else await Promise.race([running, new Promise((r) => setTimeout(r, graceMs).unref())]);
+      }
       await lease.release();
     },
   };

@@ -53,10 +53,10 @@ export async function markFailed(tx: Tx, id: number, now: number, error: string)
   await tx.run('UPDATE outbox SET failed_at = ?, locked_until = NULL, last_error = ? WHERE id = ?', [now, error.slice(0, 500), id]);
 }
 
-export async function anyFailedBefore(tx: Tx, cutoff: number): Promise<boolean> {
-  return (await tx.get('SELECT 1 AS x FROM outbox WHERE failed_at IS NOT NULL AND failed_at < ? LIMIT 1', [cutoff])) !== undefined;
+export async function anyFailedBefore(tx: Tx, topic: string, cutoff: number): Promise<boolean> {
+  return (await tx.get('SELECT 1 AS x FROM outbox WHERE topic = ? AND failed_at IS NOT NULL AND failed_at < ? LIMIT 1', [topic, cutoff])) !== undefined;
 }
 
-export async function deleteFailedBefore(tx: Tx, cutoff: number): Promise<void> {
-  await tx.run('DELETE FROM outbox WHERE failed_at IS NOT NULL AND failed_at < ?', [cutoff]);
+export async function deleteFailedBefore(tx: Tx, topic: string, cutoff: number): Promise<void> {
+  await tx.run('DELETE FROM outbox WHERE topic = ? AND failed_at IS NOT NULL AND failed_at < ?', [topic, cutoff]);
 }

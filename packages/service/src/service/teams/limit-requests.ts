@@ -14,6 +14,7 @@ import type { Journal } from '../kernel/journal';
 import { mutate } from '../kernel/mutate';
 import { ok } from '../kernel/outcome';
 import { callerTeam, lockCallerTeam, lockMember, requireTeamAdmin } from './access';
+import { queueTeamEvent } from '../webhooks/queue';
 import { MAX_LIMIT } from './limits';
 import {
   decideLimitRequest,
@@ -37,6 +38,7 @@ async function announce(tx: Tx, journal: Journal, teamId: string, memberId: stri
 
 /** `POST /v1/team/limit-requests`: 404 outside a team, 409 without a limit (nothing to raise). */
 export async function requestMore(ctx: Ctx, userId: string, credits: number, note: string | null): Promise<LimitRequest> {
+  let webhooks = 0;
   const out = await mutate(ctx, { kind: 'limit_request' }, async (tx, journal, now) => {
     const { team } = await lockCallerTeam(tx, userId);
     const member = await lockMember(tx, team, userId);
@@ -48,8 +50,11 @@ export async function requestMore(ctx: Ctx, userId: string, credits: number, not
     await insertLimitRequest(tx, { id, team_id: team.id, user_id: userId, credits, note, created_at: now });
     const request = limitRequestWire((await limitRequestById(tx, id))!);
     await announce(tx, journal, team.id, userId, request);
+    // The team's webhooks hear of it in the same transaction (the outbox): once per request.
+    webhooks = await queueTeamEvent(tx, team.id, { type: 'limit_request.created', data: () => ({ teamId: team.id, teamName: team.name, request }) }, now);
     return ok(request);
   });
+  if (webhooks) ctx.wakeOutbox?.();
   return out.value;
 }
 
