@@ -83,15 +83,15 @@ describe('settings are per account', () => {
   it("one account's Not now on the exchange prompt is not another's", async () => {
     const h = await suite.core();
     await h.signIn('pro@cutline.test');
-    expect(await h.core.cutline.setPrefs({ exchangePromptDismissed: true })).toEqual({ exchangePromptDismissed: true });
+    expect(await h.core.cutline.setPrefs({ exchangePromptDismissed: true })).toEqual({ exchangePromptDismissed: true, askBeforePersonalCredits: true });
     const signedInAs = async (email: string) => {
       await h.signIn(email);
       await until(async () => (await h.core.cutline.getState()).account?.email === email, `signed in as ${email}`);
     };
     await signedInAs('alice@cutline.test');
-    expect(await h.core.cutline.getPrefs()).toEqual({ exchangePromptDismissed: false });
+    expect(await h.core.cutline.getPrefs()).toEqual({ exchangePromptDismissed: false, askBeforePersonalCredits: true });
     await signedInAs('pro@cutline.test');
-    expect(await h.core.cutline.getPrefs()).toEqual({ exchangePromptDismissed: true });
+    expect(await h.core.cutline.getPrefs()).toEqual({ exchangePromptDismissed: true, askBeforePersonalCredits: true });
   });
 });
 

@@ -49,8 +49,8 @@ describe('registerIpcHandlers', () => {
 
   it('answers the app window', async () => {
     const { invoke } = setup();
-    expect(await invoke('getPrefs', appFrame)).toEqual({ exchangePromptDismissed: false });
-    expect(await invoke('setPrefs', appFrame, { exchangePromptDismissed: true })).toEqual({ exchangePromptDismissed: true });
+    expect(await invoke('getPrefs', appFrame)).toEqual({ exchangePromptDismissed: false, askBeforePersonalCredits: true });
+    expect(await invoke('setPrefs', appFrame, { exchangePromptDismissed: true })).toEqual({ exchangePromptDismissed: true, askBeforePersonalCredits: true });
     expect(await invoke('getState', appFrame)).toMatchObject({ account: null, serviceUrl: 'http://127.0.0.1:9' });
   });
 
@@ -62,7 +62,7 @@ describe('registerIpcHandlers', () => {
   ])('refuses %s and never reaches the core', async (_name, sender) => {
     const { invoke, core, logger } = setup();
     await expect(invoke('setPrefs', sender, { exchangePromptDismissed: true })).rejects.toBeInstanceOf(UntrustedSenderError);
-    expect(core.data.getPrefs()).toEqual({ exchangePromptDismissed: false });
+    expect(core.data.getPrefs()).toEqual({ exchangePromptDismissed: false, askBeforePersonalCredits: true });
     expect(logger.records[0]).toMatchObject({ message: 'ipc call refused: untrusted sender' });
   });
 
