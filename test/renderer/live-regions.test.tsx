@@ -76,6 +76,22 @@ describe('the sentences', () => {
     expect(balanceAnnouncement(snap(85), null)).toBeNull();
   });
 
+  it('a team member with a limit hears the chip\'s words: their share of the pool and their own credits, not the pool', () => {
+    const member = (pool: number, remaining: number, own: number) =>
+      ({
+        total: Math.min(pool, remaining) + own,
+        proUses: null,
+        limit: { credits: 100, used: 100 - remaining, held: 0, remaining },
+        batches: [
+          { ...batch('subscription', pool, 20, 'pool'), scope: 'team' },
+          { ...batch('purchased', own, null, 'own'), scope: 'user' },
+        ],
+      }) as unknown as Parameters<typeof balanceAnnouncement>[0] & object;
+    expect(balanceAnnouncement(member(420, 60, 35), member(405, 45, 35))).toBe('Balance: 45 of 405 team · 35 own (15 fewer).');
+    // a teammate's spend moves the pool, not what this member can spend: still said, the pool's new size
+    expect(balanceAnnouncement(member(405, 45, 35), member(390, 45, 35))).toBe('Balance: 45 of 390 team · 35 own.');
+  });
+
   it('a job: its start, its result; a problem is urgent; progress says nothing', () => {
     const job = { id: 'j', toolName: 'AI Portrait', label: 'Interview', status: 'running', progress: 0, message: null } as Job;
     expect(jobAnnouncement(undefined, job)).toEqual({ text: 'AI Portrait started on Interview.', urgent: false });

@@ -5,7 +5,8 @@
  * Errors are urgent (an assertive region); everything else is polite.
  */
 import type { BalanceSnapshot } from '@cutline/contract/api';
-import { chipText, num } from './format';
+import { num } from './format';
+import { balanceChipText } from './team-share';
 import type { Job } from './store/types';
 
 export interface Announcement {
@@ -19,11 +20,15 @@ export interface Announced {
   jobs: Job[];
 }
 
-/** "Balance: 85 credits (15 fewer)." — null when nothing a person sees changed (or signed out). */
+/**
+ * "Balance: 85 credits (15 fewer)." — the chip's own words, so a team member with a limit hears
+ * their share of the pool ("60 of 420 team · 35 own"), not the pool. Null when nothing a person
+ * sees changed (or signed out).
+ */
 export function balanceAnnouncement(before: BalanceSnapshot | null, after: BalanceSnapshot | null): string | null {
   if (!after) return null;
-  const text = chipText(after);
-  if (before && chipText(before) === text) return null;
+  const text = balanceChipText(after);
+  if (before && balanceChipText(before) === text) return null;
   const delta = before ? after.total - before.total : 0;
   const change = delta === 0 ? '' : ` (${num(Math.abs(delta))} ${delta < 0 ? 'fewer' : 'more'})`;
   return `Balance: ${text}${change}.`;
