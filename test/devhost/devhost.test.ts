@@ -142,8 +142,8 @@ describe('browser host', () => {
     const raw = page.cutline as unknown as Record<string, (...args: unknown[]) => Promise<unknown>>;
     await expect(raw.setPrefs({ exchangePromptDismissed: 'yes' })).rejects.toThrow(/invalid arguments for setPrefs/);
     await expect(raw.hold({ actionId: 'x', tool: 'ai-portrait' })).rejects.toThrow(/invalid arguments for hold/);
-    expect(await page.cutline.setPrefs({ exchangePromptDismissed: true })).toEqual({ exchangePromptDismissed: true });
-    expect(await page.cutline.getPrefs()).toEqual({ exchangePromptDismissed: true });
+    expect(await page.cutline.setPrefs({ exchangePromptDismissed: true })).toEqual({ exchangePromptDismissed: true, askBeforePersonalCredits: true });
+    expect(await page.cutline.getPrefs()).toEqual({ exchangePromptDismissed: true, askBeforePersonalCredits: true });
     page.close();
   });
 
