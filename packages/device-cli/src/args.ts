@@ -1,5 +1,6 @@
 /** Argument parsing for `npm run device -- …` with Node's own util.parseArgs (no dependency). */
 import { parseArgs } from 'node:util';
+import { ChargeProjectSchema, type ChargeProject } from '@cutline/contract/usage';
 
 export const DEFAULT_SERVER = 'http://127.0.0.1:4780';
 export const DEMO_PASSWORD = 'cutline-demo';
@@ -17,8 +18,10 @@ Commands:
                       browser to come back to a loopback listener (127.0.0.1, a free port)
   signout             revoke the session and forget it
   balance             total, split by type, batches with expiry, next expiry, Pro uses
-  spend <tool> [--quantity N] [--fail]
-                      quote, hold, then capture (or, with --fail, release as failed)
+  spend <tool> [--quantity N] [--fail] [--project NAME [--project-id ID]]
+                      quote, hold, then capture (or, with --fail, release as failed);
+                      --project names the project the charge is for (its id: the name
+                      in lower case with dashes, unless --project-id gives one)
   tools               the tool catalogue with prices
   history [--limit N] the newest ledger entries (default 20)
   grant --email E [--type activity|purchased|subscription] --amount N
@@ -51,7 +54,7 @@ export type Command =
   | { name: 'login'; platform: 'web' | 'mobile' }
   | { name: 'signout' }
   | { name: 'balance' }
-  | { name: 'spend'; tool: string; quantity: number; fail: boolean }
+  | { name: 'spend'; tool: string; quantity: number; fail: boolean; project?: ChargeProject }
   | { name: 'tools' }
   | { name: 'history'; limit: number }
   | {
@@ -80,6 +83,8 @@ const OPTIONS = {
   platform: { type: 'string' },
   quantity: { type: 'string' },
   fail: { type: 'boolean' },
+  project: { type: 'string' },
+  'project-id': { type: 'string' },
   limit: { type: 'string' },
   type: { type: 'string' },
   amount: { type: 'string' },
@@ -97,7 +102,7 @@ const ALLOWED: Record<Command['name'], OptionName[]> = {
   login: ['platform'],
   signout: [],
   balance: [],
-  spend: ['quantity', 'fail'],
+  spend: ['quantity', 'fail', 'project', 'project-id'],
   tools: [],
   history: ['limit'],
   grant: ['type', 'amount', 'days', 'permanent', 'source', 'user-id', 'password'],
@@ -106,6 +111,21 @@ const ALLOWED: Record<Command['name'], OptionName[]> = {
 const POSITIONALS: Record<Command['name'], number> = {
   help: 0, signin: 0, login: 0, signout: 0, balance: 0, spend: 1, tools: 0, history: 0, grant: 0, watch: 0,
 };
+
+/** `--project NAME [--project-id ID]` as the charge's project; the id defaults to the name in lower case with dashes. */
+function projectOf(name: string | undefined, id: string | undefined): ChargeProject | undefined {
+  if (name === undefined) {
+    if (id !== undefined) throw new UsageError('--project-id needs --project (the project\'s name)');
+    return undefined;
+  }
+  const project = { id: id ?? name.trim().toLowerCase().replace(/\s+/gu, '-').slice(0, 64), name: name.trim() };
+  const parsed = ChargeProjectSchema.safeParse(project);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0]!;
+    throw new UsageError(`--project${issue.path[0] === 'id' ? '-id' : ''}: ${issue.message} (got "${issue.path[0] === 'id' ? project.id : project.name}")`);
+  }
+  return parsed.data;
+}
 
 function int(name: string, v: string | undefined, min: number, max: number, fallback?: number): number {
   if (v === undefined) {
@@ -167,8 +187,10 @@ export function parse(argv: readonly string[], env: Record<string, string | unde
       if (platform !== 'web' && platform !== 'mobile') throw new UsageError(`--platform must be web or mobile, got "${platform}"`);
       return { globals, command: { name, platform } };
     }
-    case 'spend':
-      return { globals, command: { name, tool: rest[0], quantity: int('quantity', v.quantity, 1, 100, 1), fail: v.fail ?? false } };
+    case 'spend': {
+      const project = projectOf(v.project, v['project-id']);
+      return { globals, command: { name, tool: rest[0], quantity: int('quantity', v.quantity, 1, 100, 1), fail: v.fail ?? false, ...(project && { project }) } };
+    }
     case 'history':
       return { globals, command: { name, limit: int('limit', v.limit, 1, 200, 20) } };
     case 'grant': {

@@ -126,7 +126,7 @@ export async function spend(e: Env, c: Of<'spend'>): Promise<void> {
   const q = await api.ok<QuoteResponse>('POST', '/v1/quotes', { body: { tool: c.tool, quantity: c.quantity } });
   const lines = [quoteText(q, name, c.quantity)];
   const key = `cli-${randomUUID()}`;
-  const held = await holdOnce(api, { tool: c.tool, quantity: c.quantity, device: api.session.device }, key);
+  const held = await holdOnce(api, { tool: c.tool, quantity: c.quantity, device: api.session.device, ...(c.project && { project: c.project }) }, key);
   if (held.status === 402) {
     const b = held.body as unknown as { message: string; cost: number; available: number; storeUrl: string };
     throw new CliError(`${b.message}. Buy credits at ${b.storeUrl}`, 'insufficient_credits', b as unknown as Record<string, unknown>);

@@ -176,6 +176,34 @@ describe('device CLI: spend', () => {
     expect(api.body.held).toBe(0);
   });
 
+  it('spend --project: the charge is for that project, and the month\'s usage by project names it', async () => {
+    const u = await signedInUser(100);
+    const r = await cli(u.home, ['spend', 'ai-portrait', '--project', 'Holiday video', '--json']);
+    expect(r.code, r.err).toBe(0);
+    expect(json(r).charge.project).toEqual({ id: 'holiday-video', name: 'Holiday video' });
+    const own = await cli(u.home, ['spend', 'auto-captions', '--project', 'Holiday video', '--project-id', 'p_42', '--json']);
+    expect(json(own).charge.project).toEqual({ id: 'p_42', name: 'Holiday video' });
+    const from = new Date(Date.now() - 86_400_000).toISOString();
+    const to = new Date(Date.now() + 86_400_000).toISOString();
+    const usage = await call(suite.server.url, 'GET', `/v1/usage?from=${from}&to=${to}&groupBy=project`, { token: u.tokens.access_token });
+    expect(usage.body.rows).toEqual([
+      { key: 'holiday-video', label: 'Holiday video', credits: 15, actions: 1 },
+      { key: 'p_42', label: 'Holiday video', credits: 3, actions: 1 },
+    ]);
+  });
+
+  it('spend with a project id that has spaces, or an id without a name: exit 2, nothing charged', async () => {
+    const u = await signedInUser(100);
+    const bad = await cli(u.home, ['spend', 'ai-portrait', '--project', 'Holiday', '--project-id', 'has spaces']);
+    expect(bad.code).toBe(2);
+    expect(bad.err).toContain('--project-id: visible characters only');
+    const alone = await cli(u.home, ['spend', 'ai-portrait', '--project-id', 'p1']);
+    expect(alone.code).toBe(2);
+    expect(alone.err).toContain('--project-id needs --project');
+    const api = await call(suite.server.url, 'GET', '/v1/balance', { token: u.tokens.access_token });
+    expect(api.body).toMatchObject({ total: 100, held: 0 });
+  });
+
   it('not enough credits: one line with the store URL, exit 1, nothing held', async () => {
     const u = await signedInUser(10);
     const r = await cli(u.home, ['spend', 'ai-portrait']);
