@@ -10,15 +10,24 @@ import { addClip, chip, chooseTool, openEditor, shot } from './support';
 
 const DAY = 86_400_000;
 
-async function runPortrait(app: Page): Promise<void> {
+async function runPortrait(app: Page, ownCredits?: number): Promise<void> {
   await chooseTool(app, await addClip(app, 'Interview — Maya'), 'AI Portrait');
-  await app.getByRole('alertdialog', { name: 'AI Portrait' }).getByRole('button', { name: 'Continue' }).click();
+  const dialog = app.getByRole('alertdialog', { name: 'AI Portrait' });
+  // a team member agrees to their own credits with a tick before the charge may use them
+  if (ownCredits) await dialog.getByTestId('personal-consent').getByRole('checkbox', { name: `Use ${ownCredits} credits of my own` }).check();
+  await dialog.getByRole('button', { name: 'Continue' }).click();
   await expect(app.getByTestId('job').filter({ hasText: 'AI Portrait' })).toHaveAttribute('data-status', 'done');
 }
 
 /** Runs AI Portrait; the live row must read `expected`, and the same after a reload. */
-async function liveRowAsAfterReload(app: Page, hostUrl: string, expected: { kind: string; amount: string; types: string }, shoot: () => Promise<void>): Promise<void> {
-  await runPortrait(app);
+async function liveRowAsAfterReload(
+  app: Page,
+  hostUrl: string,
+  expected: { kind: string; amount: string; types: string },
+  shoot: () => Promise<void>,
+  ownCredits?: number,
+): Promise<void> {
+  await runPortrait(app, ownCredits);
   const live = await firstRow(app);
   expect(live).toEqual(expected);
   await shoot();
@@ -60,5 +69,5 @@ test("a team member's 7 team + 8 activity: the live row says −15 credits · su
   await openEditor(app, browserHost.url);
   await expect(chip(app)).toHaveText('15 credits');
 
-  await liveRowAsAfterReload(app, browserHost.url, { kind: 'Spent', amount: '−15 credits', types: 'subscription, activity' }, () => shot(app, info, 'live-row-team'));
+  await liveRowAsAfterReload(app, browserHost.url, { kind: 'Spent', amount: '−15 credits', types: 'subscription, activity' }, () => shot(app, info, 'live-row-team'), 8);
 });
