@@ -190,6 +190,13 @@ export async function openPostgres(url: string, opts: PostgresOptions = {}): Pro
     const client = await pool.connect();
     const state = { open: true };
     let discard: Error | undefined;
+    // The pool listens for errors only on idle connections: one that dies while checked out (its
+    // backend terminated between two statements) would emit an error nobody hears — an uncaught
+    // exception. Heard here, the connection is discarded; the next statement fails on its own.
+    const onError = (e: Error) => {
+      discard = e;
+    };
+    client.on('error', onError);
     try {
       roundTrips++;
       await client.query(begin);
@@ -208,6 +215,7 @@ export async function openPostgres(url: string, opts: PostgresOptions = {}): Pro
       throw e;
     } finally {
       state.open = false;
+      client.removeListener('error', onError);
       client.release(discard);
     }
   }

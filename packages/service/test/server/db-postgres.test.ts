@@ -100,6 +100,44 @@ describe('transactions and reads', () => {
     expect(r!.at as number).toBeGreaterThan(1.7e12);
   });
 
+  it('a connection killed between two statements of a transaction is heard (no uncaught error), discarded, and the next transaction runs', async () => {
+    const uncaught: unknown[] = [];
+    const hear = (e: unknown) => void uncaught.push(e);
+    process.on('uncaughtException', hear);
+    try {
+      let killed = false;
+      const outcome = await db
+        .transaction(async (tx) => {
+          const { pid } = (await tx.get('SELECT pg_backend_pid() AS pid', [])) as { pid: number };
+          if (!killed) {
+            killed = true;
+            // terminated while this transaction holds the connection and runs no statement
+            await withClient(url, (c) => c.query('SELECT pg_terminate_backend($1)', [pid]));
+            await withClient(url, async (c) => {
+              for (;;) {
+                const r = await c.query('SELECT 1 FROM pg_stat_activity WHERE pid = $1', [pid]);
+                if (r.rowCount === 0) return;
+                await new Promise((res) => setTimeout(res, 10));
+              }
+            });
+            await new Promise((res) => setImmediate(res));
+          }
+          return tx.get('SELECT 1 AS one', []);
+        })
+        .then(
+          (v) => ({ ok: v }),
+          (e: unknown) => ({ failed: e }),
+        );
+      expect(killed).toBe(true);
+      // either retried on a new connection or refused — never an error nobody hears
+      expect(outcome).toSatisfy((o: { ok?: unknown; failed?: unknown }) => o.failed !== undefined || (o.ok as { one: number }).one === 1);
+      expect(uncaught).toEqual([]);
+      expect(await db.transaction((tx) => tx.get('SELECT 2 AS two', []))).toEqual({ two: 2 });
+    } finally {
+      process.off('uncaughtException', hear);
+    }
+  });
+
   it('a transaction that throws leaves nothing behind', async () => {
     await expect(
       db.transaction(async (tx) => {
